@@ -1,0 +1,1 @@
+"""The platform server: transport -> actions -> storage."""

@@ -1,0 +1,73 @@
+"""Fetching things together with the permission to see them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Forbidden, NotFound
+from ..models import GROUP_ADMIN_ROLES, Conversation, Group, Membership, User
+from ..services import Services
+
+PLATFORM_STAFF = ("moderator", "admin")
+
+
+@dataclass(slots=True)
+class ConversationAccess:
+    conversation: Conversation
+    group: Group | None
+    membership: Membership | None
+
+    @property
+    def is_group_admin(self) -> bool:
+        return self.membership is not None and self.membership.role in GROUP_ADMIN_ROLES
+
+    @property
+    def is_group_moderator(self) -> bool:
+        return self.membership is not None and self.membership.role in ("moderator", *GROUP_ADMIN_ROLES)
+
+
+async def access_group(svc: Services, user: User, group_id: str) -> tuple[Group, Membership | None]:
+    """A group the user may see: private groups are invisible to non-members."""
+    group = await svc.storage.groups.get(group_id=group_id)
+    if group is None:
+        raise NotFound("no such group", code="group_not_found")
+    membership = await svc.storage.groups.get_member(group_id=group_id, user_id=user.id)
+    if group.visibility == "private" and membership is None and user.role != "admin":
+        raise NotFound("no such group", code="group_not_found")
+    return group, membership
+
+
+async def access_group_as_member(svc: Services, user: User, group_id: str) -> tuple[Group, Membership]:
+    group, membership = await access_group(svc, user, group_id)
+    if membership is None:
+        raise Forbidden("join the group first", code="not_member")
+    return group, membership
+
+
+async def access_group_as_admin(svc: Services, user: User, group_id: str) -> tuple[Group, Membership]:
+    group, membership = await access_group_as_member(svc, user, group_id)
+    if membership.role not in GROUP_ADMIN_ROLES:
+        raise Forbidden("only group admins may do this", code="not_group_admin")
+    return group, membership
+
+
+async def access_conversation(svc: Services, user: User, conversation_id: str) -> ConversationAccess:
+    """A conversation the user may read: members for group chats and threads, the two
+    participants for private ones. Others are told it doesn't exist or that they must join."""
+    conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+    if conv is None:
+        raise NotFound("no such conversation", code="conversation_not_found")
+    if conv.kind == "private":
+        if user.id not in conv.participants:
+            raise NotFound("no such conversation", code="conversation_not_found")
+        return ConversationAccess(conv, None, None)
+    group, membership = await access_group(svc, user, conv.group_id)
+    if membership is None:
+        raise Forbidden("join the group first", code="not_member")
+    return ConversationAccess(conv, group, membership)
+
+
+async def access_thread(svc: Services, user: User, thread_id: str) -> ConversationAccess:
+    acc = await access_conversation(svc, user, thread_id)
+    if acc.conversation.kind != "thread":
+        raise NotFound("no such thread", code="thread_not_found")
+    return acc

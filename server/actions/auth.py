@@ -1,0 +1,93 @@
+"""Accounts: register, log in, log out, and resolving a bearer token to its user."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from ..errors import Conflict, InvalidPayload, RateLimited, Unauthorized
+from ..models import User
+from ..services import Services
+from ..storage.base import DuplicateError
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]{2,32}$")
+AVATAR_COLORS = ("#e57373", "#f06292", "#ba68c8", "#7986cb", "#4fc3f7", "#4db6ac", "#81c784", "#ffb74d",
+                 "#a1887f", "#90a4ae")
+
+
+def avatar_color_for(username: str) -> str:
+    return AVATAR_COLORS[int(hashlib.sha256(username.lower().encode()).hexdigest(), 16) % len(AVATAR_COLORS)]
+
+
+def token_hash(svc: Services, token: str) -> str:
+    """Tokens are stored as a keyed hash: a leaked database does not yield usable tokens."""
+    return hmac.new(svc.secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def check_credentials_shape(username, password) -> None:
+    if not isinstance(username, str) or not USERNAME_RE.match(username):
+        raise InvalidPayload("username must be 2-32 letters, digits, underscores or Chinese characters",
+                             code="invalid_username", field="username")
+    if not isinstance(password, str) or not 8 <= len(password) <= 128:
+        raise InvalidPayload("password must be 8-128 characters", code="invalid_password", field="password")
+
+
+async def _issue_token(svc: Services, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    now = svc.clock.now()
+    await svc.storage.sessions.create(token_hash=token_hash(svc, token), user_id=user.id, created_at=now,
+                                      expires_at=now + timedelta(days=svc.config.token_ttl_days))
+    return token
+
+
+async def do_register(svc: Services, *, username: str, password: str, display_name: str | None = None,
+                      role: str = "member") -> tuple[str, User]:
+    password_hash = await svc.passwords.hash(password)
+    try:
+        user = await svc.storage.users.create(username=username, password_hash=password_hash,
+                                              display_name=display_name or username,
+                                              avatar_color=avatar_color_for(username),
+                                              created_at=svc.clock.now(), role=role)
+    except DuplicateError:
+        raise Conflict("this username is taken", code="username_taken") from None
+    return await _issue_token(svc, user), user
+
+
+async def check_register(svc: Services, *, username, password, display_name=None) -> tuple[str, User]:
+    check_credentials_shape(username, password)
+    if await svc.storage.users.get_by_username(username=username):
+        raise Conflict("this username is taken", code="username_taken")
+    return await do_register(svc, username=username, password=password, display_name=display_name)
+
+
+async def check_login(svc: Services, *, username, password, address: str) -> tuple[str, User]:
+    if not isinstance(username, str) or not isinstance(password, str) or len(username) > 64 or len(password) > 128:
+        raise InvalidPayload("username and password are required strings")
+    account_key = username.lower()
+    for limiter, key in ((svc.login_by_account, account_key), (svc.login_by_address, address)):
+        wait = limiter.retry_after(key)
+        if wait:
+            raise RateLimited("too many login attempts; try again later", retry_after=int(wait) + 1)
+    user = await svc.storage.users.get_by_username(username=username)
+    ok = await svc.passwords.verify(user.password_hash if user else None, password)
+    if not ok or user is None:
+        svc.login_by_account.hit(account_key)
+        svc.login_by_address.hit(address)
+        raise Unauthorized("wrong username or password", code="bad_credentials")
+    svc.login_by_account.reset(account_key)
+    return await _issue_token(svc, user), user
+
+
+async def do_logout(svc: Services, *, token: str) -> None:
+    await svc.storage.sessions.revoke(token_hash=token_hash(svc, token))
+
+
+async def access_user_by_token(svc: Services, token: str | None) -> User | None:
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    session = await svc.storage.sessions.get_valid(token_hash=token_hash(svc, token), now=svc.clock.now())
+    if session is None:
+        return None
+    return await svc.storage.users.get(user_id=session.user_id)

@@ -1,0 +1,138 @@
+"""Groups (社群): create, discover, join and leave, invites, roles, announcement, pins."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from .. import events, wire
+from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ..models import GROUP_ROLES, Group, Membership, User
+from ..services import Services
+from ..storage.base import DuplicateError
+from .access import access_group, access_group_as_admin, access_group_as_member
+
+
+async def do_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:
+    group = await svc.storage.groups.create(name=name, description=description, visibility=visibility,
+                                            owner_id=user.id, created_at=svc.clock.now())
+    await svc.publisher.add_user_to_room(user.id, events.group_room(group.id))
+    return group
+
+
+async def check_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:
+    if not name:
+        raise InvalidPayload("name is required", field="name")
+    return await do_create_group(svc, user, name=name, description=description, visibility=visibility)
+
+
+async def do_add_member(svc: Services, group: Group, user: User, role: str = "member") -> Membership:
+    try:
+        membership = await svc.storage.groups.add_member(group_id=group.id, user_id=user.id, role=role,
+                                                         joined_at=svc.clock.now())
+    except DuplicateError:
+        raise Conflict("already a member", code="already_member") from None
+    await svc.publisher.add_user_to_room(user.id, events.group_room(group.id))
+    svc.publisher.publish(events.MEMBER_JOINED, {"group_id": group.id, "member": wire.member(membership, user)},
+                          events.group_room(group.id))
+    return membership
+
+
+async def check_join_group(svc: Services, user: User, *, group_id: str) -> Membership:
+    group, membership = await access_group(svc, user, group_id)
+    if membership is not None:
+        raise Conflict("already a member", code="already_member")
+    if group.visibility != "public":
+        raise Forbidden("this group is joined by invitation", code="invite_required")
+    return await do_add_member(svc, group, user)
+
+
+async def check_accept_invite(svc: Services, user: User, *, code: str) -> tuple[Group, Membership]:
+    invite = await svc.storage.groups.use_invite(code=code, now=svc.clock.now())
+    if invite is None:
+        raise NotFound("this invite link is unknown, expired or used up", code="invite_invalid")
+    group = await svc.storage.groups.get(group_id=invite.group_id)
+    if group is None:
+        raise NotFound("no such group", code="group_not_found")
+    existing = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
+    if existing is not None:
+        return group, existing
+    return group, await do_add_member(svc, group, user)
+
+
+async def check_create_invite(svc: Services, user: User, *, group_id: str, expires_in_hours: int | None,
+                              max_uses: int | None):
+    group, membership = await access_group_as_member(svc, user, group_id)
+    if group.visibility != "public" and membership.role not in ("admin", "owner", "moderator"):
+        raise Forbidden("only group staff may invite to this group", code="not_group_admin")
+    now = svc.clock.now()
+    expires_at = now + timedelta(hours=expires_in_hours) if expires_in_hours else None
+    return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(9), created_by=user.id,
+                                                  created_at=now, expires_at=expires_at, max_uses=max_uses)
+
+
+async def check_leave_group(svc: Services, user: User, *, group_id: str) -> None:
+    group, membership = await access_group_as_member(svc, user, group_id)
+    if membership.role == "owner":
+        raise Forbidden("the owner can't leave; hand the group to someone else first", code="owner_cannot_leave")
+    await svc.storage.groups.remove_member(group_id=group.id, user_id=user.id)
+    await svc.publisher.remove_user_from_room(user.id, events.group_room(group.id))
+    svc.publisher.publish(events.MEMBER_LEFT, {"group_id": group.id, "user_id": user.id},
+                          events.group_room(group.id), events.user_room(user.id))
+
+
+async def check_set_member_role(svc: Services, user: User, *, group_id: str, member_id: str, role: str) -> Membership:
+    group, mine = await access_group_as_admin(svc, user, group_id)
+    target = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
+    if target is None:
+        raise NotFound("not a member of this group", code="member_not_found")
+    if role not in GROUP_ROLES:
+        raise InvalidPayload("unknown role", field="role")
+    if role == "owner":
+        if mine.role != "owner":
+            raise Forbidden("only the owner can hand the group over", code="not_group_owner")
+        await svc.storage.groups.set_member_role(group_id=group.id, user_id=user.id, role="admin")
+    elif target.role in ("owner", "admin") and mine.role != "owner":
+        raise Forbidden("only the owner can change an admin's role", code="not_group_owner")
+    elif target.role == "owner":
+        raise Forbidden("hand the group over instead", code="not_group_owner")
+    await svc.storage.groups.set_member_role(group_id=group.id, user_id=member_id, role=role)
+    updated = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
+    svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(updated)},
+                          events.group_room(group.id))
+    return updated
+
+
+async def check_update_group(svc: Services, user: User, *, group_id: str, name=None, description=None,
+                             visibility=None, announcement=None) -> Group:
+    group, _ = await access_group_as_admin(svc, user, group_id)
+    if name is not None and not name:
+        raise InvalidPayload("name can't be empty", field="name")
+    group = await svc.storage.groups.update(
+        group_id=group.id, name=name, description=description, visibility=visibility, announcement=announcement,
+        announcement_at=svc.clock.now() if announcement is not None else None)
+    svc.publisher.publish(events.GROUP_UPDATED, {"group": wire.group(group)}, events.group_room(group.id))
+    return group
+
+
+async def check_pin(svc: Services, user: User, *, group_id: str, message_id: str, pin: bool):
+    group, _ = await access_group_as_admin(svc, user, group_id)
+    message = await svc.storage.messages.get(message_id=message_id)
+    if message is None or message.group_id != group.id or message.deleted_at is not None:
+        raise NotFound("no such message in this group", code="message_not_found")
+    if pin:
+        await svc.storage.groups.pin(group_id=group.id, message_id=message_id, pinned_by=user.id,
+                                     pinned_at=svc.clock.now())
+    else:
+        await svc.storage.groups.unpin(group_id=group.id, message_id=message_id)
+    pins = await list_pins(svc, group.id)
+    svc.publisher.publish(events.PINS_UPDATED, {"group_id": group.id, "pins": pins}, events.group_room(group.id))
+    return pins
+
+
+async def list_pins(svc: Services, group_id: str) -> list[dict]:
+    out = []
+    for p in await svc.storage.groups.list_pins(group_id=group_id):
+        message = await svc.storage.messages.get(message_id=p.message_id)
+        if message is not None and message.deleted_at is None:
+            out.append({**wire.pin(p), "message": wire.message(message)})
+    return out

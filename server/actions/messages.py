@@ -1,0 +1,221 @@
+"""The one message pipeline, for every kind of conversation:
+authorize -> validate -> moderate -> persist (seq) -> ack -> publish -> after-send hooks."""
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from moderation import MessageContext
+
+from .. import events, wire
+from ..errors import Forbidden, InvalidPayload, NotFound, Rejected
+from ..models import Conversation, Message, Product, User
+from ..search_text import tokenize_for_index
+from ..services import Services
+from ..storage.base import NewMessage
+from .access import ConversationAccess, access_conversation
+
+MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
+MENTION_ALL = {"all", "所有人", "全体成员"}
+MAX_MENTIONS = 20
+EMOJI_MAX = 16
+INLINE_TOKENIZE_CHARS = 300  # longer texts are segmented off the event loop
+
+
+@dataclass(slots=True)
+class Draft:
+    type: str = "text"
+    text: str = ""
+    product: Product | None = None
+    reply_to: str | None = None
+    client_msg_id: str | None = None
+
+
+def conversation_rooms(conv: Conversation) -> tuple[str, ...]:
+    """Who hears about a conversation: its group's room, or both participants."""
+    if conv.kind == "private":
+        return tuple(events.user_room(u) for u in conv.participants)
+    return (events.group_room(conv.group_id),)
+
+
+async def tokens_for(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if len(text) <= INLINE_TOKENIZE_CHARS:
+        return tokenize_for_index(text)
+    return await asyncio.to_thread(tokenize_for_index, text)
+
+
+async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) -> None:
+    conv = acc.conversation
+    if conv.kind == "thread" and conv.closed and not acc.is_group_admin:
+        raise Forbidden("this thread is closed", code="thread_closed")
+    if conv.kind == "private":
+        other = next(u for u in conv.participants if u != user.id) if len(set(conv.participants)) > 1 else user.id
+        if await svc.storage.blocks.is_blocked(blocker_id=other, blocked_id=user.id):
+            raise Forbidden("this user doesn't accept your messages", code="blocked")
+
+
+async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, text: str):
+    names = list(dict.fromkeys(MENTION_RE.findall(text)))
+    mention_all = any(n.lower() in MENTION_ALL for n in names)
+    if mention_all and (acc.group is None or not acc.is_group_admin):
+        raise Forbidden("only group admins may mention everyone", code="mention_all_forbidden")
+    ids = []
+    for name in names[:MAX_MENTIONS]:
+        if name.lower() in MENTION_ALL:
+            continue
+        mentioned = await svc.storage.users.get_by_username(username=name)
+        if mentioned is None or mentioned.id == user.id:
+            continue
+        if acc.group is not None:
+            if await svc.storage.groups.get_member(group_id=acc.group.id, user_id=mentioned.id) is None:
+                continue
+        elif mentioned.id not in acc.conversation.participants:
+            continue
+        ids.append(mentioned.id)
+    return tuple(ids), mention_all
+
+
+def _moderate(svc: Services, user: User, conv: Conversation, text: str) -> str:
+    if not text:
+        return text
+    verdict = svc.moderation.check(MessageContext(text=text, author_id=user.id, conversation_id=conv.id,
+                                                  conversation_kind=conv.kind, group_id=conv.group_id))
+    if verdict.action == "block":
+        raise Rejected("this message breaks the community rules", rule=verdict.rule,
+                       categories=list(verdict.categories))
+    if verdict.action == "mask" and verdict.text is not None:
+        return verdict.text
+    return text
+
+
+async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
+    acc = await access_conversation(svc, user, conversation_id)
+    return await send_in(svc, user, acc, draft)
+
+
+async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Draft) -> tuple[Message, bool]:
+    """The pipeline once the conversation is known (thread creation enters here)."""
+    conv = acc.conversation
+    await _check_may_post(svc, user, acc)
+    if draft.type == "text" and not draft.text:
+        raise InvalidPayload("text can't be empty", field="text")
+    if draft.type == "product" and draft.product is None:
+        raise InvalidPayload("a product message needs a product", field="product")
+    if draft.reply_to is not None:
+        quoted = await svc.storage.messages.get(message_id=draft.reply_to)
+        if quoted is None or quoted.conversation_id != conv.id:
+            raise NotFound("the quoted message is not in this conversation", code="message_not_found")
+    mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
+    text = _moderate(svc, user, conv, draft.text)
+    tokens = await tokens_for(" ".join(filter(None, (text, draft.product.title if draft.product else ""))))
+    message, created = await svc.storage.messages.append(NewMessage(
+        conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
+        client_msg_id=draft.client_msg_id, product=draft.product, reply_to=draft.reply_to, mentions=mentions,
+        mention_all=mention_all, tokens=tokens))
+    if created:
+        do_publish_message(svc, conv, message)
+        for hook in svc.after_send:
+            svc.tasks.spawn(hook(svc, conv, message))
+    return message, created
+
+
+def do_publish_message(svc: Services, conv: Conversation, message: Message) -> None:
+    svc.publisher.publish(events.MESSAGE_NEW, wire.message(message), *conversation_rooms(conv))
+
+
+async def _own_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
+    message = await svc.storage.messages.get(message_id=message_id)
+    if message is None:
+        raise NotFound("no such message", code="message_not_found")
+    acc = await access_conversation(svc, user, message.conversation_id)
+    if message.deleted_at is not None:
+        raise NotFound("this message was deleted", code="message_deleted")
+    return message, acc
+
+
+async def check_edit_message(svc: Services, user: User, *, message_id: str, text: str) -> Message:
+    message, acc = await _own_message(svc, user, message_id)
+    if message.author_id != user.id:
+        raise Forbidden("only the author may edit a message", code="not_author")
+    if not text:
+        raise InvalidPayload("text can't be empty", field="text")
+    text = _moderate(svc, user, acc.conversation, text)
+    updated = await svc.storage.messages.edit(message_id=message_id, text=text, tokens=await tokens_for(text),
+                                              edited_at=svc.clock.now())
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    return updated
+
+
+async def check_delete_message(svc: Services, user: User, *, message_id: str) -> Message:
+    message, acc = await _own_message(svc, user, message_id)
+    if message.author_id != user.id and not acc.is_group_moderator:
+        raise Forbidden("only the author or a group moderator may delete a message", code="not_author")
+    updated = await svc.storage.messages.delete(message_id=message_id, deleted_at=svc.clock.now())
+    if acc.group is not None:
+        await svc.storage.groups.unpin(group_id=acc.group.id, message_id=message_id)
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    return updated
+
+
+def check_emoji(emoji) -> str:
+    if (not isinstance(emoji, str) or not emoji or len(emoji) > EMOJI_MAX or any(c.isspace() for c in emoji)
+            or "." in emoji or emoji.startswith("$")):
+        raise InvalidPayload("emoji must be 1-16 characters without spaces, dots or a leading $", field="emoji")
+    return emoji
+
+
+async def check_react(svc: Services, user: User, *, message_id: str, emoji: str, add: bool) -> Message:
+    message, acc = await _own_message(svc, user, message_id)
+    emoji = check_emoji(emoji)
+    if add and emoji not in message.reactions and len(message.reactions) >= 20:
+        raise InvalidPayload("this message has too many different reactions", code="too_many_reactions")
+    store = svc.storage.messages
+    updated = await (store.add_reaction if add else store.remove_reaction)(
+        message_id=message_id, emoji=emoji, user_id=user.id)
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    return updated
+
+
+async def check_like_message(svc: Services, user: User, *, message_id: str, like: bool) -> int:
+    message, acc = await _own_message(svc, user, message_id)
+    store = svc.storage.likes
+    count = await (store.like if like else store.unlike)(target_kind="message", target_id=message_id,
+                                                        user_id=user.id)
+    updated = await svc.storage.messages.get(message_id=message_id)
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    return count
+
+
+async def access_history(svc: Services, user: User, *, conversation_id: str, before: int | None,
+                         after: int | None, limit: int) -> list[Message]:
+    await access_conversation(svc, user, conversation_id)
+    return await svc.storage.messages.history(conversation_id=conversation_id, before=before, after=after,
+                                              limit=limit)
+
+
+async def check_mark_read(svc: Services, user: User, *, conversation_id: str, seq: int) -> dict:
+    acc = await access_conversation(svc, user, conversation_id)
+    seq = min(seq, acc.conversation.last_seq)
+    marker = await svc.storage.reads.mark_read(conversation_id=conversation_id, user_id=user.id, seq=seq)
+    body = {"conversation_id": conversation_id, "seq": marker,
+            "unread": max(0, acc.conversation.last_seq - marker)}
+    svc.publisher.to_users(events.READ_UPDATED, body, [user.id])
+    return body
+
+
+async def access_sync(svc: Services, user: User, cursors: dict[str, int], limit: int = 100) -> dict:
+    """What a reconnecting client missed: per conversation, the messages after its last seq."""
+    out = {}
+    for conversation_id, seq in cursors.items():
+        try:
+            await access_conversation(svc, user, conversation_id)
+        except (NotFound, Forbidden) as exc:
+            out[conversation_id] = {"error": exc.to_dict()}
+            continue
+        messages = await svc.storage.messages.history(conversation_id=conversation_id, after=seq, limit=limit + 1)
+        out[conversation_id] = {"messages": [wire.message(m) for m in messages[:limit]],
+                                "has_more": len(messages) > limit}
+    return out

@@ -1,0 +1,33 @@
+"""After-send hook: mention, reply and followed-thread notifications."""
+from __future__ import annotations
+
+from .. import events, wire
+from ..models import Conversation, Message
+from ..services import Services
+
+
+async def notify_after_send(svc: Services, conv: Conversation, message: Message) -> None:
+    targets: dict[str, str] = {}  # user -> kind; the most specific kind wins
+    if conv.kind == "thread" and message.seq > 1:
+        for follower in await svc.storage.follows.followers(conversation_id=conv.id):
+            targets[follower] = "thread_reply"
+    if message.reply_to:
+        quoted = await svc.storage.messages.get(message_id=message.reply_to)
+        if quoted is not None:
+            targets[quoted.author_id] = "reply"
+    for user_id in message.mentions:
+        targets[user_id] = "mention"
+    targets.pop(message.author_id, None)
+    now = svc.clock.now()
+    for user_id, kind in targets.items():
+        note = await svc.storage.notifications.add(user_id=user_id, kind=kind, conversation_id=conv.id,
+                                                   message_id=message.id, actor_id=message.author_id,
+                                                   created_at=now)
+        svc.publisher.to_users(events.NOTIFICATION, {**wire.notification(note), "message": wire.message(message)},
+                               [user_id])
+    if message.mention_all and conv.group_id:
+        # @all reaches everyone live; it is not stored once per member
+        svc.publisher.publish(events.NOTIFICATION, {"kind": "mention_all", "conversation_id": conv.id,
+                                                    "message_id": message.id, "actor_id": message.author_id,
+                                                    "created_at": wire.ts(now), "message": wire.message(message)},
+                              events.group_room(conv.group_id), skip_sid=None)

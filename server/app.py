@@ -1,0 +1,94 @@
+"""The app factory: create_app(config) builds everything; resources open and close in cleanup_ctx."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+import socketio
+from aiohttp import web
+
+from moderation import AllowAll, ModerationHook
+
+from . import search_text
+from .actions.notify import notify_after_send
+from .clock import Clock
+from .config import Config
+from .passwords import Passwords
+from .presence import Presence
+from .publisher import Publisher
+from .ratelimit import RateLimiter
+from .services import Services
+from .storage.base import Storage
+from .transport import openapi, rest, sio as sio_handlers  # noqa: F401  (rest registers the routes)
+from .transport.keys import SERVICES
+from .transport.rest_base import routes
+
+log = logging.getLogger(__name__)
+
+
+async def open_storage(config: Config) -> Storage:
+    if config.mongodb_uri:
+        from .storage.mongo import open_mongo
+        return await open_mongo(config.mongodb_uri)
+    from .storage.sqlite import open_sqlite
+    return await open_sqlite(config.data_dir, synchronous=config.sqlite_synchronous)
+
+
+def create_app(config: Config, *, clock: Clock | None = None, storage_factory=None,
+               moderation: ModerationHook | None = None) -> web.Application:
+    """storage_factory: an async callable returning a Storage (tests pass one for mongomock)."""
+    clock = clock or Clock()
+    app = web.Application(client_max_size=1024 * 1024)
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
+    sio.attach(app)
+    app["sio"] = sio  # for tests and benchmarks that want the raw server
+
+    async def services_ctx(app: web.Application):
+        storage = await (storage_factory() if storage_factory else open_storage(config))
+        await asyncio.to_thread(search_text.warm_up)
+        publisher = Publisher(sio)
+        await publisher.start()
+        window = config.login_window_seconds
+        svc = Services(
+            config=config, clock=clock, storage=storage, publisher=publisher,
+            passwords=Passwords(time_cost=config.argon2_time_cost, memory_kib=config.argon2_memory_kib),
+            moderation=moderation or AllowAll(), presence=Presence(), secret=config.ensure_secret(),
+            login_by_account=RateLimiter(clock, limit=config.login_max_per_account, window_seconds=window),
+            login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window))
+        svc.after_send.append(notify_after_send)
+        sio_handlers.attach(sio, svc)
+        app[SERVICES] = svc
+        if config.seed_demo:
+            from .demo import seed_if_empty
+            await seed_if_empty(svc)
+        yield
+        await svc.tasks.join()
+        await publisher.stop()
+        await svc.tasks.close()
+        await storage.aclose()
+
+    app.cleanup_ctx.append(services_ctx)
+    app.router.add_routes(routes)
+    spec = openapi.build()
+
+    async def openapi_view(request):
+        return web.json_response(spec)
+    app.router.add_get("/api/openapi.json", openapi_view)
+    _add_web(app, config)
+    return app
+
+
+def _add_web(app: web.Application, config: Config) -> None:
+    index = os.path.join(config.web_dir, "index.html")
+
+    async def index_view(request):
+        if not os.path.exists(index):
+            raise web.HTTPNotFound(text="the web client is not built")
+        return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.router.add_get("/", index_view)
+    app.router.add_get("/invite/{code}", index_view)
+    static = os.path.join(config.web_dir, "static")
+    if os.path.isdir(static):
+        app.router.add_static("/static/", static)

@@ -1,0 +1,74 @@
+"""Demo shop community, seeded through the actions on an empty database only."""
+from __future__ import annotations
+
+import logging
+
+from .actions import auth, groups, threads
+from .actions.access import ConversationAccess
+from .actions.messages import Draft, send_in
+from .models import Product
+from .services import Services
+
+log = logging.getLogger(__name__)
+DEMO_PASSWORD = "shopchat-demo"
+
+USERS = [  # username, display name, platform role
+    ("xiaomei", "小美", "member"),
+    ("aqiang", "阿强", "member"),
+    ("lily", "Lily", "member"),
+    ("kefu", "客服小林", "agent"),
+    ("banzhu", "版主老王", "moderator"),
+    ("admin", "管理员", "admin"),
+]
+
+
+async def seed_if_empty(svc: Services) -> bool:
+    if await svc.storage.users.count() > 0:
+        return False
+    people = {}
+    for username, display, role in USERS:
+        _, people[username] = await auth.do_register(svc, username=username, password=DEMO_PASSWORD,
+                                                     display_name=display, role=role)
+    owner = people["admin"]
+    haowu = await groups.do_create_group(svc, owner, name="好物分享群",
+                                         description="分享你买到的好物，晒单、种草、拔草都在这里", visibility="public")
+    chuanda = await groups.do_create_group(svc, people["lily"], name="穿搭交流 Outfit",
+                                           description="尺码、搭配、面料，一起讨论", visibility="public")
+    vip = await groups.do_create_group(svc, owner, name="VIP 会员群", description="会员专享福利与新品预告",
+                                       visibility="invite_only")
+    for name in ("xiaomei", "aqiang", "lily", "kefu", "banzhu"):
+        await groups.do_add_member(svc, haowu, people[name])
+    for name in ("xiaomei", "aqiang"):
+        await groups.do_add_member(svc, chuanda, people[name])
+    await groups.do_add_member(svc, vip, people["xiaomei"])
+    await svc.storage.groups.set_member_role(group_id=haowu.id, user_id=people["banzhu"].id, role="moderator")
+    await svc.storage.groups.update(group_id=haowu.id, announcement="欢迎来到好物分享群！请勿发广告和私下交易，文明交流 🙏",
+                                    announcement_at=svc.clock.now())
+
+    async def say(group, who, text, **kw):
+        conv = await svc.storage.conversations.get(conversation_id=group.conversation_id)
+        member = await svc.storage.groups.get_member(group_id=group.id, user_id=people[who].id)
+        message, _ = await send_in(svc, people[who], ConversationAccess(conv, group, member), Draft(text=text, **kw))
+        return message
+
+    await say(haowu, "admin", "大家好，新一期的团购下周一开始，有想要的商品可以在群里说～")
+    await say(haowu, "xiaomei", "这款蓝牙耳机音质很好，通勤降噪很给力！")
+    await say(haowu, "aqiang", "请问耳机有白色的吗？")
+    await say(haowu, "kefu", "", type="product",
+              product=Product(sku="EAR-001-WHT", title="降噪蓝牙耳机 白色", price="299.00",
+                              image_url="/static/img/earbuds.png"))
+    await say(haowu, "aqiang", "谢谢！已下单 👍")
+    await say(chuanda, "lily", "身高165体重50kg，这件风衣穿M还是S？")
+    await say(chuanda, "xiaomei", "我163穿S刚好，喜欢宽松可以M")
+    await say(vip, "admin", "VIP 专享：本周五新品预售，会员 9 折")
+
+    for group, who, title, text in [
+        (haowu, "xiaomei", "晒单：618 买到的宝藏好物", "这次买的保温杯和耳机都很满意，大家还买了什么？"),
+        (haowu, "aqiang", "求推荐：500元以内的蓝牙音箱", "放在客厅用，音质好一点的，有推荐吗？"),
+        (chuanda, "lily", "秋冬外套怎么选尺码", "大家买外套一般看肩宽还是胸围？"),
+    ]:
+        member = people[who]
+        thread, _ = await threads.check_create_thread(svc, member, group_id=group.id, title=title,
+                                                      draft=Draft(text=text))
+    log.info("seeded the demo community (password for every demo user: %s)", DEMO_PASSWORD)
+    return True

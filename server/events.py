@@ -1,0 +1,45 @@
+"""Socket.IO event names, shared with the web client and docs/api.md."""
+
+# client -> server (each answers with an ack)
+MESSAGE_SEND = "message:send"
+MESSAGE_EDIT = "message:edit"
+MESSAGE_DELETE = "message:delete"
+REACTION_ADD = "reaction:add"
+REACTION_REMOVE = "reaction:remove"
+HISTORY = "history"
+READ = "read"
+TYPING = "typing"
+SYNC = "sync"
+PRESENCE_SET = "presence:set"
+PRESENCE_SUBSCRIBE = "presence:subscribe"
+
+CLIENT_EVENTS = (MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, REACTION_ADD, REACTION_REMOVE, HISTORY, READ,
+                 TYPING, SYNC, PRESENCE_SET, PRESENCE_SUBSCRIBE)
+
+# server -> client
+MESSAGE_NEW = "message:new"
+MESSAGE_UPDATED = "message:updated"
+READ_UPDATED = "read:updated"
+TYPING_UPDATED = "typing"
+PRESENCE = "presence"
+NOTIFICATION = "notification"
+GROUP_UPDATED = "group:updated"
+MEMBER_JOINED = "member:joined"
+MEMBER_LEFT = "member:left"
+PINS_UPDATED = "pins:updated"
+THREAD_NEW = "thread:new"
+THREAD_UPDATED = "thread:updated"
+CONVERSATION_NEW = "conversation:new"
+ERROR = "error"
+
+
+def user_room(user_id: str) -> str:
+    return f"u:{user_id}"
+
+
+def group_room(group_id: str) -> str:
+    return f"g:{group_id}"
+
+
+def presence_room(user_id: str) -> str:
+    return f"p:{user_id}"

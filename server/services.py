@@ -1,0 +1,65 @@
+"""What every action gets: storage, clock, publisher and the hooks, built once by create_app."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from moderation import ModerationHook
+
+from .clock import Clock
+from .config import Config
+from .passwords import Passwords
+from .presence import Presence
+from .publisher import Publisher
+from .ratelimit import RateLimiter
+from .storage.base import Storage
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundTasks:
+    """Tasks the app owns: kept referenced, logged when they fail, cancelled on shutdown."""
+
+    def __init__(self):
+        self._tasks: set[asyncio.Task] = set()
+
+    def spawn(self, coro: Awaitable, name: str = "") -> asyncio.Task:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+    async def join(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+AfterSend = Callable[["Services", object, object], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    config: Config
+    clock: Clock
+    storage: Storage
+    publisher: Publisher
+    passwords: Passwords
+    moderation: ModerationHook
+    presence: Presence
+    secret: str
+    tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    after_send: list[AfterSend] = field(default_factory=list)
+    login_by_account: RateLimiter | None = None
+    login_by_address: RateLimiter | None = None

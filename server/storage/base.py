@@ -1,0 +1,174 @@
+"""The storage interface: one store per entity, intent-named async methods that
+take keyword arguments and return plain dataclasses. Two backends implement it
+(`sqlite` and `mongo`); nothing outside this package imports a database driver."""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..models import (Conversation, Group, Invite, Membership, Message, Notification,
+                      Pin, Product, SearchHit, Session, User)
+
+
+class DuplicateError(Exception):
+    """A unique key (username, membership, like, ...) already exists."""
+
+
+def new_id() -> str:
+    """24 hex characters, time-ordered: sortable ids on both backends."""
+    return f"{int(time.time() * 1000):012x}{os.urandom(6).hex()}"
+
+
+@dataclass(slots=True)
+class NewMessage:
+    conversation_id: str
+    author_id: str
+    type: str
+    text: str
+    created_at: datetime
+    client_msg_id: str | None = None
+    product: Product | None = None
+    reply_to: str | None = None
+    mentions: tuple[str, ...] = ()
+    mention_all: bool = False
+    tokens: tuple[str, ...] = ()
+
+
+class UserStore(Protocol):
+    async def create(self, *, username: str, password_hash: str, display_name: str,
+                     avatar_color: str, created_at: datetime, role: str = "member") -> User: ...
+    async def get(self, *, user_id: str) -> User | None: ...
+    async def get_by_username(self, *, username: str) -> User | None: ...
+    async def get_many(self, *, user_ids: list[str]) -> dict[str, User]: ...
+    async def update_profile(self, *, user_id: str, display_name: str | None = None,
+                             bio: str | None = None, avatar_color: str | None = None) -> User | None: ...
+    async def set_role(self, *, user_id: str, role: str) -> None: ...
+    async def count(self) -> int: ...
+
+
+class SessionStore(Protocol):
+    async def create(self, *, token_hash: str, user_id: str, created_at: datetime,
+                     expires_at: datetime) -> Session: ...
+    async def get_valid(self, *, token_hash: str, now: datetime) -> Session | None: ...
+    async def revoke(self, *, token_hash: str) -> None: ...
+
+
+class GroupStore(Protocol):
+    async def create(self, *, name: str, description: str, visibility: str, owner_id: str,
+                     created_at: datetime) -> Group:
+        """Creates the group, its main conversation and the owner's membership together."""
+    async def get(self, *, group_id: str) -> Group | None: ...
+    async def get_by_conversation(self, *, conversation_id: str) -> Group | None: ...
+    async def discover(self, *, query: str, limit: int, offset: int) -> list[Group]:
+        """Public and invite-only groups, by member count; `query` matches name or description."""
+    async def update(self, *, group_id: str, name: str | None = None, description: str | None = None,
+                     visibility: str | None = None, announcement: str | None = None,
+                     announcement_at: datetime | None = None) -> Group | None: ...
+    async def add_member(self, *, group_id: str, user_id: str, role: str, joined_at: datetime) -> Membership:
+        """Raises DuplicateError when already a member."""
+    async def remove_member(self, *, group_id: str, user_id: str) -> bool: ...
+    async def get_member(self, *, group_id: str, user_id: str) -> Membership | None: ...
+    async def set_member_role(self, *, group_id: str, user_id: str, role: str) -> bool: ...
+    async def list_members(self, *, group_id: str, limit: int, offset: int) -> list[Membership]: ...
+    async def list_for_user(self, *, user_id: str) -> list[Group]: ...
+    async def create_invite(self, *, group_id: str, code: str, created_by: str, created_at: datetime,
+                            expires_at: datetime | None, max_uses: int | None) -> Invite: ...
+    async def use_invite(self, *, code: str, now: datetime) -> Invite | None:
+        """Counts one use of a valid invite; None when unknown, expired or used up."""
+    async def pin(self, *, group_id: str, message_id: str, pinned_by: str, pinned_at: datetime) -> Pin: ...
+    async def unpin(self, *, group_id: str, message_id: str) -> bool: ...
+    async def list_pins(self, *, group_id: str) -> list[Pin]: ...
+
+
+class ConversationStore(Protocol):
+    async def get(self, *, conversation_id: str) -> Conversation | None: ...
+    async def get_or_create_private(self, *, user_a: str, user_b: str, now: datetime) -> Conversation: ...
+    async def list_private(self, *, user_id: str, limit: int) -> list[Conversation]: ...
+    async def create_thread(self, *, group_id: str, title: str, author_id: str, now: datetime,
+                            tokens: tuple[str, ...] = ()) -> Conversation: ...
+    async def delete_empty_thread(self, *, conversation_id: str) -> None:
+        """Undoes create_thread when its first post could not be stored."""
+    async def list_threads(self, *, group_id: str, order: str, limit: int, offset: int) -> list[Conversation]:
+        """order: 'latest' (pinned first, then by last activity) or 'liked'."""
+    async def update_thread(self, *, conversation_id: str, pinned: bool | None = None,
+                            closed: bool | None = None) -> Conversation | None: ...
+    async def ids_readable_by(self, *, group_ids: list[str], user_id: str) -> list[str]:
+        """Private conversations of the user (group conversations are found by group id)."""
+
+
+class MessageStore(Protocol):
+    async def append(self, new: NewMessage) -> tuple[Message, bool]:
+        """Stores a message with the conversation's next seq (gap-free), bumps the
+        conversation's activity and the author's read marker, and indexes its tokens,
+        all committed before returning. When (conversation, author, client_msg_id) was
+        stored before, returns that message and False instead."""
+    async def get(self, *, message_id: str) -> Message | None: ...
+    async def history(self, *, conversation_id: str, before: int | None = None,
+                      after: int | None = None, limit: int = 50) -> list[Message]:
+        """Ascending by seq. `after`: the next ones; otherwise the latest ones before `before`."""
+    async def edit(self, *, message_id: str, text: str, tokens: tuple[str, ...], edited_at: datetime) -> Message | None: ...
+    async def delete(self, *, message_id: str, deleted_at: datetime) -> Message | None: ...
+    async def add_reaction(self, *, message_id: str, emoji: str, user_id: str) -> Message | None: ...
+    async def remove_reaction(self, *, message_id: str, emoji: str, user_id: str) -> Message | None: ...
+    async def search(self, *, tokens: list[str], group_ids: list[str], conversation_ids: list[str],
+                     limit: int) -> list[SearchHit]: ...
+    async def search_threads(self, *, tokens: list[str], group_ids: list[str], limit: int) -> list[Conversation]: ...
+
+
+class ReadMarkerStore(Protocol):
+    async def mark_read(self, *, conversation_id: str, user_id: str, seq: int) -> int:
+        """Moves the marker forward only; returns the marker now in force."""
+    async def get_many(self, *, user_id: str, conversation_ids: list[str]) -> dict[str, int]: ...
+
+
+class LikeStore(Protocol):
+    async def like(self, *, target_kind: str, target_id: str, user_id: str) -> int:
+        """Returns the new like count; idempotent per user."""
+    async def unlike(self, *, target_kind: str, target_id: str, user_id: str) -> int: ...
+    async def liked(self, *, user_id: str, target_ids: list[str]) -> set[str]: ...
+
+
+class FollowStore(Protocol):
+    async def follow(self, *, conversation_id: str, user_id: str) -> None: ...
+    async def unfollow(self, *, conversation_id: str, user_id: str) -> None: ...
+    async def followers(self, *, conversation_id: str) -> list[str]: ...
+    async def is_following(self, *, conversation_id: str, user_id: str) -> bool: ...
+
+
+class BlockStore(Protocol):
+    async def block(self, *, blocker_id: str, blocked_id: str) -> None: ...
+    async def unblock(self, *, blocker_id: str, blocked_id: str) -> None: ...
+    async def is_blocked(self, *, blocker_id: str, blocked_id: str) -> bool: ...
+    async def list_blocked(self, *, blocker_id: str) -> list[str]: ...
+
+
+class NotificationStore(Protocol):
+    async def add(self, *, user_id: str, kind: str, conversation_id: str, message_id: str,
+                  actor_id: str, created_at: datetime) -> Notification: ...
+    async def list(self, *, user_id: str, unread_only: bool, limit: int) -> list[Notification]: ...
+    async def mark_read(self, *, user_id: str, ids: list[str] | None) -> int: ...
+    async def unread_count(self, *, user_id: str) -> int: ...
+
+
+@dataclass
+class Storage:
+    """What the actions see: the stores of one backend."""
+    backend: str
+    users: UserStore
+    sessions: SessionStore
+    groups: GroupStore
+    conversations: ConversationStore
+    messages: MessageStore
+    reads: ReadMarkerStore
+    likes: LikeStore
+    follows: FollowStore
+    blocks: BlockStore
+    notifications: NotificationStore
+    close: object = None  # async callable
+
+    async def aclose(self) -> None:
+        if self.close is not None:
+            await self.close()

@@ -1,0 +1,67 @@
+"""Schema migrations for the SQLite backend; PRAGMA user_version counts the ones applied.
+Append new migrations; never edit an applied one."""
+
+MIGRATIONS = [
+    # 1: the community core
+    """
+CREATE TABLE users (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL, username_lower TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL, role TEXT NOT NULL, bio TEXT NOT NULL DEFAULT '',
+    avatar_color TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE conversations (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, group_id TEXT, private_key TEXT UNIQUE,
+    title TEXT NOT NULL DEFAULT '', author_id TEXT, pinned INTEGER NOT NULL DEFAULT 0,
+    closed INTEGER NOT NULL DEFAULT 0, like_count INTEGER NOT NULL DEFAULT 0,
+    last_seq INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL);
+CREATE INDEX conversations_threads ON conversations(group_id, kind, pinned, last_activity_at);
+CREATE TABLE participants (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id), user_id TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id));
+CREATE INDEX participants_user ON participants(user_id);
+CREATE TABLE groups (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, description TEXT NOT NULL, visibility TEXT NOT NULL,
+    owner_id TEXT NOT NULL, conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    created_at INTEGER NOT NULL, announcement TEXT NOT NULL DEFAULT '', announcement_at INTEGER,
+    member_count INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX groups_conversation ON groups(conversation_id);
+CREATE TABLE memberships (
+    group_id TEXT NOT NULL REFERENCES groups(id), user_id TEXT NOT NULL, role TEXT NOT NULL,
+    joined_at INTEGER NOT NULL, PRIMARY KEY (group_id, user_id));
+CREATE INDEX memberships_user ON memberships(user_id);
+CREATE TABLE invites (
+    code TEXT PRIMARY KEY, group_id TEXT NOT NULL REFERENCES groups(id), created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER, max_uses INTEGER, uses INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE pins (
+    group_id TEXT NOT NULL, message_id TEXT NOT NULL, pinned_by TEXT NOT NULL, pinned_at INTEGER NOT NULL,
+    PRIMARY KEY (group_id, message_id));
+CREATE TABLE messages (
+    id TEXT NOT NULL UNIQUE, conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    seq INTEGER NOT NULL, author_id TEXT NOT NULL, group_id TEXT, type TEXT NOT NULL,
+    text TEXT NOT NULL, product TEXT, reply_to TEXT, mentions TEXT NOT NULL DEFAULT '[]',
+    mention_all INTEGER NOT NULL DEFAULT 0, reactions TEXT NOT NULL DEFAULT '{}',
+    like_count INTEGER NOT NULL DEFAULT 0, client_msg_id TEXT, created_at INTEGER NOT NULL,
+    edited_at INTEGER, deleted_at INTEGER,
+    UNIQUE (conversation_id, seq), UNIQUE (conversation_id, author_id, client_msg_id));
+CREATE VIRTUAL TABLE messages_fts USING fts5(tokens);
+CREATE VIRTUAL TABLE threads_fts USING fts5(tokens);
+CREATE TABLE reads (
+    conversation_id TEXT NOT NULL, user_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (user_id, conversation_id));
+CREATE TABLE likes (
+    target_kind TEXT NOT NULL, target_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    PRIMARY KEY (target_id, user_id));
+CREATE INDEX likes_user ON likes(user_id);
+CREATE TABLE follows (
+    conversation_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (conversation_id, user_id));
+CREATE TABLE blocks (
+    blocker_id TEXT NOT NULL, blocked_id TEXT NOT NULL, PRIMARY KEY (blocker_id, blocked_id));
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL, kind TEXT NOT NULL, conversation_id TEXT NOT NULL,
+    message_id TEXT NOT NULL, actor_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX notifications_user ON notifications(user_id, read, created_at)
+""",
+]

@@ -1,0 +1,5 @@
+from aiohttp import web
+
+from ..services import Services
+
+SERVICES = web.AppKey("services", Services)

@@ -1,0 +1,349 @@
+"""REST endpoints under /api/: thin: parse, call one action, shape the answer."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from .. import wire
+from ..actions import auth, groups, inbox, messages, private, search, threads, users
+from ..actions.access import access_group, access_group_as_member, access_thread
+from ..errors import InvalidPayload, NotFound
+from ..models import VISIBILITIES
+from ..validate import MAX_NAME, MAX_TEXT, MAX_TITLE, check_id, query_int
+from .parse import parse_draft
+from .rest_base import api, bearer
+
+PAGE_MAX = 100
+
+
+def _address(request: web.Request) -> str:
+    return request.remote or "unknown"
+
+
+async def _me(svc, user) -> dict:
+    return wire.user(user)
+
+
+# -- health and accounts -------------------------------------------------------
+
+@api("GET", "/api/health", "Liveness and which storage backend is in use", auth=False)
+async def health(request, svc, user, body):
+    return {"status": "ok", "storage": svc.storage.backend}
+
+
+@api("POST", "/api/auth/register", "Create an account; returns a token", auth=False)
+async def register(request, svc, user, body):
+    token, user = await auth.check_register(svc, username=body.data.get("username"),
+                                            password=body.data.get("password"),
+                                            display_name=body.str("display_name", required=False, max_len=MAX_NAME))
+    return {"token": token, "user": wire.user(user)}
+
+
+@api("POST", "/api/auth/login", "Log in; returns a token", auth=False)
+async def login(request, svc, user, body):
+    token, user = await auth.check_login(svc, username=body.data.get("username"),
+                                         password=body.data.get("password"), address=_address(request))
+    return {"token": token, "user": wire.user(user)}
+
+
+@api("POST", "/api/auth/logout", "Revoke the token used for this request")
+async def logout(request, svc, user, body):
+    await auth.do_logout(svc, token=bearer(request))
+    return {"ok": True}
+
+
+@api("GET", "/api/me", "The logged-in user")
+async def me(request, svc, user, body):
+    return {"user": wire.user(user)}
+
+
+@api("PATCH", "/api/me", "Update display name, bio or avatar colour")
+async def update_me(request, svc, user, body):
+    updated = await users.check_update_profile(
+        svc, user, display_name=body.str("display_name", required=False, max_len=MAX_NAME),
+        bio=body.str("bio", required=False, max_len=280), avatar_color=body.str("avatar_color", required=False))
+    return {"user": wire.user(updated)}
+
+
+@api("GET", "/api/users/{user_id}", "A user's public profile")
+async def get_user(request, svc, user, body):
+    found = await svc.storage.users.get(user_id=request.match_info["user_id"])
+    if found is None:
+        raise NotFound("no such user", code="user_not_found")
+    return {"user": wire.user(found), "presence": svc.presence.status(found.id)}
+
+
+@api("PUT", "/api/users/{user_id}/role", "Set a platform role (platform admins)")
+async def set_role(request, svc, user, body):
+    updated = await users.check_set_platform_role(svc, user, user_id=request.match_info["user_id"],
+                                                  role=body.str("role"))
+    return {"user": wire.user(updated)}
+
+
+@api("POST", "/api/users/{user_id}/block", "Block a user: they can no longer write to you")
+async def block_user(request, svc, user, body):
+    await private.check_block(svc, user, other_id=request.match_info["user_id"], block=True)
+    return {"ok": True}
+
+
+@api("DELETE", "/api/users/{user_id}/block", "Unblock a user")
+async def unblock_user(request, svc, user, body):
+    await private.check_block(svc, user, other_id=request.match_info["user_id"], block=False)
+    return {"ok": True}
+
+
+@api("GET", "/api/blocks", "Users I have blocked")
+async def list_blocks(request, svc, user, body):
+    return {"user_ids": await svc.storage.blocks.list_blocked(blocker_id=user.id)}
+
+
+@api("GET", "/api/presence", "Presence of users: ?user_ids=a,b")
+async def presence(request, svc, user, body):
+    ids = [i for i in request.query.get("user_ids", "").split(",") if i][:200]
+    return {"presence": {check_id(i, "user_ids"): svc.presence.status(i) for i in ids}}
+
+
+# -- groups ----------------------------------------------------------------------
+
+@api("GET", "/api/groups", "Discover public and invite-only groups: ?q=&limit=&offset=")
+async def discover(request, svc, user, body):
+    q = request.query.get("q", "")[:MAX_NAME]
+    found = await svc.storage.groups.discover(query=q.strip(),
+                                              limit=query_int(request.query, "limit", default=20, min_value=1,
+                                                              max_value=PAGE_MAX),
+                                              offset=query_int(request.query, "offset", default=0, min_value=0))
+    return {"groups": [wire.group(g) for g in found]}
+
+
+@api("POST", "/api/groups", "Create a group; you become its owner")
+async def create_group(request, svc, user, body):
+    group = await groups.check_create_group(
+        svc, user, name=body.str("name", max_len=MAX_NAME),
+        description=body.str("description", required=False, max_len=500, default=""),
+        visibility=body.choice("visibility", VISIBILITIES, required=False, default="public"))
+    return {"group": wire.group(group, my_role="owner")}
+
+
+@api("GET", "/api/me/groups", "My groups with unread counts")
+async def my_groups(request, svc, user, body):
+    return {"groups": await inbox.access_my_groups(svc, user)}
+
+
+@api("GET", "/api/groups/{group_id}", "A group (private ones only for members)")
+async def get_group(request, svc, user, body):
+    group, membership = await access_group(svc, user, request.match_info["group_id"])
+    body = {"group": wire.group(group, my_role=membership.role if membership else None)}
+    if membership is not None:
+        body["pins"] = await groups.list_pins(svc, group.id)
+    return body
+
+
+@api("PATCH", "/api/groups/{group_id}", "Edit name, description, visibility or announcement (group admins)")
+async def update_group(request, svc, user, body):
+    group = await groups.check_update_group(
+        svc, user, group_id=request.match_info["group_id"], name=body.str("name", required=False, max_len=MAX_NAME),
+        description=body.str("description", required=False, max_len=500),
+        visibility=body.choice("visibility", VISIBILITIES, required=False),
+        announcement=body.str("announcement", required=False, max_len=MAX_TEXT))
+    return {"group": wire.group(group)}
+
+
+@api("POST", "/api/groups/{group_id}/join", "Join a public group")
+async def join_group(request, svc, user, body):
+    membership = await groups.check_join_group(svc, user, group_id=request.match_info["group_id"])
+    return {"member": wire.member(membership)}
+
+
+@api("POST", "/api/groups/{group_id}/leave", "Leave a group")
+async def leave_group(request, svc, user, body):
+    await groups.check_leave_group(svc, user, group_id=request.match_info["group_id"])
+    return {"ok": True}
+
+
+@api("GET", "/api/groups/{group_id}/members", "Members with their roles (members only)")
+async def list_members(request, svc, user, body):
+    group, _ = await access_group_as_member(svc, user, request.match_info["group_id"])
+    members = await svc.storage.groups.list_members(
+        group_id=group.id, limit=query_int(request.query, "limit", default=50, min_value=1, max_value=PAGE_MAX),
+        offset=query_int(request.query, "offset", default=0, min_value=0))
+    people = await svc.storage.users.get_many(user_ids=[m.user_id for m in members])
+    return {"members": [{**wire.member(m, people.get(m.user_id)), "presence": svc.presence.status(m.user_id)}
+                        for m in members]}
+
+
+@api("PUT", "/api/groups/{group_id}/members/{user_id}/role", "Change a member's role (group admins)")
+async def set_member_role(request, svc, user, body):
+    membership = await groups.check_set_member_role(svc, user, group_id=request.match_info["group_id"],
+                                                    member_id=request.match_info["user_id"], role=body.str("role"))
+    return {"member": wire.member(membership)}
+
+
+@api("POST", "/api/groups/{group_id}/invites", "Create an invite link")
+async def create_invite(request, svc, user, body):
+    invite = await groups.check_create_invite(
+        svc, user, group_id=request.match_info["group_id"],
+        expires_in_hours=body.int("expires_in_hours", required=False, min_value=1, max_value=24 * 365),
+        max_uses=body.int("max_uses", required=False, min_value=1, max_value=100000))
+    return {"invite": wire.invite(invite)}
+
+
+@api("POST", "/api/invites/{code}/accept", "Join the group of an invite link")
+async def accept_invite(request, svc, user, body):
+    code = request.match_info["code"]
+    if len(code) > 64:
+        raise NotFound("this invite link is unknown, expired or used up", code="invite_invalid")
+    group, membership = await groups.check_accept_invite(svc, user, code=code)
+    return {"group": wire.group(group, my_role=membership.role)}
+
+
+@api("POST", "/api/groups/{group_id}/pins", "Pin a message (group admins)")
+async def pin_message(request, svc, user, body):
+    pins = await groups.check_pin(svc, user, group_id=request.match_info["group_id"],
+                                  message_id=body.id("message_id"), pin=True)
+    return {"pins": pins}
+
+
+@api("DELETE", "/api/groups/{group_id}/pins/{message_id}", "Unpin a message (group admins)")
+async def unpin_message(request, svc, user, body):
+    pins = await groups.check_pin(svc, user, group_id=request.match_info["group_id"],
+                                  message_id=request.match_info["message_id"], pin=False)
+    return {"pins": pins}
+
+
+# -- threads -------------------------------------------------------------------------
+
+@api("GET", "/api/groups/{group_id}/threads", "Threads of a group: ?sort=latest|liked&limit=&offset=")
+async def list_threads(request, svc, user, body):
+    group, _ = await access_group_as_member(svc, user, request.match_info["group_id"])
+    sort = request.query.get("sort", "latest")
+    if sort not in ("latest", "liked"):
+        sort = "latest"
+    found = await svc.storage.conversations.list_threads(
+        group_id=group.id, order=sort,
+        limit=query_int(request.query, "limit", default=20, min_value=1, max_value=PAGE_MAX),
+        offset=query_int(request.query, "offset", default=0, min_value=0))
+    liked = await svc.storage.likes.liked(user_id=user.id, target_ids=[t.id for t in found])
+    return {"threads": [{**wire.thread(t), "liked": t.id in liked} for t in found]}
+
+
+@api("POST", "/api/groups/{group_id}/threads", "Start a thread with a title and a first post")
+async def create_thread(request, svc, user, body):
+    title = body.str("title", max_len=MAX_TITLE, min_len=1)
+    thread, first = await threads.check_create_thread(svc, user, group_id=request.match_info["group_id"],
+                                                      title=title, draft=parse_draft(body))
+    return {"thread": wire.thread(thread), "message": wire.message(first)}
+
+
+@api("GET", "/api/threads/{thread_id}", "A thread with whether I like and follow it")
+async def get_thread(request, svc, user, body):
+    acc = await access_thread(svc, user, request.match_info["thread_id"])
+    t = acc.conversation
+    return {"thread": {**wire.thread(t),
+                       "liked": bool(await svc.storage.likes.liked(user_id=user.id, target_ids=[t.id])),
+                       "following": await svc.storage.follows.is_following(conversation_id=t.id, user_id=user.id)}}
+
+
+@api("PATCH", "/api/threads/{thread_id}", "Pin or close a thread (group admins)")
+async def update_thread(request, svc, user, body):
+    thread = await threads.check_update_thread(svc, user, thread_id=request.match_info["thread_id"],
+                                               pinned=body.bool("pinned"), closed=body.bool("closed"))
+    return {"thread": wire.thread(thread)}
+
+
+def _toggle(path: str, summary: str, action, key: str, value: bool, result: str | None):
+    async def handler(request, svc, user, body):
+        out = await action(svc, user, **{key: request.match_info[key]}, **{_FLAG[action]: value})
+        return {result: out} if result else {"ok": True}
+    handler.__name__ = f"{action.__name__}_{value}"
+    api("POST" if value else "DELETE", path, summary)(handler)
+
+
+_FLAG = {threads.check_like_thread: "like", threads.check_follow_thread: "follow",
+         messages.check_like_message: "like"}
+_toggle("/api/threads/{thread_id}/like", "Like a thread (点赞)", threads.check_like_thread, "thread_id", True,
+        "like_count")
+_toggle("/api/threads/{thread_id}/like", "Take back a like", threads.check_like_thread, "thread_id", False,
+        "like_count")
+_toggle("/api/threads/{thread_id}/follow", "Follow a thread: be notified of replies",
+        threads.check_follow_thread, "thread_id", True, None)
+_toggle("/api/threads/{thread_id}/follow", "Stop following a thread", threads.check_follow_thread, "thread_id",
+        False, None)
+_toggle("/api/messages/{message_id}/like", "Like a message or reply", messages.check_like_message, "message_id",
+        True, "like_count")
+_toggle("/api/messages/{message_id}/like", "Take back a like", messages.check_like_message, "message_id", False,
+        "like_count")
+
+
+# -- conversations and messages ----------------------------------------------------------
+
+@api("GET", "/api/conversations", "My private conversations by latest activity, with unread counts")
+async def list_conversations(request, svc, user, body):
+    return {"conversations": await inbox.access_private_list(svc, user)}
+
+
+@api("POST", "/api/conversations/private", "Start (or reopen) a private conversation with a user")
+async def start_private(request, svc, user, body):
+    conv = await private.check_start_private(svc, user, other_id=body.id("user_id"))
+    return {"conversation": wire.conversation(conv)}
+
+
+@api("GET", "/api/conversations/{conversation_id}/messages",
+     "History by seq: ?before=&after=&limit= (at most 100)")
+async def history(request, svc, user, body):
+    q = request.query
+    found = await messages.access_history(
+        svc, user, conversation_id=request.match_info["conversation_id"],
+        before=query_int(q, "before", min_value=0), after=query_int(q, "after", min_value=0),
+        limit=query_int(q, "limit", default=50, min_value=1, max_value=PAGE_MAX))
+    return {"messages": [wire.message(m) for m in found]}
+
+
+@api("POST", "/api/conversations/{conversation_id}/messages", "Send a message (same pipeline as Socket.IO)")
+async def send(request, svc, user, body):
+    message, created = await messages.check_send_message(svc, user, request.match_info["conversation_id"],
+                                                         parse_draft(body))
+    return {"message": wire.message(message), "duplicate": not created}
+
+
+@api("POST", "/api/conversations/{conversation_id}/read", "Move my read marker to seq")
+async def mark_read(request, svc, user, body):
+    return await messages.check_mark_read(svc, user, conversation_id=request.match_info["conversation_id"],
+                                          seq=body.int("seq", min_value=0))
+
+
+@api("PATCH", "/api/messages/{message_id}", "Edit my message")
+async def edit_message(request, svc, user, body):
+    message = await messages.check_edit_message(svc, user, message_id=request.match_info["message_id"],
+                                                text=body.str("text", max_len=MAX_TEXT))
+    return {"message": wire.message(message)}
+
+
+@api("DELETE", "/api/messages/{message_id}", "Delete a message (author or group moderators); leaves a tombstone")
+async def delete_message(request, svc, user, body):
+    message = await messages.check_delete_message(svc, user, message_id=request.match_info["message_id"])
+    return {"message": wire.message(message)}
+
+
+@api("GET", "/api/search", "Search messages and threads I may read: ?q=")
+async def search_view(request, svc, user, body):
+    q = request.query.get("q", "").strip()[:200]
+    return await search.access_search(svc, user, query=q,
+                                      limit=query_int(request.query, "limit", default=20, min_value=1, max_value=50))
+
+
+@api("GET", "/api/notifications", "My notifications: ?unread=1")
+async def list_notifications(request, svc, user, body):
+    notes = await svc.storage.notifications.list(user_id=user.id, unread_only=request.query.get("unread") == "1",
+                                                 limit=query_int(request.query, "limit", default=50, min_value=1,
+                                                                 max_value=PAGE_MAX))
+    return {"notifications": [wire.notification(n) for n in notes],
+            "unread": await svc.storage.notifications.unread_count(user_id=user.id)}
+
+
+@api("POST", "/api/notifications/read", "Mark notifications read: {ids} or all")
+async def read_notifications(request, svc, user, body):
+    ids = body.data.get("ids")
+    if ids is not None:
+        if not isinstance(ids, list) or len(ids) > 500:
+            raise InvalidPayload("ids must be a list of at most 500 ids", field="ids")
+        ids = [check_id(i, "ids") for i in ids]
+    return {"marked": await svc.storage.notifications.mark_read(user_id=user.id, ids=ids)}

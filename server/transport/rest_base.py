@@ -1,0 +1,86 @@
+"""The REST plumbing: one decorator authenticates, parses, and maps domain errors."""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import wraps
+
+from aiohttp import web
+
+from ..actions.auth import access_user_by_token
+from ..errors import DomainError, InvalidPayload, Unauthorized
+from ..validate import Payload, check_id
+from .keys import SERVICES
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    method: str
+    path: str
+    summary: str
+    auth: bool
+
+
+ROUTES: list[RouteDoc] = []
+routes = web.RouteTableDef()
+
+
+def error_response(exc: DomainError) -> web.Response:
+    headers = {}
+    if "retry_after" in exc.details:
+        headers["Retry-After"] = str(exc.details["retry_after"])
+    return web.json_response({"ok": False, "error": exc.to_dict()}, status=exc.status, headers=headers)
+
+
+def bearer(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip()
+    return None
+
+
+def api(method: str, path: str, summary: str, *, auth: bool = True):
+    """Registers a JSON endpoint. The handler gets (request, svc, user, body)."""
+    def decorate(handler):
+        @wraps(handler)
+        async def endpoint(request: web.Request) -> web.StreamResponse:
+            svc = request.app[SERVICES]
+            try:
+                user = None
+                if auth:
+                    user = await access_user_by_token(svc, bearer(request))
+                    if user is None:
+                        raise Unauthorized("log in first", code="unauthorized")
+                for name, value in request.match_info.items():
+                    if name.endswith("_id"):
+                        check_id(value, name)
+                body = Payload({})
+                if method in ("POST", "PUT", "PATCH") and request.can_read_body:
+                    if request.content_length and request.content_length > MAX_BODY:
+                        raise InvalidPayload("request body too large", code="too_large")
+                    raw = await request.read()
+                    if len(raw) > MAX_BODY:
+                        raise InvalidPayload("request body too large", code="too_large")
+                    if raw.strip():
+                        try:
+                            body = Payload(json.loads(raw))
+                        except (ValueError, UnicodeDecodeError):
+                            raise InvalidPayload("body is not valid JSON", code="invalid_json") from None
+                result = await handler(request, svc, user, body)
+            except DomainError as exc:
+                return error_response(exc)
+            if isinstance(result, web.StreamResponse):
+                return result
+            return web.json_response(result, dumps=_dumps)
+        ROUTES.append(RouteDoc(method, path, summary, auth))
+        routes.route(method, path)(endpoint)
+        return handler
+    return decorate
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)

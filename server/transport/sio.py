@@ -1,0 +1,155 @@
+"""Socket.IO handlers: authenticate once at connect, then thin handlers that ack."""
+from __future__ import annotations
+
+import logging
+
+import socketio
+
+from .. import events, wire
+from ..actions import messages
+from ..actions.access import access_conversation
+from ..actions.auth import access_user_by_token
+from ..errors import DomainError, InvalidPayload, Unauthorized
+from ..services import Services
+from ..validate import Payload, check_id
+from .parse import parse_draft
+
+log = logging.getLogger(__name__)
+MAX_SYNC_CONVERSATIONS = 200
+
+
+def attach(sio: socketio.AsyncServer, svc: Services) -> None:
+    users: dict[str, object] = {}  # sid -> User, set at connect
+
+    async def connect(sid, environ, auth):
+        token = auth.get("token") if isinstance(auth, dict) else None
+        user = await access_user_by_token(svc, token)
+        if user is None:
+            raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
+                                                              "message": "a valid token is required"})
+        users[sid] = user
+        await sio.enter_room(sid, events.user_room(user.id))
+        for group in await svc.storage.groups.list_for_user(user_id=user.id):
+            await sio.enter_room(sid, events.group_room(group.id))
+        if svc.presence.connect(user.id, sid):
+            svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "online"},
+                                  events.presence_room(user.id))
+
+    async def disconnect(sid, *args):
+        user = users.pop(sid, None)
+        if user is not None and svc.presence.disconnect(user.id, sid):
+            svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "offline"},
+                                  events.presence_room(user.id))
+
+    sio.on("connect", connect)
+    sio.on("disconnect", disconnect)
+
+    def handler(name):
+        def decorate(fn):
+            async def run(sid, data=None):
+                user = users.get(sid)
+                try:
+                    if user is None:
+                        raise Unauthorized("not connected", code="unauthorized")
+                    result = await fn(sid, user, Payload(data))
+                except DomainError as exc:
+                    return {"ok": False, "error": exc.to_dict()}
+                except Exception:  # never let one bad event take the connection down
+                    log.exception("handler %s failed", name)
+                    return {"ok": False, "error": {"code": "internal", "message": "something went wrong"}}
+                return {"ok": True, **(result or {})}
+            sio.on(name, run)
+            return fn
+        return decorate
+
+    @handler(events.MESSAGE_SEND)
+    async def send(sid, user, p):
+        message, created = await messages.check_send_message(svc, user, p.id("conversation_id"), parse_draft(p))
+        return {"message": wire.message(message), "duplicate": not created}
+
+    @handler(events.MESSAGE_EDIT)
+    async def edit(sid, user, p):
+        message = await messages.check_edit_message(svc, user, message_id=p.id("message_id"),
+                                                    text=p.str("text", max_len=4000))
+        return {"message": wire.message(message)}
+
+    @handler(events.MESSAGE_DELETE)
+    async def delete(sid, user, p):
+        message = await messages.check_delete_message(svc, user, message_id=p.id("message_id"))
+        return {"message": wire.message(message)}
+
+    @handler(events.REACTION_ADD)
+    async def react(sid, user, p):
+        message = await messages.check_react(svc, user, message_id=p.id("message_id"), emoji=p.data.get("emoji"),
+                                             add=True)
+        return {"message": wire.message(message)}
+
+    @handler(events.REACTION_REMOVE)
+    async def unreact(sid, user, p):
+        message = await messages.check_react(svc, user, message_id=p.id("message_id"), emoji=p.data.get("emoji"),
+                                             add=False)
+        return {"message": wire.message(message)}
+
+    @handler(events.HISTORY)
+    async def history(sid, user, p):
+        found = await messages.access_history(svc, user, conversation_id=p.id("conversation_id"),
+                                              before=p.int("before", required=False, min_value=0),
+                                              after=p.int("after", required=False, min_value=0),
+                                              limit=p.int("limit", required=False, min_value=1, max_value=100,
+                                                          default=50))
+        return {"messages": [wire.message(m) for m in found]}
+
+    @handler(events.READ)
+    async def read(sid, user, p):
+        return await messages.check_mark_read(svc, user, conversation_id=p.id("conversation_id"),
+                                              seq=p.int("seq", min_value=0))
+
+    @handler(events.TYPING)
+    async def typing(sid, user, p):
+        acc = await access_conversation(svc, user, p.id("conversation_id"))
+        svc.publisher.publish(events.TYPING_UPDATED,
+                              {"conversation_id": acc.conversation.id, "user_id": user.id,
+                               "typing": p.bool("typing", default=True)},
+                              *messages.conversation_rooms(acc.conversation), skip_sid=sid)
+        return {}
+
+    @handler(events.SYNC)
+    async def sync(sid, user, p):
+        cursors = p.data.get("cursors")
+        if not isinstance(cursors, dict) or len(cursors) > MAX_SYNC_CONVERSATIONS:
+            raise InvalidPayload(f"cursors must map at most {MAX_SYNC_CONVERSATIONS} conversation ids to seqs",
+                                 field="cursors")
+        checked = {}
+        for cid, seq in cursors.items():
+            check_id(cid, "cursors")
+            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+                raise InvalidPayload("each cursor must be a seq (a whole number ≥ 0)", field="cursors")
+            checked[cid] = seq
+        return {"conversations": await messages.access_sync(svc, user, checked)}
+
+    @handler(events.PRESENCE_SET)
+    async def presence_set(sid, user, p):
+        status = p.choice("status", ("online", "away"))
+        if svc.presence.set(user.id, sid, status):
+            svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": svc.presence.status(user.id)},
+                                  events.presence_room(user.id))
+        return {"status": svc.presence.status(user.id)}
+
+    @handler(events.PRESENCE_SUBSCRIBE)
+    async def presence_subscribe(sid, user, p):
+        ids = p.data.get("user_ids")
+        if not isinstance(ids, list) or len(ids) > 200:
+            raise InvalidPayload("user_ids must be a list of at most 200 ids", field="user_ids")
+        ids = [check_id(i, "user_ids") for i in ids]
+        for uid in ids:
+            await sio.enter_room(sid, events.presence_room(uid))
+        return {"presence": {uid: svc.presence.status(uid) for uid in ids}}
+
+    known = set(events.CLIENT_EVENTS) | {"connect", "disconnect"}
+
+    async def unknown(event, sid, *args):
+        if event in known:
+            return None
+        return {"ok": False, "error": {"code": "unknown_event", "message": f"unknown event {event!r}"}}
+
+    sio.on("*", unknown)

@@ -1,0 +1,109 @@
+"""Payload checking for both transports: types, lengths and id shapes, one error code."""
+from __future__ import annotations
+
+import re
+
+from .errors import InvalidPayload
+
+ID_RE = re.compile(r"^[0-9a-f]{24}$")
+MAX_TEXT = 4000
+MAX_TITLE = 120
+MAX_NAME = 64
+
+
+class Payload:
+    def __init__(self, data):
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InvalidPayload("payload must be a JSON object")
+        self.data = data
+
+    def _get(self, key, required):
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise InvalidPayload(f"{key} is required", field=key)
+            return None
+        return self.data[key]
+
+    def str(self, key, *, required=True, max_len=MAX_NAME, min_len=0, strip=True, default=None):
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise InvalidPayload(f"{key} must be a string", field=key)
+        if "\x00" in value:
+            raise InvalidPayload(f"{key} contains a NUL character", field=key)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidPayload(f"{key} is not valid Unicode", field=key) from None
+        if strip:
+            value = value.strip()
+        if len(value) > max_len:
+            raise InvalidPayload(f"{key} is longer than {max_len} characters", code="too_long", field=key)
+        if len(value) < min_len:
+            raise InvalidPayload(f"{key} must have at least {min_len} characters", field=key)
+        return value
+
+    def id(self, key, *, required=True):
+        value = self._get(key, required)
+        if value is None:
+            return None
+        return check_id(value, key)
+
+    def int(self, key, *, required=True, min_value=None, max_value=None, default=None):
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidPayload(f"{key} must be a whole number", field=key)
+        if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
+            raise InvalidPayload(f"{key} must be between {min_value} and {max_value}", field=key)
+        return value
+
+    def bool(self, key, *, required=False, default=None):
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise InvalidPayload(f"{key} must be true or false", field=key)
+        return value
+
+    def choice(self, key, choices, *, required=True, default=None):
+        value = self._get(key, required)
+        if value is None:
+            return default
+        if value not in choices:
+            raise InvalidPayload(f"{key} must be one of {', '.join(choices)}", field=key)
+        return value
+
+    def obj(self, key, *, required=True):
+        value = self._get(key, required)
+        if value is None:
+            return None
+        return Payload(value) if isinstance(value, dict) else _not_object(key)
+
+
+def _not_object(key):
+    raise InvalidPayload(f"{key} must be an object", field=key)
+
+
+def check_id(value, what="id") -> str:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        raise InvalidPayload(f"{what} is not a valid id", code="invalid_id", field=what)
+    return value
+
+
+def query_int(query, key, *, default=None, min_value=None, max_value=None):
+    """An integer from a URL query string."""
+    raw = query.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidPayload(f"{key} must be a whole number", field=key) from None
+    if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
+        raise InvalidPayload(f"{key} must be between {min_value} and {max_value}", field=key)
+    return value

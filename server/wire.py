@@ -1,0 +1,86 @@
+"""How models look on the wire (REST bodies and Socket.IO payloads): one place."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from .models import Conversation, Group, Invite, Membership, Message, Notification, Pin, User
+
+
+def ts(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def initials(name: str) -> str:
+    name = name.strip()
+    if not name:
+        return "?"
+    if name[0].isascii():
+        parts = name.split()
+        return "".join(p[0] for p in parts[:2]).upper() if len(parts) > 1 else name[:2].upper()
+    return name[-2:] if len(name) >= 2 else name  # Chinese names: the given name's characters
+
+
+def user(u: User) -> dict:
+    return {"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "bio": u.bio,
+            "avatar": {"initials": initials(u.display_name), "color": u.avatar_color},
+            "created_at": ts(u.created_at)}
+
+
+def group(g: Group, *, my_role: str | None = None) -> dict:
+    body = {"id": g.id, "name": g.name, "description": g.description, "visibility": g.visibility,
+            "owner_id": g.owner_id, "conversation_id": g.conversation_id, "member_count": g.member_count,
+            "announcement": g.announcement, "announcement_at": ts(g.announcement_at), "created_at": ts(g.created_at)}
+    if my_role is not None:
+        body["my_role"] = my_role
+    return body
+
+
+def member(m: Membership, u: User | None = None) -> dict:
+    body = {"user_id": m.user_id, "role": m.role, "joined_at": ts(m.joined_at)}
+    if u is not None:
+        body["user"] = user(u)
+    return body
+
+
+def invite(i: Invite) -> dict:
+    return {"code": i.code, "group_id": i.group_id, "expires_at": ts(i.expires_at), "max_uses": i.max_uses,
+            "uses": i.uses, "url": f"/invite/{i.code}"}
+
+
+def message(m: Message) -> dict:
+    body = {"id": m.id, "conversation_id": m.conversation_id, "seq": m.seq, "author_id": m.author_id,
+            "type": m.type, "text": m.text, "client_msg_id": m.client_msg_id, "reply_to": m.reply_to,
+            "mentions": list(m.mentions), "mention_all": m.mention_all, "reactions": m.reactions,
+            "like_count": m.like_count, "created_at": ts(m.created_at), "edited_at": ts(m.edited_at),
+            "edited": m.edited_at is not None, "deleted": m.deleted_at is not None}
+    if m.product is not None:
+        body["product"] = {"sku": m.product.sku, "title": m.product.title, "price": m.product.price,
+                           "image_url": m.product.image_url}
+    return body
+
+
+def thread(c: Conversation) -> dict:
+    return {"id": c.id, "conversation_id": c.id, "group_id": c.group_id, "title": c.title,
+            "author_id": c.author_id, "pinned": c.pinned, "closed": c.closed, "like_count": c.like_count,
+            "reply_count": max(0, c.last_seq - 1), "last_seq": c.last_seq, "created_at": ts(c.created_at),
+            "last_activity_at": ts(c.last_activity_at)}
+
+
+def conversation(c: Conversation) -> dict:
+    body = {"id": c.id, "kind": c.kind, "group_id": c.group_id, "participants": list(c.participants),
+            "last_seq": c.last_seq, "last_activity_at": ts(c.last_activity_at)}
+    if c.kind == "thread":
+        body["title"] = c.title
+    return body
+
+
+def pin(p: Pin) -> dict:
+    return {"group_id": p.group_id, "message_id": p.message_id, "pinned_by": p.pinned_by,
+            "pinned_at": ts(p.pinned_at)}
+
+
+def notification(n: Notification) -> dict:
+    return {"id": n.id, "kind": n.kind, "conversation_id": n.conversation_id, "message_id": n.message_id,
+            "actor_id": n.actor_id, "created_at": ts(n.created_at), "read": n.read}
