@@ -21,7 +21,7 @@ from .ratelimit import RateLimiter
 from .services import Services
 from .storage.base import Storage
 from .transport import openapi, rest, sio as sio_handlers  # noqa: F401  (rest registers the routes)
-from .transport.keys import SERVICES
+from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     app = web.Application(client_max_size=1024 * 1024)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
     sio.attach(app)
-    app["sio"] = sio  # for tests and benchmarks that want the raw server
+    app[SIO] = sio
 
     async def services_ctx(app: web.Application):
         storage = await (storage_factory() if storage_factory else open_storage(config))

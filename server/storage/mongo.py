@@ -561,14 +561,15 @@ def storage_for(db, close=None) -> Storage:
                    notifications=MongoNotifications(db), close=close)
 
 
-async def open_mongo(uri: str, *, client=None) -> Storage:
+async def open_mongo(uri: str, *, client=None, db_name: str | None = None, close_client: bool = True) -> Storage:
     """Connects with majority, journaled writes: an acknowledged message survives a crash."""
     if client is None:
         from motor.motor_asyncio import AsyncIOMotorClient
-        client = AsyncIOMotorClient(uri, w="majority", journal=True, tz_aware=True)
-    db = client.get_default_database("shopchat")
+        client = AsyncIOMotorClient(uri, w="majority", journal=True)
+    db = client[db_name] if db_name else client.get_default_database("shopchat")
     await create_indexes(db)
 
     async def close():
-        client.close()
+        if close_client:
+            client.close()
     return storage_for(db, close)

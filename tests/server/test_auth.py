@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import pytest
+import socketio
+
+from server.app import create_app
+from server.clock import FakeClock
+from tests.conftest import LiveClient, make_config
+
+
+async def test_register_and_login_contract(client):
+    resp = await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    body = await resp.json()
+    assert resp.status == 200 and body["token"] and body["user"]["id"] and body["user"]["username"] == "xiaomei"
+    assert body["user"]["avatar"]["initials"] and body["user"]["avatar"]["color"].startswith("#")
+    assert "password_hash" not in body["user"]
+    resp = await client.post("/api/auth/login", json={"username": "XiaoMei", "password": "password-123"})
+    login = await resp.json()
+    assert resp.status == 200 and login["user"]["id"] == body["user"]["id"] and login["token"] != body["token"]
+    me = await client.get("/api/me", headers={"Authorization": f"Bearer {login['token']}"})
+    assert (await me.json())["user"]["username"] == "xiaomei"
+
+
+async def test_passwords_are_hashed_with_argon2(client, svc):
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    stored = await svc.storage.users.get_by_username(username="xiaomei")
+    assert stored.password_hash.startswith("$argon2id$") and "password-123" not in stored.password_hash
+
+
+@pytest.mark.parametrize("payload,code", [
+    ({"username": "x", "password": "password-123"}, "invalid_username"),
+    ({"username": "bad name!", "password": "password-123"}, "invalid_username"),
+    ({"username": "ok_name", "password": "short"}, "invalid_password"),
+    ({"username": 12, "password": "password-123"}, "invalid_username"),
+    ({"password": "password-123"}, "invalid_username"),
+    ({"username": "ok_name", "password": "p" * 129}, "invalid_password"),
+])
+async def test_register_rejects_bad_input(client, payload, code):
+    resp = await client.post("/api/auth/register", json=payload)
+    assert resp.status == 400 and (await resp.json())["error"]["code"] == code
+
+
+async def test_register_rejects_non_json_and_duplicates(client):
+    resp = await client.post("/api/auth/register", data="{not json", headers={"Content-Type": "application/json"})
+    assert resp.status == 400 and (await resp.json())["error"]["code"] == "invalid_json"
+    resp = await client.post("/api/auth/register", json=["a", "b"])
+    assert (await resp.json())["error"]["code"] == "invalid_payload"
+    await client.post("/api/auth/register", json={"username": "小美", "password": "password-123"})
+    resp = await client.post("/api/auth/register", json={"username": "小美", "password": "password-456"})
+    assert resp.status == 409 and (await resp.json())["error"]["code"] == "username_taken"
+
+
+async def test_wrong_password_and_unknown_user_look_the_same(client):
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    for name in ("xiaomei", "nobody"):
+        resp = await client.post("/api/auth/login", json={"username": name, "password": "wrong-password"})
+        assert resp.status == 401 and (await resp.json())["error"]["code"] == "bad_credentials"
+
+
+async def test_logout_revokes_the_token(client, people):
+    p = await people("xiaomei")
+    await p.post("/api/auth/logout")
+    resp = await client.get("/api/me", headers=p.headers)
+    assert resp.status == 401 and (await resp.json())["error"]["code"] == "unauthorized"
+
+
+async def test_missing_and_garbage_tokens_are_refused(client):
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}):
+        resp = await client.get("/api/me", headers=headers)
+        assert resp.status == 401
+
+
+@pytest.fixture
+async def clocked(aiohttp_client, tmp_path):
+    clock = FakeClock()
+    app = create_app(make_config(tmp_path, token_ttl_days=1), clock=clock)
+    return await aiohttp_client(app), clock
+
+
+async def test_tokens_expire(clocked):
+    client, clock = clocked
+    resp = await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    token = (await resp.json())["token"]
+    clock.advance(hours=23)
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})).status == 200
+    clock.advance(hours=2)
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})).status == 401
+
+
+async def test_login_is_rate_limited_per_account(clocked):
+    client, clock = clocked
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    for _ in range(5):
+        resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "wrong-password"})
+        assert resp.status == 401
+    resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
+    assert resp.status == 429 and (await resp.json())["error"]["code"] == "rate_limited"
+    assert int(resp.headers["Retry-After"]) > 0
+    clock.advance(minutes=6)
+    resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
+    assert resp.status == 200
+
+
+async def test_login_is_rate_limited_per_address(clocked):
+    client, clock = clocked
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    for i in range(20):  # many accounts guessed from one address
+        resp = await client.post("/api/auth/login", json={"username": f"user{i}", "password": "wrong-password"})
+        assert resp.status == 401
+    resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
+    assert resp.status == 429
+
+
+async def test_socketio_refuses_missing_and_bad_tokens(client, people, live):
+    url = str(client.make_url("/"))
+    for token in (None, "", "garbage"):
+        lc = LiveClient()
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await lc.connect(url, token)
+    p = await people("xiaomei")
+    lc = await live(p)
+    assert lc.sio.connected
+
+
+async def test_profile_update_and_validation(people):
+    p = await people("xiaomei")
+    body = await p.call("PATCH", "/api/me", {"display_name": "小美", "bio": "爱逛街", "avatar_color": "#ff8800"})
+    assert body["user"]["display_name"] == "小美" and body["user"]["avatar"] == {"initials": "小美", "color": "#ff8800"}
+    err = await p.call("PATCH", "/api/me", {"avatar_color": "red"}, status=400)
+    assert err["error"]["code"] == "invalid_payload"
+    err = await p.call("PATCH", "/api/me", {"display_name": "名" * 65}, status=400)
+    assert err["error"]["code"] == "too_long"
+    other = await p.get(f"/api/users/{p.id}")
+    assert other["user"]["bio"] == "爱逛街" and other["presence"] == "offline"
+
+
+async def test_only_platform_admins_set_roles(people):
+    admin, member = await people("admin", role="admin"), await people("xiaomei")
+    err = await member.call("PUT", f"/api/users/{member.id}/role", {"role": "admin"}, status=403)
+    assert err["error"]["code"] == "not_platform_admin"
+    body = await admin.call("PUT", f"/api/users/{member.id}/role", {"role": "agent"})
+    assert body["user"]["role"] == "agent"
+    err = await admin.call("PUT", f"/api/users/{member.id}/role", {"role": "king"}, status=400)
+    assert err["error"]["code"] == "invalid_payload"
+    err = await admin.call("PUT", "/api/users/not-an-id/role", {"role": "agent"}, status=400)
+    assert err["error"]["code"] == "invalid_id"
