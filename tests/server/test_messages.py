@@ -155,11 +155,12 @@ async def test_reactions(room):
         assert ack["error"]["code"] == "invalid_payload"
 
 
-async def test_mentions_notify_and_at_all_is_for_admins(room, people, live):
+async def test_mentions_notify_and_at_all_is_for_admins(room, people, live, svc):
     la, lb = room["la"], room["lb"]
     ack = await la.emit("message:send", {"conversation_id": room["cid"], "text": "@aqiang 你看这个 @nobody"})
     assert ack["message"]["mentions"] == [room["b"].id]
     note = await lb.wait_for("notification", lambda d: d["kind"] == "mention")
+    await svc.tasks.join()
     assert note["message_id"] == ack["message"]["id"] and note["actor_id"] == room["a"].id
     notes = await room["b"].get("/api/notifications")
     assert notes["unread"] == 1 and notes["notifications"][0]["kind"] == "mention"
