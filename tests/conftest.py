@@ -54,8 +54,8 @@ async def storage(request, tmp_path):
 
 
 def make_config(tmp_path, **overrides) -> Config:
-    return Config(data_dir=str(tmp_path / "data"), seed_demo=False, argon2_time_cost=1, argon2_memory_kib=256,
-                  **overrides)
+    settings = dict(data_dir=str(tmp_path / "data"), seed_demo=False, argon2_time_cost=1, argon2_memory_kib=256)
+    return Config(**{**settings, **overrides})
 
 
 @pytest.fixture

@@ -19,10 +19,6 @@ def _address(request: web.Request) -> str:
     return request.remote or "unknown"
 
 
-async def _me(svc, user) -> dict:
-    return wire.user(user)
-
-
 # -- health and accounts -------------------------------------------------------
 
 @api("GET", "/api/health", "Liveness and which storage backend is in use", auth=False)
@@ -249,28 +245,27 @@ async def update_thread(request, svc, user, body):
     return {"thread": wire.thread(thread)}
 
 
-def _toggle(path: str, summary: str, action, key: str, value: bool, result: str | None):
+def _toggle(path: str, summary: str, action, key: str, flag: str, value: bool, result: str | None):
+    """POST turns a per-user flag (like, follow) on, DELETE turns it off."""
     async def handler(request, svc, user, body):
-        out = await action(svc, user, **{key: request.match_info[key]}, **{_FLAG[action]: value})
+        out = await action(svc, user, **{key: request.match_info[key], flag: value})
         return {result: out} if result else {"ok": True}
     handler.__name__ = f"{action.__name__}_{value}"
     api("POST" if value else "DELETE", path, summary)(handler)
 
 
-_FLAG = {threads.check_like_thread: "like", threads.check_follow_thread: "follow",
-         messages.check_like_message: "like"}
-_toggle("/api/threads/{thread_id}/like", "Like a thread (点赞)", threads.check_like_thread, "thread_id", True,
-        "like_count")
-_toggle("/api/threads/{thread_id}/like", "Take back a like", threads.check_like_thread, "thread_id", False,
-        "like_count")
-_toggle("/api/threads/{thread_id}/follow", "Follow a thread: be notified of replies",
-        threads.check_follow_thread, "thread_id", True, None)
-_toggle("/api/threads/{thread_id}/follow", "Stop following a thread", threads.check_follow_thread, "thread_id",
-        False, None)
-_toggle("/api/messages/{message_id}/like", "Like a message or reply", messages.check_like_message, "message_id",
+_toggle("/api/threads/{thread_id}/like", "Like a thread (点赞)", threads.check_like_thread, "thread_id", "like",
         True, "like_count")
-_toggle("/api/messages/{message_id}/like", "Take back a like", messages.check_like_message, "message_id", False,
-        "like_count")
+_toggle("/api/threads/{thread_id}/like", "Take back a like", threads.check_like_thread, "thread_id", "like",
+        False, "like_count")
+_toggle("/api/threads/{thread_id}/follow", "Follow a thread: be notified of replies",
+        threads.check_follow_thread, "thread_id", "follow", True, None)
+_toggle("/api/threads/{thread_id}/follow", "Stop following a thread", threads.check_follow_thread, "thread_id",
+        "follow", False, None)
+_toggle("/api/messages/{message_id}/like", "Like a message or reply", messages.check_like_message, "message_id",
+        "like", True, "like_count")
+_toggle("/api/messages/{message_id}/like", "Take back a like", messages.check_like_message, "message_id", "like",
+        False, "like_count")
 
 
 # -- conversations and messages ----------------------------------------------------------
