@@ -49,6 +49,8 @@ class Config:
             secret=env.get("CHAT_SECRET", ""),
             token_ttl_days=_int(env, "CHAT_TOKEN_TTL_DAYS", 30),
             seed_demo=env.get("CHAT_SEED_DEMO", "1") not in ("0", "false", "no", "off"),
+            argon2_time_cost=_int(env, "CHAT_ARGON2_TIME_COST", 3),
+            argon2_memory_kib=_int(env, "CHAT_ARGON2_MEMORY_KIB", 65536),
         )
         return cfg
 

@@ -1,13 +1,20 @@
-"""Chinese-aware tokens for search (jieba), and highlighted snippets."""
+"""Chinese-aware tokens for search (jieba), and highlighted snippets.
+
+Only runs of Han characters go through jieba (its per-call cost dominates short chat
+messages, and chat repeats itself, so runs are cached); letters and digits are
+split and lowercased directly. Index and query use the same dictionary without HMM
+so that what a query produces can match what the index holds."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import jieba
 
-_WORD = re.compile(r"\w", re.UNICODE)
+RUNS = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([^\W_]+)")
 SNIPPET_CHARS = 80
+MAX_QUERY_TOKENS = 16
 
 jieba.setLogLevel(60)  # jieba logs its dictionary loading at INFO
 
@@ -17,29 +24,35 @@ def warm_up() -> None:
     jieba.initialize()
 
 
-def _clean(token: str) -> str:
-    return unicodedata.normalize("NFKC", token).strip().lower()
+@lru_cache(maxsize=8192)
+def _han_for_index(run: str) -> tuple[str, ...]:
+    return tuple(jieba.cut_for_search(run, HMM=False))
+
+
+@lru_cache(maxsize=2048)
+def _han_for_query(run: str) -> tuple[str, ...]:
+    return tuple(jieba.cut(run, HMM=False))
+
+
+def _tokens(text: str, han) -> list[str]:
+    out: list[str] = []
+    seen = set()
+    for m in RUNS.finditer(unicodedata.normalize("NFKC", text)):
+        words = han(m.group(1)) if m.group(1) else (m.group(2).lower(),)
+        for w in words:
+            if w not in seen:
+                seen.add(w)
+                out.append(w)
+    return out
 
 
 def tokenize_for_index(text: str) -> tuple[str, ...]:
-    """Search-mode segmentation: 蓝牙耳机 gives 蓝牙, 耳机 and 蓝牙耳机, so shorter queries match."""
-    out = []
-    seen = set()
-    for tok in jieba.cut_for_search(unicodedata.normalize("NFKC", text)):
-        t = _clean(tok)
-        if t and _WORD.search(t) and t not in seen:
-            seen.add(t)
-            out.append(t)
-    return tuple(out)
+    """Search-mode segmentation: 蓝牙耳机 also gives 蓝牙 and 耳机, so shorter queries match."""
+    return tuple(_tokens(text, _han_for_index))
 
 
 def tokenize_query(text: str) -> list[str]:
-    out = []
-    for tok in jieba.cut(unicodedata.normalize("NFKC", text)):
-        t = _clean(tok)
-        if t and _WORD.search(t) and t not in out:
-            out.append(t)
-    return out[:16]
+    return _tokens(text, _han_for_query)[:MAX_QUERY_TOKENS]
 
 
 def snippet(text: str, tokens: list[str]) -> dict:

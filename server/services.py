@@ -8,6 +8,7 @@ from typing import Awaitable, Callable
 
 from moderation import ModerationHook
 
+from .access_cache import AccessCache
 from .clock import Clock
 from .config import Config
 from .passwords import Passwords
@@ -46,7 +47,9 @@ class BackgroundTasks:
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-AfterSend = Callable[["Services", object, object], Awaitable[None]]
+# An after-send hook decides at once (no I/O) whether it has work; the work, if any,
+# is returned as an awaitable and runs as a background task after the ack.
+AfterSend = Callable[["Services", object, object], Awaitable[None] | None]
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Services:
     presence: Presence
     secret: str
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
+    access_cache: AccessCache = field(default_factory=AccessCache)
     after_send: list[AfterSend] = field(default_factory=list)
     login_by_account: RateLimiter | None = None
     login_by_address: RateLimiter | None = None

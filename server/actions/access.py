@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..access_cache import MISSING
 from ..errors import Forbidden, NotFound
 from ..models import GROUP_ADMIN_ROLES, Conversation, Group, Membership, User
 from ..services import Services
@@ -50,20 +51,57 @@ async def access_group_as_admin(svc: Services, user: User, group_id: str) -> tup
     return group, membership
 
 
-async def access_conversation(svc: Services, user: User, conversation_id: str) -> ConversationAccess:
+async def access_conversation(svc: Services, user: User, conversation_id: str, *,
+                              cached: bool = False) -> ConversationAccess:
     """A conversation the user may read: members for group chats and threads, the two
-    participants for private ones. Others are told it doesn't exist or that they must join."""
-    conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+    participants for private ones. Others are told it doesn't exist or that they must join.
+
+    cached=True serves the send path from the access cache: its conversation and group
+    carry authorization facts only (their counters may be stale)."""
+    if cached:
+        conv, group, membership = await _cached_parts(svc, user, conversation_id)
+    else:
+        conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+        group = membership = None
     if conv is None:
         raise NotFound("no such conversation", code="conversation_not_found")
     if conv.kind == "private":
         if user.id not in conv.participants:
             raise NotFound("no such conversation", code="conversation_not_found")
         return ConversationAccess(conv, None, None)
-    group, membership = await access_group(svc, user, conv.group_id)
+    if not cached:
+        group, membership = await access_group(svc, user, conv.group_id)
+    elif group is None or (group.visibility == "private" and membership is None and user.role != "admin"):
+        raise NotFound("no such group", code="group_not_found")
     if membership is None:
         raise Forbidden("join the group first", code="not_member")
     return ConversationAccess(conv, group, membership)
+
+
+async def _cached_parts(svc: Services, user: User, conversation_id: str):
+    cache = svc.access_cache
+    key = cache.conversation_key(conversation_id)
+    conv = cache.get(key)
+    if conv is None:
+        conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+        if conv is None:
+            return None, None, None
+        cache.put(key, conv)
+    if conv.kind == "private":
+        return conv, None, None
+    key = cache.group_key(conv.group_id)
+    group = cache.get(key)
+    if group is None:
+        group = await svc.storage.groups.get(group_id=conv.group_id)
+        if group is None:
+            return conv, None, None
+        cache.put(key, group)
+    key = cache.member_key(group.id, user.id)
+    membership = cache.get(key)
+    if membership is None:
+        membership = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
+        cache.put(key, membership or MISSING)
+    return conv, group, (None if membership is MISSING else membership)
 
 
 async def access_thread(svc: Services, user: User, thread_id: str) -> ConversationAccess:

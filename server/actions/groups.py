@@ -31,6 +31,7 @@ async def do_add_member(svc: Services, group: Group, user: User, role: str = "me
                                                          joined_at=svc.clock.now())
     except DuplicateError:
         raise Conflict("already a member", code="already_member") from None
+    svc.access_cache.forget_member(group.id, user.id)
     await svc.publisher.add_user_to_room(user.id, events.group_room(group.id))
     svc.publisher.publish(events.MEMBER_JOINED, {"group_id": group.id, "member": wire.member(membership, user)},
                           events.group_room(group.id))
@@ -75,6 +76,7 @@ async def check_leave_group(svc: Services, user: User, *, group_id: str) -> None
     if membership.role == "owner":
         raise Forbidden("the owner can't leave; hand the group to someone else first", code="owner_cannot_leave")
     await svc.storage.groups.remove_member(group_id=group.id, user_id=user.id)
+    svc.access_cache.forget_member(group.id, user.id)
     await svc.publisher.remove_user_from_room(user.id, events.group_room(group.id))
     svc.publisher.publish(events.MEMBER_LEFT, {"group_id": group.id, "user_id": user.id},
                           events.group_room(group.id), events.user_room(user.id))
@@ -91,11 +93,13 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
         if mine.role != "owner":
             raise Forbidden("only the owner can hand the group over", code="not_group_owner")
         await svc.storage.groups.set_member_role(group_id=group.id, user_id=user.id, role="admin")
+        svc.access_cache.forget_member(group.id, user.id)
     elif target.role in ("owner", "admin") and mine.role != "owner":
         raise Forbidden("only the owner can change an admin's role", code="not_group_owner")
     elif target.role == "owner":
         raise Forbidden("hand the group over instead", code="not_group_owner")
     await svc.storage.groups.set_member_role(group_id=group.id, user_id=member_id, role=role)
+    svc.access_cache.forget_member(group.id, member_id)
     updated = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
     svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(updated)},
                           events.group_room(group.id))
@@ -110,6 +114,7 @@ async def check_update_group(svc: Services, user: User, *, group_id: str, name=N
     group = await svc.storage.groups.update(
         group_id=group.id, name=name, description=description, visibility=visibility, announcement=announcement,
         announcement_at=svc.clock.now() if announcement is not None else None)
+    svc.access_cache.forget_group(group.id)
     svc.publisher.publish(events.GROUP_UPDATED, {"group": wire.group(group)}, events.group_room(group.id))
     return group
 

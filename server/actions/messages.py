@@ -53,8 +53,18 @@ async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) ->
         raise Forbidden("this thread is closed", code="thread_closed")
     if conv.kind == "private":
         other = next(u for u in conv.participants if u != user.id) if len(set(conv.participants)) > 1 else user.id
-        if await svc.storage.blocks.is_blocked(blocker_id=other, blocked_id=user.id):
+        if await is_blocked(svc, blocker_id=other, blocked_id=user.id):
             raise Forbidden("this user doesn't accept your messages", code="blocked")
+
+
+async def is_blocked(svc: Services, *, blocker_id: str, blocked_id: str) -> bool:
+    cache = svc.access_cache
+    key = cache.block_key(blocker_id, blocked_id)
+    hit = cache.get(key)
+    if hit is None:
+        hit = await svc.storage.blocks.is_blocked(blocker_id=blocker_id, blocked_id=blocked_id)
+        cache.put(key, hit)
+    return hit
 
 
 async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, text: str):
@@ -92,7 +102,7 @@ def _moderate(svc: Services, user: User, conv: Conversation, text: str) -> str:
 
 
 async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
-    acc = await access_conversation(svc, user, conversation_id)
+    acc = await access_conversation(svc, user, conversation_id, cached=True)
     return await send_in(svc, user, acc, draft)
 
 
@@ -118,7 +128,9 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     if created:
         do_publish_message(svc, conv, message)
         for hook in svc.after_send:
-            svc.tasks.spawn(hook(svc, conv, message))
+            work = hook(svc, conv, message)
+            if work is not None:
+                svc.tasks.spawn(work)
     return message, created
 
 

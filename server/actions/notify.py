@@ -6,7 +6,14 @@ from ..models import Conversation, Message
 from ..services import Services
 
 
-async def notify_after_send(svc: Services, conv: Conversation, message: Message) -> None:
+def notify_after_send(svc: Services, conv: Conversation, message: Message):
+    """An after-send hook: returns the work to run in the background, or None when there is none."""
+    if conv.kind == "thread" and message.seq > 1 or message.reply_to or message.mentions or message.mention_all:
+        return _notify(svc, conv, message)
+    return None
+
+
+async def _notify(svc: Services, conv: Conversation, message: Message) -> None:
     targets: dict[str, str] = {}  # user -> kind; the most specific kind wins
     if conv.kind == "thread" and message.seq > 1:
         for follower in await svc.storage.follows.followers(conversation_id=conv.id):

@@ -28,3 +28,4 @@ async def check_block(svc: Services, user: User, *, other_id: str, block: bool) 
         raise NotFound("no such user", code="user_not_found")
     store = svc.storage.blocks
     await (store.block if block else store.unblock)(blocker_id=user.id, blocked_id=other_id)
+    svc.access_cache.forget_block(user.id, other_id)

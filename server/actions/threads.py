@@ -31,6 +31,7 @@ async def check_update_thread(svc: Services, user: User, *, thread_id: str, pinn
     if not acc.is_group_admin:
         raise Forbidden("only group admins may pin or close threads", code="not_group_admin")
     thread = await svc.storage.conversations.update_thread(conversation_id=thread_id, pinned=pinned, closed=closed)
+    svc.access_cache.forget_conversation(thread_id)
     svc.publisher.publish(events.THREAD_UPDATED, wire.thread(thread), events.group_room(thread.group_id))
     return thread
 

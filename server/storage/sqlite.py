@@ -336,6 +336,13 @@ class SqliteConversations(_Store):
         return [r[0] for r in rows]
 
 
+class _AlreadyStored(Exception):
+    """Raised inside an append job so its savepoint undoes the seq it took."""
+
+    def __init__(self, row):
+        self.row = row
+
+
 class SqliteMessages(_Store):
     async def append(self, new: NewMessage):
         mid, ms = new_id(), to_ms(new.created_at)
@@ -345,29 +352,34 @@ class SqliteMessages(_Store):
         tokens = " ".join(new.tokens)
 
         def work(c):
-            if new.client_msg_id is not None:
-                r = c.execute("SELECT * FROM messages WHERE conversation_id=? AND author_id=? AND client_msg_id=?",
-                              (new.conversation_id, new.author_id, new.client_msg_id)).fetchone()
-                if r:
-                    return r, False
             conv = c.execute("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at=? "
-                             "WHERE id=? RETURNING last_seq, group_id",
-                             (ms, new.conversation_id)).fetchone()
+                             "WHERE id=? RETURNING last_seq, group_id", (ms, new.conversation_id)).fetchone()
             if conv is None:
                 raise LookupError("conversation")
             seq, group_id = conv
-            cur = c.execute(
-                "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, product, "
-                "reply_to, mentions, mention_all, client_msg_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, product,
-                 new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms))
+            try:
+                cur = c.execute(
+                    "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, product, "
+                    "reply_to, mentions, mention_all, client_msg_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, product,
+                     new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms))
+            except sqlite3.IntegrityError:  # this client_msg_id was stored before
+                raise _AlreadyStored(c.execute(
+                    "SELECT * FROM messages WHERE conversation_id=? AND author_id=? AND client_msg_id=?",
+                    (new.conversation_id, new.author_id, new.client_msg_id)).fetchone()) from None
             if tokens:
                 c.execute("INSERT INTO messages_fts (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, tokens))
             c.execute("INSERT INTO reads VALUES (?,?,?) ON CONFLICT (user_id, conversation_id) "
                       "DO UPDATE SET seq = max(seq, excluded.seq)", (new.conversation_id, new.author_id, seq))
-            return c.execute("SELECT * FROM messages WHERE id=?", (mid,)).fetchone(), True
-        row, created = await self.db.write(work)
-        return _message(row), created
+            return seq, group_id
+        try:
+            seq, group_id = await self.db.write(work)
+        except _AlreadyStored as dup:
+            return _message(dup.row), False
+        return Message(id=mid, conversation_id=new.conversation_id, seq=seq, author_id=new.author_id, type=new.type,
+                       text=new.text, created_at=from_ms(ms), client_msg_id=new.client_msg_id, group_id=group_id,
+                       product=new.product, reply_to=new.reply_to, mentions=tuple(new.mentions),
+                       mention_all=new.mention_all), True
 
     async def get(self, *, message_id):
         r = await self.db.read(lambda c: c.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone())

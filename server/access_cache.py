@@ -1,0 +1,64 @@
+"""What the send path needs to authorize a message, kept in memory.
+
+Every message would otherwise cost three storage reads (conversation, group,
+membership) before its write. The actions that change these facts invalidate them
+here; the TTL bounds how long a change made by another server process can go
+unseen when several processes share one database."""
+from __future__ import annotations
+
+import time
+
+TTL_SECONDS = 10.0
+MAX_ENTRIES = 100_000
+
+
+class AccessCache:
+    def __init__(self, ttl: float = TTL_SECONDS, monotonic=time.monotonic):
+        self.ttl = ttl
+        self._now = monotonic
+        self._entries: dict[tuple, tuple[float, object]] = {}
+
+    def get(self, key: tuple):
+        hit = self._entries.get(key)
+        if hit is None or hit[0] < self._now():
+            return None
+        return hit[1]
+
+    def put(self, key: tuple, value) -> None:
+        if len(self._entries) >= MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key] = (self._now() + self.ttl, value)
+
+    # -- keys ---------------------------------------------------------------------
+    @staticmethod
+    def conversation_key(conversation_id: str) -> tuple:
+        return ("c", conversation_id)
+
+    @staticmethod
+    def group_key(group_id: str) -> tuple:
+        return ("g", group_id)
+
+    @staticmethod
+    def member_key(group_id: str, user_id: str) -> tuple:
+        return ("m", group_id, user_id)
+
+    # -- invalidation, called by the actions that change these facts -----------------
+    def forget_conversation(self, conversation_id: str) -> None:
+        self._entries.pop(self.conversation_key(conversation_id), None)
+
+    def forget_group(self, group_id: str) -> None:
+        self._entries.pop(self.group_key(group_id), None)
+
+    def forget_member(self, group_id: str, user_id: str) -> None:
+        self._entries.pop(self.member_key(group_id, user_id), None)
+
+    @staticmethod
+    def block_key(blocker_id: str, blocked_id: str) -> tuple:
+        return ("b", blocker_id, blocked_id)
+
+    def forget_block(self, blocker_id: str, blocked_id: str) -> None:
+        self._entries.pop(self.block_key(blocker_id, blocked_id), None)
+
+
+MISSING = object()  # cached "there is no such membership"
+
