@@ -21,6 +21,7 @@ import time
 
 import aiohttp
 
+from . import persist
 from .loadgen import Tally, blast, open_all, paced
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -207,6 +208,8 @@ async def main() -> None:
         servers.insert(0, ("node", [node, os.path.join(ROOT, "bench", "node", "server.js")], {}, False))
     else:
         print("node not found: the Node peer is skipped", file=sys.stderr)
+    storage_only = await persist.run()
+    print(f"-- SQLite backend alone: {storage_only}", flush=True)
     results = {}
     for name, argv, env, is_shopchat in servers:
         port = free_port()
@@ -216,10 +219,10 @@ async def main() -> None:
             results[name] = await measure(server, is_shopchat)
             print(json.dumps(results[name], indent=1), flush=True)
     shutil.rmtree(data_dir, ignore_errors=True)
-    report(results)
+    report(results, storage_only)
 
 
-def report(results: dict) -> None:
+def report(results: dict, storage_only: dict) -> None:
     base = results.get("node")
     rows = [("broadcast", "deliveries_per_s", f"fan-out deliveries/s, 1 room of {CLIENTS}"),
             ("groups", "deliveries_per_s", f"fan-out deliveries/s, {CLIENTS} clients in groups of 100"),
@@ -239,10 +242,13 @@ def report(results: dict) -> None:
         f"{results[n]['broadcast']['delivered']}/{results[n]['broadcast']['expected']}" for n in names)
         + " |" + " |" * len([n for n in names if n != "node"])]
     table = "\n".join(lines + delivered)
+    table += (f"\n\nSQLite backend alone (MessageStore.append, commit before return, {persist.SENDERS} senders): "
+              f"{storage_only['persisted_per_s']:,.0f} messages/s")
     print("\n" + table)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "latest.json"), "w") as f:
-        json.dump({"clients": CLIENTS, "results": results, "table": table}, f, indent=1)
+        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "table": table}, f,
+                  indent=1)
 
 
 if __name__ == "__main__":
