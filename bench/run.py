@@ -83,27 +83,29 @@ async def shopchat_setup(session, url: str, n: int, m: int, solo: int):
         async with sem:
             async with session.post(url + "/api/auth/register",
                                     json={"username": f"bench{i}", "password": "bench-password"}) as r:
-                body = await r.json()
-                return body["token"]
+                return (await r.json())["token"]
     tokens = await asyncio.gather(*(register(i) for i in range(n + solo)))
+    convs = await groups_of(session, url, tokens[:n], m, "bench")
+    solo_convs = await groups_of(session, url, tokens[n:], 1, "solo")
+    return tokens, [{"token": t} for t in tokens[:n]], convs, [{"token": t} for t in tokens[n:]], solo_convs
 
-    async def create(token, name):
-        async with session.post(url + "/api/groups", json={"name": name},
-                                headers={"Authorization": f"Bearer {token}"}) as r:
-            return (await r.json())["group"]
-    groups = [await create(tokens[g * m], f"bench group {g}") for g in range(n // m)]
+
+async def groups_of(session, url: str, tokens: list[str], m: int, prefix: str) -> list[str]:
+    """Puts the users of these tokens into new groups of m; returns the groups' conversation ids."""
+    sem = asyncio.Semaphore(16)
+    groups = []
+    for g in range(len(tokens) // m):
+        async with session.post(url + "/api/groups", json={"name": f"{prefix} {g}"},
+                                headers={"Authorization": f"Bearer {tokens[g * m]}"}) as r:
+            groups.append((await r.json())["group"])
 
     async def join(i):
         async with sem:
-            g = groups[i // m]
-            async with session.post(url + f"/api/groups/{g['id']}/join",
+            async with session.post(url + f"/api/groups/{groups[i // m]['id']}/join",
                                     headers={"Authorization": f"Bearer {tokens[i]}"}) as r:
                 assert r.status == 200, await r.text()
-    await asyncio.gather(*(join(i) for i in range(n) if i % m))
-    solos = [await create(tokens[n + k], f"solo {k}") for k in range(solo)]
-    auths = [{"token": t} for t in tokens[:n]]
-    solo_auths = [{"token": t} for t in tokens[n:]]
-    return auths, [g["conversation_id"] for g in groups], solo_auths, [g["conversation_id"] for g in solos]
+    await asyncio.gather(*(join(i) for i in range(len(tokens)) if i % m))
+    return [g["conversation_id"] for g in groups]
 
 
 def peer_setup(n: int, m: int, solo: int):
@@ -119,7 +121,7 @@ async def measure(server: Server, is_shopchat: bool) -> dict:
         solo = 50
         big_m = n
         if is_shopchat:
-            auths, convs, solo_auths, solo_convs = await shopchat_setup(session, server.url, n, big_m, solo)
+            tokens, auths, convs, solo_auths, solo_convs = await shopchat_setup(session, server.url, n, big_m, solo)
         else:
             auths, convs, solo_auths, solo_convs = peer_setup(n, big_m, solo)
         tally = Tally()
@@ -138,9 +140,8 @@ async def measure(server: Server, is_shopchat: bool) -> dict:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         # 3. the same clients in groups of 100, one sender per group
         m = min(100, n)
-        if is_shopchat:
-            server_groups = await shopchat_regroup(session, server.url, n, m)
-            auths, convs = server_groups
+        if is_shopchat:  # the same users, also put in groups of m (the big room adds no traffic here)
+            auths, convs = auths[:n], await groups_of(session, server.url, tokens[:n], m, "small")
         else:
             auths, convs, _, _ = peer_setup(n, m, 0)
         tally = Tally()
@@ -158,37 +159,6 @@ async def measure(server: Server, is_shopchat: bool) -> dict:
         for c in solo_conns:
             await c.close()
     return scenarios
-
-
-
-
-async def shopchat_regroup(session, url: str, n: int, m: int):
-    """Logs the bench users in again and puts them in groups of m."""
-    sem = asyncio.Semaphore(16)
-
-    async def login(i):
-        async with sem:
-            async with session.post(url + "/api/auth/login",
-                                    json={"username": f"bench{i}", "password": "bench-password"}) as r:
-                body = await r.json()
-                if r.status != 200:
-                    raise RuntimeError(body)
-                return body["token"]
-    tokens = await asyncio.gather(*(login(i) for i in range(n)))
-    groups = []
-    for g in range(n // m):
-        async with session.post(url + "/api/groups", json={"name": f"small {g}"},
-                                headers={"Authorization": f"Bearer {tokens[g * m]}"}) as r:
-            groups.append((await r.json())["group"])
-
-    async def join(i):
-        async with sem:
-            async with session.post(url + f"/api/groups/{groups[i // m]['id']}/join",
-                                    headers={"Authorization": f"Bearer {tokens[i]}"}) as r:
-                assert r.status == 200, await r.text()
-    await asyncio.gather(*(join(i) for i in range(n) if i % m))
-    # they are also still in the big group: its room adds no traffic here
-    return [{"token": t} for t in tokens], [g["conversation_id"] for g in groups]
 
 
 def ratio(a, b):
