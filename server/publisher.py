@@ -73,12 +73,6 @@ class Publisher:
                 self._task.cancel()
             self._task = None
 
-    async def drain(self) -> None:
-        """Waits until everything published so far has been handed to the sockets."""
-        while not self._queue.empty():
-            await asyncio.sleep(0)
-        await asyncio.sleep(0)
-
     async def _deliver_forever(self) -> None:
         while True:
             event = await self._queue.get()

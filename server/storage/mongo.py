@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError

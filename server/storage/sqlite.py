@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from datetime import datetime
 
 from ..models import (Conversation, Group, Invite, Membership, Message, Notification, Pin,
                       Product, SearchHit, Session, User)

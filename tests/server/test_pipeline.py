@@ -62,6 +62,7 @@ async def test_masked_messages_are_stored_masked_also_on_edit(moderated):
     edited = (await owner.call("PATCH", f"/api/messages/{sent['id']}", {"text": "还是傻"}))["message"]
     assert edited["text"] == "还是＊"
     err = await owner.call("PATCH", f"/api/messages/{sent['id']}", {"text": "加微信"}, status=422)
+    assert err["error"]["code"] == "moderation_blocked"
     assert (await owner.get(f"/api/conversations/{cid}/messages"))["messages"][0]["text"] == "还是＊"
 
 
