@@ -192,3 +192,13 @@ def live(client):
 async def make_group(owner: Persona, name: str = "好物分享群", visibility: str = "public") -> dict:
     body = await owner.post("/api/groups", {"name": name, "description": "测试", "visibility": visibility})
     return body["group"]
+
+
+@pytest.fixture
+async def shop_group(people):
+    """An owner and two shoppers (xiaomei, aqiang) who have joined the owner's public group."""
+    owner, xiaomei, aqiang = await people("owner"), await people("xiaomei"), await people("aqiang")
+    group = await make_group(owner)
+    for p in (xiaomei, aqiang):
+        await p.post(f"/api/groups/{group['id']}/join")
+    return group, owner, xiaomei, aqiang

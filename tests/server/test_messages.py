@@ -5,16 +5,12 @@ import asyncio
 
 import pytest
 
-from tests.conftest import make_group
 
 
 @pytest.fixture
-async def room(people, live):
+async def room(shop_group, live):
     """Two shoppers in one group, both connected."""
-    owner, xiaomei, aqiang = await people("owner"), await people("xiaomei"), await people("aqiang")
-    g = await make_group(owner)
-    for p in (xiaomei, aqiang):
-        await p.post(f"/api/groups/{g['id']}/join")
+    g, owner, xiaomei, aqiang = shop_group
     return {"group": g, "cid": g["conversation_id"], "owner": owner, "a": xiaomei, "b": aqiang,
             "la": await live(xiaomei), "lb": await live(aqiang)}
 

@@ -2,15 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_group
 
 
 @pytest.fixture
-async def forum(people, live):
-    owner, a, b = await people("owner"), await people("xiaomei"), await people("aqiang")
-    g = await make_group(owner)
-    for p in (a, b):
-        await p.post(f"/api/groups/{g['id']}/join")
+async def forum(shop_group):
+    g, owner, a, b = shop_group
     return {"g": g, "owner": owner, "a": a, "b": b}
 
 
