@@ -6,7 +6,6 @@ import asyncio
 import pytest
 
 
-
 @pytest.fixture
 async def room(shop_group, live):
     """Two shoppers in one group, both connected."""

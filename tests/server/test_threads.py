@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 
-
 @pytest.fixture
 async def forum(shop_group):
     g, owner, a, b = shop_group
