@@ -51,8 +51,9 @@ class _Worker:
         return future
 
     def _hand_over(self) -> None:
-        jobs, self._pending = self._pending, []
-        self.jobs.put(jobs)
+        if self._pending:
+            jobs, self._pending = self._pending, []
+            self.jobs.put(jobs)
 
     def _run(self) -> None:
         stop = False
@@ -87,6 +88,7 @@ class _Worker:
         return outcomes
 
     async def stop(self) -> None:
+        self._hand_over()  # jobs submitted in this turn go ahead of the stop
         self.jobs.put(_STOP)
         await asyncio.to_thread(self.thread.join)
 

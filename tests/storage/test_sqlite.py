@@ -53,3 +53,20 @@ def test_acknowledged_messages_survive_a_crash(tmp_path):
     seqs = [r[0] for r in conn.execute("SELECT seq FROM messages WHERE conversation_id=? ORDER BY seq", (conv_id,))]
     assert seqs == list(range(1, int(count) + 1))
     conn.close()
+
+
+async def test_close_finishes_writes_submitted_in_the_same_turn(tmp_path):
+    """A write submitted just before close (still waiting for the end-of-turn hand-over)
+    is committed, not left waiting forever."""
+    import asyncio
+    from datetime import datetime, timezone
+
+    st = await open_sqlite(str(tmp_path))
+    pending = asyncio.ensure_future(st.users.create(username="last", password_hash="h", display_name="l",
+                                                    avatar_color="#000000", created_at=datetime.now(timezone.utc)))
+    await asyncio.sleep(0)  # the create has submitted its job; the hand-over is still scheduled
+    await st.aclose()  # in this same turn, before the hand-over runs
+    user = await asyncio.wait_for(pending, 5)
+    st = await open_sqlite(str(tmp_path))
+    assert (await st.users.get(user_id=user.id)).username == "last"
+    await st.aclose()
