@@ -29,6 +29,15 @@ class AccessCache:
             self._entries.clear()
         self._entries[key] = (self._now() + self.ttl, value)
 
+    async def fetch(self, key: tuple, load):
+        """The cached value, or `await load()` remembered. None (no such thing) is
+        remembered too: ids are made at creation, so an unknown one stays unknown."""
+        hit = self.get(key)
+        if hit is None:
+            hit = await load()
+            self.put(key, _MISSING if hit is None else hit)
+        return None if hit is _MISSING else hit
+
     # -- keys ---------------------------------------------------------------------
     @staticmethod
     def conversation_key(conversation_id: str) -> tuple:
@@ -60,5 +69,5 @@ class AccessCache:
         self._entries.pop(self.block_key(blocker_id, blocked_id), None)
 
 
-MISSING = object()  # cached "there is no such membership"
+_MISSING = object()  # a remembered "there is none"
 

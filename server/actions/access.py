@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..access_cache import MISSING
 from ..errors import Forbidden, NotFound
 from ..models import GROUP_ADMIN_ROLES, Conversation, Group, Membership, User
 from ..services import Services
@@ -79,29 +78,17 @@ async def access_conversation(svc: Services, user: User, conversation_id: str, *
 
 
 async def _cached_parts(svc: Services, user: User, conversation_id: str):
-    cache = svc.access_cache
-    key = cache.conversation_key(conversation_id)
-    conv = cache.get(key)
-    if conv is None:
-        conv = await svc.storage.conversations.get(conversation_id=conversation_id)
-        if conv is None:
-            return None, None, None
-        cache.put(key, conv)
-    if conv.kind == "private":
+    cache, store = svc.access_cache, svc.storage
+    conv = await cache.fetch(cache.conversation_key(conversation_id),
+                             lambda: store.conversations.get(conversation_id=conversation_id))
+    if conv is None or conv.kind == "private":
         return conv, None, None
-    key = cache.group_key(conv.group_id)
-    group = cache.get(key)
+    group = await cache.fetch(cache.group_key(conv.group_id), lambda: store.groups.get(group_id=conv.group_id))
     if group is None:
-        group = await svc.storage.groups.get(group_id=conv.group_id)
-        if group is None:
-            return conv, None, None
-        cache.put(key, group)
-    key = cache.member_key(group.id, user.id)
-    membership = cache.get(key)
-    if membership is None:
-        membership = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
-        cache.put(key, membership or MISSING)
-    return conv, group, (None if membership is MISSING else membership)
+        return conv, None, None
+    membership = await cache.fetch(cache.member_key(group.id, user.id),
+                                   lambda: store.groups.get_member(group_id=group.id, user_id=user.id))
+    return conv, group, membership
 
 
 async def access_thread(svc: Services, user: User, thread_id: str) -> ConversationAccess:

@@ -59,12 +59,8 @@ async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) ->
 
 async def is_blocked(svc: Services, *, blocker_id: str, blocked_id: str) -> bool:
     cache = svc.access_cache
-    key = cache.block_key(blocker_id, blocked_id)
-    hit = cache.get(key)
-    if hit is None:
-        hit = await svc.storage.blocks.is_blocked(blocker_id=blocker_id, blocked_id=blocked_id)
-        cache.put(key, hit)
-    return hit
+    return await cache.fetch(cache.block_key(blocker_id, blocked_id),
+                             lambda: svc.storage.blocks.is_blocked(blocker_id=blocker_id, blocked_id=blocked_id))
 
 
 async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, text: str):

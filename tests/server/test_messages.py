@@ -278,3 +278,22 @@ async def test_message_likes(room):
     assert (await room["b"].post(f"/api/messages/{sent['id']}/like"))["like_count"] == 1
     assert (await room["b"].post(f"/api/messages/{sent['id']}/like"))["like_count"] == 1
     assert (await room["b"].call("DELETE", f"/api/messages/{sent['id']}/like"))["like_count"] == 0
+
+
+async def test_send_path_sees_changes_made_after_it_cached_access(room, people):
+    """The send path caches access facts; leaving, closing a thread and blocking must still take effect at once."""
+    b, cid, gid = room["b"], room["cid"], room["group"]["id"]
+    await b.post(f"/api/conversations/{cid}/messages", {"text": "还在群里"})
+    thread = (await b.post(f"/api/groups/{gid}/threads", {"title": "话题", "text": "一楼"}))["thread"]
+    await b.post(f"/api/conversations/{thread['id']}/messages", {"text": "二楼"})
+    await room["owner"].call("PATCH", f"/api/threads/{thread['id']}", {"closed": True})
+    err = await b.post(f"/api/conversations/{thread['id']}/messages", {"text": "三楼"}, status=403)
+    assert err["error"]["code"] == "thread_closed"
+    conv = (await b.post("/api/conversations/private", {"user_id": room["a"].id}))["conversation"]
+    await b.post(f"/api/conversations/{conv['id']}/messages", {"text": "你好"})
+    await room["a"].post(f"/api/users/{b.id}/block")
+    err = await b.post(f"/api/conversations/{conv['id']}/messages", {"text": "还在吗"}, status=403)
+    assert err["error"]["code"] == "blocked"
+    await b.post(f"/api/groups/{gid}/leave")
+    err = await b.post(f"/api/conversations/{cid}/messages", {"text": "走了还能发吗"}, status=403)
+    assert err["error"]["code"] == "not_member"
