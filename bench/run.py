@@ -141,7 +141,7 @@ async def measure(server: Server, is_shopchat: bool) -> dict:
         # 3. the same clients in groups of 100, one sender per group
         m = min(100, n)
         if is_shopchat:  # the same users, also put in groups of m (the big room adds no traffic here)
-            auths, convs = auths[:n], await groups_of(session, server.url, tokens[:n], m, "small")
+            convs = await groups_of(session, server.url, tokens[:n], m, "small")
         else:
             auths, convs, _, _ = peer_setup(n, m, 0)
         tally = Tally()
