@@ -12,15 +12,18 @@ from moderation import AllowAll, ModerationHook
 
 from . import search_text
 from .actions.notify import notify_after_send
+from .actions.support import ensure_bot_user, route_support_message
+from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
+from .hours import BusinessHours
 from .passwords import Passwords
 from .presence import Presence
 from .publisher import Publisher
 from .ratelimit import RateLimiter
 from .services import Services
 from .storage.base import Storage
-from .transport import openapi, rest, sio as sio_handlers  # noqa: F401  (rest registers the routes)
+from .transport import internal, openapi, rest, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
 from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes
 
@@ -39,6 +42,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
                moderation: ModerationHook | None = None) -> web.Application:
     """storage_factory: an async callable returning a Storage (tests pass one for mongomock)."""
     clock = clock or Clock()
+    hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
     app = web.Application(client_max_size=1024 * 1024)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
     sio.attach(app)
@@ -55,8 +59,14 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             passwords=Passwords(time_cost=config.argon2_time_cost, memory_kib=config.argon2_memory_kib),
             moderation=moderation or AllowAll(), presence=Presence(), secret=config.ensure_secret(),
             login_by_account=RateLimiter(clock, limit=config.login_max_per_account, window_seconds=window),
-            login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window))
+            login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window),
+            bot=BotClient(enabled=config.bot, url=config.bot_url, timeout=config.bot_timeout_seconds,
+                          probe_seconds=config.bot_probe_seconds),
+            hours=hours, bot_secret=config.ensure_bot_secret())
+        svc.bot_user = await ensure_bot_user(svc)
+        await svc.bot.start()
         svc.after_send.append(notify_after_send)
+        svc.after_send.append(route_support_message)
         sio_handlers.attach(sio, svc)
         app[SERVICES] = svc
         if config.seed_demo:
@@ -64,6 +74,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             await seed_if_empty(svc)
         yield
         await svc.tasks.join()
+        await svc.bot.close()
         await publisher.stop()
         await svc.tasks.close()
         await storage.aclose()

@@ -6,6 +6,16 @@ import secrets
 from dataclasses import dataclass, field
 
 
+def _float(env, name: str, default: float) -> float:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+
+
 def _int(env, name: str, default: int) -> int:
     raw = env.get(name, "")
     if raw == "":
@@ -32,6 +42,15 @@ class Config:
     login_max_per_account: int = 5
     login_max_per_address: int = 20
     login_window_seconds: int = 300
+    # the support desk and its assistant
+    bot: bool = True                      # CHAT_BOT=off: every support conversation goes to a human
+    bot_url: str = "http://127.0.0.1:5005"
+    bot_timeout_seconds: float = 8.0      # a reply slower than this ends in an apology and a hand-off
+    bot_probe_seconds: float = 10.0
+    bot_secret: str = ""                  # shared with the action server; generated into data_dir if empty
+    support_hours: str = "09:00-21:00"    # when human agents work, in support_tz
+    support_days: str = "1-7"             # ISO weekdays, 1 = Monday
+    support_tz: str = "Asia/Shanghai"
     web_dir: str = field(default_factory=lambda: os.path.join(os.path.dirname(os.path.dirname(__file__)), "web"))
 
     @property
@@ -51,19 +70,38 @@ class Config:
             seed_demo=env.get("CHAT_SEED_DEMO", "1") not in ("0", "false", "no", "off"),
             argon2_time_cost=_int(env, "CHAT_ARGON2_TIME_COST", 3),
             argon2_memory_kib=_int(env, "CHAT_ARGON2_MEMORY_KIB", 65536),
+            bot=env.get("CHAT_BOT", "on").lower() not in ("0", "false", "no", "off"),
+            bot_url=env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/"),
+            bot_timeout_seconds=_float(env, "CHAT_BOT_TIMEOUT", 8.0),
+            bot_secret=env.get("CHAT_BOT_SECRET", ""),
+            support_hours=env.get("CHAT_SUPPORT_HOURS", "09:00-21:00"),
+            support_days=env.get("CHAT_SUPPORT_DAYS", "1-7"),
+            support_tz=env.get("CHAT_SUPPORT_TZ", "Asia/Shanghai"),
         )
         return cfg
 
     def ensure_secret(self) -> str:
         """CHAT_SECRET, or one generated once into the data dir and kept there."""
-        if self.secret:
-            return self.secret
-        os.makedirs(self.data_dir, exist_ok=True)
-        path = os.path.join(self.data_dir, "secret")
-        if not os.path.exists(path):
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-        with open(path) as f:
-            self.secret = f.read().strip()
+        if not self.secret:
+            self.secret = self._kept_secret("secret")
         return self.secret
+
+    def ensure_bot_secret(self) -> str:
+        """CHAT_BOT_SECRET, or data_dir/bot_secret, which `make bot` hands to the action server."""
+        if not self.bot_secret:
+            self.bot_secret = self._kept_secret("bot_secret")
+        return self.bot_secret
+
+    def _kept_secret(self, name: str) -> str:
+        os.makedirs(self.data_dir, exist_ok=True)
+        path = os.path.join(self.data_dir, name)
+        if not os.path.exists(path):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it first
+                pass
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_hex(32))
+        with open(path) as f:
+            return f.read().strip()

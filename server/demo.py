@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from .actions import auth, groups, threads
 from .actions.access import ConversationAccess
@@ -11,6 +12,7 @@ from .services import Services
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "shopchat-demo"
+DEMO_SHOP = os.path.join(os.path.dirname(__file__), "demo_shop.json")
 
 USERS = [  # username, display name, platform role
     ("xiaomei", "小美", "member"),
@@ -23,7 +25,8 @@ USERS = [  # username, display name, platform role
 
 
 async def seed_if_empty(svc: Services) -> bool:
-    if await svc.storage.users.count() > 0:
+    if await svc.storage.users.count() > 1:  # the assistant's own account is always there
+        await seed_shop_if_empty(svc)
         return False
     people = {}
     for username, display, role in USERS:
@@ -70,5 +73,18 @@ async def seed_if_empty(svc: Services) -> bool:
         member = people[who]
         thread, _ = await threads.check_create_thread(svc, member, group_id=group.id, title=title,
                                                       draft=Draft(text=text))
+    await seed_shop_if_empty(svc)
     log.info("seeded the demo community (password for every demo user: %s)", DEMO_PASSWORD)
     return True
+
+
+async def seed_shop_if_empty(svc: Services) -> None:
+    """The demo shop's catalogue, orders and one refund in progress (server/demo_shop.json),
+    through the same checks as `python -m server.shop_import`."""
+    if await svc.storage.products.search(query="", limit=1):
+        return
+    from .shop_import import check, read_json, write
+    checked, errors = await check(svc.storage, read_json(DEMO_SHOP), svc.clock.now())
+    if errors:
+        raise RuntimeError(f"demo shop data is broken: {errors}")
+    await write(svc.storage, checked)

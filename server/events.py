@@ -30,6 +30,7 @@ PINS_UPDATED = "pins:updated"
 THREAD_NEW = "thread:new"
 THREAD_UPDATED = "thread:updated"
 CONVERSATION_NEW = "conversation:new"
+SUPPORT_UPDATED = "support:updated"  # a support case changed: to its customer, its agent and the desk
 ERROR = "error"
 
 
@@ -39,6 +40,9 @@ def user_room(user_id: str) -> str:
 
 def group_room(group_id: str) -> str:
     return f"g:{group_id}"
+
+
+SUPPORT_DESK_ROOM = "desk"  # every connected agent and admin
 
 
 def presence_room(user_id: str) -> str:

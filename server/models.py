@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 PLATFORM_ROLES = ("member", "agent", "moderator", "admin")
+STAFF_ROLES = ("agent", "admin")  # who works the support desk
+BOT_ROLE = "bot"  # the assistant's own account; it can't log in
 GROUP_ROLES = ("member", "moderator", "admin", "owner")
 GROUP_ADMIN_ROLES = ("admin", "owner")
 VISIBILITIES = ("public", "private", "invite_only")
@@ -112,6 +114,8 @@ class Message:
     like_count: int = 0
     edited_at: datetime | None = None
     deleted_at: datetime | None = None
+    # what a bot reply carries beside its text: quick-reply buttons and an order card
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -138,3 +142,105 @@ class Notification:
 class SearchHit:
     message: Message
     score: float
+
+
+# -- the shop: catalogue, orders, after-sales, tickets and the support desk --------
+
+ORDER_STATUSES = {"pending_payment": "待付款", "paid": "待发货", "shipped": "已发货", "delivered": "已签收",
+                  "cancelled": "已取消"}
+AFTERSALE_KINDS = {"return": "退货", "exchange": "换货", "damaged": "破损售后", "repair": "保修维修",
+                   "cancel": "取消订单"}
+AFTERSALE_STATUSES = {"pending": "待审核", "approved": "已同意", "rejected": "已拒绝", "refunding": "退款中",
+                      "refunded": "已退款", "completed": "已完成"}
+TICKET_KINDS = {"complaint": "投诉", "after_hours": "非工作时间留言", "follow_up": "待跟进"}
+TICKET_STATUSES = ("open", "closed")
+SUPPORT_STATES = ("bot", "queued", "assigned", "resolved")
+
+
+@dataclass(slots=True)
+class ShopProduct:
+    """A catalogue entry. variants: [{"size", "color", "stock"}]; size_chart rows:
+    {"size", "height_cm": [lo, hi], "weight_kg": [lo, hi]} or {"size", "foot_mm": [lo, hi]}."""
+    sku: str
+    title: str
+    price: str
+    category: str = ""
+    description: str = ""
+    attributes: dict = field(default_factory=dict)
+    variants: list = field(default_factory=list)
+    size_chart: list = field(default_factory=list)
+    fit_note: str = ""
+    image_url: str = ""
+
+
+@dataclass(slots=True)
+class Order:
+    """items: [{"sku", "title", "size", "color", "qty", "price"}]; logistics: [{"at", "text"}] oldest first."""
+    id: str
+    customer_id: str
+    status: str
+    items: list
+    total: str
+    created_at: datetime
+    carrier: str = ""
+    tracking_no: str = ""
+    logistics: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AfterSale:
+    id: str
+    kind: str
+    status: str
+    customer_id: str
+    order_id: str
+    created_at: datetime
+    updated_at: datetime
+    sku: str = ""
+    title: str = ""
+    reason: str = ""
+    description: str = ""
+    exchange_detail: str = ""
+    refund_amount: str = ""
+    conversation_id: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Ticket:
+    id: str
+    kind: str
+    status: str
+    customer_id: str
+    summary: str
+    created_at: datetime
+    updated_at: datetime
+    conversation_id: str = ""
+    order_id: str = ""
+
+
+@dataclass(slots=True)
+class Rating:
+    score: int | None  # None: the customer skipped it
+    comment: str
+    agent_id: str | None
+    rated_at: datetime
+
+
+@dataclass(slots=True)
+class SupportCase:
+    """The support desk's view of one customer's support conversation."""
+    conversation_id: str
+    customer_id: str
+    state: str
+    opened_at: datetime
+    updated_at: datetime
+    agent_id: str | None = None
+    queued_at: datetime | None = None
+    assigned_at: datetime | None = None
+    resolved_at: datetime | None = None
+    handoff_reason: str = ""
+    context: dict = field(default_factory=dict)
+    fallbacks: int = 0
+    rating_pending: bool = False
+    ratings: list = field(default_factory=list)  # of Rating

@@ -9,12 +9,16 @@ from typing import Awaitable, Callable
 from moderation import ModerationHook
 
 from .access_cache import AccessCache
+from .bot_client import BotClient
+from .hours import BusinessHours
+from .keyed_locks import KeyedLocks
 from .clock import Clock
 from .config import Config
 from .passwords import Passwords
 from .presence import Presence
 from .publisher import Publisher
 from .ratelimit import RateLimiter
+from .models import User
 from .storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -67,3 +71,8 @@ class Services:
     after_send: list[AfterSend] = field(default_factory=list)
     login_by_account: RateLimiter | None = None
     login_by_address: RateLimiter | None = None
+    bot: BotClient | None = None
+    bot_user: User | None = None
+    hours: BusinessHours | None = None
+    bot_secret: str = ""
+    support_locks: KeyedLocks = field(default_factory=KeyedLocks)

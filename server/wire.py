@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .models import Conversation, Group, Invite, Membership, Message, Notification, Pin, User
+from .models import (AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, TICKET_KINDS, AfterSale, Conversation,
+                     Group, Invite, Membership, Message, Notification, Order, Pin, ShopProduct, SupportCase, Ticket,
+                     User)
 
 
 def ts(dt: datetime | None) -> str | None:
@@ -58,6 +60,8 @@ def message(m: Message) -> dict:
     if m.product is not None:
         body["product"] = {"sku": m.product.sku, "title": m.product.title, "price": m.product.price,
                            "image_url": m.product.image_url}
+    if m.extra:
+        body.update({k: v for k, v in m.extra.items() if k in ("buttons", "card")})
     return body
 
 
@@ -84,3 +88,49 @@ def pin(p: Pin) -> dict:
 def notification(n: Notification) -> dict:
     return {"id": n.id, "kind": n.kind, "conversation_id": n.conversation_id, "message_id": n.message_id,
             "actor_id": n.actor_id, "created_at": ts(n.created_at), "read": n.read}
+
+
+def short_number(record_id: str) -> str:
+    """What a customer reads out to an agent: the id's last 8 characters."""
+    return record_id[-8:].upper()
+
+
+def product(p: ShopProduct) -> dict:
+    return {"sku": p.sku, "title": p.title, "price": p.price, "category": p.category, "description": p.description,
+            "attributes": p.attributes, "variants": p.variants, "size_chart": p.size_chart, "fit_note": p.fit_note,
+            "image_url": p.image_url,
+            "in_stock": any(v.get("stock", 0) > 0 for v in p.variants) if p.variants else True}
+
+
+def order(o: Order) -> dict:
+    return {"id": o.id, "customer_id": o.customer_id, "status": o.status, "status_label": ORDER_STATUSES[o.status],
+            "items": o.items, "total": o.total, "created_at": ts(o.created_at), "carrier": o.carrier,
+            "tracking_no": o.tracking_no, "logistics": o.logistics}
+
+
+def aftersale(a: AfterSale) -> dict:
+    return {"id": a.id, "number": short_number(a.id), "kind": a.kind, "kind_label": AFTERSALE_KINDS[a.kind],
+            "status": a.status, "status_label": AFTERSALE_STATUSES[a.status], "customer_id": a.customer_id,
+            "order_id": a.order_id, "sku": a.sku, "title": a.title, "reason": a.reason, "description": a.description,
+            "exchange_detail": a.exchange_detail, "refund_amount": a.refund_amount, "note": a.note,
+            "conversation_id": a.conversation_id, "created_at": ts(a.created_at), "updated_at": ts(a.updated_at)}
+
+
+def ticket(t: Ticket) -> dict:
+    return {"id": t.id, "number": short_number(t.id), "kind": t.kind, "kind_label": TICKET_KINDS[t.kind],
+            "status": t.status, "customer_id": t.customer_id, "summary": t.summary,
+            "conversation_id": t.conversation_id, "order_id": t.order_id, "created_at": ts(t.created_at),
+            "updated_at": ts(t.updated_at)}
+
+
+def support_case(c: SupportCase, *, position: int | None = None, waiting_seconds: int | None = None,
+                 for_staff: bool = False) -> dict:
+    body = {"conversation_id": c.conversation_id, "customer_id": c.customer_id, "state": c.state,
+            "agent_id": c.agent_id, "position": position, "waiting_seconds": waiting_seconds,
+            "queued_at": ts(c.queued_at), "assigned_at": ts(c.assigned_at), "resolved_at": ts(c.resolved_at),
+            "rating_pending": c.rating_pending}
+    if for_staff:
+        body.update({"handoff_reason": c.handoff_reason, "context": c.context, "opened_at": ts(c.opened_at),
+                     "ratings": [{"score": r.score, "comment": r.comment, "agent_id": r.agent_id,
+                                  "rated_at": ts(r.rated_at)} for r in c.ratings]})
+    return body

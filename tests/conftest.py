@@ -54,7 +54,8 @@ async def storage(request, tmp_path):
 
 
 def make_config(tmp_path, **overrides) -> Config:
-    settings = dict(data_dir=str(tmp_path / "data"), seed_demo=False, argon2_time_cost=1, argon2_memory_kib=256)
+    settings = dict(data_dir=str(tmp_path / "data"), seed_demo=False, argon2_time_cost=1, argon2_memory_kib=256,
+                    bot=False)
     return Config(**{**settings, **overrides})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Forbidden, NotFound
-from ..models import GROUP_ADMIN_ROLES, Conversation, Group, Membership, User
+from ..models import GROUP_ADMIN_ROLES, STAFF_ROLES, Conversation, Group, Membership, User
 from ..services import Services
 
 PLATFORM_STAFF = ("moderator", "admin")
@@ -64,8 +64,10 @@ async def access_conversation(svc: Services, user: User, conversation_id: str, *
         group = membership = None
     if conv is None:
         raise NotFound("no such conversation", code="conversation_not_found")
-    if conv.kind == "private":
-        if user.id not in conv.participants:
+    if conv.kind in ("private", "support"):
+        # the support desk reads every support conversation; only the assigned agent writes
+        desk = conv.kind == "support" and user.role in STAFF_ROLES
+        if user.id not in conv.participants and not desk:
             raise NotFound("no such conversation", code="conversation_not_found")
         return ConversationAccess(conv, None, None)
     if not cached:
@@ -81,7 +83,7 @@ async def _cached_parts(svc: Services, user: User, conversation_id: str):
     cache, store = svc.access_cache, svc.storage
     conv = await cache.fetch(cache.conversation_key(conversation_id),
                              lambda: store.conversations.get(conversation_id=conversation_id))
-    if conv is None or conv.kind == "private":
+    if conv is None or conv.kind in ("private", "support"):
         return conv, None, None
     group = await cache.fetch(cache.group_key(conv.group_id), lambda: store.groups.get(group_id=conv.group_id))
     if group is None:
@@ -96,3 +98,9 @@ async def access_thread(svc: Services, user: User, thread_id: str) -> Conversati
     if acc.conversation.kind != "thread":
         raise NotFound("no such thread", code="thread_not_found")
     return acc
+
+
+def check_staff(user: User) -> None:
+    """Support agents and platform admins work the support desk."""
+    if user.role not in STAFF_ROLES:
+        raise Forbidden("only support agents may do this", code="not_agent")

@@ -10,7 +10,7 @@ from moderation import MessageContext
 
 from .. import events, wire
 from ..errors import Forbidden, InvalidPayload, NotFound, Rejected
-from ..models import Conversation, Message, Product, User
+from ..models import BOT_ROLE, Conversation, Message, Product, User
 from ..search_text import tokenize_for_index
 from ..services import Services
 from ..storage.base import NewMessage
@@ -30,11 +30,12 @@ class Draft:
     product: Product | None = None
     reply_to: str | None = None
     client_msg_id: str | None = None
+    extra: dict | None = None  # bot replies: quick-reply buttons, an order card
 
 
 def conversation_rooms(conv: Conversation) -> tuple[str, ...]:
-    """Who hears about a conversation: its group's room, or both participants."""
-    if conv.kind == "private":
+    """Who hears about a conversation: its group's room, or its participants."""
+    if conv.kind in ("private", "support"):
         return tuple(events.user_room(u) for u in conv.participants)
     return (events.group_room(conv.group_id),)
 
@@ -51,6 +52,8 @@ async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) ->
     conv = acc.conversation
     if conv.kind == "thread" and conv.closed and not acc.is_group_admin:
         raise Forbidden("this thread is closed", code="thread_closed")
+    if conv.kind == "support" and user.id not in conv.participants and user.role != BOT_ROLE:
+        raise Forbidden("claim this conversation before answering", code="not_assigned")
     if conv.kind == "private":
         other = next(u for u in conv.participants if u != user.id) if len(set(conv.participants)) > 1 else user.id
         if await is_blocked(svc, blocker_id=other, blocked_id=user.id):
@@ -120,7 +123,7 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     message, created = await svc.storage.messages.append(NewMessage(
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
         client_msg_id=draft.client_msg_id, product=draft.product, reply_to=draft.reply_to, mentions=mentions,
-        mention_all=mention_all, tokens=tokens))
+        mention_all=mention_all, tokens=tokens, extra=draft.extra))
     if created:
         do_publish_message(svc, conv, message)
         for hook in svc.after_send:

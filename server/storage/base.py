@@ -41,6 +41,7 @@ class NewMessage:
     mentions: tuple[str, ...] = ()
     mention_all: bool = False
     tokens: tuple[str, ...] = ()
+    extra: dict | None = None
 
 
 class UserStore(Protocol):
@@ -102,7 +103,11 @@ class ConversationStore(Protocol):
     async def update_thread(self, *, conversation_id: str, pinned: bool | None = None,
                             closed: bool | None = None) -> Conversation | None: ...
     async def ids_readable_by(self, *, group_ids: list[str], user_id: str) -> list[str]:
-        """Private conversations of the user (group conversations are found by group id)."""
+        """Private and support conversations of the user (group conversations are found by group id)."""
+    async def create_support(self, *, customer_id: str, now: datetime) -> Conversation:
+        """A support conversation; its participants are the customer and, later, the agent."""
+    async def set_participants(self, *, conversation_id: str, participants: tuple[str, ...]) -> None:
+        """Who may write to a support conversation (the customer and the assigned agent)."""
 
 
 class MessageStore(Protocol):
@@ -173,7 +178,21 @@ class Storage:
     follows: FollowStore
     blocks: BlockStore
     notifications: NotificationStore
+    products: "ProductStore" = None
+    orders: "OrderStore" = None
+    aftersales: "AfterSaleStore" = None
+    tickets: "TicketStore" = None
+    support: "SupportStore" = None
+    settings: "SettingStore" = None
     close: object = None  # async callable
+
+    def attach_shop(self, table_for) -> "Storage":
+        """Builds the shop stores over the backend's document tables: table_for(kind) -> DocTable."""
+        from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
+        self.products, self.orders = ProductStore(table_for("product")), OrderStore(table_for("order"))
+        self.aftersales, self.tickets = AfterSaleStore(table_for("aftersale")), TicketStore(table_for("ticket"))
+        self.support, self.settings = SupportStore(table_for("support")), SettingStore(table_for("setting"))
+        return self
 
     async def aclose(self) -> None:
         if self.close is not None:

@@ -59,7 +59,7 @@ def _message(d) -> Message:
                    mentions=tuple(d.get("mentions", ())), mention_all=d.get("mention_all", False),
                    reactions={k: list(v) for k, v in d.get("reactions", {}).items() if v},
                    like_count=d.get("like_count", 0), edited_at=from_ms(d.get("edited_at")),
-                   deleted_at=from_ms(d.get("deleted_at")))
+                   deleted_at=from_ms(d.get("deleted_at")), extra=d.get("extra") or {})
 
 
 def _notification(d) -> Notification:
@@ -294,9 +294,20 @@ class MongoConversations(_Store):
         return await self.get(conversation_id=conversation_id)
 
     async def ids_readable_by(self, *, group_ids, user_id):
-        docs = await self.db.conversations.find({"kind": "private", "participants": user_id},
+        docs = await self.db.conversations.find({"kind": {"$in": ["private", "support"]}, "participants": user_id},
                                                 {"_id": 1}).to_list(None)
         return [d["_id"] for d in docs]
+
+    async def create_support(self, *, customer_id, now):
+        cid, ms = new_id(), to_ms(now)
+        doc = {"_id": cid, "kind": "support", "participants": [customer_id], "last_seq": 0, "created_at": ms,
+               "last_activity_at": ms}
+        await self.db.conversations.insert_one(doc)
+        return _conversation(doc)
+
+    async def set_participants(self, *, conversation_id, participants):
+        await self.db.conversations.update_one({"_id": conversation_id},
+                                               {"$set": {"participants": sorted(set(participants))}})
 
 
 def _score(doc_tokens: list[str], query: list[str]) -> float:
@@ -330,6 +341,8 @@ class MongoMessages(_Store):
                    "product": None if new.product is None else {
                        "sku": new.product.sku, "title": new.product.title, "price": new.product.price,
                        "image_url": new.product.image_url}}
+            if new.extra:
+                doc["extra"] = new.extra
             try:
                 await self.db.messages.insert_one(doc)
             except DuplicateKeyError:
@@ -551,13 +564,72 @@ async def create_indexes(db) -> None:
     await db.follows.create_index("conversation_id")
     await db.blocks.create_index("blocker_id")
     await db.notifications.create_index([("user_id", ASCENDING), ("read", ASCENDING), ("created_at", DESCENDING)])
+    for kind in SHOP_KINDS:
+        await db[f"shop_{kind}"].create_index([("owner", ASCENDING), ("sort", DESCENDING)])
+        await db[f"shop_{kind}"].create_index([("state", ASCENDING), ("sort", ASCENDING)])
+
+
+class MongoDocs:
+    """DocTable (docs.py): one collection per kind, the document under `doc`."""
+
+    def __init__(self, collection):
+        self.col = collection
+
+    @staticmethod
+    def _row(id, doc, owner, state, sort, text) -> dict:
+        return {"_id": id, "owner": owner, "state": state, "sort": sort, "text": text, "doc": doc}
+
+    async def insert(self, *, id, doc, owner=None, state=None, sort=0, text=""):
+        try:
+            await self.col.insert_one(self._row(id, doc, owner, state, sort, text))
+        except DuplicateKeyError as exc:
+            raise DuplicateError(id) from exc
+
+    async def put(self, *, id, doc, owner=None, state=None, sort=0, text=""):
+        await self.col.replace_one({"_id": id}, self._row(id, doc, owner, state, sort, text), upsert=True)
+
+    async def get(self, *, id):
+        found = await self.col.find_one({"_id": id})
+        return found["doc"] if found else None
+
+    async def swap(self, *, id, expect_state, doc, owner=None, state=None, sort=0, text=""):
+        result = await self.col.replace_one({"_id": id, "state": expect_state},
+                                            self._row(id, doc, owner, state, sort, text))
+        return result.matched_count == 1
+
+    @staticmethod
+    def _filter(owner, states, words) -> dict:
+        query = {}
+        if owner is not None:
+            query["owner"] = owner
+        if states is not None:
+            query["state"] = {"$in": list(states)}
+        if words:
+            query["$and"] = [{"text": {"$regex": re.escape(w)}} for w in words]
+        return query
+
+    async def find(self, *, owner=None, states=None, words=(), ascending=False, limit=50, offset=0):
+        direction = ASCENDING if ascending else DESCENDING
+        cursor = self.col.find(self._filter(owner, states, words), {"doc": 1}) \
+            .sort([("sort", direction), ("_id", direction)]).skip(offset).limit(limit)
+        return [d["doc"] for d in await cursor.to_list(None)]
+
+    async def count(self, *, states=None, sort_below=None):
+        query = self._filter(None, states, ())
+        if sort_below is not None:
+            query["sort"] = {"$lt": sort_below}
+        return await self.col.count_documents(query)
+
+
+SHOP_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting")
 
 
 def storage_for(db, close=None) -> Storage:
     return Storage(backend="mongodb", users=MongoUsers(db), sessions=MongoSessions(db), groups=MongoGroups(db),
                    conversations=MongoConversations(db), messages=MongoMessages(db), reads=MongoReads(db),
                    likes=MongoLikes(db), follows=MongoFollows(db), blocks=MongoBlocks(db),
-                   notifications=MongoNotifications(db), close=close)
+                   notifications=MongoNotifications(db), close=close) \
+        .attach_shop(lambda kind: MongoDocs(db[f"shop_{kind}"]))
 
 
 async def open_mongo(uri: str, *, client=None, db_name: str | None = None, close_client: bool = True) -> Storage:

@@ -53,7 +53,8 @@ def _message(r) -> Message:
                    product=Product(**product) if product else None, reply_to=r["reply_to"],
                    mentions=tuple(json.loads(r["mentions"])), mention_all=bool(r["mention_all"]),
                    reactions=json.loads(r["reactions"]), like_count=r["like_count"],
-                   edited_at=from_ms(r["edited_at"]), deleted_at=from_ms(r["deleted_at"]))
+                   edited_at=from_ms(r["edited_at"]), deleted_at=from_ms(r["deleted_at"]),
+                   extra=json.loads(r["extra"]) if r["extra"] else {})
 
 
 def _fts_query(tokens: list[str]) -> str:
@@ -261,7 +262,7 @@ class SqliteConversations(_Store):
         if not r:
             return None
         parts = ()
-        if r["kind"] == "private":
+        if r["kind"] in ("private", "support"):
             parts = tuple(sorted(p[0] for p in c.execute(
                 "SELECT user_id FROM participants WHERE conversation_id=?", (conversation_id,))))
         return _conversation(r, parts)
@@ -329,6 +330,21 @@ class SqliteConversations(_Store):
                 f"UPDATE conversations SET {sets} WHERE id=? AND kind='thread'", (*changes.values(), conversation_id)))
         return await self.get(conversation_id=conversation_id)
 
+    async def create_support(self, *, customer_id, now):
+        def work(c):
+            cid, ms = new_id(), to_ms(now)
+            c.execute("INSERT INTO conversations (id, kind, created_at, last_activity_at) VALUES (?, 'support', ?, ?)",
+                      (cid, ms, ms))
+            c.execute("INSERT INTO participants VALUES (?,?)", (cid, customer_id))
+            return self._load(c, cid)
+        return await self.db.write(work)
+
+    async def set_participants(self, *, conversation_id, participants):
+        def work(c):
+            c.execute("DELETE FROM participants WHERE conversation_id=?", (conversation_id,))
+            c.executemany("INSERT INTO participants VALUES (?,?)", [(conversation_id, u) for u in set(participants)])
+        await self.db.write(work)
+
     async def ids_readable_by(self, *, group_ids, user_id):
         rows = await self.db.read(lambda c: c.execute(
             "SELECT conversation_id FROM participants WHERE user_id=?", (user_id,)).fetchall())
@@ -349,6 +365,7 @@ class SqliteMessages(_Store):
                               "image_url": new.product.image_url}, ensure_ascii=False) if new.product else None
         mentions = json.dumps(list(new.mentions))
         tokens = " ".join(new.tokens)
+        extra = json.dumps(new.extra, ensure_ascii=False) if new.extra else None
 
         def work(c):
             conv = c.execute("UPDATE conversations SET last_seq = last_seq + 1, last_activity_at=? "
@@ -359,9 +376,10 @@ class SqliteMessages(_Store):
             try:
                 cur = c.execute(
                     "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, product, "
-                    "reply_to, mentions, mention_all, client_msg_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "reply_to, mentions, mention_all, client_msg_id, created_at, extra) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, product,
-                     new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms))
+                     new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms, extra))
             except sqlite3.IntegrityError:  # this client_msg_id was stored before
                 raise _AlreadyStored(c.execute(
                     "SELECT * FROM messages WHERE conversation_id=? AND author_id=? AND client_msg_id=?",
@@ -378,7 +396,7 @@ class SqliteMessages(_Store):
         return Message(id=mid, conversation_id=new.conversation_id, seq=seq, author_id=new.author_id, type=new.type,
                        text=new.text, created_at=from_ms(ms), client_msg_id=new.client_msg_id, group_id=group_id,
                        product=new.product, reply_to=new.reply_to, mentions=tuple(new.mentions),
-                       mention_all=new.mention_all), True
+                       mention_all=new.mention_all, extra=dict(new.extra or {})), True
 
     async def get(self, *, message_id):
         r = await self.db.read(lambda c: c.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone())
@@ -579,6 +597,68 @@ class SqliteNotifications(_Store):
             "SELECT COUNT(*) FROM notifications WHERE user_id=? AND read=0", (user_id,)).fetchone()[0])
 
 
+class SqliteDocs(_Store):
+    """DocTable (docs.py) over the shared `docs` table, one `kind` per store."""
+
+    def __init__(self, db: Database, kind: str):
+        super().__init__(db)
+        self.kind = kind
+
+    def _row(self, id, doc, owner, state, sort, text):
+        return (self.kind, id, owner, state, sort, text, json.dumps(doc, ensure_ascii=False))
+
+    async def insert(self, *, id, doc, owner=None, state=None, sort=0, text=""):
+        def work(c):
+            try:
+                c.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?)", self._row(id, doc, owner, state, sort, text))
+            except sqlite3.IntegrityError as exc:
+                raise DuplicateError(f"{self.kind} {id}") from exc
+        await self.db.write(work)
+
+    async def put(self, *, id, doc, owner=None, state=None, sort=0, text=""):
+        await self.db.write(lambda c: c.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?)",
+                                                self._row(id, doc, owner, state, sort, text)))
+
+    async def get(self, *, id):
+        r = await self.db.read(lambda c: c.execute("SELECT doc FROM docs WHERE kind=? AND id=?",
+                                                   (self.kind, id)).fetchone())
+        return json.loads(r[0]) if r else None
+
+    async def swap(self, *, id, expect_state, doc, owner=None, state=None, sort=0, text=""):
+        return await self.db.write(lambda c: c.execute(
+            "UPDATE docs SET owner=?, state=?, sort=?, text=?, doc=? WHERE kind=? AND id=? AND state IS ?",
+            (owner, state, sort, text, json.dumps(doc, ensure_ascii=False), self.kind, id, expect_state)).rowcount == 1)
+
+    @staticmethod
+    def _where(kind, owner, states, words):
+        clauses, args = ["kind=?"], [kind]
+        if owner is not None:
+            clauses.append("owner=?")
+            args.append(owner)
+        if states is not None:
+            clauses.append(f"state IN ({_placeholders(states)})")
+            args.extend(states)
+        for word in words:
+            clauses.append("instr(text, ?) > 0")
+            args.append(word)
+        return " AND ".join(clauses), args
+
+    async def find(self, *, owner=None, states=None, words=(), ascending=False, limit=50, offset=0):
+        where, args = self._where(self.kind, owner, states, words)
+        order = "ASC" if ascending else "DESC"
+        rows = await self.db.read(lambda c: c.execute(
+            f"SELECT doc FROM docs WHERE {where} ORDER BY sort {order}, id {order} LIMIT ? OFFSET ?",
+            (*args, limit, offset)).fetchall())
+        return [json.loads(r[0]) for r in rows]
+
+    async def count(self, *, states=None, sort_below=None):
+        where, args = self._where(self.kind, None, states, ())
+        if sort_below is not None:
+            where += " AND sort < ?"
+            args.append(sort_below)
+        return await self.db.read(lambda c: c.execute(f"SELECT COUNT(*) FROM docs WHERE {where}", args).fetchone()[0])
+
+
 async def open_sqlite(data_dir: str, *, synchronous: str = "FULL") -> Storage:
     os.makedirs(data_dir, exist_ok=True)
     db = Database(os.path.join(data_dir, "chat.sqlite3"), MIGRATIONS, synchronous=synchronous)
@@ -586,4 +666,4 @@ async def open_sqlite(data_dir: str, *, synchronous: str = "FULL") -> Storage:
     return Storage(backend="sqlite", users=SqliteUsers(db), sessions=SqliteSessions(db), groups=SqliteGroups(db),
                    conversations=SqliteConversations(db), messages=SqliteMessages(db), reads=SqliteReads(db),
                    likes=SqliteLikes(db), follows=SqliteFollows(db), blocks=SqliteBlocks(db),
-                   notifications=SqliteNotifications(db), close=db.close)
+                   notifications=SqliteNotifications(db), close=db.close).attach_shop(lambda kind: SqliteDocs(db, kind))

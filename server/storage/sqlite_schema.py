@@ -64,4 +64,13 @@ CREATE TABLE notifications (
     read INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX notifications_user ON notifications(user_id, read, created_at)
 """,
+    # 2: the shop and the support desk; bot replies carry buttons and cards
+    """
+CREATE TABLE docs (
+    kind TEXT NOT NULL, id TEXT NOT NULL, owner TEXT, state TEXT, sort INTEGER NOT NULL DEFAULT 0,
+    text TEXT NOT NULL DEFAULT '', doc TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE INDEX docs_owner ON docs(kind, owner, sort);
+CREATE INDEX docs_state ON docs(kind, state, sort);
+ALTER TABLE messages ADD COLUMN extra TEXT
+""",
 ]

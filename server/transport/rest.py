@@ -23,7 +23,7 @@ def _address(request: web.Request) -> str:
 
 @api("GET", "/api/health", "Liveness and which storage backend is in use", auth=False)
 async def health(request, svc, user, body):
-    return {"status": "ok", "storage": svc.storage.backend}
+    return {"status": "ok", "storage": svc.storage.backend, "bot": svc.bot.state}
 
 
 @api("POST", "/api/auth/register", "Create an account; returns a token", auth=False)

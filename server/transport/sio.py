@@ -10,6 +10,7 @@ from ..actions import messages
 from ..actions.access import access_conversation
 from ..actions.auth import access_user_by_token
 from ..errors import DomainError, InvalidPayload, Unauthorized
+from ..models import STAFF_ROLES
 from ..services import Services
 from ..validate import Payload, check_id
 from .parse import parse_draft
@@ -31,6 +32,8 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
         await sio.enter_room(sid, events.user_room(user.id))
         for group in await svc.storage.groups.list_for_user(user_id=user.id):
             await sio.enter_room(sid, events.group_room(group.id))
+        if user.role in STAFF_ROLES:
+            await sio.enter_room(sid, events.SUPPORT_DESK_ROOM)
         if svc.presence.connect(user.id, sid):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "online"},
                                   events.presence_room(user.id))

@@ -14,7 +14,7 @@ from tests.conftest import make_config, open_backend
 
 async def test_health_names_the_backend(client):
     resp = await client.get("/api/health")
-    assert resp.status == 200 and await resp.json() == {"status": "ok", "storage": "sqlite"}
+    assert resp.status == 200 and await resp.json() == {"status": "ok", "storage": "sqlite", "bot": "off"}
 
 
 async def test_openapi_lists_every_route(client):
@@ -67,14 +67,20 @@ async def test_demo_is_seeded_once_and_only_into_an_empty_database(aiohttp_clien
     assert len(threads) >= 2 and haowu["announcement"]
     svc = client.server.app[SERVICES]
     users_before = await svc.storage.users.count()
-    assert users_before == len(USERS)
+    assert users_before == len(USERS) + 1  # and the assistant's account
+    products_before = await svc.storage.products.search(query="", limit=100)
+    assert len(products_before) >= 5
     await client.close()
     again = await aiohttp_client(create_app(cfg))  # same data dir: nothing seeded twice
-    assert await again.server.app[SERVICES].storage.users.count() == users_before
+    storage = again.server.app[SERVICES].storage
+    assert await storage.users.count() == users_before
+    assert len(await storage.products.search(query="", limit=100)) == len(products_before)
 
 
-async def test_register_without_demo_seeds_nothing(client, svc):
-    assert await svc.storage.users.count() == 0
+async def test_without_demo_only_the_assistant_exists(client, svc):
+    assert await svc.storage.users.count() == 1
+    assert (await svc.storage.users.get_by_username(username="xiaozhi")).role == "bot"
+    assert await svc.storage.products.search(query="", limit=1) == []
 
 
 async def test_the_app_runs_on_the_mongodb_backend(aiohttp_client, tmp_path, live):

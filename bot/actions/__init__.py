@@ -1,0 +1,1 @@
+"""Custom actions of the shop assistant (rasa-sdk action server)."""

@@ -1,0 +1,59 @@
+"""What an action needs from the tracker: who is asking, and what they named."""
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from rasa_sdk import Tracker
+
+from .api.platform import Customer
+
+ORDER_ID_RE = re.compile(r"SC\d{8,14}", re.IGNORECASE)
+
+
+def customer_of(tracker: Tracker) -> Optional[Customer]:
+    """The customer the platform vouched for in the metadata of the latest user message."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    if not metadata.get("customer_id"):
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                metadata = event.get("metadata") or {}
+                break
+    customer_id = metadata.get("customer_id")
+    if not customer_id:
+        return None
+    return Customer(customer_id=str(customer_id), conversation_id=str(metadata.get("conversation_id", "")),
+                    signature=str(metadata.get("signature", "")))
+
+
+def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value).strip() if value else None
+
+
+def named_order_id(tracker: Tracker) -> Optional[str]:
+    """An order number in the latest message, else the one talked about before."""
+    found = latest_entity(tracker, "order_id")
+    if not found:
+        match = ORDER_ID_RE.search((tracker.latest_message or {}).get("text") or "")
+        found = match.group(0) if match else tracker.get_slot("order_id")
+    return found.upper() if found else None
+
+
+def named_product(tracker: Tracker) -> Optional[str]:
+    """A SKU or product name in the latest message, else the product talked about before."""
+    return (latest_entity(tracker, "item_sku") or latest_entity(tracker, "product")
+            or tracker.get_slot("product"))
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def handoff_payload(reason: str, **context: Any) -> dict:
+    """Tells the platform to queue the conversation for a human, with what the bot knows."""
+    return {"handoff": {"reason": reason, **{k: v for k, v in context.items() if v}}}

@@ -1,0 +1,146 @@
+"""Chinese wording of shop data: orders, products, size advice and after-sales requests."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+OPEN_FOR_CHANGES = ("pending_payment", "paid")
+SHIPPED = ("shipped", "delivered")
+
+
+def money(value) -> str:
+    return f"¥{value}"
+
+
+def order_line(order: dict) -> str:
+    items = "、".join(f"{i['title']}×{i['qty']}" for i in order["items"])
+    return f"{order['id']}（{order['status_label']}）：{items}"
+
+
+def order_status(order: dict) -> str:
+    lines = [f"订单 {order['id']}：{order['status_label']}"]
+    lines.append("商品：" + "、".join(item_label(i) for i in order["items"]))
+    if order.get("carrier"):
+        lines.append(f"快递：{order['carrier']} {order.get('tracking_no') or ''}".rstrip())
+    events = order.get("logistics") or []
+    if events:
+        latest = events[-1]
+        lines.append(f"最新物流：{latest['at'][5:16].replace('T', ' ')} {latest['text']}")
+    elif order["status"] == "paid":
+        lines.append("仓库正在备货，一般 48 小时内发出。")
+    return "\n".join(lines)
+
+
+def order_card(order: dict) -> dict:
+    return {"card": {"kind": "order", "order_id": order["id"], "status": order["status"],
+                     "status_label": order["status_label"], "total": order["total"],
+                     "items": [{"sku": i["sku"], "title": i["title"], "qty": i["qty"]} for i in order["items"]],
+                     "carrier": order.get("carrier"), "tracking_no": order.get("tracking_no"),
+                     "logistics": (order.get("logistics") or [])[-3:]}}
+
+
+def item_label(item: dict) -> str:
+    variant = " ".join(v for v in (item.get("color"), item.get("size")) if v)
+    return f"{item['title']}{'（' + variant + '）' if variant else ''}×{item['qty']}"
+
+
+def product_facts(product: dict) -> str:
+    lines = [f"{product['title']}（{product['sku']}）：{money(product['price'])}"]
+    if product.get("description"):
+        lines.append(product["description"])
+    for key, value in (product.get("attributes") or {}).items():
+        lines.append(f"{key}：{value}")
+    colors = sorted({v["color"] for v in product.get("variants", []) if v.get("color")})
+    sizes = list(dict.fromkeys(v["size"] for v in product.get("variants", []) if v.get("size")))
+    if colors:
+        lines.append("颜色：" + "、".join(colors))
+    if sizes:
+        lines.append("尺码：" + "、".join(sizes))
+    return "\n".join(lines)
+
+
+def stock_answer(product: dict, size: Optional[str], color: Optional[str]) -> str:
+    variants = product.get("variants", [])
+    wanted = [v for v in variants
+              if (not size or str(v.get("size", "")).upper() == size.upper())
+              and (not color or v.get("color") == color)]
+    label = " ".join(x for x in (color, size) if x)
+    if (size or color) and not wanted:
+        return f"{product['title']}没有{label}这个规格哦，现有规格：" + "、".join(variant_label(v) for v in variants)
+    if size or color:
+        in_stock = sum(v["stock"] for v in wanted)
+        if in_stock > 0:
+            return f"{product['title']} {label}：有货（共 {in_stock} 件），现在下单 48 小时内发货。"
+        return f"{product['title']} {label}：暂时缺货 😢 可以先收藏，补货后第一时间通知您。"
+    available = [v for v in variants if v["stock"] > 0]
+    if not available:
+        return f"{product['title']}全部规格暂时缺货。"
+    sold_out = [v for v in variants if v["stock"] <= 0]
+    text = f"{product['title']}有货的规格：" + "、".join(f"{variant_label(v)}（{v['stock']}件）" for v in available)
+    if sold_out:
+        text += "\n已售罄：" + "、".join(variant_label(v) for v in sold_out)
+    return text
+
+
+def variant_label(variant: dict) -> str:
+    return " ".join(str(x) for x in (variant.get("color"), variant.get("size")) if x) or "默认"
+
+
+def parse_height_cm(text: Optional[str]) -> Optional[float]:
+    match = re.search(r"\d{3}", text or "")
+    return float(match.group(0)) if match else None
+
+
+def parse_weight_kg(text: Optional[str]) -> Optional[float]:
+    match = re.search(r"(\d{2,3})\s*(kg|公斤|斤)?", text or "", re.IGNORECASE)
+    if not match:
+        return None
+    value = float(match.group(1))
+    return value / 2 if match.group(2) == "斤" else value
+
+
+def size_advice(product: dict, height: Optional[float], weight: Optional[float]) -> str:
+    chart = product.get("size_chart") or []
+    if not chart:
+        return f"{product['title']}是均码/标准规格，不需要选尺码。"
+    if height is None and weight is None:
+        rows = "\n".join(chart_row(r) for r in chart)
+        return (f"{product['title']}尺码表：\n{rows}\n告诉我您的身高和体重（例如：170cm 60kg），"
+                "我帮您推荐尺码。")
+    best = None
+    for row in chart:
+        score = 0
+        for value, key in ((height, "height_cm"), (weight, "weight_kg")):
+            if value is None or key not in row:
+                continue
+            low, high = row[key]
+            score += 0 if low <= value <= high else min(abs(value - low), abs(value - high))
+        if best is None or score < best[0]:
+            best = (score, row)
+    row = best[1]
+    who = "、".join(x for x in (f"{height:g}cm" if height else "", f"{weight:g}kg" if weight else "") if x)
+    text = f"按 {product['title']} 的尺码表，{who} 建议选 {row['size']} 码。"
+    if product.get("fit_note"):
+        text += product["fit_note"]
+    return text
+
+
+def chart_row(row: dict) -> str:
+    parts = [row["size"]]
+    if "height_cm" in row:
+        parts.append(f"身高 {row['height_cm'][0]}-{row['height_cm'][1]}cm")
+    if "weight_kg" in row:
+        parts.append(f"体重 {row['weight_kg'][0]}-{row['weight_kg'][1]}kg")
+    if "foot_mm" in row:
+        parts.append(f"脚长 {row['foot_mm'][0]}-{row['foot_mm'][1]}mm")
+    return " · ".join(parts)
+
+
+KIND_LABELS = {"return": "退货", "exchange": "换货", "damaged": "破损售后", "repair": "保修维修", "cancel": "取消订单"}
+
+
+def aftersale_line(request: dict) -> str:
+    line = f"#{request['number']} {request['kind_label']} · {request['title']}：{request['status_label']}"
+    if request.get("refund_amount"):
+        line += f"，退款 {money(request['refund_amount'])}"
+    return line

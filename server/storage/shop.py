@@ -1,0 +1,174 @@
+"""The shop stores (catalogue, orders, after-sales, tickets, support cases, settings),
+written once over the DocTable protocol (docs.py) that both backends implement."""
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import datetime
+
+from ..models import AfterSale, Order, Rating, ShopProduct, SupportCase, Ticket
+from .codec import from_ms, to_ms
+from .docs import DocTable
+
+_TIME_FIELDS = {"created_at", "updated_at", "opened_at", "queued_at", "assigned_at", "resolved_at", "rated_at"}
+
+
+def _encode(obj) -> dict:
+    doc = asdict(obj)
+    for key in _TIME_FIELDS & doc.keys():
+        doc[key] = to_ms(doc[key]) if doc[key] is not None else None
+    if "ratings" in doc:
+        doc["ratings"] = [{**r, "rated_at": to_ms(r["rated_at"])} if isinstance(r["rated_at"], datetime) else r
+                          for r in doc["ratings"]]
+    return doc
+
+
+def _decode(cls, doc: dict | None):
+    if doc is None:
+        return None
+    known = {f.name for f in fields(cls)}
+    values = {k: v for k, v in doc.items() if k in known}
+    for key in _TIME_FIELDS & values.keys():
+        values[key] = from_ms(values[key]) if values[key] is not None else None
+    if "ratings" in values:
+        values["ratings"] = [Rating(score=r["score"], comment=r["comment"], agent_id=r["agent_id"],
+                                    rated_at=from_ms(r["rated_at"])) for r in values["ratings"]]
+    return cls(**values)
+
+
+def _words(query: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in query.split() if w)
+
+
+class ProductStore:
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    async def put(self, product: ShopProduct) -> None:
+        text = " ".join((product.sku, product.title, product.category, product.description)).lower()
+        await self.table.put(id=product.sku, doc=_encode(product), state=product.category, text=text)
+
+    async def get(self, *, sku: str) -> ShopProduct | None:
+        return _decode(ShopProduct, await self.table.get(id=sku))
+
+    async def search(self, *, query: str, limit: int = 20, offset: int = 0) -> list[ShopProduct]:
+        """Every word of `query` must occur in the sku, title, category or description."""
+        docs = await self.table.find(words=_words(query), ascending=True, limit=limit, offset=offset)
+        return [_decode(ShopProduct, d) for d in docs]
+
+
+class OrderStore:
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    async def put(self, order: Order) -> None:
+        await self.table.put(id=order.id, doc=_encode(order), owner=order.customer_id, state=order.status,
+                             sort=to_ms(order.created_at))
+
+    async def get(self, *, order_id: str) -> Order | None:
+        return _decode(Order, await self.table.get(id=order_id))
+
+    async def list_for_customer(self, *, customer_id: str, limit: int = 20) -> list[Order]:
+        """Newest first."""
+        return [_decode(Order, d) for d in await self.table.find(owner=customer_id, limit=limit)]
+
+
+class AfterSaleStore:
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    def _columns(self, request: AfterSale) -> dict:
+        return {"id": request.id, "doc": _encode(request), "owner": request.customer_id, "state": request.status,
+                "sort": to_ms(request.created_at)}
+
+    async def add(self, request: AfterSale) -> AfterSale:
+        await self.table.insert(**self._columns(request))
+        return request
+
+    async def get(self, *, request_id: str) -> AfterSale | None:
+        return _decode(AfterSale, await self.table.get(id=request_id))
+
+    async def update(self, request: AfterSale, *, expect_status: str) -> bool:
+        return await self.table.swap(expect_state=expect_status, **self._columns(request))
+
+    async def list(self, *, customer_id: str | None = None, statuses: tuple[str, ...] | None = None,
+                   limit: int = 50, offset: int = 0) -> list[AfterSale]:
+        """Newest first."""
+        docs = await self.table.find(owner=customer_id, states=statuses, limit=limit, offset=offset)
+        return [_decode(AfterSale, d) for d in docs]
+
+
+class TicketStore:
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    def _columns(self, ticket: Ticket) -> dict:
+        return {"id": ticket.id, "doc": _encode(ticket), "owner": ticket.customer_id, "state": ticket.status,
+                "sort": to_ms(ticket.created_at)}
+
+    async def add(self, ticket: Ticket) -> Ticket:
+        await self.table.insert(**self._columns(ticket))
+        return ticket
+
+    async def get(self, *, ticket_id: str) -> Ticket | None:
+        return _decode(Ticket, await self.table.get(id=ticket_id))
+
+    async def update(self, ticket: Ticket, *, expect_status: str) -> bool:
+        return await self.table.swap(expect_state=expect_status, **self._columns(ticket))
+
+    async def list(self, *, customer_id: str | None = None, statuses: tuple[str, ...] | None = None,
+                   limit: int = 50, offset: int = 0) -> list[Ticket]:
+        docs = await self.table.find(owner=customer_id, states=statuses, limit=limit, offset=offset)
+        return [_decode(Ticket, d) for d in docs]
+
+
+class SupportStore:
+    """Support cases, keyed by conversation. `sort` is the time the case entered its
+    current state, so the queue is ordered by who has waited longest."""
+
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    @staticmethod
+    def _columns(case: SupportCase) -> dict:
+        entered = {"queued": case.queued_at, "assigned": case.assigned_at,
+                   "resolved": case.resolved_at}.get(case.state) or case.updated_at
+        return {"id": case.conversation_id, "doc": _encode(case), "owner": case.customer_id, "state": case.state,
+                "sort": to_ms(entered)}
+
+    async def add(self, case: SupportCase) -> SupportCase:
+        await self.table.insert(**self._columns(case))
+        return case
+
+    async def get(self, *, conversation_id: str) -> SupportCase | None:
+        return _decode(SupportCase, await self.table.get(id=conversation_id))
+
+    async def for_customer(self, *, customer_id: str) -> SupportCase | None:
+        found = await self.table.find(owner=customer_id, limit=1)
+        return _decode(SupportCase, found[0]) if found else None
+
+    async def replace(self, case: SupportCase, *, expect_state: str) -> bool:
+        """Compare-and-set on the state: two agents claiming one case can't both win."""
+        return await self.table.swap(expect_state=expect_state, **self._columns(case))
+
+    async def list(self, *, states: tuple[str, ...], limit: int = 100, offset: int = 0) -> list[SupportCase]:
+        """Longest waiting first."""
+        docs = await self.table.find(states=states, ascending=True, limit=limit, offset=offset)
+        return [_decode(SupportCase, d) for d in docs]
+
+    async def queue_position(self, case: SupportCase) -> int:
+        """1 for the case that has waited longest."""
+        return 1 + await self.table.count(states=("queued",), sort_below=to_ms(case.queued_at))
+
+
+class SettingStore:
+    """Small shop-wide documents the shop edits in one place: policies, canned replies."""
+
+    def __init__(self, table: DocTable):
+        self.table = table
+
+    async def get(self, *, key: str) -> dict | None:
+        doc = await self.table.get(id=key)
+        return doc["value"] if doc else None
+
+    async def put(self, *, key: str, value: dict) -> None:
+        await self.table.put(id=key, doc={"value": value})

@@ -1,0 +1,95 @@
+"""The internal API the bot's action server calls: shared secret, and the customer's
+identity exactly as the platform signed it into the Rasa metadata. A customer can
+only ever be answered about their own orders; the message text never names who asks."""
+from __future__ import annotations
+
+import hmac
+
+from .. import wire
+from ..actions import shop
+from ..bot_client import sign_customer
+from ..errors import Forbidden, Unauthorized
+from ..services import Services
+from ..validate import query_int
+from .rest_base import api
+
+
+def _check_bot(request, svc: Services) -> None:
+    given = request.headers.get("X-Bot-Secret", "")
+    if not svc.bot_secret or not hmac.compare_digest(given.encode(), svc.bot_secret.encode()):
+        raise Unauthorized("the bot secret is missing or wrong", code="bad_bot_secret")
+
+
+def _customer(request, svc: Services) -> tuple[str, str]:
+    """(customer_id, conversation_id), once the signature proves the platform vouched for them."""
+    _check_bot(request, svc)
+    customer_id = request.headers.get("X-Customer", "")
+    conversation_id = request.headers.get("X-Conversation", "")
+    signature = request.headers.get("X-Customer-Sig", "")
+    expected = sign_customer(svc.bot_secret, customer_id, conversation_id)
+    if not customer_id or not hmac.compare_digest(signature.encode(), expected.encode()):
+        raise Forbidden("the customer's signature doesn't match", code="bad_customer_signature")
+    return customer_id, conversation_id
+
+
+@api("GET", "/internal/bot/orders", "The asking customer's orders, newest first (bot secret + signed customer)",
+     auth=False)
+async def bot_orders(request, svc, user, body):
+    customer_id, _ = _customer(request, svc)
+    orders = await svc.storage.orders.list_for_customer(customer_id=customer_id, limit=10)
+    return {"orders": [wire.order(o) for o in orders]}
+
+
+@api("GET", "/internal/bot/orders/{order}", "One of the asking customer's orders; 404 for anyone else's", auth=False)
+async def bot_order(request, svc, user, body):
+    customer_id, _ = _customer(request, svc)
+    return {"order": wire.order(await shop.access_my_order(svc, customer_id, request.match_info["order"]))}
+
+
+@api("GET", "/internal/bot/products", "Catalogue search for the bot: ?q=&limit=", auth=False)
+async def bot_products(request, svc, user, body):
+    _check_bot(request, svc)
+    found = await svc.storage.products.search(query=request.query.get("q", "")[:100],
+                                              limit=query_int(request.query, "limit", default=5, min_value=1,
+                                                              max_value=20))
+    return {"products": [wire.product(p) for p in found]}
+
+
+@api("GET", "/internal/bot/products/{sku}", "One product for the bot", auth=False)
+async def bot_product(request, svc, user, body):
+    _check_bot(request, svc)
+    return {"product": wire.product(await shop.access_product(svc, request.match_info["sku"]))}
+
+
+@api("GET", "/internal/bot/aftersales", "The asking customer's after-sales requests", auth=False)
+async def bot_aftersales(request, svc, user, body):
+    customer_id, _ = _customer(request, svc)
+    return {"aftersales": [wire.aftersale(a) for a in await svc.storage.aftersales.list(customer_id=customer_id)]}
+
+
+@api("POST", "/internal/bot/aftersales",
+     "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description}", auth=False)
+async def bot_create_aftersale(request, svc, user, body):
+    customer_id, conversation_id = _customer(request, svc)
+    data = body.data
+    request_ = await shop.check_create_aftersale(
+        svc, customer_id=customer_id, conversation_id=conversation_id, kind=data.get("kind"),
+        order_id=data.get("order_id"), sku=data.get("sku"), reason=data.get("reason"),
+        description=data.get("description"), exchange_detail=data.get("exchange_detail"))
+    return {"aftersale": wire.aftersale(request_)}
+
+
+@api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False)
+async def bot_create_ticket(request, svc, user, body):
+    customer_id, conversation_id = _customer(request, svc)
+    ticket = await shop.check_create_ticket(svc, customer_id=customer_id, conversation_id=conversation_id,
+                                            kind=body.data.get("kind"), summary=body.data.get("summary"))
+    return {"ticket": wire.ticket(ticket)}
+
+
+@api("GET", "/internal/bot/policies", "The shop's policy texts, for the bot", auth=False)
+async def bot_policies(request, svc, user, body):
+    _check_bot(request, svc)
+    return {"policies": await shop.access_policies(svc)}
+
+
