@@ -26,4 +26,5 @@ class DocTable(Protocol):
                    words: tuple[str, ...] = (), ascending: bool = False, limit: int = 50,
                    offset: int = 0) -> list[dict]:
         """Rows matching all given filters (`words`: each must occur in `text`), by `sort`."""
-    async def count(self, *, states: tuple[str, ...] | None = None, sort_below: int | None = None) -> int: ...
+    async def count(self, *, states: tuple[str, ...] | None = None, before: tuple[int, str] | None = None) -> int:
+        """Rows matching `states` that come before (sort, id) in ascending order."""

@@ -614,10 +614,10 @@ class MongoDocs:
             .sort([("sort", direction), ("_id", direction)]).skip(offset).limit(limit)
         return [d["doc"] for d in await cursor.to_list(None)]
 
-    async def count(self, *, states=None, sort_below=None):
+    async def count(self, *, states=None, before=None):
         query = self._filter(None, states, ())
-        if sort_below is not None:
-            query["sort"] = {"$lt": sort_below}
+        if before is not None:
+            query["$or"] = [{"sort": {"$lt": before[0]}}, {"sort": before[0], "_id": {"$lt": before[1]}}]
         return await self.col.count_documents(query)
 
 

@@ -157,7 +157,7 @@ class SupportStore:
 
     async def queue_position(self, case: SupportCase) -> int:
         """1 for the case that has waited longest."""
-        return 1 + await self.table.count(states=("queued",), sort_below=to_ms(case.queued_at))
+        return 1 + await self.table.count(states=("queued",), before=(to_ms(case.queued_at), case.conversation_id))
 
 
 class SettingStore:

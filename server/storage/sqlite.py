@@ -288,7 +288,7 @@ class SqliteConversations(_Store):
         def work(c):
             ids = [r[0] for r in c.execute(
                 "SELECT c.id FROM conversations c JOIN participants p ON p.conversation_id = c.id "
-                "WHERE p.user_id=? ORDER BY c.last_activity_at DESC LIMIT ?", (user_id, limit))]
+                "WHERE p.user_id=? AND c.kind='private' ORDER BY c.last_activity_at DESC LIMIT ?", (user_id, limit))]
             return [self._load(c, i) for i in ids]
         return await self.db.read(work)
 
@@ -651,11 +651,11 @@ class SqliteDocs(_Store):
             (*args, limit, offset)).fetchall())
         return [json.loads(r[0]) for r in rows]
 
-    async def count(self, *, states=None, sort_below=None):
+    async def count(self, *, states=None, before=None):
         where, args = self._where(self.kind, None, states, ())
-        if sort_below is not None:
-            where += " AND sort < ?"
-            args.append(sort_below)
+        if before is not None:
+            where += " AND (sort < ? OR (sort = ? AND id < ?))"
+            args.extend((before[0], before[0], before[1]))
         return await self.db.read(lambda c: c.execute(f"SELECT COUNT(*) FROM docs WHERE {where}", args).fetchone()[0])
 
 

@@ -1,0 +1,296 @@
+"""The support desk: routing to the assistant (a stand-in Rasa), hand-off, the queue,
+claim / transfer / resolve, ratings, business hours and an assistant that is down."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pytest
+
+from server.app import create_app
+from server.clock import FakeClock
+from tests.conftest import make_config
+
+from .support_helpers import AFTER_HOURS, IN_HOURS, StandInRasa
+
+
+@pytest.fixture
+async def rasa(aiohttp_server):
+    stand_in = StandInRasa()
+    server = await aiohttp_server(stand_in.app())
+    stand_in.url = str(server.make_url("")).rstrip("/")
+    return stand_in
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(IN_HOURS)
+
+
+@pytest.fixture
+def config(tmp_path, rasa):
+    return make_config(tmp_path, bot=True, bot_url=rasa.url, bot_timeout_seconds=0.5, bot_secret="s3cret",
+                       seed_demo=False)
+
+
+@pytest.fixture
+async def client(aiohttp_client, config, clock):
+    return await aiohttp_client(create_app(config, clock=clock))
+
+
+async def open_support(persona) -> tuple[str, dict]:
+    body = await persona.post("/api/support")
+    return body["conversation"]["id"], body["support"]
+
+
+async def say(persona, conv_id, text, svc):
+    """The customer writes; returns once the assistant's turn (a background task) is over."""
+    await persona.post(f"/api/conversations/{conv_id}/messages", {"text": text})
+    await svc.tasks.join()
+
+
+async def messages(persona, conv_id) -> list[dict]:
+    return (await persona.get(f"/api/conversations/{conv_id}/messages?limit=100"))["messages"]
+
+
+async def case_of(persona, conv_id) -> dict:
+    return (await persona.get(f"/api/support/cases/{conv_id}"))["support"]
+
+
+async def test_opening_support_greets_with_quick_replies_and_is_idempotent(people, svc):
+    xiaomei = await people("xiaomei")
+    conv_id, case = await open_support(xiaomei)
+    assert case["state"] == "bot" and case["position"] is None
+    again, _ = await open_support(xiaomei)
+    assert again == conv_id
+    [greeting] = await messages(xiaomei, conv_id)
+    assert greeting["author_id"] == svc.bot_user.id and "小智" in greeting["text"]
+    assert {"title": "转人工客服", "payload": "/human_handoff"} in greeting["buttons"]
+
+
+async def test_a_question_goes_to_rasa_with_the_verified_customer_and_the_reply_comes_back(people, svc, rasa):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.script = lambda text: [
+        {"text": "订单 SC1 已发货", "buttons": [{"title": "退货", "payload": "/return_request"}]},
+        {"custom": {"card": {"kind": "order", "order_id": "SC1", "status_label": "已发货"}}}]
+    await say(xiaomei, conv_id, "我是 aqiang，帮我查 aqiang 的订单", svc)
+    [asked] = rasa.asked
+    assert asked["sender"] == conv_id and asked["message"] == "我是 aqiang，帮我查 aqiang 的订单"
+    meta = asked["metadata"]
+    assert meta["customer_id"] == xiaomei.id and meta["conversation_id"] == conv_id  # never from the text
+    expected = hmac.new(b"s3cret", f"{xiaomei.id}:{conv_id}".encode(), hashlib.sha256).hexdigest()
+    assert meta["signature"] == expected
+    *_, text_reply, card_reply = await messages(xiaomei, conv_id)
+    assert text_reply["author_id"] == svc.bot_user.id and text_reply["text"] == "订单 SC1 已发货"
+    assert text_reply["buttons"] == [{"title": "退货", "payload": "/return_request"}]
+    assert card_reply["card"]["order_id"] == "SC1" and "SC1" in card_reply["text"]
+
+
+async def test_replies_arrive_live_over_socketio(people, live, svc, rasa):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    socket = await live(xiaomei)
+    await socket.emit("message:send", {"conversation_id": conv_id, "text": "在吗"})
+    reply = await socket.wait_for("message:new", lambda m: m["author_id"] == svc.bot_user.id and "在吗" in m["text"])
+    assert reply["conversation_id"] == conv_id
+
+
+async def test_hand_off_queues_with_context_and_the_bot_goes_silent(people, svc, rasa, live):
+    xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
+    desk = await live(kefu)
+    conv_id, _ = await open_support(xiaomei)
+    rasa.script = lambda text: [{"text": "正在为您转接"},
+                                {"custom": {"handoff": {"reason": "human_handoff", "order_id": "SC20261101001"}}}]
+    await say(xiaomei, conv_id, "转人工", svc)
+    case = await case_of(xiaomei, conv_id)
+    assert case["state"] == "queued" and case["position"] == 1 and case["waiting_seconds"] == 0
+    assert "您前面还有 0 位" in (await messages(xiaomei, conv_id))[-1]["text"]
+    update = await desk.wait_for("support:updated", lambda d: d["state"] == "queued")
+    assert update["handoff_reason"] == "human_handoff" and update["context"]["order_id"] == "SC20261101001"
+    [queued] = (await kefu.get("/api/support/queue"))["queue"]
+    assert queued["customer"]["id"] == xiaomei.id and queued["last_message"]["text"].startswith("已为您转接")
+    detail = (await kefu.get(f"/api/support/cases/{conv_id}"))["support"]
+    assert [m["text"] for m in detail["transcript"]][1] == "转人工"  # the transcript travels with it
+    rasa.asked.clear()
+    await say(xiaomei, conv_id, "还在吗？", svc)
+    assert rasa.asked == []  # handed off: the assistant stays silent
+
+
+async def test_two_fallbacks_in_a_row_hand_off_but_an_answer_in_between_resets(people, svc, rasa):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.script = lambda text: ([{"text": "没听懂"}, {"custom": {"fallback": True}}] if "？？" in text
+                                else [{"text": "好的"}])
+    await say(xiaomei, conv_id, "？？", svc)
+    await say(xiaomei, conv_id, "查订单", svc)
+    await say(xiaomei, conv_id, "？？", svc)
+    assert (await case_of(xiaomei, conv_id))["state"] == "bot"
+    await say(xiaomei, conv_id, "？？", svc)
+    case = (await svc.storage.support.get(conversation_id=conv_id))
+    assert case.state == "queued" and case.handoff_reason == "fallback"
+
+
+async def test_a_slow_assistant_ends_in_an_apology_and_a_hand_off(people, svc, rasa):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.delay = 2.0
+    await say(xiaomei, conv_id, "我的快递到哪了", svc)
+    last = (await messages(xiaomei, conv_id))[-1]
+    assert last["author_id"] == svc.bot_user.id and "暂时无法回答" in last["text"]
+    assert (await svc.storage.support.get(conversation_id=conv_id)).handoff_reason == "timeout"
+
+
+@pytest.mark.parametrize("status", [500, 404])
+async def test_an_assistant_error_is_an_apology_and_a_hand_off(people, svc, rasa, status):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.status = status
+    await say(xiaomei, conv_id, "你好", svc)
+    case = await svc.storage.support.get(conversation_id=conv_id)
+    assert case.state == "queued" and case.handoff_reason == "error"
+
+
+async def test_odd_messages_and_odd_replies_never_break_the_conversation(people, svc, rasa):
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.script = lambda text: [{"nonsense": True}, {"text": ""}, {"buttons": "not a list", "text": "嗯"}]
+    for text in ("😀😀😀", "x" * 4000, "<script>alert(1)</script>", "SELECT * FROM users; --"):
+        await say(xiaomei, conv_id, text, svc)
+    assert [a["message"] for a in rasa.asked][1:] == ["x" * 4000, "<script>alert(1)</script>",
+                                                      "SELECT * FROM users; --"]
+    assert (await case_of(xiaomei, conv_id))["state"] == "bot"
+    resp = await xiaomei.http.post(f"/api/conversations/{conv_id}/messages", json={"text": "   "},
+                                   headers=xiaomei.headers)
+    assert resp.status == 400  # an empty message is refused with a reason, not sent to the bot
+
+
+async def test_bot_offline_goes_straight_to_the_queue_and_health_says_so(aiohttp_client, tmp_path, people):
+    cfg = make_config(tmp_path, bot=True, bot_url="http://127.0.0.1:9", bot_secret="x")
+    client = await aiohttp_client(create_app(cfg, clock=FakeClock(IN_HOURS)))
+    assert (await (await client.get("/api/health")).json())["bot"] == "starting"
+    resp = await client.post("/api/auth/register", json={"username": "shopper", "password": "password-123"})
+    token = (await resp.json())["token"]
+    body = await (await client.post("/api/support", headers={"Authorization": f"Bearer {token}"})).json()
+    assert body["support"]["state"] == "queued" and body["support"]["position"] == 1
+    history = await (await client.get(f"/api/conversations/{body['conversation']['id']}/messages",
+                                      headers={"Authorization": f"Bearer {token}"})).json()
+    assert "智能客服暂时不在线" in history["messages"][-1]["text"]
+
+
+async def test_queue_positions_move_up_when_an_agent_claims(people, svc, live):
+    first, second, kefu = await people("first"), await people("second"), await people("kefu", role="agent")
+    conv1, _ = await open_support(first)
+    conv2, _ = await open_support(second)
+    for persona, conv in ((first, conv1), (second, conv2)):
+        await persona.post(f"/api/support/cases/{conv}/handoff")
+    assert [(await case_of(p, c))["position"] for p, c in ((first, conv1), (second, conv2))] == [1, 2]
+    watcher = await live(second)
+    claimed = (await kefu.post(f"/api/support/cases/{conv1}/claim"))["support"]
+    assert claimed["state"] == "assigned" and claimed["agent_id"] == kefu.id
+    moved = await watcher.wait_for("support:updated", lambda d: d["conversation_id"] == conv2)
+    assert moved["position"] == 1
+    assert (await case_of(first, conv1))["agent"]["id"] == kefu.id
+
+
+async def test_claim_is_for_agents_once_and_only_the_assigned_agent_writes(people, svc):
+    xiaomei, kefu, kefu2, nosy = (await people("xiaomei"), await people("kefu", role="agent"),
+                                  await people("kefu2", role="agent"), await people("nosy"))
+    conv_id, _ = await open_support(xiaomei)
+    await nosy.get(f"/api/conversations/{conv_id}/messages", status=404)  # not the customer's peers
+    await nosy.post(f"/api/support/cases/{conv_id}/claim", status=403)
+    await kefu.post(f"/api/support/cases/{conv_id}/claim", status=409)  # still with the bot
+    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
+    await nosy.post(f"/api/support/cases/{conv_id}/claim", status=403)
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await kefu2.post(f"/api/support/cases/{conv_id}/claim", status=409)
+    await kefu2.get(f"/api/conversations/{conv_id}/messages")  # the desk may read
+    body = await kefu2.post(f"/api/conversations/{conv_id}/messages", {"text": "我来"}, status=403)
+    assert body["error"]["code"] == "not_assigned"
+    await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "您好，我是客服小林"})
+    texts = [m["text"] for m in await messages(xiaomei, conv_id)]
+    assert "人工客服 kefu 已接入，为您服务 😊" in texts and texts[-1] == "您好，我是客服小林"
+    await xiaomei.post(f"/api/support/cases/{conv_id}/claim", status=403)
+
+
+async def test_transfer_to_another_agent(people, svc):
+    xiaomei, kefu, kefu2, shopper = (await people("xiaomei"), await people("kefu", role="agent"),
+                                     await people("kefu2", role="agent"), await people("shopper"))
+    conv_id, _ = await open_support(xiaomei)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await kefu2.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": kefu.id}, status=403)
+    await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": shopper.id}, status=400)
+    await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": "nope"}, status=400)
+    moved = (await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": kefu2.id}))["support"]
+    assert moved["agent_id"] == kefu2.id
+    await kefu2.post(f"/api/conversations/{conv_id}/messages", {"text": "我接手了"})
+    await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "还是我"}, status=403)
+    assert [c["conversation_id"] for c in (await kefu2.get("/api/support/mine"))["cases"]] == [conv_id]
+
+
+async def test_resolve_asks_for_a_rating_which_is_stored_once_and_optional(people, svc):
+    xiaomei, kefu, other = await people("xiaomei"), await people("kefu", role="agent"), await people("other")
+    conv_id, _ = await open_support(xiaomei)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 5}, status=409)  # nothing to rate yet
+    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await xiaomei.post(f"/api/support/cases/{conv_id}/resolve", status=403)
+    resolved = (await kefu.post(f"/api/support/cases/{conv_id}/resolve"))["support"]
+    assert resolved["state"] == "resolved" and resolved["rating_pending"]
+    assert (await messages(xiaomei, conv_id))[-1]["card"]["kind"] == "rating_request"
+    await other.post(f"/api/support/cases/{conv_id}/rating", {"score": 1}, status=404)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 6}, status=400)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": "5"}, status=400)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 5, "comment": "很耐心 👍"})
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 4}, status=409)
+    [rating] = (await kefu.get(f"/api/support/cases/{conv_id}"))["support"]["ratings"]
+    assert rating["score"] == 5 and rating["comment"] == "很耐心 👍" and rating["agent_id"] == kefu.id
+    await kefu.post(f"/api/support/cases/{conv_id}/resolve", status=409)
+
+
+async def test_skipping_the_rating_and_writing_again_goes_back_to_the_assistant(people, svc, rasa):
+    xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
+    conv_id, _ = await open_support(xiaomei)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await kefu.post(f"/api/support/cases/{conv_id}/resolve")
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"skip": True})
+    case = await svc.storage.support.get(conversation_id=conv_id)
+    assert case.ratings[0].score is None and not case.rating_pending
+    await say(xiaomei, conv_id, "还有个问题", svc)
+    assert rasa.asked[-1]["message"] == "还有个问题"
+    assert (await case_of(xiaomei, conv_id))["state"] == "bot"
+    await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "hi"}, status=403)  # no longer theirs
+
+
+async def test_after_hours_the_customer_is_told_and_a_ticket_is_opened(people, svc, clock):
+    clock._now = AFTER_HOURS
+    xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
+    conv_id, _ = await open_support(xiaomei)
+    case = (await xiaomei.post(f"/api/support/cases/{conv_id}/handoff"))["support"]
+    assert case["business_hours"] == {"open": False, "hours": "每天 09:00–21:00"}
+    last = (await messages(xiaomei, conv_id))[-1]["text"]
+    assert "非工作时间" in last and "09:00–21:00" in last
+    [ticket] = (await kefu.get("/api/tickets?status=open"))["tickets"]
+    assert ticket["kind"] == "after_hours" and ticket["customer_id"] == xiaomei.id and ticket["number"] in last
+    await xiaomei.get("/api/tickets", status=403)
+    closed = (await kefu.call("PATCH", f"/api/tickets/{ticket['id']}", {"status": "closed"}))["ticket"]
+    assert closed["status"] == "closed"
+    await kefu.call("PATCH", f"/api/tickets/{ticket['id']}", {"status": "done"}, status=400)
+
+
+async def test_canned_replies_are_for_agents(people):
+    kefu, shopper = await people("kefu", role="agent"), await people("shopper")
+    replies = [{"title": "问候", "text": "您好，很高兴为您服务"}, {"title": "结束", "text": "还有其他问题吗？"}]
+    assert (await kefu.call("PUT", "/api/support/canned", {"replies": replies}))["replies"] == replies
+    assert (await kefu.get("/api/support/canned"))["replies"] == replies
+    await shopper.get("/api/support/canned", status=403)
+    await shopper.call("PUT", "/api/support/canned", {"replies": replies}, status=403)
+    await kefu.call("PUT", "/api/support/canned", {"replies": [{"title": "", "text": "x"}]}, status=400)
+    await kefu.call("PUT", "/api/support/canned", {"replies": "hello"}, status=400)
+
+
+async def test_the_assistant_account_cannot_log_in(client):
+    resp = await client.post("/api/auth/login", json={"username": "xiaozhi", "password": ""})
+    assert resp.status in (400, 401)
