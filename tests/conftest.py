@@ -16,6 +16,8 @@ from server.storage.mongo import open_mongo
 from server.storage.sqlite import open_sqlite
 
 MONGODB_URI = os.environ.get("MONGODB_URI", "")
+# tests/bot runs in the assistant's Python 3.10 environment (make bot-test), not here
+collect_ignore = ["bot"]
 BACKENDS = ["sqlite", "mongodb"]
 
 

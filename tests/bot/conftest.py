@@ -1,0 +1,108 @@
+"""Action unit tests: run in the assistant's own environment (`make bot-test`), with a fake
+platform in place of the internal HTTP API, tracker fixtures and a collecting dispatcher."""
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions
+from actions.api.platform import PlatformError
+
+DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "server", "demo_shop.json")
+STATUS_LABELS = {"pending_payment": "待付款", "paid": "待发货", "shipped": "已发货", "delivered": "已签收",
+                 "cancelled": "已取消"}
+
+
+class FakePlatform:
+    """The internal API's behaviour over the demo shop data: each customer sees only their own orders."""
+
+    def __init__(self):
+        with open(DEMO, encoding="utf-8") as f:
+            data = json.load(f)
+        self.catalogue = data["products"]
+        self.orders = [{**o, "customer_id": o["customer"], "status_label": STATUS_LABELS[o["status"]]}
+                       for o in data["orders"]]
+        self.policies = {"shipping": "满 99 包邮", "payment": "支持花呗", "invoice": "可开电子发票",
+                         "authenticity": "正品保证", "promotions": "满 199 减 20"}
+        self.created: list[tuple[str, dict]] = []
+        self.down = False
+
+    def _check(self):
+        if self.down:
+            raise PlatformError("connection refused")
+
+    async def orders_of(self, customer):
+        self._check()
+        return [copy.deepcopy(o) for o in self.orders if o["customer_id"] == customer.customer_id]
+
+    async def order(self, customer, order_id):
+        return next((o for o in await self.orders_of(customer) if o["id"] == order_id.upper()), None)
+
+    async def products(self, query, limit=5):
+        self._check()
+        return [p for p in self.catalogue if all(w in p["title"] + p["sku"] for w in query.split())][:limit]
+
+    async def product(self, sku):
+        self._check()
+        return next((p for p in self.catalogue if p["sku"] == sku), None)
+
+    async def aftersales(self, customer):
+        self._check()
+        return [{"number": "A1", "kind_label": "退货", "title": "轻跑运动鞋", "status_label": "退款中",
+                 "refund_amount": "359.00"}] if customer.customer_id == "aqiang" else []
+
+    async def create_aftersale(self, customer, **fields):
+        self._check()
+        self.created.append(("aftersale", {"customer": customer.customer_id, **fields}))
+        return {"number": "AS000001", **fields}
+
+    async def create_ticket(self, customer, *, kind, summary):
+        self._check()
+        self.created.append(("ticket", {"customer": customer.customer_id, "kind": kind, "summary": summary}))
+        return {"id": "t1", "number": "TK000001"}
+
+    async def get_policies(self):
+        self._check()
+        return self.policies
+
+
+@pytest.fixture
+def platform(monkeypatch):
+    fake = FakePlatform()
+    fake_client = type("Client", (), {})()
+    fake_client.orders = fake.orders_of
+    for name in ("order", "products", "product", "aftersales", "create_aftersale", "create_ticket"):
+        setattr(fake_client, name, getattr(fake, name))
+    fake_client.policies = fake.get_policies
+    monkeypatch.setattr(actions, "client", fake_client)
+    return fake
+
+
+def tracker(text: str = "", intent: str = "", *, entities: dict | None = None, slots: dict | None = None,
+            customer: str | None = "xiaomei", active_loop: str | None = None) -> Tracker:
+    metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
+              "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
+    return Tracker("c1", dict(slots or {}), latest, [{"event": "user", "text": text, "metadata": metadata}], False,
+                   None, {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action, track: Tracker):
+    """Runs an action; returns (what it said, the events it returned)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, track, {}))
+    return dispatcher.messages, events
+
+
+def texts(messages) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def custom(messages) -> list[dict]:
+    return [m["custom"] for m in messages if m.get("custom")]
