@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean-data compose-check
+BOT := $(BIN)/python bot/manage.py
+
+.PHONY: run test bench install clean-data compose-check bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +16,42 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
+# The platform serves at once; unless CHAT_BOT=off, the assistant starts beside it (the first
+# start installs Rasa's environment and trains the model: several minutes; support goes to
+# human agents until the assistant is up).
 run: $(STAMP)
+	@bot=; trap 'test -n "$$bot" && kill $$bot 2>/dev/null; wait' EXIT INT TERM; \
+	if [ "$${CHAT_BOT:-on}" != "off" ]; then $(BOT) run & bot=$$!; fi; \
 	PYTHONPATH=. $(BIN)/python -m server
 
-test: $(STAMP)
-	PYTHONPATH=. $(BIN)/python -m pytest
+# Everything, the real assistant included: server tests, data validation, action unit tests,
+# story tests, the held-out NLU evaluation and the end-to-end test with Rasa.
+test: $(STAMP) bot-model
+	SHOPCHAT_BOT_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
+	$(BOT) validate
+	$(BOT) test
+	$(BOT) eval
+
+bot: $(STAMP)
+	$(BOT) run
+
+bot-env: $(STAMP)
+	$(BOT) env
+
+bot-model: $(STAMP)
+	$(BOT) train
+
+bot-validate: $(STAMP)
+	$(BOT) validate
+
+bot-eval: $(STAMP)
+	$(BOT) eval
+
+bot-test: $(STAMP)
+	$(BOT) test
+
+bot-e2e: $(STAMP) bot-model
+	SHOPCHAT_BOT_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest tests/e2e
 
 bench: $(STAMP)
 	cd bench/node && npm ci --no-audit --no-fund --silent

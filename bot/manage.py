@@ -83,7 +83,8 @@ def ensure_env() -> str:
 
 
 def _bot_env() -> dict:
-    return {**os.environ, **QUIET}
+    """Quiet logs, and Rasa's training cache outside the checkout."""
+    return {**os.environ, **QUIET, "RASA_CACHE_DIRECTORY": os.path.join(CACHE, "rasa-cache")}
 
 
 def model_path() -> str:

@@ -42,8 +42,10 @@ def group_room(group_id: str) -> str:
     return f"g:{group_id}"
 
 
-SUPPORT_DESK_ROOM = "desk"  # every connected agent and admin
-
-
 def presence_room(user_id: str) -> str:
     return f"p:{user_id}"
+
+
+def desk_room() -> str:
+    """Every connected support agent and admin."""
+    return "desk"

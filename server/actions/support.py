@@ -88,7 +88,7 @@ async def _announce(svc: Services, case: SupportCase) -> None:
     customer_view = await describe(svc, case, for_staff=False)
     svc.publisher.to_users(events.SUPPORT_UPDATED, customer_view, [case.customer_id])
     staff_view = {**customer_view, **await describe(svc, case, for_staff=True)}
-    svc.publisher.publish(events.SUPPORT_UPDATED, staff_view, events.SUPPORT_DESK_ROOM)
+    svc.publisher.publish(events.SUPPORT_UPDATED, staff_view, events.desk_room())
 
 
 async def _announce_queue(svc: Services) -> None:

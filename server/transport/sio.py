@@ -33,7 +33,7 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
         for group in await svc.storage.groups.list_for_user(user_id=user.id):
             await sio.enter_room(sid, events.group_room(group.id))
         if user.role in STAFF_ROLES:
-            await sio.enter_room(sid, events.SUPPORT_DESK_ROOM)
+            await sio.enter_room(sid, events.desk_room())
         if svc.presence.connect(user.id, sid):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "online"},
                                   events.presence_room(user.id))

@@ -69,6 +69,12 @@ async def test_masked_messages_are_stored_masked_also_on_edit(moderated):
 @pytest.mark.skipif(shutil.which("docker-compose") is None,
                     reason="Debian's docker-compose is not installed (apt-get install docker-compose)")
 def test_compose_file_is_valid():
-    out = subprocess.run(["docker-compose", "-f", os.path.join(ROOT, "docker-compose.yml"), "config", "--quiet"],
-                         capture_output=True, text=True, timeout=60)
+    compose = ["docker-compose", "-f", os.path.join(ROOT, "docker-compose.yml"), "config"]
+    env = {**os.environ, "CHAT_BOT_SECRET": "a-secret-for-the-check"}
+    out = subprocess.run(compose, capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
+    for service in ("mongo", "server", "rasa", "actions"):
+        assert f"  {service}:" in out.stdout
+    env.pop("CHAT_BOT_SECRET")
+    refused = subprocess.run(compose + ["--quiet"], capture_output=True, text=True, timeout=60, env=env)
+    assert refused.returncode != 0 and "CHAT_BOT_SECRET" in refused.stderr  # no default secret in production
