@@ -21,7 +21,7 @@ import time
 
 import aiohttp
 
-from . import persist
+from . import bot_latency, persist
 from .loadgen import Tally, blast, open_all, paced
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -189,10 +189,15 @@ async def main() -> None:
             results[name] = await measure(server, is_shopchat)
             print(json.dumps(results[name], indent=1), flush=True)
     shutil.rmtree(data_dir, ignore_errors=True)
-    report(results, storage_only)
+    bot = None
+    if os.environ.get("BENCH_BOT", "on") != "off":
+        print("-- the assistant: reply time through the platform vs Rasa directly", flush=True)
+        bot = await bot_latency.run(free_port)
+        print(json.dumps(bot, indent=1), flush=True)
+    report(results, storage_only, bot)
 
 
-def report(results: dict, storage_only: dict) -> None:
+def report(results: dict, storage_only: dict, bot: dict | None = None) -> None:
     base = results.get("node")
     rows = [("broadcast", "deliveries_per_s", f"fan-out deliveries/s, 1 room of {CLIENTS}"),
             ("groups", "deliveries_per_s", f"fan-out deliveries/s, {CLIENTS} clients in groups of 100"),
@@ -214,10 +219,17 @@ def report(results: dict, storage_only: dict) -> None:
     table = "\n".join(lines + delivered)
     table += (f"\n\nSQLite backend alone (MessageStore.append, commit before return, {persist.SENDERS} senders): "
               f"{storage_only['persisted_per_s']:,.0f} messages/s")
+    if bot:
+        via, direct = bot["through_platform"], bot["rasa_direct"]
+        table += ("\n\n| assistant reply time | through the platform (send → bot reply arrives) | Rasa REST directly | "
+                  "platform ÷ direct |\n|---|---|---|---|\n"
+                  + "\n".join(f"| {k[:3]} | {via[k]:.1f} ms | {direct[k]:.1f} ms | {ratio(via[k], direct[k]):.2f}× |"
+                               for k in ("p50_ms", "p99_ms"))
+                  + f"\n\n({via['n']} questions each, one at a time, real Rasa 3.6 model and action server)")
     print("\n" + table)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "latest.json"), "w") as f:
-        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "table": table}, f,
+        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "bot": bot, "table": table}, f,
                   indent=1)
 
 

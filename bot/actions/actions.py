@@ -3,6 +3,7 @@ wording from format.py."""
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -34,12 +35,13 @@ NO_IDENTITY = "抱歉，暂时无法确认您的身份，我帮您转接人工�
 SYSTEM_DOWN = "抱歉，系统暂时查询不到，我帮您转接人工客服处理 🙏"
 
 
-class ShopAction(Action):
+class ShopAction(Action, ABC):
     """Runs `act`; when the platform can't answer, apologises and hands off instead of failing."""
     needs_customer = False
 
+    @abstractmethod
     def name(self) -> Text:
-        raise NotImplementedError
+        ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -55,8 +57,9 @@ class ShopAction(Action):
                                      json_message=handoff_payload("platform_error", order_id=named_order_id(tracker)))
             return []
 
+    @abstractmethod
     async def act(self, dispatcher, tracker, customer: Optional[Customer]) -> Optional[List[EventType]]:
-        raise NotImplementedError
+        ...
 
 
 def order_buttons(orders: list[dict], intent: str) -> list[dict]:
@@ -300,11 +303,13 @@ FREE_TEXT_QUESTIONS = {
 }
 
 
-class ActionAskFreeText(Action):
+class ActionAskFreeText(Action, ABC):
     """action_ask_reason / _photo_description / _exchange_detail: one question each."""
 
-    def __init__(self, slot: str):
-        self.slot = slot
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        ...
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"
@@ -315,18 +320,15 @@ class ActionAskFreeText(Action):
 
 
 class ActionAskReason(ActionAskFreeText):
-    def __init__(self):
-        super().__init__("reason")
+    slot = "reason"
 
 
 class ActionAskPhotoDescription(ActionAskFreeText):
-    def __init__(self):
-        super().__init__("photo_description")
+    slot = "photo_description"
 
 
 class ActionAskExchangeDetail(ActionAskFreeText):
-    def __init__(self):
-        super().__init__("exchange_detail")
+    slot = "exchange_detail"
 
 
 class ActionAskConfirm(Action):

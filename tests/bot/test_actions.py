@@ -150,3 +150,14 @@ def test_required_slots_depend_on_the_kind_of_request(platform):
 def test_fallback_tells_the_platform(platform):
     said, _ = run(actions.ActionFallback(), tracker("asdfgh", "nlu_fallback"))
     assert {"fallback": True} in custom(said) and said[0]["buttons"]
+
+
+def test_the_action_server_registers_every_action_the_domain_names():
+    import os
+
+    from rasa_sdk.executor import ActionExecutor
+    executor = ActionExecutor()
+    executor.register_package("actions")  # what `rasa run actions` does; abstract bases must be skipped
+    domain = open(os.path.join(os.path.dirname(actions.__file__), "..", "domain.yml"), encoding="utf-8").read()
+    named = {line.strip()[2:] for line in domain.split("\nactions:\n")[1].split("\n\n")[0].splitlines()}
+    assert named <= set(executor.actions)

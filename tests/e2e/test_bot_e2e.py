@@ -35,9 +35,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def wait_for_http(url: str, timeout: float) -> None:
+async def wait_for_http(url: str, timeout: float, processes) -> None:
     async with aiohttp.ClientSession() as session:
         async def up():
+            dead = [p.args[2:4] for p in processes if p.poll() is not None]
+            assert not dead, f"{dead} exited early"
             try:
                 async with session.get(url, timeout=aiohttp.ClientTimeout(total=2)) as resp:
                     return resp.status == 200
@@ -61,8 +63,8 @@ async def test_a_customer_asks_the_real_assistant_then_a_human(aiohttp_server, t
                              secret="e2e-secret", rasa_port=rasa_port, actions_port=actions_port,
                              log_dir=str(tmp_path))
     try:
-        await wait_for_http(f"http://127.0.0.1:{actions_port}/health", timeout=180)
-        await wait_for_http(f"http://127.0.0.1:{rasa_port}/status", timeout=300)
+        await wait_for_http(f"http://127.0.0.1:{actions_port}/health", timeout=180, processes=processes)
+        await wait_for_http(f"http://127.0.0.1:{rasa_port}/status", timeout=300, processes=processes)
         await wait_until(lambda: asyncio.sleep(0, svc.bot.available), timeout=10)
         async with aiohttp.ClientSession(base_url=str(platform.make_url(""))) as http:
             async def login(username):
