@@ -136,6 +136,9 @@ def start(bin_dir: str, model: str, *, platform_url: str, secret: str, rasa_port
                              "-p", str(rasa_port), "--model", model, "--endpoints", "endpoints.yml",
                              "--credentials", "credentials.yml"], cwd=BOT_DIR, env=env, stdout=outputs[1],
                             stderr=subprocess.STDOUT if log_dir else None)
+    for output in outputs:
+        if output is not None:
+            output.close()  # the children keep their own copies
     return [actions, rasa]
 
 
