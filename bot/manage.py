@@ -189,7 +189,8 @@ def cmd_eval() -> int:
             errors = json.load(f)
     accuracy, macro_f1 = report["accuracy"], report["macro avg"]["f1-score"]
     total = report["macro avg"]["support"]
-    print(f"held-out set (bot/eval/nlu_test.yml): {total} examples, {len(report) - 3} intents")
+    intents = [k for k, v in report.items() if isinstance(v, dict) and "support" in v and not k.endswith(" avg")]
+    print(f"held-out set (bot/eval/nlu_test.yml): {total} examples, {len(intents)} intents")
     print(f"intent accuracy: {accuracy:.1%}   (target {ACCURACY_TARGET:.0%})")
     print(f"macro-F1:        {macro_f1:.3f}")
     pairs: dict[tuple[str, str], list[str]] = {}
