@@ -22,6 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUESTIONS = ["我的订单SC20261101001到哪了", "卫衣多少钱", "卫衣黑色M码有货吗", "包邮吗", "可以用花呗吗",
              "170cm 60kg 卫衣穿什么码", "退款到哪了", "是正品吗", "谢谢", "你好"]
 ROUNDS = int(os.environ.get("BENCH_BOT_ROUNDS", "5"))
+BY_QUESTION: dict[tuple[str, str], list[float]] = {}
 
 
 def _manage():
@@ -88,6 +89,7 @@ async def through_platform(url: str, secret: str) -> tuple[list[float], dict]:
                 assert ack.get("ok"), ack
                 arrived = await asyncio.wait_for(replies.get(), 30)
                 times.append((arrived - started) * 1000)
+                BY_QUESTION.setdefault(("platform", question), []).append(times[-1])
                 await asyncio.sleep(0.3)  # let the rest of this answer arrive before the next question
     finally:
         await client.disconnect()
@@ -109,6 +111,7 @@ async def direct_to_rasa(rasa_url: str, metadata: dict) -> list[float]:
                                               "metadata": metadata}) as r:
                     await r.json()
                 times.append((time.perf_counter() - started) * 1000)
+                BY_QUESTION.setdefault(("direct", question), []).append(times[-1])
     return times
 
 
@@ -150,3 +153,5 @@ async def run(free_port) -> dict:
 if __name__ == "__main__":
     from .run import free_port as _free_port
     print(asyncio.run(run(_free_port)))
+    for (path, question), values in sorted(BY_QUESTION.items(), key=lambda kv: kv[0][1]):
+        print(f"{path:9} {statistics.median(values):7.1f} ms  {question}")

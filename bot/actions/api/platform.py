@@ -5,6 +5,7 @@ platform signed it into the message metadata; the platform checks both and only 
 answers with that customer's own orders. The actions never open the database."""
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -31,6 +32,13 @@ class PlatformClient:
     def __init__(self, base_url: Optional[str] = None, secret: Optional[str] = None):
         self.base_url = (base_url or os.environ.get("SHOPCHAT_PLATFORM_URL") or DEFAULT_URL).rstrip("/")
         self.secret = secret if secret is not None else os.environ.get("SHOPCHAT_BOT_SECRET", "")
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        """One pooled session for the action server's event loop: no new connection per call."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=TIMEOUT)
+        return self._session
 
     def _headers(self, customer: Optional[Customer]) -> dict:
         headers = {"X-Bot-Secret": self.secret}
@@ -43,15 +51,14 @@ class PlatformClient:
                     body=None) -> Optional[dict]:
         """The JSON answer, or None when the platform says 404 (unknown or not yours)."""
         try:
-            async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
-                async with session.request(method, self.base_url + path, headers=self._headers(customer),
-                                           params=params, json=body) as resp:
-                    if resp.status == 404:
-                        return None
-                    if resp.status >= 400:
-                        raise PlatformError(f"{method} {path}: HTTP {resp.status}: {await resp.text()}")
-                    return await resp.json()
-        except (aiohttp.ClientError, TimeoutError) as exc:
+            async with self._client().request(method, self.base_url + path, headers=self._headers(customer),
+                                              params=params, json=body) as resp:
+                if resp.status == 404:
+                    return None
+                if resp.status >= 400:
+                    raise PlatformError(f"{method} {path}: HTTP {resp.status}: {await resp.text()}")
+                return await resp.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise PlatformError(f"{method} {path}: {exc!r}") from exc
 
     async def orders(self, customer: Customer) -> list[dict]:
