@@ -15,7 +15,7 @@ from ..bot_client import BotUnavailable, sign_customer
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ..models import BOT_ROLE, STAFF_ROLES, Conversation, Message, Rating, SupportCase, Ticket, User
 from ..services import Services
-from ..storage.base import new_id
+from ..storage.base import DuplicateError, new_id
 from .access import ConversationAccess, check_staff
 from .messages import Draft, send_in
 
@@ -37,7 +37,6 @@ async def ensure_bot_user(svc: Services) -> User:
     """The account bot replies are written by; it has no password, so nobody can log in as it."""
     found = await svc.storage.users.get_by_username(username=BOT_USERNAME)
     if found is None:
-        from ..storage.base import DuplicateError
         try:
             found = await svc.storage.users.create(username=BOT_USERNAME, password_hash="", display_name="小智（智能客服）",
                                                    avatar_color="#2f80ed", created_at=svc.clock.now(), role=BOT_ROLE)

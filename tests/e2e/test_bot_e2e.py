@@ -84,10 +84,23 @@ async def test_a_customer_asks_the_real_assistant_then_a_human(aiohttp_server, t
                 history = await call("GET", f"/api/conversations/{conv_id}/messages?limit=100", customer)
                 return any(fragment in m["text"] and m["author_id"] == svc.bot_user.id for m in history["messages"])
 
-            await call("POST", f"/api/conversations/{conv_id}/messages", customer,
-                       {"text": "我的订单SC20261101001到哪了"})
-            await wait_until(lambda: bot_said("订单 SC20261101001：已发货"), timeout=60)
+            async def ask(text, expected):
+                await call("POST", f"/api/conversations/{conv_id}/messages", customer, {"text": text})
+                await wait_until(lambda: bot_said(expected), timeout=60)
+
+            await ask("我的订单SC20261101001到哪了", "订单 SC20261101001：已发货")
             assert await bot_said("快递员正在派送")  # the real logistics of the demo order
+
+            # a return, through the form, ends in a real after-sales request
+            await ask("我要退货", "请问是哪个订单")
+            await ask("SC20261115002", "是订单里的哪件商品")
+            await ask("耳机", "请简单说一下原因")
+            await ask("音质不喜欢", "请确认以下信息")
+            await ask("确认", "已为您提交退货申请")
+            customer_id = (await call("GET", "/api/me", customer))["user"]["id"]
+            [request] = await svc.storage.aftersales.list(customer_id=customer_id, statuses=("pending",))
+            assert (request.kind, request.order_id, request.sku, request.reason) == \
+                ("return", "SC20261115002", "SC-EARBUDS-02", "音质不喜欢")
 
             await call("POST", f"/api/conversations/{conv_id}/messages", customer, {"text": "转人工"})
             await wait_until(lambda: _state(svc, conv_id, "queued"), timeout=60)
