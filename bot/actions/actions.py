@@ -250,18 +250,49 @@ class ActionPolicy(ShopAction):
 
 
 class ActionStartAftersale(Action):
-    """Starts a fresh return/exchange/damage/repair request, keeping the order already named."""
+    """Starts a fresh return/exchange/damage/repair request. An order number in this very
+    message is checked at once; one talked about earlier is not assumed."""
 
     def name(self) -> Text:
         return "action_start_aftersale"
 
     async def run(self, dispatcher, tracker, domain):
         kind = INTENT_KIND.get(latest_intent(tracker), "return")
-        events = [SlotSet("aftersale_kind", kind)] + [SlotSet(s, None) for s in AFTERSALE_SLOTS]
+        events = [SlotSet("aftersale_kind", kind), SlotSet("order_id", None)]
+        events += [SlotSet(s, None) for s in AFTERSALE_SLOTS]
+        order_id = latest_entity(tracker, "order_id")
+        if order_id:
+            events += [SlotSet(k, v) for k, v in (await aftersale_order_slots(dispatcher, tracker, order_id)).items()]
         sku = latest_entity(tracker, "item_sku")
         if sku:
             events.append(SlotSet("item_sku", sku.upper()))
         return events
+
+
+async def aftersale_order_slots(dispatcher, tracker, value) -> Dict[Text, Any]:
+    """The order slots for an after-sales request: only the customer's own shipped orders,
+    and the item too when the order has just one."""
+    customer = customer_of(tracker)
+    if customer is None:
+        dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity"))
+        return {"order_id": None, "requested_slot": None}
+    order_id = str(value).strip().upper()
+    try:
+        order = await client.order(customer, order_id)
+    except PlatformError:
+        dispatcher.utter_message(text=SYSTEM_DOWN, json_message=handoff_payload("platform_error"))
+        return {"order_id": None, "requested_slot": None}
+    if order is None:
+        dispatcher.utter_message(text=NOT_FOUND.format(order_id))
+        return {"order_id": None}
+    if order["status"] not in fmt.SHIPPED:
+        dispatcher.utter_message(text=f"订单 {order_id} {order['status_label']}，还不能申请售后"
+                                      "（未发货的订单可以直接取消）。请换一个订单号，或者回复“算了”。")
+        return {"order_id": None}
+    slots = {"order_id": order_id}
+    if len(order["items"]) == 1:
+        slots["item_sku"] = order["items"][0]["sku"]
+    return slots
 
 
 class ActionAskOrderId(ShopAction):
@@ -356,27 +387,7 @@ class ValidateAftersaleForm(FormValidationAction):
         return list(KIND_SLOTS[tracker.get_slot("aftersale_kind") or "return"])
 
     async def validate_order_id(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        customer = customer_of(tracker)
-        if customer is None:
-            dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity"))
-            return {"order_id": None, "requested_slot": None}
-        order_id = str(value).strip().upper()
-        try:
-            order = await client.order(customer, order_id)
-        except PlatformError:
-            dispatcher.utter_message(text=SYSTEM_DOWN, json_message=handoff_payload("platform_error"))
-            return {"order_id": None, "requested_slot": None}
-        if order is None:
-            dispatcher.utter_message(text=NOT_FOUND.format(order_id))
-            return {"order_id": None}
-        if order["status"] not in fmt.SHIPPED:
-            dispatcher.utter_message(text=f"订单 {order_id} {order['status_label']}，还不能申请售后"
-                                          "（未发货的订单可以直接取消）。请换一个订单号，或者回复“算了”。")
-            return {"order_id": None}
-        slots = {"order_id": order_id}
-        if len(order["items"]) == 1:
-            slots["item_sku"] = order["items"][0]["sku"]
-        return slots
+        return await aftersale_order_slots(dispatcher, tracker, value)
 
     async def validate_item_sku(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         customer = customer_of(tracker)

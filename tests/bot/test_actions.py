@@ -161,3 +161,15 @@ def test_the_action_server_registers_every_action_the_domain_names():
     domain = open(os.path.join(os.path.dirname(actions.__file__), "..", "domain.yml"), encoding="utf-8").read()
     named = {line.strip()[2:] for line in domain.split("\nactions:\n")[1].split("\n\n")[0].splitlines()}
     assert named <= set(executor.actions)
+
+
+def test_starting_a_request_forgets_the_order_talked_about_before_but_checks_one_named_now(platform):
+    _, events = run(actions.ActionStartAftersale(), tracker("我要退货", "return_request",
+                                                             slots={"order_id": "SC20261101001"}))
+    assert SlotSet("order_id", None) in events and SlotSet("aftersale_kind", "return") in events
+    said, events = run(actions.ActionStartAftersale(), tracker("SC20261110004要退货", "return_request",
+                                                                entities={"order_id": "SC20261110004"}))
+    assert "没有找到订单" in texts(said) and SlotSet("order_id", "SC20261110004") not in events  # aqiang's
+    _, events = run(actions.ActionStartAftersale(), tracker("SC20261101001要换货", "exchange_request",
+                                                             entities={"order_id": "SC20261101001"}))
+    assert events[-2:] == [SlotSet("order_id", "SC20261101001"), SlotSet("item_sku", "SC-HOODIE-01")]
