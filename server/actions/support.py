@@ -110,6 +110,11 @@ async def check_open_support(svc: Services, user: User) -> tuple[Conversation, S
     """联系客服: the customer's support conversation, created on first use."""
     if user.role == BOT_ROLE:
         raise Forbidden("the assistant can't contact support", code="forbidden")
+    async with svc.support_locks.hold(f"open:{user.id}"):  # two taps on 联系客服 make one conversation
+        return await _open_support(svc, user)
+
+
+async def _open_support(svc: Services, user: User) -> tuple[Conversation, SupportCase]:
     case = await svc.storage.support.for_customer(customer_id=user.id)
     if case is not None:
         conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
@@ -176,8 +181,9 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
         if case is None or message.author_id != case.customer_id:
             return
         if case.state == "resolved":
+            # writing again instead of rating counts as skipping the rating
             case = await _move(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
-                               context={})
+                               context={}, rating_pending=False)
             if case is None:
                 return
             await svc.storage.conversations.set_participants(conversation_id=conv.id,

@@ -68,6 +68,13 @@ async def test_opening_support_greets_with_quick_replies_and_is_idempotent(peopl
     assert {"title": "转人工客服", "payload": "/human_handoff"} in greeting["buttons"]
 
 
+async def test_two_taps_on_contact_support_make_one_conversation(people, svc):
+    import asyncio
+    xiaomei = await people("xiaomei")
+    first, second = await asyncio.gather(open_support(xiaomei), open_support(xiaomei))
+    assert first[0] == second[0]
+
+
 async def test_a_question_goes_to_rasa_with_the_verified_customer_and_the_reply_comes_back(people, svc, rasa):
     xiaomei = await people("xiaomei")
     conv_id, _ = await open_support(xiaomei)
@@ -260,6 +267,7 @@ async def test_skipping_the_rating_and_writing_again_goes_back_to_the_assistant(
     assert case.ratings[0].score is None and not case.rating_pending
     await say(xiaomei, conv_id, "还有个问题", svc)
     assert rasa.asked[-1]["message"] == "还有个问题"
+    assert not (await svc.storage.support.get(conversation_id=conv_id)).rating_pending
     assert (await case_of(xiaomei, conv_id))["state"] == "bot"
     await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "hi"}, status=403)  # no longer theirs
 
@@ -294,3 +302,14 @@ async def test_canned_replies_are_for_agents(people):
 async def test_the_assistant_account_cannot_log_in(client):
     resp = await client.post("/api/auth/login", json={"username": "xiaozhi", "password": ""})
     assert resp.status in (400, 401)
+
+
+async def test_writing_again_instead_of_rating_skips_it(people, svc, rasa):
+    xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
+    conv_id, _ = await open_support(xiaomei)
+    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await kefu.post(f"/api/support/cases/{conv_id}/resolve")
+    await say(xiaomei, conv_id, "对了，还想问", svc)
+    assert (await case_of(xiaomei, conv_id))["state"] == "bot"
+    await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 5}, status=409)
