@@ -276,7 +276,7 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
         return None
     position = await svc.storage.support.queue_position(moved)
     apology = {"timeout": "抱歉，智能客服暂时无法回答 🙏 ", "offline": "智能客服暂时不在线 🙏 ",
-               "error": "抱歉，智能客服出了点问题 🙏 "}.get(reason, "")
+               "error": "抱歉，智能客服出了点问题 🙏 ", "fallback": "抱歉，我好像没能理解您的问题 🙏 "}.get(reason, "")
     if open_now:
         await post_as_bot(svc, conv, f"{apology}已为您转接人工客服，您前面还有 {position - 1} 位，请稍候～")
     else:

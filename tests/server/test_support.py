@@ -136,6 +136,7 @@ async def test_two_fallbacks_in_a_row_hand_off_but_an_answer_in_between_resets(p
     await say(xiaomei, conv_id, "？？", svc)
     case = (await svc.storage.support.get(conversation_id=conv_id))
     assert case.state == "queued" and case.handoff_reason == "fallback"
+    assert (await messages(xiaomei, conv_id))[-1]["text"].startswith("抱歉，我好像没能理解您的问题")
 
 
 async def test_a_slow_assistant_ends_in_an_apology_and_a_hand_off(people, svc, rasa):
