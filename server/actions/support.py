@@ -6,7 +6,6 @@ customer writes again). Every move is a compare-and-set on the state, so two age
 claiming the same case, or a late bot reply racing a hand-off, can't both win."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 

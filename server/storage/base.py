@@ -8,10 +8,13 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..models import (Conversation, Group, Invite, Membership, Message, Notification,
                       Pin, Product, SearchHit, Session, User)
+
+if TYPE_CHECKING:  # shop.py imports this module
+    from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
 
 
 class DuplicateError(Exception):
