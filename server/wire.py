@@ -61,7 +61,7 @@ def message(m: Message) -> dict:
         body["product"] = {"sku": m.product.sku, "title": m.product.title, "price": m.product.price,
                            "image_url": m.product.image_url}
     if m.extra:
-        body.update({k: v for k, v in m.extra.items() if k in ("buttons", "card")})
+        body.update({k: v for k, v in m.extra.items() if k in ("buttons", "card", "payload")})
     return body
 
 

@@ -113,6 +113,8 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         raise InvalidPayload("text can't be empty", field="text")
     if draft.type == "product" and draft.product is None:
         raise InvalidPayload("a product message needs a product", field="product")
+    if draft.extra and "payload" in draft.extra and conv.kind != "support":
+        raise InvalidPayload("quick-reply payloads only go to the support assistant", field="payload")
     if draft.reply_to is not None:
         quoted = await svc.storage.messages.get(message_id=draft.reply_to)
         if quoted is None or quoted.conversation_id != conv.id:

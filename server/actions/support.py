@@ -200,7 +200,12 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
 
 
 async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, message: Message) -> None:
-    text = message.text if message.type == "text" else f"{message.text} {message.product.title if message.product else ''}"
+    if message.extra.get("payload"):
+        text = message.extra["payload"]  # a pressed quick-reply button
+    elif message.type == "product":
+        text = f"{message.text} {message.product.title if message.product else ''}"
+    else:
+        text = message.text
     metadata = {"customer_id": case.customer_id, "conversation_id": conv.id,
                 "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id)}
     try:

@@ -7,6 +7,7 @@ from ..models import MESSAGE_TYPES, Product
 from ..validate import MAX_TEXT, MAX_TITLE, Payload
 
 MAX_CLIENT_MSG_ID = 64
+MAX_PAYLOAD = 300
 
 
 def parse_product(p: Payload | None) -> Product | None:
@@ -28,5 +29,10 @@ def parse_draft(p: Payload) -> Draft:
     kind = p.choice("type", MESSAGE_TYPES, required=False, default="text")
     text = p.str("text", required=kind == "text", max_len=MAX_TEXT, default="")
     client_msg_id = p.str("client_msg_id", required=False, max_len=MAX_CLIENT_MSG_ID, min_len=1)
+    # a pressed quick-reply button: `text` is its title (what people read), `payload` what the assistant gets
+    payload = p.str("payload", required=False, max_len=MAX_PAYLOAD, min_len=2)
+    if payload is not None and not payload.startswith("/"):
+        raise InvalidPayload("payload must be a quick-reply payload starting with /", field="payload")
     return Draft(type=kind, text=text, product=parse_product(p.obj("product", required=kind == "product")),
-                 reply_to=p.id("reply_to", required=False), client_msg_id=client_msg_id)
+                 reply_to=p.id("reply_to", required=False), client_msg_id=client_msg_id,
+                 extra={"payload": payload} if payload else None)

@@ -314,3 +314,17 @@ async def test_writing_again_instead_of_rating_skips_it(people, svc, rasa):
     await say(xiaomei, conv_id, "对了，还想问", svc)
     assert (await case_of(xiaomei, conv_id))["state"] == "bot"
     await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 5}, status=409)
+
+
+async def test_a_pressed_quick_reply_shows_its_title_and_sends_its_payload(people, svc, rasa, shop_group):
+    xiaomei = await people("xiaomei2")
+    conv_id, _ = await open_support(xiaomei)
+    body = await xiaomei.post(f"/api/conversations/{conv_id}/messages",
+                              {"text": "我的订单到哪了", "payload": "/track_order"})
+    await svc.tasks.join()
+    assert body["message"]["text"] == "我的订单到哪了" and body["message"]["payload"] == "/track_order"
+    assert rasa.asked[-1]["message"] == "/track_order"
+    await xiaomei.post(f"/api/conversations/{conv_id}/messages", {"text": "x", "payload": "track_order"}, status=400)
+    group, owner, *_ = shop_group
+    await owner.post(f"/api/conversations/{group['conversation_id']}/messages", {"text": "x", "payload": "/greet"},
+                     status=400)
