@@ -1,0 +1,226 @@
+"""The rules engine: (text, lexicon) -> Verdict, with no I/O.
+
+Matching runs an Aho-Corasick automaton over the folded text (normalize.py) and another
+over its pinyin syllables (pinyin.py); a Chinese match must start and end on jieba word
+boundaries, so 去死 doesn't fire inside 去死皮. Then the built-in detectors (detectors.py),
+the allow-list, and each category's configured action."""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import ahocorasick
+import jieba
+
+from . import ALLOW, MessageContext, Verdict
+from .detectors import Found, contacts, links, url_view
+from .normalize import fold, fold_term, is_han
+from .pinyin import encode, encode_term
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+CATEGORIES = ("diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link")
+DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "abuse": "mask",
+                   "counterfeit": "flag", "custom": "flag", "link": "flag"}
+SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "block": 3}
+MASK = "＊"
+MAX_TERM = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    term: str
+    category: str
+    homophones: bool = False
+
+
+def parse_words(text: str, *, source: str = "words") -> list[Entry]:
+    """`term<TAB>category[<TAB>homophones]` per line, `#` starts a comment. Terms are plain text,
+    never patterns; bad lines raise ValueError naming the line."""
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].rstrip("\r\n")
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2 or not parts[0] or parts[1] not in CATEGORIES:
+            raise ValueError(f"{source}:{number}: expected term<TAB>category ({', '.join(CATEGORIES)})")
+        if len(parts[0]) > MAX_TERM:
+            raise ValueError(f"{source}:{number}: a term has at most {MAX_TERM} characters")
+        entries.append(Entry(parts[0], parts[1], len(parts) > 2 and parts[2] == "homophones"))
+    return entries
+
+
+def read_words(path: str) -> list[Entry]:
+    with open(path, encoding="utf-8") as f:
+        return parse_words(f.read(), source=path)
+
+
+def read_allow(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [line.split("#", 1)[0].strip() for line in f if line.split("#", 1)[0].strip()]
+
+
+class Lexicon:
+    """Terms by category and an allow-list, compiled into automatons once; immutable."""
+
+    def __init__(self, entries: list[Entry], allow: list[str] = ()):
+        self.entries = list(entries)
+        self.allow = list(allow)
+        self.chars = ahocorasick.Automaton()
+        self.sounds = ahocorasick.Automaton()
+        self.allowed = ahocorasick.Automaton()
+        self.words: set[str] = set()
+        sounds: dict[str, tuple] = {}
+        for entry in self.entries:
+            folded = fold_term(entry.term)
+            if not folded:
+                continue
+            self.chars.add_word(folded, (folded, entry.term, entry.category))
+            if any(is_han(c) for c in folded):
+                self.words.add(folded)
+            han_only = all(is_han(c) for c in folded)
+            if han_only and len(folded) >= 2:
+                codes = encode_term(folded)
+                if codes:
+                    # every Chinese term is also matched when written in pinyin; homophones marked ones also
+                    # when written with other characters that sound the same (terms sharing a sound share the mark)
+                    known = sounds.get(codes)
+                    homophones = entry.homophones or (known is not None and known[3])
+                    sounds[codes] = (len(codes), (known or (0, entry.term))[1], entry.category, homophones)
+        for codes, value in sounds.items():
+            self.sounds.add_word(codes, value)
+        for term in self.allow:
+            folded = fold_term(term)
+            if folded:
+                self.allowed.add_word(folded, len(folded))
+        for automaton in (self.chars, self.sounds, self.allowed):
+            if len(automaton):
+                automaton.make_automaton()
+        self._tokenizer: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def default(cls) -> "Lexicon":
+        return cls(read_words(os.path.join(DATA, "default_lexicon.tsv")),
+                   read_allow(os.path.join(DATA, "default_allow.tsv")))
+
+    def extended(self, entries: list[Entry], allow: list[str]) -> "Lexicon":
+        """This lexicon plus a group's own terms and allow-list."""
+        return Lexicon(self.entries + list(entries), self.allow + list(allow))
+
+    def tokenizer(self) -> jieba.Tokenizer:
+        """A jieba tokenizer of its own that knows every term as a word (the search index's stays untouched)."""
+        if self._tokenizer is None:
+            with self._lock:
+                if self._tokenizer is None:
+                    tok = jieba.Tokenizer()
+                    tok.initialize()
+                    for word in self.words:
+                        tok.add_word(word, freq=max(1000, tok.suggest_freq(word)))
+                    self._tokenizer = tok
+        return self._tokenizer
+
+    def warm_up(self) -> None:
+        self.tokenizer().lcut("预热")
+
+
+class Engine:
+    """The moderation hook of the send pipeline. Group lexicons can be swapped at run time."""
+
+    def __init__(self, lexicon: Lexicon | None = None, *, actions: dict | None = None,
+                 allowed_domains: tuple[str, ...] = ()):
+        self.lexicon = lexicon or Lexicon.default()
+        self.actions = {**DEFAULT_ACTIONS, **(actions or {})}
+        self.allowed_domains = tuple(d.lower() for d in allowed_domains)
+        self._groups: dict[str, Lexicon] = {}
+
+    def set_group_words(self, group_id: str, entries: list[Entry], allow: list[str]) -> None:
+        """A group's own terms and allow-list, effective for the next message (no restart)."""
+        if entries or allow:
+            self._groups[group_id] = self.lexicon.extended(entries, allow)
+        else:
+            self._groups.pop(group_id, None)
+
+    def check(self, ctx: MessageContext) -> Verdict:
+        lexicon = self._groups.get(ctx.group_id, self.lexicon) if ctx.group_id else self.lexicon
+        return self.verdict(ctx.text, lexicon)
+
+    def verdict(self, text: str, lexicon: Lexicon | None = None) -> Verdict:
+        if not text:
+            return ALLOW
+        lexicon = lexicon or self.lexicon
+        folded, index = fold(text)
+        found = self._lexicon_matches(text, folded, index, lexicon) + contacts(folded)
+        view, view_index = url_view(text)
+        found += links(view, self.allowed_domains)
+        if not found:
+            return ALLOW
+        action = max((self.actions[f.category] for f in found), key=SEVERITY.__getitem__)
+        worst = max(found, key=lambda f: (SEVERITY[self.actions[f.category]], f.end - f.start))
+        masked = None
+        to_mask = [f for f in found if self.actions[f.category] == "mask"]
+        if to_mask and action != "block":
+            chars = list(text)
+            for f in to_mask:
+                positions = index if f.view == "folded" else view_index
+                for i in range(f.start, f.end):
+                    chars[positions[i]] = MASK
+            masked = "".join(chars)
+        return Verdict(action=action, categories=tuple(sorted({f.category for f in found})),
+                       matches=tuple(dict.fromkeys(f.term for f in found)), text=masked,
+                       rule=f"{worst.category}:{worst.term}")
+
+    def _lexicon_matches(self, text: str, folded: str, index: list[int], lexicon: Lexicon) -> list[Found]:
+        candidates: list[Found] = []
+        if len(lexicon.chars):
+            for end, (term_folded, term, category) in lexicon.chars.iter(folded):
+                candidates.append(Found(category, term, end + 1 - len(term_folded), end + 1, "folded"))
+        if len(lexicon.sounds):
+            codes, spans = encode(folded)
+            for end, (length, term, category, homophones) in lexicon.sounds.iter(codes):
+                start, stop = spans[end + 1 - length][0], spans[end][1]
+                span = folded[start:stop]
+                if all(is_han(c) for c in span) and not homophones:
+                    continue  # other characters that sound alike: only for terms marked so
+                candidates.append(Found(category, term, start, stop, "folded"))
+        if not candidates:
+            return []
+        allowed = []
+        if len(lexicon.allowed):
+            allowed = [(end + 1 - length, end + 1) for end, length in lexicon.allowed.iter(folded)]
+        words = None
+        out = []
+        for f in candidates:
+            if any(a <= f.start and f.end <= b for a, b in allowed):
+                continue
+            if _inside_latin_word(text, index[f.start], index[f.end - 1]):
+                continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
+            if any(is_han(c) for c in folded[f.start:f.end]):
+                if words is None:
+                    words = [(a, b) for _, a, b in lexicon.tokenizer().tokenize(folded, HMM=False)]
+                if _straddled(words, f.start, f.end):
+                    continue  # the term only appears across two words (去死 in 去死海)
+            out.append(f)
+        return out
+
+
+def _latin(c: str) -> bool:
+    return bool(c) and c.isascii() and c.isalpha()
+
+
+def _inside_latin_word(text: str, first: int, last: int) -> bool:
+    """first/last: the original indexes of the match's first and last characters."""
+    before = text[first - 1] if first > 0 else ""
+    after = text[last + 1] if last + 1 < len(text) else ""
+    return (_latin(text[first]) and _latin(before)) or (_latin(text[last]) and _latin(after))
+
+
+def _straddled(words: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when a word of the text crosses an edge of the match without containing all of it:
+    去死 in 去/死海 is straddled; in 你/去死吧 it is inside one word, which counts."""
+    for a, b in words:
+        crosses = a < start < b or a < end < b
+        if crosses and not (a <= start and end <= b):
+            return True
+    return False

@@ -1,0 +1,83 @@
+"""Sound-alike matching: text and terms as sequences of toneless pinyin syllables.
+
+Each syllable is encoded as one private-use character, so the same Aho-Corasick automaton
+that matches characters matches sounds: 煞笔, 傻币 and "sha bi" all read as the same two
+syllables. Latin letters are split into syllables by longest match; a run that isn't
+pinyin, digits and everything else break the sequence."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+BREAK = "|"
+
+
+def _toneless(syllable: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(c))
+    return plain.replace("ü", "v").lower()
+
+
+SYLLABLE_OF: dict[str, str] = {}
+for _code, _readings in pinyin_dict.items():
+    SYLLABLE_OF[chr(_code)] = _toneless(_readings.split(",")[0])
+SYLLABLES = sorted(set(SYLLABLE_OF.values()))
+CODE = {s: chr(0xF0000 + i) for i, s in enumerate(SYLLABLES)}
+LONGEST = max(map(len, SYLLABLES))
+
+
+@lru_cache(maxsize=4096)
+def split_latin(run: str) -> tuple[str, ...] | None:
+    """'shabi' -> ('sha', 'bi'); None when the run isn't all pinyin."""
+    out, i = [], 0
+    while i < len(run):
+        for size in range(min(LONGEST, len(run) - i), 0, -1):
+            if run[i:i + size] in CODE:
+                out.append(run[i:i + size])
+                i += size
+                break
+        else:
+            return None
+    return tuple(out)
+
+
+def encode(folded: str) -> tuple[str, list[tuple[int, int]]]:
+    """The syllable string of a folded text and, per syllable, its (start, end) in `folded`."""
+    codes: list[str] = []
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(folded)
+    while i < n:
+        c = folded[i]
+        syllable = SYLLABLE_OF.get(c)
+        if syllable is not None:
+            codes.append(CODE[syllable])
+            spans.append((i, i + 1))
+            i += 1
+            continue
+        if "a" <= c <= "z":
+            j = i
+            while j < n and "a" <= folded[j] <= "z":
+                j += 1
+            parts = split_latin(folded[i:j])
+            if parts:
+                start = i
+                for part in parts:
+                    codes.append(CODE[part])
+                    spans.append((start, start + len(part)))
+                    start += len(part)
+            else:
+                codes.append(BREAK)
+                spans.append((i, j))
+            i = j
+            continue
+        codes.append(BREAK)
+        spans.append((i, i + 1))
+        i += 1
+    return "".join(codes), spans
+
+
+def encode_term(folded_term: str) -> str | None:
+    """A term's syllables, or None when it isn't all Chinese characters or pinyin."""
+    codes, _ = encode(folded_term)
+    return None if BREAK in codes or not codes else codes
