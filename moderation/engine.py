@@ -7,6 +7,7 @@ the allow-list, and each category's configured action."""
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import jieba
 from . import ALLOW, MessageContext, Verdict
 from .detectors import Found, contacts, links, url_view
 from .normalize import fold, fold_term, is_han
-from .pinyin import encode, encode_term
+from .pinyin import encode_term, han_codes, latin_windows
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 CATEGORIES = ("diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link")
@@ -24,6 +25,8 @@ DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "
                    "counterfeit": "flag", "custom": "flag", "link": "flag"}
 SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "block": 3}
 MASK = "＊"
+# links need a dot of some kind (or a scheme); messages without one skip the link view
+MAYBE_LINK = re.compile(r"[.。点丶﹒．]|https?:|www", re.IGNORECASE)
 MAX_TERM = 64
 
 
@@ -152,8 +155,11 @@ class Engine:
         lexicon = lexicon or self.lexicon
         folded, index = fold(text)
         found = self._lexicon_matches(text, folded, index, lexicon) + contacts(folded)
-        view, view_index = url_view(text)
-        found += links(view, self.allowed_domains)
+        if MAYBE_LINK.search(text):
+            view, view_index = url_view(text)
+            found += links(view, self.allowed_domains)
+        else:
+            view_index = []
         if not found:
             return ALLOW
         action = max((self.actions[f.category] for f in found), key=SEVERITY.__getitem__)
@@ -177,19 +183,19 @@ class Engine:
             for end, (term_folded, term, category) in lexicon.chars.iter(folded):
                 candidates.append(Found(category, term, end + 1 - len(term_folded), end + 1, "folded"))
         if len(lexicon.sounds):
-            codes, spans = encode(folded)
-            for end, (length, term, category, homophones) in lexicon.sounds.iter(codes):
-                start, stop = spans[end + 1 - length][0], spans[end][1]
-                span = folded[start:stop]
-                if all(is_han(c) for c in span) and not homophones:
-                    continue  # other characters that sound alike: only for terms marked so
-                candidates.append(Found(category, term, start, stop, "folded"))
+            for end, (length, term, category, homophones) in lexicon.sounds.iter(han_codes(folded)):
+                if homophones:  # all Chinese characters here: only terms marked for sound-alikes
+                    candidates.append(Found(category, term, end + 1 - length, end + 1, "folded"))
+            for offset, codes, spans in latin_windows(folded):
+                for end, (length, term, category, homophones) in lexicon.sounds.iter(codes):
+                    start, stop = offset + spans[end + 1 - length][0], offset + spans[end][1]
+                    if any("a" <= c <= "z" for c in folded[start:stop]):  # written (partly) in pinyin
+                        candidates.append(Found(category, term, start, stop, "folded"))
         if not candidates:
             return []
         allowed = []
         if len(lexicon.allowed):
             allowed = [(end + 1 - length, end + 1) for end, length in lexicon.allowed.iter(folded)]
-        words = None
         out = []
         for f in candidates:
             if any(a <= f.start and f.end <= b for a, b in allowed):
@@ -197,9 +203,7 @@ class Engine:
             if _inside_latin_word(text, index[f.start], index[f.end - 1]):
                 continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
             if any(is_han(c) for c in folded[f.start:f.end]):
-                if words is None:
-                    words = [(a, b) for _, a, b in lexicon.tokenizer().tokenize(folded, HMM=False)]
-                if _straddled(words, f.start, f.end):
+                if _straddled(_words_around(lexicon.tokenizer(), folded, f.start, f.end), f.start, f.end):
                     continue  # the term only appears across two words (去死 in 去死海)
             out.append(f)
         return out
@@ -214,6 +218,15 @@ def _inside_latin_word(text: str, first: int, last: int) -> bool:
     before = text[first - 1] if first > 0 else ""
     after = text[last + 1] if last + 1 < len(text) else ""
     return (_latin(text[first]) and _latin(before)) or (_latin(text[last]) and _latin(after))
+
+
+WINDOW = 4  # a word that crosses a match's edge reaches only a few characters past it
+
+
+def _words_around(tokenizer: jieba.Tokenizer, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """jieba's words over the match and a few characters either side (not the whole message)."""
+    lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
+    return [(lo + a, lo + b) for _, a, b in tokenizer.tokenize(folded[lo:hi], HMM=False)]
 
 
 def _straddled(words: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -6,6 +6,7 @@ syllables. Latin letters are split into syllables by longest match; a run that i
 pinyin, digits and everything else break the sequence."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -40,6 +41,39 @@ def split_latin(run: str) -> tuple[str, ...] | None:
         else:
             return None
     return tuple(out)
+
+
+HAN_TABLE = {ord(c): CODE[s] for c, s in SYLLABLE_OF.items()}
+
+
+LATIN_RUN = re.compile(r"[a-z]+")
+NEAR = 3  # Chinese characters either side of a Latin run that can belong to the same mixed term (加 wei 信)
+
+
+def han_codes(folded: str) -> str:
+    """One code per character, at C speed: Chinese characters become their syllable; everything
+    else stays as it is and so breaks the sequence. Index i of the result is index i of `folded`."""
+    return folded.translate(HAN_TABLE)
+
+
+def latin_windows(folded: str):
+    """(offset, codes, spans) around runs of Latin letters (neighbouring runs together, never cut
+    through a run): where pinyin can be written out, alone or mixed with characters."""
+    windows: list[list[int]] = []
+    n = len(folded)
+    for m in LATIN_RUN.finditer(folded):
+        lo, hi = max(0, m.start() - NEAR), min(n, m.end() + NEAR)
+        while lo > 0 and "a" <= folded[lo - 1] <= "z":
+            lo -= 1
+        while hi < n and "a" <= folded[hi] <= "z":
+            hi += 1
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        codes, spans = encode(folded[lo:hi])
+        yield lo, codes, spans
 
 
 def encode(folded: str) -> tuple[str, list[tuple[int, int]]]:
