@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 BOT := $(BIN)/python bot/manage.py
 
-.PHONY: run test bench install clean-data compose-check bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
+.PHONY: run test bench install clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,14 @@ run: $(STAMP)
 # story tests, the held-out NLU evaluation and the end-to-end test with Rasa.
 test: $(STAMP) bot-model
 	SHOPCHAT_BOT_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
+	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
 	$(BOT) validate
 	$(BOT) test
 	$(BOT) eval
+
+# recall on violations and false positives on clean shop talk (tests/moderation/eval_set.tsv)
+moderation-eval: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
 
 bot: $(STAMP)
 	$(BOT) run

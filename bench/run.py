@@ -21,7 +21,7 @@ import time
 
 import aiohttp
 
-from . import bot_latency, persist
+from . import bot_latency, moderation_bench, persist
 from .loadgen import Tally, blast, open_all, paced
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -178,6 +178,8 @@ async def main() -> None:
         servers.insert(0, ("node", [node, os.path.join(ROOT, "bench", "node", "server.js")], {}, False))
     else:
         print("node not found: the Node peer is skipped", file=sys.stderr)
+    verdicts = moderation_bench.run()
+    print(f"-- moderation verdicts: {verdicts}", flush=True)
     storage_only = await persist.run()
     print(f"-- SQLite backend alone: {storage_only}", flush=True)
     results = {}
@@ -194,10 +196,10 @@ async def main() -> None:
         print("-- the assistant: reply time through the platform vs Rasa directly", flush=True)
         bot = await bot_latency.run(free_port)
         print(json.dumps(bot, indent=1), flush=True)
-    report(results, storage_only, bot)
+    report(results, storage_only, bot, verdicts)
 
 
-def report(results: dict, storage_only: dict, bot: dict | None = None) -> None:
+def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts: dict | None = None) -> None:
     base = results.get("node")
     rows = [("broadcast", "deliveries_per_s", f"fan-out deliveries/s, 1 room of {CLIENTS}"),
             ("groups", "deliveries_per_s", f"fan-out deliveries/s, {CLIENTS} clients in groups of 100"),
@@ -226,10 +228,13 @@ def report(results: dict, storage_only: dict, bot: dict | None = None) -> None:
                   + "\n".join(f"| {k[:3]} | {via[k]:.1f} ms | {direct[k]:.1f} ms | {ratio(via[k], direct[k]):.2f}× |"
                                for k in ("p50_ms", "p99_ms"))
                   + f"\n\n({via['n']} questions each, one at a time, real Rasa 3.6 model and action server)")
+    if verdicts:
+        table += (f"\n\nModeration verdict time, {verdicts['chars']}-character messages, {verdicts['terms']:,}-term "
+                  f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs")
     print("\n" + table)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "latest.json"), "w") as f:
-        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "bot": bot, "table": table}, f,
+        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "bot": bot, "moderation": verdicts, "table": table}, f,
                   indent=1)
 
 

@@ -64,6 +64,10 @@ def read_allow(path: str) -> list[str]:
         return [line.split("#", 1)[0].strip() for line in f if line.split("#", 1)[0].strip()]
 
 
+_DEFAULT: "Lexicon | None" = None
+_DEFAULT_LOCK = threading.Lock()
+
+
 class Lexicon:
     """Terms by category and an allow-list, compiled into automatons once; immutable."""
 
@@ -105,8 +109,13 @@ class Lexicon:
 
     @classmethod
     def default(cls) -> "Lexicon":
-        return cls(read_words(os.path.join(DATA, "default_lexicon.tsv")),
-                   read_allow(os.path.join(DATA, "default_allow.tsv")))
+        """The shipped lexicon, built once per process (it is immutable, so sharing it is safe)."""
+        global _DEFAULT
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = cls(read_words(os.path.join(DATA, "default_lexicon.tsv")),
+                               read_allow(os.path.join(DATA, "default_allow.tsv")))
+            return _DEFAULT
 
     def extended(self, entries: list[Entry], allow: list[str]) -> "Lexicon":
         """This lexicon plus a group's own terms and allow-list."""

@@ -51,13 +51,16 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     async def services_ctx(app: web.Application):
         storage = await (storage_factory() if storage_factory else open_storage(config))
         await asyncio.to_thread(search_text.warm_up)
+        hook = moderation or _default_moderation(config)
+        if hasattr(hook, "lexicon"):
+            await asyncio.to_thread(hook.lexicon.warm_up)
         publisher = Publisher(sio)
         await publisher.start()
         window = config.login_window_seconds
         svc = Services(
             config=config, clock=clock, storage=storage, publisher=publisher,
             passwords=Passwords(time_cost=config.argon2_time_cost, memory_kib=config.argon2_memory_kib),
-            moderation=moderation or AllowAll(), presence=Presence(), secret=config.ensure_secret(),
+            moderation=hook, presence=Presence(), secret=config.ensure_secret(),
             login_by_account=RateLimiter(clock, limit=config.login_max_per_account, window_seconds=window),
             login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window),
             bot=BotClient(enabled=config.bot, url=config.bot_url, timeout=config.bot_timeout_seconds,
@@ -88,6 +91,14 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     app.router.add_get("/api/openapi.json", openapi_view)
     _add_web(app, config)
     return app
+
+
+def _default_moderation(config: Config) -> ModerationHook:
+    if not config.moderation:
+        return AllowAll()
+    from moderation.engine import Engine
+    domains = tuple(d.strip() for d in config.shop_domains.split(",") if d.strip())
+    return Engine(allowed_domains=domains)
 
 
 def _add_web(app: web.Application, config: Config) -> None:

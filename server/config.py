@@ -42,6 +42,8 @@ class Config:
     login_max_per_account: int = 5
     login_max_per_address: int = 20
     login_window_seconds: int = 300
+    moderation: bool = True               # CHAT_MODERATION=off: no rules engine (not for production)
+    shop_domains: str = "shopchat.com"    # links to these (and their subdomains) are never flagged
     # the support desk and its assistant
     bot: bool = True                      # CHAT_BOT=off: every support conversation goes to a human
     bot_url: str = "http://127.0.0.1:5005"
@@ -70,6 +72,8 @@ class Config:
             seed_demo=env.get("CHAT_SEED_DEMO", "1") not in ("0", "false", "no", "off"),
             argon2_time_cost=_int(env, "CHAT_ARGON2_TIME_COST", 3),
             argon2_memory_kib=_int(env, "CHAT_ARGON2_MEMORY_KIB", 65536),
+            moderation=env.get("CHAT_MODERATION", "on").lower() not in ("0", "false", "no", "off"),
+            shop_domains=env.get("CHAT_SHOP_DOMAINS", "shopchat.com"),
             bot=env.get("CHAT_BOT", "on").lower() not in ("0", "false", "no", "off"),
             bot_url=env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/"),
             bot_timeout_seconds=_float(env, "CHAT_BOT_TIMEOUT", 8.0),

@@ -95,7 +95,7 @@ def _moderate(svc: Services, user: User, conv: Conversation, text: str) -> str:
     if verdict.action == "block":
         raise Rejected("this message breaks the community rules", rule=verdict.rule,
                        categories=list(verdict.categories))
-    if verdict.action == "mask" and verdict.text is not None:
+    if verdict.text is not None:  # masked terms, also in a message that is flagged
         return verdict.text
     return text
 
