@@ -72,53 +72,48 @@ class OrderStore:
         return [_decode(Order, d) for d in await self.table.find(owner=customer_id, limit=limit)]
 
 
-class AfterSaleStore:
+class _CustomerRecords:
+    """Records that belong to one customer and move through statuses: after-sales requests, tickets."""
+    record_type: type
+
     def __init__(self, table: DocTable):
         self.table = table
 
-    def _columns(self, request: AfterSale) -> dict:
-        return {"id": request.id, "doc": _encode(request), "owner": request.customer_id, "state": request.status,
-                "sort": to_ms(request.created_at)}
+    @staticmethod
+    def _columns(record) -> dict:
+        return {"id": record.id, "doc": _encode(record), "owner": record.customer_id, "state": record.status,
+                "sort": to_ms(record.created_at)}
 
-    async def add(self, request: AfterSale) -> AfterSale:
-        await self.table.insert(**self._columns(request))
-        return request
+    async def add(self, record):
+        await self.table.insert(**self._columns(record))
+        return record
 
-    async def get(self, *, request_id: str) -> AfterSale | None:
-        return _decode(AfterSale, await self.table.get(id=request_id))
+    async def _get(self, record_id: str):
+        return _decode(self.record_type, await self.table.get(id=record_id))
 
-    async def update(self, request: AfterSale, *, expect_status: str) -> bool:
-        return await self.table.swap(expect_state=expect_status, **self._columns(request))
+    async def update(self, record, *, expect_status: str) -> bool:
+        """Compare-and-set on the status: of two concurrent updates, one wins."""
+        return await self.table.swap(expect_state=expect_status, **self._columns(record))
 
     async def list(self, *, customer_id: str | None = None, statuses: tuple[str, ...] | None = None,
-                   limit: int = 50, offset: int = 0) -> list[AfterSale]:
+                   limit: int = 50, offset: int = 0) -> list:
         """Newest first."""
         docs = await self.table.find(owner=customer_id, states=statuses, limit=limit, offset=offset)
-        return [_decode(AfterSale, d) for d in docs]
+        return [_decode(self.record_type, d) for d in docs]
 
 
-class TicketStore:
-    def __init__(self, table: DocTable):
-        self.table = table
+class AfterSaleStore(_CustomerRecords):
+    record_type = AfterSale
 
-    def _columns(self, ticket: Ticket) -> dict:
-        return {"id": ticket.id, "doc": _encode(ticket), "owner": ticket.customer_id, "state": ticket.status,
-                "sort": to_ms(ticket.created_at)}
+    async def get(self, *, request_id: str) -> AfterSale | None:
+        return await self._get(request_id)
 
-    async def add(self, ticket: Ticket) -> Ticket:
-        await self.table.insert(**self._columns(ticket))
-        return ticket
+
+class TicketStore(_CustomerRecords):
+    record_type = Ticket
 
     async def get(self, *, ticket_id: str) -> Ticket | None:
-        return _decode(Ticket, await self.table.get(id=ticket_id))
-
-    async def update(self, ticket: Ticket, *, expect_status: str) -> bool:
-        return await self.table.swap(expect_state=expect_status, **self._columns(ticket))
-
-    async def list(self, *, customer_id: str | None = None, statuses: tuple[str, ...] | None = None,
-                   limit: int = 50, offset: int = 0) -> list[Ticket]:
-        docs = await self.table.find(owner=customer_id, states=statuses, limit=limit, offset=offset)
-        return [_decode(Ticket, d) for d in docs]
+        return await self._get(ticket_id)
 
 
 class SupportStore:
