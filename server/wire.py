@@ -123,13 +123,16 @@ def ticket(t: Ticket) -> dict:
             "updated_at": ts(t.updated_at)}
 
 
+SUPPORT_STAFF_FIELDS = ("handoff_reason", "context", "opened_at", "ratings")  # what only the desk sees
+
+
 def support_case(c: SupportCase, *, position: int | None = None, waiting_seconds: int | None = None,
                  for_staff: bool = False) -> dict:
     body = {"conversation_id": c.conversation_id, "customer_id": c.customer_id, "state": c.state,
             "agent_id": c.agent_id, "position": position, "waiting_seconds": waiting_seconds,
             "queued_at": ts(c.queued_at), "assigned_at": ts(c.assigned_at), "resolved_at": ts(c.resolved_at),
             "rating_pending": c.rating_pending}
-    if for_staff:
+    if for_staff:  # the keys of SUPPORT_STAFF_FIELDS
         body.update({"handoff_reason": c.handoff_reason, "context": c.context, "opened_at": ts(c.opened_at),
                      "ratings": [{"score": r.score, "comment": r.comment, "agent_id": r.agent_id,
                                   "rated_at": ts(r.rated_at)} for r in c.ratings]})

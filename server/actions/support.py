@@ -83,9 +83,9 @@ async def describe(svc: Services, case: SupportCase, *, for_staff: bool) -> dict
 
 async def _announce(svc: Services, case: SupportCase) -> None:
     """Tells the customer (with their queue position), the agent and the desk what changed."""
-    customer_view = await describe(svc, case, for_staff=False)
+    staff_view = await describe(svc, case, for_staff=True)
+    customer_view = {k: v for k, v in staff_view.items() if k not in wire.SUPPORT_STAFF_FIELDS}
     svc.publisher.to_users(events.SUPPORT_UPDATED, customer_view, [case.customer_id])
-    staff_view = {**customer_view, **await describe(svc, case, for_staff=True)}
     svc.publisher.publish(events.SUPPORT_UPDATED, staff_view, events.desk_room())
 
 
