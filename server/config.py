@@ -6,24 +6,23 @@ import secrets
 from dataclasses import dataclass, field
 
 
-def _float(env, name: str, default: float) -> float:
+def _number(env, name: str, default, cast=int):
     raw = env.get(name, "")
     if raw == "":
         return default
     try:
-        return float(raw)
+        return cast(raw)
     except ValueError:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+        what = "a whole number" if cast is int else "a number"
+        raise SystemExit(f"{name} must be {what}, got {raw!r}") from None
 
 
 def _int(env, name: str, default: int) -> int:
-    raw = env.get(name, "")
-    if raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from None
+    return _number(env, name, default, int)
+
+
+def _float(env, name: str, default: float) -> float:
+    return _number(env, name, default, float)
 
 
 @dataclass
