@@ -53,6 +53,14 @@ async def messages(persona, conv_id) -> list[dict]:
     return (await persona.get(f"/api/conversations/{conv_id}/messages?limit=100"))["messages"]
 
 
+async def assign(customer, agent, conv_id, *, resolve: bool = False) -> None:
+    """The customer asks for a human and the agent takes the case (and, if asked, resolves it)."""
+    await customer.post(f"/api/support/cases/{conv_id}/handoff")
+    await agent.post(f"/api/support/cases/{conv_id}/claim")
+    if resolve:
+        await agent.post(f"/api/support/cases/{conv_id}/resolve")
+
+
 async def case_of(persona, conv_id) -> dict:
     return (await persona.get(f"/api/support/cases/{conv_id}"))["support"]
 
@@ -225,8 +233,7 @@ async def test_transfer_to_another_agent(people, svc):
     xiaomei, kefu, kefu2, shopper = (await people("xiaomei"), await people("kefu", role="agent"),
                                      await people("kefu2", role="agent"), await people("shopper"))
     conv_id, _ = await open_support(xiaomei)
-    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
-    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await assign(xiaomei, kefu, conv_id)
     await kefu2.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": kefu.id}, status=403)
     await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": shopper.id}, status=400)
     await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": "nope"}, status=400)
@@ -260,9 +267,7 @@ async def test_resolve_asks_for_a_rating_which_is_stored_once_and_optional(peopl
 async def test_skipping_the_rating_and_writing_again_goes_back_to_the_assistant(people, svc, rasa):
     xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
     conv_id, _ = await open_support(xiaomei)
-    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
-    await kefu.post(f"/api/support/cases/{conv_id}/claim")
-    await kefu.post(f"/api/support/cases/{conv_id}/resolve")
+    await assign(xiaomei, kefu, conv_id, resolve=True)
     await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"skip": True})
     case = await svc.storage.support.get(conversation_id=conv_id)
     assert case.ratings[0].score is None and not case.rating_pending
@@ -308,9 +313,7 @@ async def test_the_assistant_account_cannot_log_in(client):
 async def test_writing_again_instead_of_rating_skips_it(people, svc, rasa):
     xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
     conv_id, _ = await open_support(xiaomei)
-    await xiaomei.post(f"/api/support/cases/{conv_id}/handoff")
-    await kefu.post(f"/api/support/cases/{conv_id}/claim")
-    await kefu.post(f"/api/support/cases/{conv_id}/resolve")
+    await assign(xiaomei, kefu, conv_id, resolve=True)
     await say(xiaomei, conv_id, "对了，还想问", svc)
     assert (await case_of(xiaomei, conv_id))["state"] == "bot"
     await xiaomei.post(f"/api/support/cases/{conv_id}/rating", {"score": 5}, status=409)
