@@ -171,7 +171,9 @@ async def main() -> None:
     servers = [
         ("shopchat", [sys.executable, "-m", "server"],
          {"CHAT_HOST": "127.0.0.1", "CHAT_DATA_DIR": data_dir, "CHAT_SEED_DEMO": "0", "CHAT_ARGON2_TIME_COST": "1",
-          "CHAT_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": ROOT}, True),
+          "CHAT_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": ROOT,
+          # the load generator's clients post as fast as they can: the flood and repeat limits would refuse them
+          "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0"}, True),
         ("bare", [sys.executable, os.path.join(ROOT, "bench", "peers", "bare_sio.py")], {}, False),
     ]
     if node:

@@ -1,7 +1,8 @@
 """The moderation interface the send pipeline calls before anything is stored.
 
-The rules engine (a later issue) fills this in; until then `AllowAll` is used.
-Checks are pure: (text, context) -> Verdict, no I/O."""
+The rules engine (engine.py) checks what a message says; behaviour.py checks how someone
+posts (flood, repeats, mention spam, slow mode). Both are pure: no I/O. `AllowAll` is the
+hook when moderation is switched off."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ class Verdict:
     text: str | None = None  # the masked text, when action == "mask"
     rule: str | None = None
     reasons: tuple[str, ...] = field(default=())
+    hold: bool = False        # a flagged message is stored out of sight until a moderator approves it
+    retry_after: float = 0.0  # behaviour checks (flood, slow mode): seconds until posting works again
 
 
 ALLOW = Verdict()

@@ -21,9 +21,10 @@ from .pinyin import encode_term, han_codes, latin_windows
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 CATEGORIES = ("diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link")
+# "hold" is a flag whose message is stored out of sight until a moderator approves it
 DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "abuse": "mask",
-                   "counterfeit": "flag", "custom": "flag", "link": "flag"}
-SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "block": 3}
+                   "counterfeit": "hold", "custom": "flag", "link": "flag"}
+SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "hold": 3, "block": 4}
 MASK = "＊"
 # links need a dot of some kind (or a scheme); messages without one skip the link view
 MAYBE_LINK = re.compile(r"[.。点丶﹒．]|https?:|www", re.IGNORECASE)
@@ -118,8 +119,16 @@ class Lexicon:
             return _DEFAULT
 
     def extended(self, entries: list[Entry], allow: list[str]) -> "Lexicon":
-        """This lexicon plus a group's own terms and allow-list."""
-        return Lexicon(self.entries + list(entries), self.allow + list(allow))
+        """This lexicon plus a group's own terms and allow-list. Groups share this lexicon's
+        jieba tokenizer (one is ~50 MB), which learns their terms as words too: another group's
+        term can then only make a match here look straddled where it shares characters."""
+        grown = Lexicon(self.entries + list(entries), self.allow + list(allow))
+        tok = self.tokenizer()
+        with self._lock:
+            for word in grown.words - self.words:
+                tok.add_word(word, freq=max(1000, tok.suggest_freq(word)))
+        grown._tokenizer = tok
+        return grown
 
     def tokenizer(self) -> jieba.Tokenizer:
         """A jieba tokenizer of its own that knows every term as a word (the search index's stays untouched)."""
@@ -182,9 +191,10 @@ class Engine:
                 for i in range(f.start, f.end):
                     chars[positions[i]] = MASK
             masked = "".join(chars)
-        return Verdict(action=action, categories=tuple(sorted({f.category for f in found})),
+        return Verdict(action="flag" if action == "hold" else action, hold=action == "hold",
+                       categories=tuple(sorted({f.category for f in found})),
                        matches=tuple(dict.fromkeys(f.term for f in found)), text=masked,
-                       rule=f"{worst.category}:{worst.term}")
+                       rule=_rule(worst))
 
     def _lexicon_matches(self, text: str, folded: str, index: list[int], lexicon: Lexicon) -> list[Found]:
         candidates: list[Found] = []
@@ -216,6 +226,12 @@ class Engine:
                     continue  # the term only appears across two words (去死 in 去死海)
             out.append(f)
         return out
+
+
+def _rule(found: Found) -> str:
+    """category:term, once (a detector's term may already start with its category: link:host)."""
+    prefix = found.category + ":"
+    return found.term if found.term.startswith(prefix) else prefix + found.term
 
 
 def _latin(c: str) -> bool:

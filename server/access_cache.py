@@ -52,6 +52,9 @@ class AccessCache:
         return ("m", group_id, user_id)
 
     # -- invalidation, called by the actions that change these facts -----------------
+    def forget(self, key: tuple) -> None:
+        self._entries.pop(key, None)
+
     def forget_conversation(self, conversation_id: str) -> None:
         self._entries.pop(self.conversation_key(conversation_id), None)
 

@@ -9,9 +9,11 @@ import socketio
 from aiohttp import web
 
 from moderation import AllowAll, ModerationHook
+from moderation.behaviour import Behaviour, Limits
 
 from . import search_text
 from .actions.notify import notify_after_send
+from .actions.rules import RulesBook, load_rules
 from .actions.support import ensure_bot_user, route_support_message
 from .bot_client import BotClient
 from .clock import Clock
@@ -23,7 +25,7 @@ from .publisher import Publisher
 from .ratelimit import RateLimiter
 from .services import Services
 from .storage.base import Storage
-from .transport import internal, openapi, rest, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
+from .transport import internal, openapi, rest, rest_moderation, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
 from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes
 
@@ -65,7 +67,13 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window),
             bot=BotClient(enabled=config.bot, url=config.bot_url, timeout=config.bot_timeout_seconds,
                           probe_seconds=config.bot_probe_seconds),
-            hours=hours, bot_secret=config.ensure_bot_secret())
+            hours=hours, bot_secret=config.ensure_bot_secret(),
+            behaviour=Behaviour(Limits(flood_messages=config.flood_messages, flood_seconds=config.flood_seconds,
+                                       repeat_count=config.repeat_count, repeat_seconds=config.repeat_seconds,
+                                       max_mentions=config.max_mentions)),
+            rules=RulesBook(config.new_account_hours),
+            report_limiter=RateLimiter(clock, limit=config.reports_per_hour, window_seconds=3600))
+        await load_rules(svc)
         svc.bot_user = await ensure_bot_user(svc)
         await svc.bot.start()
         svc.after_send.append(notify_after_send)

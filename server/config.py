@@ -43,6 +43,13 @@ class Config:
     login_window_seconds: int = 300
     moderation: bool = True               # CHAT_MODERATION=off: no rules engine (not for production)
     shop_domains: str = "shopchat.com"    # links to these (and their subdomains) are never flagged
+    flood_messages: int = 10              # per user per flood_seconds (0: off)
+    flood_seconds: float = 10.0
+    repeat_count: int = 3                 # the same text this often per repeat_seconds is spam (0: off)
+    repeat_seconds: float = 60.0
+    max_mentions: int = 5                 # distinct @mentions per message (0: off)
+    new_account_hours: int = 24           # platform default for new-member limits; groups may set their own
+    reports_per_hour: int = 10            # per reporter
     # the support desk and its assistant
     bot: bool = True                      # CHAT_BOT=off: every support conversation goes to a human
     bot_url: str = "http://127.0.0.1:5005"
@@ -73,6 +80,13 @@ class Config:
             argon2_memory_kib=_int(env, "CHAT_ARGON2_MEMORY_KIB", 65536),
             moderation=env.get("CHAT_MODERATION", "on").lower() not in ("0", "false", "no", "off"),
             shop_domains=env.get("CHAT_SHOP_DOMAINS", "shopchat.com"),
+            flood_messages=_int(env, "CHAT_FLOOD_MESSAGES", 10),
+            flood_seconds=_float(env, "CHAT_FLOOD_SECONDS", 10.0),
+            repeat_count=_int(env, "CHAT_REPEAT_COUNT", 3),
+            repeat_seconds=_float(env, "CHAT_REPEAT_SECONDS", 60.0),
+            max_mentions=_int(env, "CHAT_MAX_MENTIONS", 5),
+            new_account_hours=_int(env, "CHAT_NEW_ACCOUNT_HOURS", 24),
+            reports_per_hour=_int(env, "CHAT_REPORTS_PER_HOUR", 10),
             bot=env.get("CHAT_BOT", "on").lower() not in ("0", "false", "no", "off"),
             bot_url=env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/"),
             bot_timeout_seconds=_float(env, "CHAT_BOT_TIMEOUT", 8.0),

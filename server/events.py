@@ -31,6 +31,8 @@ THREAD_NEW = "thread:new"
 THREAD_UPDATED = "thread:updated"
 CONVERSATION_NEW = "conversation:new"
 SUPPORT_UPDATED = "support:updated"  # a support case changed: to its customer, its agent and the desk
+MODERATION_CASE = "moderation:case"  # a report case opened or changed: to the moderators of its scope
+MODERATION_NOTICE = "moderation:notice"  # a sanction or an appeal's decision: to the user concerned
 ERROR = "error"
 
 
@@ -49,3 +51,8 @@ def presence_room(user_id: str) -> str:
 def desk_room() -> str:
     """Every connected support agent and admin."""
     return "desk"
+
+
+def mods_room(scope: str) -> str:
+    """The moderators of one group, or (scope "platform") the platform's moderators."""
+    return f"mods:{scope}"

@@ -4,9 +4,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from moderation import ModerationHook
+from moderation.behaviour import Behaviour
 
 from .access_cache import AccessCache
 from .bot_client import BotClient
@@ -19,6 +20,9 @@ from .presence import Presence
 from .publisher import Publisher
 from .ratelimit import RateLimiter
 from .models import User
+
+if TYPE_CHECKING:
+    from .actions.rules import RulesBook
 from .storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -76,3 +80,8 @@ class Services:
     hours: BusinessHours | None = None
     bot_secret: str = ""
     support_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    # moderation: how people post, each scope's rules, report limits, one case changed at a time
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    rules: "RulesBook" = None
+    report_limiter: RateLimiter | None = None
+    case_locks: KeyedLocks = field(default_factory=KeyedLocks)

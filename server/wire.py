@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .models import (AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, TICKET_KINDS, AfterSale, Conversation,
-                     Group, Invite, Membership, Message, Notification, Order, Pin, ShopProduct, SupportCase, Ticket,
-                     User)
+from .models import (AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, TICKET_KINDS, AfterSale, Appeal,
+                     AuditEntry, Conversation, Group, GroupRules, Invite, Membership, Message, ModCase, Notification,
+                     Order, Pin, Sanction, ShopProduct, SupportCase, Ticket, User)
 
 
 def ts(dt: datetime | None) -> str | None:
@@ -51,12 +51,20 @@ def invite(i: Invite) -> dict:
             "uses": i.uses, "url": f"/invite/{i.code}"}
 
 
-def message(m: Message) -> dict:
+def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> dict:
+    """A hidden message shows as an empty placeholder, except to moderators (reveal) and, while it
+    is held for review, to its author (viewer)."""
     body = {"id": m.id, "conversation_id": m.conversation_id, "seq": m.seq, "author_id": m.author_id,
             "type": m.type, "text": m.text, "client_msg_id": m.client_msg_id, "reply_to": m.reply_to,
             "mentions": list(m.mentions), "mention_all": m.mention_all, "reactions": m.reactions,
             "like_count": m.like_count, "created_at": ts(m.created_at), "edited_at": ts(m.edited_at),
-            "edited": m.edited_at is not None, "deleted": m.deleted_at is not None}
+            "edited": m.edited_at is not None, "deleted": m.deleted_at is not None, "hidden": m.hidden is not None}
+    if m.hidden is not None:
+        if reveal or (m.hidden == "held" and viewer == m.author_id):
+            body["hidden_reason"] = m.hidden
+        else:
+            body.update(text="", mentions=[], reactions={}, client_msg_id=None)
+            return body
     if m.product is not None:
         body["product"] = {"sku": m.product.sku, "title": m.product.title, "price": m.product.price,
                            "image_url": m.product.image_url}
@@ -137,3 +145,48 @@ def support_case(c: SupportCase, *, position: int | None = None, waiting_seconds
                      "ratings": [{"score": r.score, "comment": r.comment, "agent_id": r.agent_id,
                                   "rated_at": ts(r.rated_at)} for r in c.ratings]})
     return body
+
+
+# -- moderation ---------------------------------------------------------------------------------
+
+RULE_FIELDS = ("words", "allow", "slow_mode_seconds", "new_account_hours", "require_order",
+               "members_may_mention_all", "hide_threshold")
+
+
+def rules(r: GroupRules, *, effective_new_account_hours: int) -> dict:
+    return {"scope": r.scope, "words": r.words, "allow": r.allow, "slow_mode_seconds": r.slow_mode_seconds,
+            "new_account_hours": r.new_account_hours, "effective_new_account_hours": effective_new_account_hours,
+            "require_order": r.require_order, "members_may_mention_all": r.members_may_mention_all,
+            "hide_threshold": r.hide_threshold, "updated_at": ts(r.updated_at), "updated_by": r.updated_by}
+
+
+def case(c: ModCase) -> dict:
+    return {"id": c.id, "target_kind": c.target_kind, "target_id": c.target_id, "scope": c.scope,
+            "group_id": c.group_id, "conversation_id": c.conversation_id, "message_id": c.message_id,
+            "author_id": c.author_id, "state": c.state, "score": round(c.score, 2), "source": c.source,
+            "snapshot": c.snapshot, "rule": c.rule, "categories": c.categories, "report_count": len(c.reports),
+            "reports": c.reports, "hidden": c.hidden, "resolution": c.resolution, "created_at": ts(c.created_at),
+            "updated_at": ts(c.updated_at)}
+
+
+def sanction(s: Sanction, *, now, appeal: Appeal | None = None) -> dict:
+    left = None
+    if s.in_force(now) and s.expires_at is not None:
+        left = max(0, int((s.expires_at - now).total_seconds()))
+    return {"id": s.id, "user_id": s.user_id, "kind": s.kind, "scope": s.scope, "reason": s.reason, "rule": s.rule,
+            "moderator_id": s.moderator_id, "created_at": ts(s.created_at), "expires_at": ts(s.expires_at),
+            "permanent": s.kind in ("mute", "ban") and s.expires_at is None, "in_force": s.in_force(now),
+            "seconds_left": left, "case_id": s.case_id, "message_id": s.message_id, "lifted_at": ts(s.lifted_at),
+            "appeal": appeal_(appeal) if appeal else None}
+
+
+def appeal_(a: Appeal) -> dict:
+    return {"id": a.id, "sanction_id": a.id, "user_id": a.user_id, "scope": a.scope, "text": a.text,
+            "state": a.state, "created_at": ts(a.created_at), "decided_at": ts(a.decided_at),
+            "decided_by": a.decided_by, "decision_reason": a.decision_reason}
+
+
+def audit(e: AuditEntry) -> dict:
+    return {"id": e.id, "at": ts(e.at), "actor_id": e.actor_id, "action": e.action, "scope": e.scope,
+            "target_kind": e.target_kind, "target_id": e.target_id, "reason": e.reason, "rule": e.rule,
+            "details": e.details}

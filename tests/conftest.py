@@ -56,8 +56,10 @@ async def storage(request, tmp_path):
 
 
 def make_config(tmp_path, **overrides) -> Config:
+    # the spam limits and new-member limits are off here (tests post fast, from accounts made a moment
+    # ago); tests/server/test_community_rules.py switches them on
     settings = dict(data_dir=str(tmp_path / "data"), seed_demo=False, argon2_time_cost=1, argon2_memory_kib=256,
-                    bot=False)
+                    bot=False, flood_messages=0, repeat_count=0, new_account_hours=0)
     return Config(**{**settings, **overrides})
 
 

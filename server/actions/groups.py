@@ -10,6 +10,7 @@ from ..models import GROUP_ROLES, Group, Membership, User
 from ..services import Services
 from ..storage.base import DuplicateError
 from .access import access_group, access_group_as_admin, access_group_as_member
+from .sanctions import check_may_join
 
 
 async def do_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:
@@ -44,6 +45,7 @@ async def check_join_group(svc: Services, user: User, *, group_id: str) -> Membe
         raise Conflict("already a member", code="already_member")
     if group.visibility != "public":
         raise Forbidden("this group is joined by invitation", code="invite_required")
+    await check_may_join(svc, user, group.id)
     return await do_add_member(svc, group, user)
 
 
@@ -57,6 +59,7 @@ async def check_accept_invite(svc: Services, user: User, *, code: str) -> tuple[
     existing = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
     if existing is not None:
         return group, existing
+    await check_may_join(svc, user, group.id)
     return group, await do_add_member(svc, group, user)
 
 
@@ -100,6 +103,11 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
         raise Forbidden("hand the group over instead", code="not_group_owner")
     await svc.storage.groups.set_member_role(group_id=group.id, user_id=member_id, role=role)
     svc.access_cache.forget_member(group.id, member_id)
+    mods = events.mods_room(group.id)
+    if role == "member":
+        await svc.publisher.remove_user_from_room(member_id, mods)
+    else:
+        await svc.publisher.add_user_to_room(member_id, mods)
     updated = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
     svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(updated)},
                           events.group_room(group.id))

@@ -6,15 +6,15 @@ import asyncio
 import re
 from dataclasses import dataclass
 
-from moderation import MessageContext
-
 from .. import events, wire
-from ..errors import Forbidden, InvalidPayload, NotFound, Rejected
-from ..models import BOT_ROLE, Conversation, Message, Product, User
+from ..errors import Forbidden, InvalidPayload, NotFound
+from ..models import BOT_ROLE, PLATFORM_SCOPE, Conversation, Message, Product, User
 from ..search_text import tokenize_for_index
 from ..services import Services
 from ..storage.base import NewMessage
 from .access import ConversationAccess, access_conversation
+from .audit import do_audit
+from .guard import after_stored, check_not_stranger, may_mention_all, moderates, screen
 
 MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
 MENTION_ALL = {"all", "所有人", "全体成员"}
@@ -58,6 +58,8 @@ async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) ->
         other = next(u for u in conv.participants if u != user.id) if len(set(conv.participants)) > 1 else user.id
         if await is_blocked(svc, blocker_id=other, blocked_id=user.id):
             raise Forbidden("this user doesn't accept your messages", code="blocked")
+        if user.role != BOT_ROLE:
+            await check_not_stranger(svc, user, conv)
 
 
 async def is_blocked(svc: Services, *, blocker_id: str, blocked_id: str) -> bool:
@@ -69,8 +71,9 @@ async def is_blocked(svc: Services, *, blocker_id: str, blocked_id: str) -> bool
 async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, text: str):
     names = list(dict.fromkeys(MENTION_RE.findall(text)))
     mention_all = any(n.lower() in MENTION_ALL for n in names)
-    if mention_all and (acc.group is None or not acc.is_group_admin):
-        raise Forbidden("only group admins may mention everyone", code="mention_all_forbidden")
+    if mention_all and not await may_mention_all(svc, user, acc):
+        raise Forbidden("only group admins (and, where the group allows it, established members) may mention "
+                        "everyone", code="mention_all_forbidden")
     ids = []
     for name in names[:MAX_MENTIONS]:
         if name.lower() in MENTION_ALL:
@@ -85,19 +88,6 @@ async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, 
             continue
         ids.append(mentioned.id)
     return tuple(ids), mention_all
-
-
-def _moderate(svc: Services, user: User, conv: Conversation, text: str) -> str:
-    if not text:
-        return text
-    verdict = svc.moderation.check(MessageContext(text=text, author_id=user.id, conversation_id=conv.id,
-                                                  conversation_kind=conv.kind, group_id=conv.group_id))
-    if verdict.action == "block":
-        raise Rejected("this message breaks the community rules", rule=verdict.rule,
-                       categories=list(verdict.categories))
-    if verdict.text is not None:  # masked terms, also in a message that is flagged
-        return verdict.text
-    return text
 
 
 async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
@@ -120,14 +110,18 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         if quoted is None or quoted.conversation_id != conv.id:
             raise NotFound("the quoted message is not in this conversation", code="message_not_found")
     mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
-    text = _moderate(svc, user, conv, draft.text)
+    screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
+    text = screened.text
     tokens = await tokens_for(" ".join(filter(None, (text, draft.product.title if draft.product else ""))))
     message, created = await svc.storage.messages.append(NewMessage(
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
         client_msg_id=draft.client_msg_id, product=draft.product, reply_to=draft.reply_to, mentions=mentions,
-        mention_all=mention_all, tokens=tokens, extra=draft.extra))
+        mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
     if created:
         do_publish_message(svc, conv, message)
+        await after_stored(svc, user, conv, message, screened)
+        if message.hidden is not None:  # held for review: nobody is notified until it is approved
+            return message, created
         for hook in svc.after_send:
             work = hook(svc, conv, message)
             if work is not None:
@@ -136,6 +130,10 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
 
 
 def do_publish_message(svc: Services, conv: Conversation, message: Message) -> None:
+    if message.hidden is not None:  # held: only its author sees it, marked as waiting for review
+        svc.publisher.to_users(events.MESSAGE_NEW, wire.message(message, viewer=message.author_id),
+                               [message.author_id])
+        return
     svc.publisher.publish(events.MESSAGE_NEW, wire.message(message), *conversation_rooms(conv))
 
 
@@ -155,9 +153,13 @@ async def check_edit_message(svc: Services, user: User, *, message_id: str, text
         raise Forbidden("only the author may edit a message", code="not_author")
     if not text:
         raise InvalidPayload("text can't be empty", field="text")
-    text = _moderate(svc, user, acc.conversation, text)
+    screened = await screen(svc, user, acc, text, new_post=False)
+    text = screened.text
     updated = await svc.storage.messages.edit(message_id=message_id, text=text, tokens=await tokens_for(text),
                                               edited_at=svc.clock.now())
+    if screened.hidden and updated.hidden is None:
+        updated = await svc.storage.messages.set_hidden(message_id=message_id, hidden=screened.hidden)
+    await after_stored(svc, user, acc.conversation, updated, screened, new_post=False)
     svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
     return updated
 
@@ -167,6 +169,10 @@ async def check_delete_message(svc: Services, user: User, *, message_id: str) ->
     if message.author_id != user.id and not acc.is_group_moderator:
         raise Forbidden("only the author or a group moderator may delete a message", code="not_author")
     updated = await svc.storage.messages.delete(message_id=message_id, deleted_at=svc.clock.now())
+    if message.author_id != user.id:
+        await do_audit(svc, actor_id=user.id, action="delete", scope=acc.group.id if acc.group else PLATFORM_SCOPE,
+                       target_kind="message", target_id=message_id, details={"author_id": message.author_id,
+                                                                           "text": message.text[:500]})
     if acc.group is not None:
         await svc.storage.groups.unpin(group_id=acc.group.id, message_id=message_id)
     svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
@@ -203,10 +209,13 @@ async def check_like_message(svc: Services, user: User, *, message_id: str, like
 
 
 async def access_history(svc: Services, user: User, *, conversation_id: str, before: int | None,
-                         after: int | None, limit: int) -> list[Message]:
-    await access_conversation(svc, user, conversation_id)
-    return await svc.storage.messages.history(conversation_id=conversation_id, before=before, after=after,
-                                              limit=limit)
+                         after: int | None, limit: int) -> list[dict]:
+    """As the user may see them: hidden messages are placeholders except to moderators."""
+    acc = await access_conversation(svc, user, conversation_id)
+    found = await svc.storage.messages.history(conversation_id=conversation_id, before=before, after=after,
+                                               limit=limit)
+    reveal = moderates(user, acc)
+    return [wire.message(m, viewer=user.id, reveal=reveal) for m in found]
 
 
 async def check_mark_read(svc: Services, user: User, *, conversation_id: str, seq: int) -> dict:
@@ -224,11 +233,12 @@ async def access_sync(svc: Services, user: User, cursors: dict[str, int], limit:
     out = {}
     for conversation_id, seq in cursors.items():
         try:
-            await access_conversation(svc, user, conversation_id)
+            acc = await access_conversation(svc, user, conversation_id)
         except (NotFound, Forbidden) as exc:
             out[conversation_id] = {"error": exc.to_dict()}
             continue
         messages = await svc.storage.messages.history(conversation_id=conversation_id, after=seq, limit=limit + 1)
-        out[conversation_id] = {"messages": [wire.message(m) for m in messages[:limit]],
+        reveal = moderates(user, acc)
+        out[conversation_id] = {"messages": [wire.message(m, viewer=user.id, reveal=reveal) for m in messages[:limit]],
                                 "has_more": len(messages) > limit}
     return out

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 from ..models import (Conversation, Group, Invite, Membership, Message, Notification,
                       Pin, Product, SearchHit, Session, User)
 
-if TYPE_CHECKING:  # shop.py imports this module
+if TYPE_CHECKING:  # shop.py and moderation.py import this module
+    from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
     from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
 
 
@@ -45,6 +46,7 @@ class NewMessage:
     mention_all: bool = False
     tokens: tuple[str, ...] = ()
     extra: dict | None = None
+    hidden: str | None = None  # "held": stored out of sight until a moderator approves it
 
 
 class UserStore(Protocol):
@@ -125,6 +127,8 @@ class MessageStore(Protocol):
         """Ascending by seq. `after`: the next ones; otherwise the latest ones before `before`."""
     async def edit(self, *, message_id: str, text: str, tokens: tuple[str, ...], edited_at: datetime) -> Message | None: ...
     async def delete(self, *, message_id: str, deleted_at: datetime) -> Message | None: ...
+    async def set_hidden(self, *, message_id: str, hidden: str | None) -> Message | None:
+        """Hides a message from members (kept for moderators and out of search) or shows it again."""
     async def add_reaction(self, *, message_id: str, emoji: str, user_id: str) -> Message | None: ...
     async def remove_reaction(self, *, message_id: str, emoji: str, user_id: str) -> Message | None: ...
     async def search(self, *, tokens: list[str], group_ids: list[str], conversation_ids: list[str],
@@ -187,14 +191,24 @@ class Storage:
     tickets: "TicketStore" = None
     support: "SupportStore" = None
     settings: "SettingStore" = None
+    cases: "CaseStore" = None
+    sanctions: "SanctionStore" = None
+    appeals: "AppealStore" = None
+    audit: "AuditStore" = None
+    rules: "RulesStore" = None
+    reporters: "ReporterStore" = None
     close: object = None  # async callable
 
-    def attach_shop(self, table_for) -> "Storage":
-        """Builds the shop stores over the backend's document tables: table_for(kind) -> DocTable."""
+    def attach_docs(self, table_for) -> "Storage":
+        """Builds the shop and moderation stores over the backend's document tables: table_for(kind) -> DocTable."""
         from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
         self.products, self.orders = ProductStore(table_for("product")), OrderStore(table_for("order"))
         self.aftersales, self.tickets = AfterSaleStore(table_for("aftersale")), TicketStore(table_for("ticket"))
         self.support, self.settings = SupportStore(table_for("support")), SettingStore(table_for("setting"))
+        from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
+        self.cases, self.sanctions = CaseStore(table_for("modcase")), SanctionStore(table_for("sanction"))
+        self.appeals, self.audit = AppealStore(table_for("appeal")), AuditStore(table_for("audit"))
+        self.rules, self.reporters = RulesStore(table_for("rules")), ReporterStore(table_for("reporter"))
         return self
 
     async def aclose(self) -> None:

@@ -59,7 +59,8 @@ def _message(d) -> Message:
                    mentions=tuple(d.get("mentions", ())), mention_all=d.get("mention_all", False),
                    reactions={k: list(v) for k, v in d.get("reactions", {}).items() if v},
                    like_count=d.get("like_count", 0), edited_at=from_ms(d.get("edited_at")),
-                   deleted_at=from_ms(d.get("deleted_at")), extra=d.get("extra") or {})
+                   deleted_at=from_ms(d.get("deleted_at")), extra=d.get("extra") or {},
+                   hidden=d.get("hidden"))
 
 
 def _notification(d) -> Notification:
@@ -337,7 +338,7 @@ class MongoMessages(_Store):
                    "text": new.text, "reply_to": new.reply_to, "mentions": list(new.mentions),
                    "mention_all": new.mention_all, "reactions": {}, "like_count": 0,
                    "client_msg_id": new.client_msg_id, "dedupe": dedupe or mid, "created_at": ms,
-                   "edited_at": None, "deleted_at": None, "tokens": list(new.tokens),
+                   "edited_at": None, "deleted_at": None, "hidden": new.hidden, "tokens": list(new.tokens),
                    "product": None if new.product is None else {
                        "sku": new.product.sku, "title": new.product.title, "price": new.product.price,
                        "image_url": new.product.image_url}}
@@ -395,6 +396,9 @@ class MongoMessages(_Store):
         return await self._update(message_id, {"$set": {"text": "", "tokens": [], "product": None, "reactions": {},
                                                         "deleted_at": to_ms(deleted_at)}})
 
+    async def set_hidden(self, *, message_id, hidden):
+        return await self._update(message_id, {"$set": {"hidden": hidden}})
+
     async def add_reaction(self, *, message_id, emoji, user_id):
         return await self._update(message_id, {"$addToSet": {f"reactions.{emoji}": user_id}})
 
@@ -405,7 +409,7 @@ class MongoMessages(_Store):
         if not tokens or not (group_ids or conversation_ids):
             return []
         docs = await self.db.messages.find({
-            "tokens": {"$all": tokens}, "deleted_at": None,
+            "tokens": {"$all": tokens}, "deleted_at": None, "hidden": None,
             "$or": [{"group_id": {"$in": group_ids}}, {"conversation_id": {"$in": conversation_ids}}],
         }).sort("created_at", DESCENDING).limit(SEARCH_CANDIDATES).to_list(None)
         hits = [SearchHit(message=_message(d), score=_score(d["tokens"], tokens)) for d in docs]
@@ -564,7 +568,7 @@ async def create_indexes(db) -> None:
     await db.follows.create_index("conversation_id")
     await db.blocks.create_index("blocker_id")
     await db.notifications.create_index([("user_id", ASCENDING), ("read", ASCENDING), ("created_at", DESCENDING)])
-    for kind in SHOP_KINDS:
+    for kind in DOC_KINDS:
         await db[f"shop_{kind}"].create_index([("owner", ASCENDING), ("sort", DESCENDING)])
         await db[f"shop_{kind}"].create_index([("state", ASCENDING), ("sort", ASCENDING)])
 
@@ -600,7 +604,9 @@ class MongoDocs:
     @staticmethod
     def _filter(owner, states, words) -> dict:
         query = {}
-        if owner is not None:
+        if isinstance(owner, tuple):
+            query["owner"] = {"$in": list(owner)}
+        elif owner is not None:
             query["owner"] = owner
         if states is not None:
             query["state"] = {"$in": list(states)}
@@ -621,7 +627,8 @@ class MongoDocs:
         return await self.col.count_documents(query)
 
 
-SHOP_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting")
+DOC_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting",
+             "modcase", "sanction", "appeal", "audit", "rules", "reporter")
 
 
 def storage_for(db, close=None) -> Storage:
@@ -629,7 +636,7 @@ def storage_for(db, close=None) -> Storage:
                    conversations=MongoConversations(db), messages=MongoMessages(db), reads=MongoReads(db),
                    likes=MongoLikes(db), follows=MongoFollows(db), blocks=MongoBlocks(db),
                    notifications=MongoNotifications(db), close=close) \
-        .attach_shop(lambda kind: MongoDocs(db[f"shop_{kind}"]))
+        .attach_docs(lambda kind: MongoDocs(db[f"shop_{kind}"]))
 
 
 async def open_mongo(uri: str, *, client=None, db_name: str | None = None, close_client: bool = True) -> Storage:

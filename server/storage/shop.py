@@ -2,37 +2,9 @@
 written once over the DocTable protocol (docs.py) that both backends implement."""
 from __future__ import annotations
 
-from dataclasses import asdict, fields
-from datetime import datetime
-
-from ..models import AfterSale, Order, Rating, ShopProduct, SupportCase, Ticket
-from .codec import from_ms, to_ms
-from .docs import DocTable
-
-_TIME_FIELDS = {"created_at", "updated_at", "opened_at", "queued_at", "assigned_at", "resolved_at", "rated_at"}
-
-
-def _encode(obj) -> dict:
-    doc = asdict(obj)
-    for key in _TIME_FIELDS & doc.keys():
-        doc[key] = to_ms(doc[key]) if doc[key] is not None else None
-    if "ratings" in doc:
-        doc["ratings"] = [{**r, "rated_at": to_ms(r["rated_at"])} if isinstance(r["rated_at"], datetime) else r
-                          for r in doc["ratings"]]
-    return doc
-
-
-def _decode(cls, doc: dict | None):
-    if doc is None:
-        return None
-    known = {f.name for f in fields(cls)}
-    values = {k: v for k, v in doc.items() if k in known}
-    for key in _TIME_FIELDS & values.keys():
-        values[key] = from_ms(values[key]) if values[key] is not None else None
-    if "ratings" in values:
-        values["ratings"] = [Rating(score=r["score"], comment=r["comment"], agent_id=r["agent_id"],
-                                    rated_at=from_ms(r["rated_at"])) for r in values["ratings"]]
-    return cls(**values)
+from ..models import AfterSale, Order, ShopProduct, SupportCase, Ticket
+from .codec import to_ms
+from .docs import DocTable, decode as _decode, encode as _encode
 
 
 def _words(query: str) -> tuple[str, ...]:

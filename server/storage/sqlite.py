@@ -54,7 +54,7 @@ def _message(r) -> Message:
                    mentions=tuple(json.loads(r["mentions"])), mention_all=bool(r["mention_all"]),
                    reactions=json.loads(r["reactions"]), like_count=r["like_count"],
                    edited_at=from_ms(r["edited_at"]), deleted_at=from_ms(r["deleted_at"]),
-                   extra=json.loads(r["extra"]) if r["extra"] else {})
+                   extra=json.loads(r["extra"]) if r["extra"] else {}, hidden=r["hidden"])
 
 
 def _fts_query(tokens: list[str]) -> str:
@@ -376,10 +376,10 @@ class SqliteMessages(_Store):
             try:
                 cur = c.execute(
                     "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, product, "
-                    "reply_to, mentions, mention_all, client_msg_id, created_at, extra) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "reply_to, mentions, mention_all, client_msg_id, created_at, extra, hidden) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, product,
-                     new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms, extra))
+                     new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms, extra, new.hidden))
             except sqlite3.IntegrityError:  # this client_msg_id was stored before
                 raise _AlreadyStored(c.execute(
                     "SELECT * FROM messages WHERE conversation_id=? AND author_id=? AND client_msg_id=?",
@@ -396,7 +396,7 @@ class SqliteMessages(_Store):
         return Message(id=mid, conversation_id=new.conversation_id, seq=seq, author_id=new.author_id, type=new.type,
                        text=new.text, created_at=from_ms(ms), client_msg_id=new.client_msg_id, group_id=group_id,
                        product=new.product, reply_to=new.reply_to, mentions=tuple(new.mentions),
-                       mention_all=new.mention_all, extra=dict(new.extra or {})), True
+                       mention_all=new.mention_all, extra=dict(new.extra or {}), hidden=new.hidden), True
 
     async def get(self, *, message_id):
         r = await self.db.read(lambda c: c.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone())
@@ -439,6 +439,10 @@ class SqliteMessages(_Store):
             c.execute("DELETE FROM messages_fts WHERE rowid=?", (r["rowid"],))
         return await self._update(message_id, mutate)
 
+    async def set_hidden(self, *, message_id, hidden):
+        return await self._update(message_id, lambda c, r: c.execute(
+            "UPDATE messages SET hidden=? WHERE rowid=?", (hidden, r["rowid"])))
+
     async def _react(self, message_id, emoji, user_id, add):
         def mutate(c, r):
             reactions = json.loads(r["reactions"])
@@ -464,7 +468,7 @@ class SqliteMessages(_Store):
         if not tokens or not (group_ids or conversation_ids):
             return []
         sql = ("SELECT m.*, bm25(messages_fts) AS rank FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
-               f"WHERE messages_fts MATCH ? AND m.deleted_at IS NULL AND (m.group_id IN ({_placeholders(group_ids)}) "
+               f"WHERE messages_fts MATCH ? AND m.deleted_at IS NULL AND m.hidden IS NULL AND (m.group_id IN ({_placeholders(group_ids)}) "
                f"OR m.conversation_id IN ({_placeholders(conversation_ids)})) ORDER BY rank, m.created_at DESC LIMIT ?")
         args = (_fts_query(tokens), *group_ids, *conversation_ids, limit)
         rows = await self.db.read(lambda c: c.execute(sql, args).fetchall())
@@ -632,7 +636,10 @@ class SqliteDocs(_Store):
     @staticmethod
     def _where(kind, owner, states, words):
         clauses, args = ["kind=?"], [kind]
-        if owner is not None:
+        if isinstance(owner, tuple):
+            clauses.append(f"owner IN ({_placeholders(owner)})")
+            args.extend(owner)
+        elif owner is not None:
             clauses.append("owner=?")
             args.append(owner)
         if states is not None:
@@ -666,4 +673,4 @@ async def open_sqlite(data_dir: str, *, synchronous: str = "FULL") -> Storage:
     return Storage(backend="sqlite", users=SqliteUsers(db), sessions=SqliteSessions(db), groups=SqliteGroups(db),
                    conversations=SqliteConversations(db), messages=SqliteMessages(db), reads=SqliteReads(db),
                    likes=SqliteLikes(db), follows=SqliteFollows(db), blocks=SqliteBlocks(db),
-                   notifications=SqliteNotifications(db), close=db.close).attach_shop(lambda kind: SqliteDocs(db, kind))
+                   notifications=SqliteNotifications(db), close=db.close).attach_docs(lambda kind: SqliteDocs(db, kind))

@@ -73,4 +73,8 @@ CREATE INDEX docs_owner ON docs(kind, owner, sort);
 CREATE INDEX docs_state ON docs(kind, state, sort);
 ALTER TABLE messages ADD COLUMN extra TEXT
 """,
+    # 3: moderation hides messages without deleting them (held, reported, removed)
+    """
+ALTER TABLE messages ADD COLUMN hidden TEXT
+""",
 ]

@@ -289,14 +289,14 @@ async def history(request, svc, user, body):
         svc, user, conversation_id=request.match_info["conversation_id"],
         before=query_int(q, "before", min_value=0), after=query_int(q, "after", min_value=0),
         limit=query_int(q, "limit", default=50, min_value=1, max_value=PAGE_MAX))
-    return {"messages": [wire.message(m) for m in found]}
+    return {"messages": found}
 
 
 @api("POST", "/api/conversations/{conversation_id}/messages", "Send a message (same pipeline as Socket.IO)")
 async def send(request, svc, user, body):
     message, created = await messages.check_send_message(svc, user, request.match_info["conversation_id"],
                                                          parse_draft(body))
-    return {"message": wire.message(message), "duplicate": not created}
+    return {"message": wire.message(message, viewer=user.id), "duplicate": not created}
 
 
 @api("POST", "/api/conversations/{conversation_id}/read", "Move my read marker to seq")

@@ -9,6 +9,7 @@ from .. import events, wire
 from ..actions import messages
 from ..actions.access import access_conversation
 from ..actions.auth import access_user_by_token
+from ..actions.reports import moderation_rooms
 from ..errors import DomainError, InvalidPayload, Unauthorized
 from ..models import STAFF_ROLES
 from ..services import Services
@@ -32,6 +33,8 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
         await sio.enter_room(sid, events.user_room(user.id))
         for group in await svc.storage.groups.list_for_user(user_id=user.id):
             await sio.enter_room(sid, events.group_room(group.id))
+        for scope in await moderation_rooms(svc, user):
+            await sio.enter_room(sid, events.mods_room(scope))
         if user.role in STAFF_ROLES:
             await sio.enter_room(sid, events.desk_room())
         if svc.presence.connect(user.id, sid):
@@ -68,7 +71,7 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
     @handler(events.MESSAGE_SEND)
     async def send(sid, user, p):
         message, created = await messages.check_send_message(svc, user, p.id("conversation_id"), parse_draft(p))
-        return {"message": wire.message(message), "duplicate": not created}
+        return {"message": wire.message(message, viewer=user.id), "duplicate": not created}
 
     @handler(events.MESSAGE_EDIT)
     async def edit(sid, user, p):
@@ -100,7 +103,7 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
                                               after=p.int("after", required=False, min_value=0),
                                               limit=p.int("limit", required=False, min_value=1, max_value=100,
                                                           default=50))
-        return {"messages": [wire.message(m) for m in found]}
+        return {"messages": found}
 
     @handler(events.READ)
     async def read(sid, user, p):

@@ -1,0 +1,267 @@
+"""Reports and the moderator queue. Reports of one target merge into one case whose score
+adds up each reporter's weight (their trust times their past accuracy); past the scope's
+threshold a reported message is hidden until a moderator looks at it."""
+from __future__ import annotations
+
+import hashlib
+
+from moderation import Verdict
+
+from .. import events, wire
+from ..errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
+from ..models import (GROUP_ADMIN_ROLES, PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase,
+                      User)
+from ..services import Services
+from ..storage.base import DuplicateError
+from .access import access_conversation, access_group
+from .audit import ENGINE, do_audit
+from .messages import conversation_rooms
+from .rules import is_new_member, is_platform_moderator
+
+MAX_NOTE = 500
+CONTEXT = 5           # messages shown either side of a reported one
+SNAPSHOT = 2000
+MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)
+# a reporter's weight: trust (new member, member, moderator) times accuracy
+TRUST = {"new": 0.5, "member": 1.0, "moderator": 3.0}
+
+
+def user_case_id(scope: str, user_id: str) -> str:
+    """One case per reported user and scope, with an id shaped like every other id."""
+    return hashlib.sha1(f"user:{scope}:{user_id}".encode()).hexdigest()[:24]
+
+
+# -- who moderates what -------------------------------------------------------------------------
+
+async def moderated_scopes(svc: Services, user: User, wanted: str | None = None) -> tuple[str, ...] | None:
+    """The scopes whose cases the user handles: None for platform moderators (every scope)."""
+    if is_platform_moderator(user):
+        return None if wanted is None else (wanted,)
+    scopes = []
+    for group in await svc.storage.groups.list_for_user(user_id=user.id):
+        membership = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
+        if membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP:
+            scopes.append(group.id)
+    if wanted is not None:
+        if wanted not in scopes:
+            raise Forbidden("you don't moderate this group", code="not_moderator")
+        return (wanted,)
+    if not scopes:
+        raise Forbidden("only moderators may do this", code="not_moderator")
+    return tuple(scopes)
+
+
+async def moderation_rooms(svc: Services, user: User) -> list[str]:
+    """The scopes whose live case events a connection receives."""
+    if is_platform_moderator(user):
+        return [PLATFORM_SCOPE]
+    try:
+        return list(await moderated_scopes(svc, user))
+    except Forbidden:
+        return []
+
+
+async def check_moderator(svc: Services, user: User, scope: str) -> None:
+    """Platform moderators act everywhere; a group's moderators and admins only in their group."""
+    if is_platform_moderator(user):
+        return
+    if scope != PLATFORM_SCOPE:
+        membership = await svc.storage.groups.get_member(group_id=scope, user_id=user.id)
+        if membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP:
+            return
+    raise Forbidden("you don't moderate here", code="not_moderator")
+
+
+def publish_case(svc: Services, case: ModCase) -> None:
+    svc.publisher.publish(events.MODERATION_CASE, wire.case(case), events.mods_room(case.scope),
+                          events.mods_room(PLATFORM_SCOPE))
+
+
+# -- reporting ------------------------------------------------------------------------------------
+
+async def _reporter_weight(svc: Services, user: User, scope: str) -> float:
+    membership = None
+    if scope != PLATFORM_SCOPE:
+        membership = await svc.storage.groups.get_member(group_id=scope, user_id=user.id)
+    if is_platform_moderator(user) or (membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP):
+        trust = TRUST["moderator"]
+    elif await is_new_member(svc, user, svc.rules.get(scope), membership):
+        trust = TRUST["new"]
+    else:
+        trust = TRUST["member"]
+    record = await svc.storage.reporters.get(user_id=user.id)
+    accuracy = 2 * (record["upheld"] + 1) / (record["upheld"] + record["dismissed"] + 2)  # 1.0 with no record
+    return round(trust * max(0.25, accuracy), 2)
+
+
+def _check_report_input(category: str, note: str) -> None:
+    if category not in REPORT_CATEGORIES:
+        raise InvalidPayload(f"category must be one of {', '.join(REPORT_CATEGORIES)}", field="category")
+    if len(note) > MAX_NOTE:
+        raise InvalidPayload(f"note is longer than {MAX_NOTE} characters", code="too_long", field="note")
+
+
+def _check_report_rate(svc: Services, user: User) -> None:
+    wait = svc.report_limiter.retry_after(user.id)
+    if wait > 0:
+        raise RateLimited("too many reports; try again later", code="report_rate_limited",
+                          retry_after=max(1, round(wait)))
+
+
+async def _add_report(svc: Services, user: User, fresh: ModCase, *, category: str, note: str) -> ModCase:
+    """Merges the report into the target's case (opening it, or reopening a resolved one)."""
+    weight = await _reporter_weight(svc, user, fresh.scope)
+    report = {"reporter_id": user.id, "category": category, "note": note, "at": wire.ts(svc.clock.now()),
+              "weight": weight}
+    async with svc.case_locks.hold(fresh.id):
+        case = await svc.storage.cases.get(case_id=fresh.id)
+        if case is None:
+            fresh.reports, fresh.score, fresh.categories = [report], weight, [category]
+            try:
+                await svc.storage.cases.add(fresh)
+            except DuplicateError:  # another process opened it a moment ago
+                raise Conflict("this was reported a moment ago; try again", code="conflict") from None
+            case = fresh
+        else:
+            if any(r["reporter_id"] == user.id for r in case.reports):
+                raise Conflict("you have reported this already", code="already_reported")
+            before = case.state
+            case.reports.append(report)
+            case.score = round(case.score + weight, 2)
+            if category not in case.categories:
+                case.categories.append(category)
+            if case.state == "resolved":  # reported again after a decision: back into the queue
+                case.state, case.resolution = "open", {}
+            case.updated_at = svc.clock.now()
+            if not await svc.storage.cases.replace(case, expect_state=before):
+                raise Conflict("the case changed meanwhile; try again", code="conflict")
+    svc.report_limiter.hit(user.id)
+    return case
+
+
+async def check_report_message(svc: Services, user: User, *, message_id: str, category: str,
+                               note: str) -> ModCase:
+    _check_report_input(category, note)
+    message = await svc.storage.messages.get(message_id=message_id)
+    if message is None:
+        raise NotFound("no such message", code="message_not_found")
+    acc = await access_conversation(svc, user, message.conversation_id)
+    if message.author_id == user.id:
+        raise InvalidPayload("you can't report your own message", code="cannot_report_self")
+    if message.deleted_at is not None:
+        raise NotFound("this message was deleted", code="message_deleted")
+    _check_report_rate(svc, user)
+    conv = acc.conversation
+    scope = conv.group_id or PLATFORM_SCOPE
+    now = svc.clock.now()
+    case = await _add_report(svc, user, ModCase(
+        id=message.id, target_kind="message", target_id=message.id, scope=scope, author_id=message.author_id,
+        state="open", score=0.0, created_at=now, updated_at=now, group_id=conv.group_id, conversation_id=conv.id,
+        message_id=message.id, snapshot=message.text[:SNAPSHOT]), category=category, note=note)
+    await do_audit(svc, actor_id=user.id, action="report", scope=scope, target_kind="message", target_id=message.id,
+                   reason=note, details={"category": category, "case_id": case.id, "score": case.score,
+                                         "author_id": message.author_id})
+    if case.score >= svc.rules.get(scope).hide_threshold and message.hidden is None:
+        case = await _hide_reported(svc, case, conv, message)
+    publish_case(svc, case)
+    return case
+
+
+async def _hide_reported(svc: Services, case: ModCase, conv: Conversation, message: Message) -> ModCase:
+    hidden = await svc.storage.messages.set_hidden(message_id=message.id, hidden="reports")
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(hidden), *conversation_rooms(conv))
+    async with svc.case_locks.hold(case.id):
+        case = await svc.storage.cases.get(case_id=case.id)
+        case.hidden = True
+        await svc.storage.cases.replace(case, expect_state=case.state)
+    await do_audit(svc, actor_id=ENGINE, action="hide", scope=case.scope, target_kind="message",
+                   target_id=message.id, reason="reports", details={"score": case.score, "case_id": case.id})
+    return case
+
+
+async def check_report_user(svc: Services, user: User, *, target_id: str, group_id: str | None, category: str,
+                            note: str) -> ModCase:
+    _check_report_input(category, note)
+    target = await svc.storage.users.get(user_id=target_id)
+    if target is None:
+        raise NotFound("no such user", code="user_not_found")
+    if target.id == user.id:
+        raise InvalidPayload("you can't report yourself", code="cannot_report_self")
+    scope = PLATFORM_SCOPE
+    if group_id is not None:
+        _, membership = await access_group(svc, user, group_id)
+        if membership is None:
+            raise Forbidden("join the group first", code="not_member")
+        scope = group_id
+    _check_report_rate(svc, user)
+    now = svc.clock.now()
+    case = await _add_report(svc, user, ModCase(
+        id=user_case_id(scope, target.id), target_kind="user", target_id=target.id, scope=scope,
+        author_id=target.id, state="open", score=0.0, created_at=now, updated_at=now, group_id=group_id),
+        category=category, note=note)
+    await do_audit(svc, actor_id=user.id, action="report", scope=scope, target_kind="user", target_id=target.id,
+                   reason=note, details={"category": category, "case_id": case.id, "score": case.score})
+    publish_case(svc, case)
+    return case
+
+
+async def do_open_engine_case(svc: Services, conv: Conversation, message: Message, verdict: Verdict) -> None:
+    """A message the engine flagged goes to the queue (held ones are out of sight meanwhile)."""
+    now = svc.clock.now()
+    case = ModCase(id=message.id, target_kind="message", target_id=message.id,
+                   scope=conv.group_id or PLATFORM_SCOPE, author_id=message.author_id, state="open", score=0.0,
+                   created_at=now, updated_at=now, source="engine", group_id=conv.group_id,
+                   conversation_id=conv.id, message_id=message.id, snapshot=message.text[:SNAPSHOT],
+                   rule=verdict.rule or "", categories=list(verdict.categories), hidden=message.hidden is not None)
+    try:
+        await svc.storage.cases.add(case)
+    except DuplicateError:  # an edit flagged again: the case is there already
+        return
+    publish_case(svc, case)
+
+
+# -- the queue ----------------------------------------------------------------------------------------
+
+async def access_queue(svc: Services, user: User, *, state: str, scope: str | None, limit: int,
+                       offset: int) -> list[dict]:
+    scopes = await moderated_scopes(svc, user, scope)
+    cases = await svc.storage.cases.queue(scopes=scopes, states=(state,), limit=limit, offset=offset)
+    authors = await svc.storage.users.get_many(user_ids=list({c.author_id for c in cases}))
+    return [{**wire.case(c), "author": wire.user(authors[c.author_id]) if c.author_id in authors else None}
+            for c in cases]
+
+
+async def access_case(svc: Services, user: User, case_id: str) -> ModCase:
+    case = await svc.storage.cases.get(case_id=case_id)
+    if case is None:
+        raise NotFound("no such case", code="case_not_found")
+    await check_moderator(svc, user, case.scope)
+    return case
+
+
+async def access_case_detail(svc: Services, user: User, case_id: str) -> dict:
+    """The case with the message, the messages around it, the reports and the author's history."""
+    case = await access_case(svc, user, case_id)
+    body = wire.case(case)
+    if case.message_id:
+        message = await svc.storage.messages.get(message_id=case.message_id)
+        body["message"] = wire.message(message, reveal=True) if message else None
+        if message is not None:
+            store = svc.storage.messages
+            around = (await store.history(conversation_id=message.conversation_id, before=message.seq, limit=CONTEXT)
+                      + [message]
+                      + await store.history(conversation_id=message.conversation_id, after=message.seq,
+                                            limit=CONTEXT))
+            body["context"] = [wire.message(m, reveal=True) for m in around]
+    people = await svc.storage.users.get_many(user_ids=[case.author_id, *(r["reporter_id"] for r in case.reports)])
+    body["reports"] = [{**r, "reporter": wire.user(people[r["reporter_id"]]) if r["reporter_id"] in people else None}
+                       for r in case.reports]
+    now = svc.clock.now()
+    sanctions = await svc.storage.sanctions.for_user(user_id=case.author_id, limit=20)
+    earlier = [c for c in await svc.storage.cases.about(author_id=case.author_id) if c.id != case.id]
+    author = people.get(case.author_id)
+    body["author"] = {"user": wire.user(author) if author else None,
+                      "sanctions": [wire.sanction(s, now=now) for s in sanctions],
+                      "cases": [{"id": c.id, "state": c.state, "score": c.score, "categories": c.categories,
+                                 "resolution": c.resolution, "created_at": wire.ts(c.created_at)} for c in earlier]}
+    return body

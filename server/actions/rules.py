@@ -1,0 +1,183 @@
+"""Each scope's moderation rules (a group's, or the platform's defaults), and trust: who is
+still a new member that the new-member limits apply to."""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+from moderation.engine import CATEGORIES, MAX_TERM, Entry
+
+from .. import wire
+from ..errors import Forbidden, InvalidPayload
+from ..models import (BOT_ROLE, GROUP_ADMIN_ROLES, MODERATOR_ROLES, PLATFORM_SCOPE, STAFF_ROLES, Conversation,
+                      GroupRules, Membership, User)
+from ..services import Services
+from .access import access_group
+from .audit import do_audit
+
+MAX_WORDS = 1000  # a group's list fits the 64 KB request body
+MAX_SLOW_MODE = 3600
+MAX_NEW_ACCOUNT_HOURS = 24 * 365
+VERIFIED_ORDER = ("paid", "shipped", "delivered")  # an order that was paid for counts as a real customer
+
+
+class RulesBook:
+    """Every scope's rules in memory: loaded at start, replaced when an admin changes them."""
+
+    def __init__(self, default_new_account_hours: int):
+        self._rules: dict[str, GroupRules] = {}
+        self.default_new_account_hours = default_new_account_hours
+
+    def get(self, scope: str) -> GroupRules:
+        found = self._rules.get(scope)
+        return found if found is not None else GroupRules(scope=scope)
+
+    def put(self, rules: GroupRules) -> None:
+        self._rules[rules.scope] = rules
+
+    def for_conversation(self, conv: Conversation) -> GroupRules:
+        return self.get(conv.group_id if conv.group_id else PLATFORM_SCOPE)
+
+    def new_account_hours(self, rules: GroupRules) -> int:
+        for candidate in (rules, self.get(PLATFORM_SCOPE)):
+            if candidate.new_account_hours is not None:
+                return candidate.new_account_hours
+        return self.default_new_account_hours
+
+
+async def load_rules(svc: Services) -> None:
+    """At start: every stored rule set into the book, and the groups' words into the engine."""
+    for rules in await svc.storage.rules.all():
+        svc.rules.put(rules)
+        await _apply_words(svc, rules)
+
+
+async def _apply_words(svc: Services, rules: GroupRules) -> None:
+    engine = svc.moderation
+    if rules.scope == PLATFORM_SCOPE or not hasattr(engine, "set_group_words"):
+        return
+    entries = [Entry(w["term"], w["category"]) for w in rules.words]
+    # compiling the automatons for a big list takes a while: not on the event loop
+    await asyncio.to_thread(engine.set_group_words, rules.scope, entries, list(rules.allow))
+
+
+# -- trust -----------------------------------------------------------------------------------
+
+def is_platform_moderator(user: User) -> bool:
+    return user.role in MODERATOR_ROLES
+
+
+async def has_verified_order(svc: Services, user_id: str) -> bool:
+    cache = svc.access_cache
+
+    async def load():
+        orders = await svc.storage.orders.list_for_customer(customer_id=user_id, limit=50)
+        return any(o.status in VERIFIED_ORDER for o in orders)
+    return await cache.fetch(("order", user_id), load)
+
+
+async def is_new_member(svc: Services, user: User, rules: GroupRules, membership: Membership | None = None) -> bool:
+    """New members can't post links, write privately to strangers or @all until their account is
+    old enough and, where the rules ask for it, they have a paid order."""
+    if user.role in (*STAFF_ROLES, *MODERATOR_ROLES, BOT_ROLE):
+        return False
+    if membership is not None and membership.role in ("moderator", *GROUP_ADMIN_ROLES):
+        return False
+    hours = svc.rules.new_account_hours(rules)
+    if user.created_at is None or svc.clock.now() - user.created_at < timedelta(hours=hours):
+        return True
+    return rules.require_order and not await has_verified_order(svc, user.id)
+
+
+# -- reading and changing the rules ------------------------------------------------------------
+
+async def _access_scope_rules(svc: Services, user: User, scope: str, *, change: bool) -> GroupRules:
+    if scope == PLATFORM_SCOPE:
+        if not is_platform_moderator(user) or (change and user.role != "admin"):
+            raise Forbidden("only platform admins may change the platform's rules", code="not_moderator")
+        return svc.rules.get(scope)
+    group, membership = await access_group(svc, user, scope)
+    needed = GROUP_ADMIN_ROLES if change else ("moderator", *GROUP_ADMIN_ROLES)
+    if not is_platform_moderator(user) and (membership is None or membership.role not in needed):
+        raise Forbidden("only group admins may change the group's rules" if change else
+                        "only the group's moderators may see its rules", code="not_group_admin")
+    return svc.rules.get(group.id)
+
+
+async def access_rules(svc: Services, user: User, scope: str) -> dict:
+    rules = await _access_scope_rules(svc, user, scope, change=False)
+    return wire.rules(rules, effective_new_account_hours=svc.rules.new_account_hours(rules))
+
+
+def _parse_words(raw) -> list[dict]:
+    if not isinstance(raw, list) or len(raw) > MAX_WORDS:
+        raise InvalidPayload(f"words must be a list of at most {MAX_WORDS} entries", field="words")
+    out = []
+    for i, item in enumerate(raw):
+        term = item.get("term") if isinstance(item, dict) else None
+        category = item.get("category", "custom") if isinstance(item, dict) else None
+        if not isinstance(term, str) or not term.strip() or len(term.strip()) > MAX_TERM or "\x00" in term:
+            raise InvalidPayload(f"words[{i}].term must be 1-{MAX_TERM} characters", field="words")
+        if category not in CATEGORIES:
+            raise InvalidPayload(f"words[{i}].category must be one of {', '.join(CATEGORIES)}", field="words")
+        out.append({"term": term.strip(), "category": category})
+    return out
+
+
+def _parse_allow(raw) -> list[str]:
+    if (not isinstance(raw, list) or len(raw) > MAX_WORDS
+            or not all(isinstance(t, str) and 0 < len(t.strip()) <= MAX_TERM and "\x00" not in t for t in raw)):
+        raise InvalidPayload(f"allow must be a list of at most {MAX_WORDS} terms of 1-{MAX_TERM} characters",
+                             field="allow")
+    return [t.strip() for t in raw]
+
+
+def _bounded_int(value, field: str, lo: int, hi: int, *, nullable: bool = False):
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InvalidPayload(f"{field} must be a whole number from {lo} to {hi}", field=field)
+    return value
+
+
+def _flag(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidPayload(f"{field} must be true or false", field=field)
+    return value
+
+
+async def check_update_rules(svc: Services, user: User, scope: str, patch: dict) -> dict:
+    """Changes only the fields given; effective for the next message, no restart."""
+    rules = await _access_scope_rules(svc, user, scope, change=True)
+    changes = {}
+    if "words" in patch:
+        changes["words"] = _parse_words(patch["words"])
+    if "allow" in patch:
+        changes["allow"] = _parse_allow(patch["allow"])
+    if "slow_mode_seconds" in patch:
+        changes["slow_mode_seconds"] = _bounded_int(patch["slow_mode_seconds"], "slow_mode_seconds", 0,
+                                                    MAX_SLOW_MODE)
+    if "new_account_hours" in patch:
+        changes["new_account_hours"] = _bounded_int(patch["new_account_hours"], "new_account_hours", 0,
+                                                    MAX_NEW_ACCOUNT_HOURS, nullable=scope != PLATFORM_SCOPE)
+    if "require_order" in patch:
+        changes["require_order"] = _flag(patch["require_order"], "require_order")
+    if "members_may_mention_all" in patch:
+        changes["members_may_mention_all"] = _flag(patch["members_may_mention_all"], "members_may_mention_all")
+    if "hide_threshold" in patch:
+        value = patch["hide_threshold"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 1 <= value <= 100:
+            raise InvalidPayload("hide_threshold must be a number from 1 to 100", field="hide_threshold")
+        changes["hide_threshold"] = float(value)
+    unknown = set(patch) - set(wire.RULE_FIELDS)
+    if unknown:
+        raise InvalidPayload(f"unknown field {sorted(unknown)[0]}", field=sorted(unknown)[0])
+    updated = replace(rules, **changes, updated_at=svc.clock.now(), updated_by=user.id)
+    if "words" in changes or "allow" in changes:
+        await _apply_words(svc, updated)
+    await svc.storage.rules.put(updated)
+    svc.rules.put(updated)
+    await do_audit(svc, actor_id=user.id, action="rules:update", scope=scope, target_kind="rules", target_id=scope,
+                   details={"fields": ",".join(sorted(changes))})
+    return wire.rules(updated, effective_new_account_hours=svc.rules.new_account_hours(updated))

@@ -1,0 +1,285 @@
+"""What moderators do about a case or a user (dismiss, delete, warn, mute, kick, ban), how the
+sanctioned learn of it, and appeals: one per action, in their own queue."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from .. import events, wire
+from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ..models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
+from ..services import Services
+from ..storage.base import DuplicateError, new_id
+from .audit import do_audit
+from .guard import check_not_silenced, forget_sanctions
+from .messages import conversation_rooms
+from .reports import access_case, check_moderator, moderated_scopes, publish_case
+from .rules import is_platform_moderator
+
+DURATIONS = {"10m": 600, "1h": 3600, "1d": 86400, "7d": 7 * 86400}
+MAX_DURATION = 366 * 86400
+MIN_DURATION = 60
+MAX_REASON = 500
+MAX_APPEAL = 1000
+RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
+
+
+def parse_duration(action: str, raw) -> int | None:
+    """Seconds: a preset (10m, 1h, 1d, 7d) or a number; None is permanent (bans only)."""
+    if action not in ("mute", "ban"):
+        return None
+    if raw is None or raw == "permanent":
+        if action == "mute":
+            raise InvalidPayload("a mute needs a duration: 10m, 1h, 1d, 7d or seconds", field="duration")
+        return None
+    if isinstance(raw, str) and raw in DURATIONS:
+        return DURATIONS[raw]
+    if isinstance(raw, bool) or not isinstance(raw, int) or not MIN_DURATION <= raw <= MAX_DURATION:
+        raise InvalidPayload(f"duration must be 10m, 1h, 1d, 7d{', permanent' if action == 'ban' else ''} "
+                             f"or {MIN_DURATION}-{MAX_DURATION} seconds", field="duration")
+    return raw
+
+
+def _check_reason(action: str, reason: str) -> None:
+    if len(reason) > MAX_REASON:
+        raise InvalidPayload(f"reason is longer than {MAX_REASON} characters", code="too_long", field="reason")
+    if action != "dismiss" and not reason:
+        raise InvalidPayload("say why: the user is told the reason", field="reason")
+
+
+async def _check_may_sanction(svc: Services, actor: User, target: User, scope: str) -> None:
+    """Nobody sanctions themselves, platform staff, or someone of their own rank or above in a group."""
+    if target.id == actor.id:
+        raise Forbidden("you can't act on yourself", code="cannot_sanction")
+    if target.role in ("moderator", "admin") and actor.role != "admin":
+        raise Forbidden("platform moderators are answerable to admins only", code="cannot_sanction")
+    if scope != PLATFORM_SCOPE and not is_platform_moderator(actor):
+        mine = await svc.storage.groups.get_member(group_id=scope, user_id=actor.id)
+        theirs = await svc.storage.groups.get_member(group_id=scope, user_id=target.id)
+        if theirs is not None and RANK[theirs.role] >= RANK[mine.role if mine else "member"]:
+            raise Forbidden("you can't act on a member of your own rank or above", code="cannot_sanction")
+
+
+async def _remove_from_group(svc: Services, group_id: str, user_id: str) -> None:
+    membership = await svc.storage.groups.get_member(group_id=group_id, user_id=user_id)
+    if membership is None:
+        return
+    if membership.role == "owner":
+        raise Forbidden("the owner can't be removed from their group", code="cannot_sanction")
+    await svc.storage.groups.remove_member(group_id=group_id, user_id=user_id)
+    svc.access_cache.forget_member(group_id, user_id)
+    await svc.publisher.remove_user_from_room(user_id, events.group_room(group_id))
+    await svc.publisher.remove_user_from_room(user_id, events.mods_room(group_id))
+    svc.publisher.publish(events.MEMBER_LEFT, {"group_id": group_id, "user_id": user_id},
+                          events.group_room(group_id), events.user_room(user_id))
+
+
+async def _set_message_hidden(svc: Services, message_id: str, hidden: str | None) -> None:
+    message = await svc.storage.messages.set_hidden(message_id=message_id, hidden=hidden)
+    if message is None:
+        return
+    conv = await svc.storage.conversations.get(conversation_id=message.conversation_id)
+    if conv is not None:
+        svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(message), *conversation_rooms(conv))
+
+
+async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, kind: str, reason: str,
+                      rule: str = "", seconds: int | None = None, case_id: str | None = None,
+                      message_id: str | None = None) -> Sanction:
+    now = svc.clock.now()
+    sanction = Sanction(id=new_id(), user_id=user_id, kind=kind, scope=scope, reason=reason, rule=rule,
+                        moderator_id=actor.id, created_at=now,
+                        expires_at=now + timedelta(seconds=seconds) if seconds else None,
+                        case_id=case_id, message_id=message_id)
+    if kind in ("kick", "ban") and scope != PLATFORM_SCOPE:
+        await _remove_from_group(svc, scope, user_id)
+    if kind == "delete" and message_id:
+        await _set_message_hidden(svc, message_id, "removed")
+    await svc.storage.sanctions.add(sanction)
+    forget_sanctions(svc, user_id)
+    await do_audit(svc, actor_id=actor.id, action=kind, scope=scope, target_kind="user", target_id=user_id,
+                   reason=reason, rule=rule, details={"sanction_id": sanction.id, "case_id": case_id or "",
+                                                      "message_id": message_id or "", "seconds": seconds or 0})
+    svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(sanction, now=now)}, [user_id])
+    return sanction
+
+
+def _parse_action(action: str, reason: str, duration) -> int | None:
+    if action not in MOD_ACTIONS:
+        raise InvalidPayload(f"action must be one of {', '.join(MOD_ACTIONS)}", field="action")
+    _check_reason(action, reason)
+    return parse_duration(action, duration)
+
+
+async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, action: str, reason: str,
+                            duration=None, rule: str = "", delete_message: bool = False) -> ModCase:
+    """Resolves an open case. A message case's sanctions can also take the message down."""
+    seconds = _parse_action(action, reason, duration)
+    case = await access_case(svc, moderator, case_id)
+    if case.state != "open":
+        raise Conflict("this case was decided already", code="case_resolved")
+    if action == "kick" and case.scope == PLATFORM_SCOPE:
+        raise InvalidPayload("kick removes someone from a group; this case isn't in one", field="action")
+    if action == "delete" and not case.message_id:
+        raise InvalidPayload("this case is about a user, not a message", field="action")
+    target = None
+    if action != "dismiss":
+        target = await svc.storage.users.get(user_id=case.author_id)
+        if target is None:
+            raise NotFound("the user is gone", code="user_not_found")
+        await _check_may_sanction(svc, moderator, target, case.scope)
+    rule = rule or case.rule or (f"report:{case.categories[0]}" if case.categories else "")
+    decided = replace(case, state="resolved", updated_at=svc.clock.now(),
+                      resolution={"action": action, "moderator_id": moderator.id, "reason": reason,
+                                  "at": wire.ts(svc.clock.now()), "rule": rule})
+    async with svc.case_locks.hold(case.id):
+        if not await svc.storage.cases.replace(decided, expect_state="open"):
+            raise Conflict("this case was decided already", code="case_resolved")
+    if action == "dismiss":
+        if case.message_id:
+            message = await svc.storage.messages.get(message_id=case.message_id)
+            if message is not None and message.hidden in ("held", "reports"):
+                await _set_message_hidden(svc, message.id, None)
+        await do_audit(svc, actor_id=moderator.id, action="dismiss", scope=case.scope, target_kind=case.target_kind,
+                       target_id=case.target_id, reason=reason, rule=rule, details={"case_id": case.id})
+    else:
+        take_down = case.message_id if (action == "delete" or delete_message) else None
+        if take_down and action != "delete":  # the message goes too, as its own appealable action
+            await do_sanction(svc, moderator, user_id=target.id, scope=case.scope, kind="delete", reason=reason,
+                              rule=rule, case_id=case.id, message_id=take_down)
+        sanction = await do_sanction(svc, moderator, user_id=target.id, scope=case.scope, kind=action,
+                                     reason=reason, rule=rule, seconds=seconds, case_id=case.id,
+                                     message_id=case.message_id)
+        decided.resolution["sanction_id"] = sanction.id
+        await svc.storage.cases.replace(decided, expect_state="resolved")
+    for report in case.reports:
+        await svc.storage.reporters.count(user_id=report["reporter_id"], upheld=action != "dismiss")
+    publish_case(svc, decided)
+    return decided
+
+
+async def check_act_on_user(svc: Services, moderator: User, user_id: str, *, action: str, reason: str,
+                            scope: str, duration=None, rule: str = "") -> Sanction:
+    """Warn, mute, kick or ban someone directly (not from a case)."""
+    if action not in ("warn", "mute", "kick", "ban"):
+        raise InvalidPayload("action must be one of warn, mute, kick, ban", field="action")
+    seconds = _parse_action(action, reason, duration)
+    if action == "kick" and scope == PLATFORM_SCOPE:
+        raise InvalidPayload("kick needs a group_id", field="group_id")
+    await check_moderator(svc, moderator, scope)
+    target = await svc.storage.users.get(user_id=user_id)
+    if target is None:
+        raise NotFound("no such user", code="user_not_found")
+    await _check_may_sanction(svc, moderator, target, scope)
+    return await do_sanction(svc, moderator, user_id=target.id, scope=scope, kind=action, reason=reason,
+                             rule=rule, seconds=seconds)
+
+
+async def _access_sanction(svc: Services, sanction_id: str) -> Sanction:
+    sanction = await svc.storage.sanctions.get(sanction_id=sanction_id)
+    if sanction is None:
+        raise NotFound("no such sanction", code="sanction_not_found")
+    return sanction
+
+
+async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> Sanction:
+    lifted = replace(sanction, lifted_at=svc.clock.now(), lifted_by=actor.id)
+    if not await svc.storage.sanctions.lift(lifted):
+        raise Conflict("this sanction was lifted already", code="already_lifted")
+    forget_sanctions(svc, sanction.user_id)
+    if sanction.kind == "delete" and sanction.message_id:
+        await _set_message_hidden(svc, sanction.message_id, None)
+    await do_audit(svc, actor_id=actor.id, action="lift", scope=sanction.scope, target_kind="user",
+                   target_id=sanction.user_id, reason=reason, rule=sanction.rule,
+                   details={"sanction_id": sanction.id, "kind": sanction.kind})
+    return lifted
+
+
+async def check_lift(svc: Services, moderator: User, sanction_id: str, *, reason: str) -> Sanction:
+    sanction = await _access_sanction(svc, sanction_id)
+    await check_moderator(svc, moderator, sanction.scope)
+    _check_reason("lift", reason)
+    if sanction.kind not in ("mute", "ban", "delete"):
+        raise InvalidPayload("only mutes, bans and deletions can be undone", field="sanction_id")
+    lifted = await _lift(svc, moderator, sanction, reason)
+    svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(lifted, now=svc.clock.now())},
+                           [sanction.user_id])
+    return lifted
+
+
+async def access_my_sanctions(svc: Services, user: User) -> list[dict]:
+    now = svc.clock.now()
+    out = []
+    for s in await svc.storage.sanctions.for_user(user_id=user.id, limit=50):
+        out.append(wire.sanction(s, now=now, appeal=await svc.storage.appeals.get(appeal_id=s.id)))
+    return out
+
+
+# -- appeals --------------------------------------------------------------------------------------------
+
+async def check_appeal(svc: Services, user: User, sanction_id: str, *, text: str) -> Appeal:
+    sanction = await _access_sanction(svc, sanction_id)
+    if sanction.user_id != user.id:
+        raise NotFound("no such sanction", code="sanction_not_found")
+    if not text:
+        raise InvalidPayload("say why the decision should change", field="text")
+    if len(text) > MAX_APPEAL:
+        raise InvalidPayload(f"text is longer than {MAX_APPEAL} characters", code="too_long", field="text")
+    appeal = Appeal(id=sanction.id, user_id=user.id, scope=sanction.scope, text=text, state="open",
+                    created_at=svc.clock.now())
+    try:
+        await svc.storage.appeals.add(appeal)
+    except DuplicateError:
+        raise Conflict("each decision can be appealed once", code="already_appealed") from None
+    await do_audit(svc, actor_id=user.id, action="appeal", scope=sanction.scope, target_kind="sanction",
+                   target_id=sanction.id, reason=text[:MAX_REASON], rule=sanction.rule,
+                   details={"kind": sanction.kind})
+    svc.publisher.publish(events.MODERATION_CASE, {"appeal": wire.appeal_(appeal)}, events.mods_room(appeal.scope),
+                          events.mods_room(PLATFORM_SCOPE))
+    return appeal
+
+
+async def access_appeals(svc: Services, user: User, *, state: str, scope: str | None, limit: int,
+                         offset: int) -> list[dict]:
+    if state not in APPEAL_STATES:
+        raise InvalidPayload(f"state must be one of {', '.join(APPEAL_STATES)}", field="state")
+    scopes = await moderated_scopes(svc, user, scope)
+    appeals = await svc.storage.appeals.queue(scopes=scopes, states=(state,), limit=limit, offset=offset)
+    now = svc.clock.now()
+    out = []
+    for a in appeals:
+        sanction = await svc.storage.sanctions.get(sanction_id=a.id)
+        out.append({**wire.appeal_(a), "sanction": wire.sanction(sanction, now=now) if sanction else None})
+    return out
+
+
+async def check_decide_appeal(svc: Services, moderator: User, appeal_id: str, *, decision: str,
+                              reason: str) -> Appeal:
+    if decision not in ("uphold", "overturn"):
+        raise InvalidPayload("decision must be uphold or overturn", field="decision")
+    _check_reason(decision, reason)
+    appeal = await svc.storage.appeals.get(appeal_id=appeal_id)
+    if appeal is None:
+        raise NotFound("no such appeal", code="appeal_not_found")
+    await check_moderator(svc, moderator, appeal.scope)
+    if appeal.user_id == moderator.id:
+        raise Forbidden("you can't decide your own appeal", code="cannot_sanction")
+    decided = replace(appeal, state="upheld" if decision == "uphold" else "overturned",
+                      decided_at=svc.clock.now(), decided_by=moderator.id, decision_reason=reason)
+    if not await svc.storage.appeals.decide(decided):
+        raise Conflict("this appeal was decided already", code="appeal_decided")
+    sanction = await _access_sanction(svc, appeal.id)
+    if decision == "overturn" and sanction.lifted_at is None:
+        sanction = await _lift(svc, moderator, sanction, reason)
+    await do_audit(svc, actor_id=moderator.id, action=f"appeal:{decided.state}", scope=appeal.scope,
+                   target_kind="sanction", target_id=appeal.id, reason=reason, rule=sanction.rule)
+    svc.publisher.to_users(events.MODERATION_NOTICE,
+                           {"appeal": wire.appeal_(decided), "sanction": wire.sanction(sanction, now=svc.clock.now())},
+                           [appeal.user_id])
+    return decided
+
+
+async def check_may_join(svc: Services, user: User, group_id: str) -> None:
+    """A ban, of the group or of the platform, keeps someone out."""
+    await check_not_silenced(svc, user, group_id, kinds=("ban",))
+
