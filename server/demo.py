@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from .actions import auth, groups, threads
 from .actions.access import ConversationAccess
@@ -29,9 +30,12 @@ async def seed_if_empty(svc: Services) -> bool:
         await seed_shop_if_empty(svc)
         return False
     people = {}
+    # the demo shoppers are established members, past the new-member limits (no links, no private messages
+    # to strangers) that a fresh account has for its first CHAT_NEW_ACCOUNT_HOURS
+    joined = svc.clock.now() - timedelta(days=30)
     for username, display, role in USERS:
         _, people[username] = await auth.do_register(svc, username=username, password=DEMO_PASSWORD,
-                                                     display_name=display, role=role)
+                                                     display_name=display, role=role, created_at=joined)
     owner = people["admin"]
     haowu = await groups.do_create_group(svc, owner, name="好物分享群",
                                          description="分享你买到的好物，晒单、种草、拔草都在这里", visibility="public")

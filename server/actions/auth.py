@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..errors import Conflict, InvalidPayload, RateLimited, Unauthorized
 from ..models import User
@@ -43,13 +43,13 @@ async def _issue_token(svc: Services, user: User) -> str:
 
 
 async def do_register(svc: Services, *, username: str, password: str, display_name: str | None = None,
-                      role: str = "member") -> tuple[str, User]:
+                      role: str = "member", created_at: datetime | None = None) -> tuple[str, User]:
     password_hash = await svc.passwords.hash(password)
     try:
         user = await svc.storage.users.create(username=username, password_hash=password_hash,
                                               display_name=display_name or username,
                                               avatar_color=avatar_color_for(username),
-                                              created_at=svc.clock.now(), role=role)
+                                              created_at=created_at or svc.clock.now(), role=role)
     except DuplicateError:
         raise Conflict("this username is taken", code="username_taken") from None
     return await _issue_token(svc, user), user
