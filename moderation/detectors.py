@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalize import as_digits
+from .normalize import CharMap, as_digits
 
 # a mainland mobile number: 11 digits from 13x-19x, not part of a longer run of digits or an id like SC2026...
 PHONE = re.compile(r"(?<![0-9a-z])1[3-9]\d{9}(?![0-9])")
@@ -38,15 +38,16 @@ def contacts(folded: str) -> list[Found]:
     return found
 
 
+def _url_char(c: str) -> str:
+    return unicodedata.normalize("NFKC", c).casefold().translate(DOTS)
+
+
+_URL = CharMap(_url_char)
+
+
 def url_view(text: str) -> tuple[str, list[int]]:
     """NFKC, case-folded, Chinese dots read as dots; per character, its original index."""
-    chars: list[str] = []
-    index: list[int] = []
-    for i, c in enumerate(text):
-        for n in unicodedata.normalize("NFKC", c).casefold().translate(DOTS):
-            chars.append(n)
-            index.append(i)
-    return "".join(chars), index
+    return _URL.apply(text)
 
 
 def links(view: str, allowed_domains: tuple[str, ...]) -> list[Found]:

@@ -8,6 +8,7 @@ emoji, zero-width and other format characters, combining marks)."""
 from __future__ import annotations
 
 import unicodedata
+from itertools import compress
 
 from hanziconv.charmap import simplified_charmap, traditional_charmap
 
@@ -41,23 +42,55 @@ def fold_char(c: str) -> str:
     return folded
 
 
+class CharMap:
+    """A per-character mapping applied with str.translate (C speed), with the index map from
+    each output character back to its input character. Characters are mapped once and cached."""
+
+    def __init__(self, one_char):
+        self.one_char = one_char
+        self.table = _Lazy(self._map)
+        self.shape = _Lazy(self._shape)  # "\x01": one character out, "\x00": none, "\x02": several
+
+    def _map(self, o: int) -> str:
+        return self.one_char(chr(o))
+
+    def _shape(self, o: int) -> str:
+        n = len(self.table[o])
+        return "\x00" if n == 0 else "\x01" if n == 1 else "\x02"
+
+    def apply(self, text: str) -> tuple[str, list[int]]:
+        out = text.translate(self.table)
+        shape = text.translate(self.shape)
+        if "\x02" not in shape:
+            if "\x00" not in shape:
+                return out, list(range(len(text)))
+            return out, list(compress(range(len(text)), shape.encode()))
+        index: list[int] = []
+        for i, c in enumerate(text):  # some character became several: the slow way
+            index.extend([i] * len(self.table[ord(c)]))
+        return out, index
+
+
+class _Lazy(dict):
+    """A translate table that fills itself in; bounded so hostile text can't grow it forever."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, o: int) -> str:
+        value = self.make(o)
+        if len(self) < 200_000:
+            self[o] = value
+        return value
+
+
+_FOLD = CharMap(fold_char)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, per folded character, the index of its original character."""
-    chars: list[str] = []
-    index: list[int] = []
-    cache = _fold_cache
-    for i, c in enumerate(text):
-        f = cache.get(c)
-        if f is None:
-            f = fold_char(c)
-        if f:
-            if len(f) == 1:
-                chars.append(f)
-                index.append(i)
-            else:
-                chars.extend(f)
-                index.extend([i] * len(f))
-    return "".join(chars), index
+    return _FOLD.apply(text)
 
 
 def fold_term(term: str) -> str:
