@@ -165,7 +165,7 @@ def case(c: ModCase) -> dict:
             "group_id": c.group_id, "conversation_id": c.conversation_id, "message_id": c.message_id,
             "author_id": c.author_id, "state": c.state, "score": round(c.score, 2), "source": c.source,
             "snapshot": c.snapshot, "rule": c.rule, "categories": c.categories, "report_count": len(c.reports),
-            "reports": c.reports, "hidden": c.hidden, "resolution": c.resolution, "created_at": ts(c.created_at),
+            "reports": [{k: v for k, v in r.items() if k != "counted"} for r in c.reports], "hidden": c.hidden, "resolution": c.resolution, "created_at": ts(c.created_at),
             "updated_at": ts(c.updated_at)}
 
 

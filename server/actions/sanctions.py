@@ -129,7 +129,10 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
             raise NotFound("the user is gone", code="user_not_found")
         await _check_may_sanction(svc, moderator, target, case.scope)
     rule = rule or case.rule or (f"report:{case.categories[0]}" if case.categories else "")
+    # each report counts towards its reporter's accuracy once, even if the case is reopened and decided again
+    reporters = [r["reporter_id"] for r in case.reports if not r.get("counted")]
     decided = replace(case, state="resolved", updated_at=svc.clock.now(),
+                      reports=[{**r, "counted": True} for r in case.reports],
                       resolution={"action": action, "moderator_id": moderator.id, "reason": reason,
                                   "at": wire.ts(svc.clock.now()), "rule": rule})
     async with svc.case_locks.hold(case.id):
@@ -152,8 +155,8 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
                                      message_id=case.message_id)
         decided.resolution["sanction_id"] = sanction.id
         await svc.storage.cases.replace(decided, expect_state="resolved")
-    for report in case.reports:
-        await svc.storage.reporters.count(user_id=report["reporter_id"], upheld=action != "dismiss")
+    for reporter_id in reporters:
+        await svc.storage.reporters.count(user_id=reporter_id, upheld=action != "dismiss")
     publish_case(svc, decided)
     return decided
 

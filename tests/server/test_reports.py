@@ -244,7 +244,7 @@ async def test_reporter_accuracy_weighs_later_reports(board, clock):
     assert body["report"]["hidden"]  # a moderator's report alone reaches the threshold
 
 
-async def test_a_resolved_case_reopens_on_new_reports(board):
+async def test_a_resolved_case_reopens_on_new_reports(board, svc):
     group, mod = board["group"], board["mod"]
     a, b, c, _ = board["shoppers"]
     m = await post(a, group["conversation_id"], "有争议的话")
@@ -255,6 +255,10 @@ async def test_a_resolved_case_reopens_on_new_reports(board):
     await c.post(f"/api/messages/{m['id']}/report", {"category": "abuse"})
     case = (await mod.get(f"/api/moderation/cases/{m['id']}"))["case"]
     assert case["state"] == "open" and len(case["reports"]) == 2
+    await mod.post(f"/api/moderation/cases/{m['id']}/actions", {"action": "warn", "reason": "注意"})
+    # b's first report was counted once, as dismissed; the second decision counts only c's report
+    assert await svc.storage.reporters.get(user_id=b.id) == {"upheld": 0, "dismissed": 1}
+    assert await svc.storage.reporters.get(user_id=c.id) == {"upheld": 1, "dismissed": 0}
 
 
 async def test_the_audit_log_records_and_searches_everything(board):
