@@ -156,7 +156,8 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
         decided.resolution["sanction_id"] = sanction.id
         await svc.storage.cases.replace(decided, expect_state="resolved")
     for reporter_id in reporters:
-        await svc.storage.reporters.count(user_id=reporter_id, upheld=action != "dismiss")
+        async with svc.case_locks.hold(f"reporter:{reporter_id}"):  # a read-modify-write: one at a time
+            await svc.storage.reporters.count(user_id=reporter_id, upheld=action != "dismiss")
     publish_case(svc, decided)
     return decided
 
