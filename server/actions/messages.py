@@ -133,8 +133,22 @@ def do_publish_message(svc: Services, conv: Conversation, message: Message) -> N
     if message.hidden is not None:  # held: only its author sees it, marked as waiting for review
         svc.publisher.to_users(events.MESSAGE_NEW, wire.message(message, viewer=message.author_id),
                                [message.author_id])
+        _tell_moderators(svc, events.MESSAGE_NEW, conv, message)
         return
     svc.publisher.publish(events.MESSAGE_NEW, wire.message(message), *conversation_rooms(conv))
+
+
+def do_publish_update(svc: Services, conv: Conversation, message: Message) -> None:
+    """Readers get the message as members see it; a hidden one then goes whole to the moderators, who are
+    readers too, so their clients end with the version they may see (events arrive in publish order)."""
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(message), *conversation_rooms(conv))
+    if message.hidden is not None:
+        _tell_moderators(svc, events.MESSAGE_UPDATED, conv, message)
+
+
+def _tell_moderators(svc: Services, name: str, conv: Conversation, message: Message) -> None:
+    svc.publisher.publish(name, wire.message(message, reveal=True), events.mods_room(conv.group_id or PLATFORM_SCOPE),
+                          events.mods_room(PLATFORM_SCOPE))
 
 
 async def _own_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
@@ -160,7 +174,7 @@ async def check_edit_message(svc: Services, user: User, *, message_id: str, text
     if screened.hidden and updated.hidden is None:
         updated = await svc.storage.messages.set_hidden(message_id=message_id, hidden=screened.hidden)
     await after_stored(svc, user, acc.conversation, updated, screened, new_post=False)
-    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    do_publish_update(svc, acc.conversation, updated)
     return updated
 
 
@@ -175,7 +189,7 @@ async def check_delete_message(svc: Services, user: User, *, message_id: str) ->
                                                                            "text": message.text[:500]})
     if acc.group is not None:
         await svc.storage.groups.unpin(group_id=acc.group.id, message_id=message_id)
-    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    do_publish_update(svc, acc.conversation, updated)
     return updated
 
 
@@ -194,7 +208,7 @@ async def check_react(svc: Services, user: User, *, message_id: str, emoji: str,
     store = svc.storage.messages
     updated = await (store.add_reaction if add else store.remove_reaction)(
         message_id=message_id, emoji=emoji, user_id=user.id)
-    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    do_publish_update(svc, acc.conversation, updated)
     return updated
 
 
@@ -204,7 +218,7 @@ async def check_like_message(svc: Services, user: User, *, message_id: str, like
     count = await (store.like if like else store.unlike)(target_kind="message", target_id=message_id,
                                                         user_id=user.id)
     updated = await svc.storage.messages.get(message_id=message_id)
-    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(updated), *conversation_rooms(acc.conversation))
+    do_publish_update(svc, acc.conversation, updated)
     return count
 
 

@@ -12,7 +12,7 @@ from ..services import Services
 from ..storage.base import DuplicateError, new_id
 from .audit import do_audit
 from .guard import check_not_silenced, forget_sanctions
-from .messages import conversation_rooms
+from .messages import do_publish_update
 from .reports import access_case, check_moderator, moderated_scopes, publish_case
 from .rules import is_platform_moderator
 
@@ -80,7 +80,7 @@ async def _set_message_hidden(svc: Services, message_id: str, hidden: str | None
         return
     conv = await svc.storage.conversations.get(conversation_id=message.conversation_id)
     if conv is not None:
-        svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(message), *conversation_rooms(conv))
+        do_publish_update(svc, conv, message)
 
 
 async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, kind: str, reason: str,

@@ -54,6 +54,8 @@ async def test_reports_merge_and_hide_past_the_threshold_live(board, live):
     gone = await watcher.wait_for("message:updated", lambda m: m["id"] == bad["id"] and m["hidden"])
     assert gone["text"] == ""
     await moderator_socket.wait_for("moderation:case", lambda c: c.get("id") == bad["id"] and c["hidden"])
+    updates = [m for e, m in moderator_socket.received if e == "message:updated" and m["id"] == bad["id"]]
+    assert updates[-1]["text"] == "这家店都是骗人的垃圾" and updates[-1]["hidden_reason"] == "reports"
     history = (await r1.get(f"/api/conversations/{conv}/messages"))["messages"]
     assert history[-1]["hidden"] and history[-1]["text"] == ""
     seen_by_mod = (await mod.get(f"/api/conversations/{conv}/messages"))["messages"]
