@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from moderation import ALLOW, MessageContext, Verdict
 
+from .. import wire
 from ..errors import Forbidden, RateLimited, Rejected
 from ..models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Message, Sanction, User
 from ..services import Services
@@ -45,7 +46,7 @@ def silenced_error(svc: Services, s: Sanction) -> Forbidden:
     where = "on this platform" if s.scope == PLATFORM_SCOPE else "in this group"
     return Forbidden(f"you are {what} {where}" + (f" for {left} more seconds" if left else " permanently"),
                      code=SILENCED[s.kind], sanction_id=s.id, scope=s.scope, reason=s.reason, rule=s.rule,
-                     until=s.expires_at.isoformat().replace("+00:00", "Z") if s.expires_at else None,
+                     until=wire.ts(s.expires_at),
                      seconds_left=left)
 
 
