@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 BOT := $(BIN)/python bot/manage.py
 
-.PHONY: run test bench install clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
+.PHONY: run test web bench install clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,18 +16,28 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
+# The web client's front-end packages come from the npm registry (web/package-lock.json); their
+# built files are copied into web/static/vendor, which the server serves itself (no CDN).
+WEB_VENDOR := web/static/vendor/socket.io.min.js
+$(WEB_VENDOR): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --silent
+	mkdir -p web/static/vendor
+	cp web/node_modules/socket.io-client/dist/socket.io.min.js $(WEB_VENDOR)
+
+web: $(WEB_VENDOR)
+
 # The platform serves at once; unless CHAT_BOT=off, the assistant starts beside it (the first
 # start installs Rasa's environment and trains the model: several minutes; support goes to
 # human agents until the assistant is up).
-run: $(STAMP)
+run: $(STAMP) $(WEB_VENDOR)
 	@bot=; trap 'test -n "$$bot" && kill $$bot 2>/dev/null; wait' EXIT INT TERM; \
 	if [ "$${CHAT_BOT:-on}" != "off" ]; then $(BOT) run & bot=$$!; fi; \
 	PYTHONPATH=. $(BIN)/python -m server
 
 # Everything, the real assistant included: server tests, data validation, action unit tests,
 # story tests, the held-out NLU evaluation and the end-to-end test with Rasa.
-test: $(STAMP) bot-model
-	SHOPCHAT_BOT_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
+test: $(STAMP) bot-model $(WEB_VENDOR)
+	SHOPCHAT_BOT_E2E=1 SHOPCHAT_BROWSER_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
 	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
 	$(BOT) validate
 	$(BOT) test

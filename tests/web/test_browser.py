@@ -1,0 +1,114 @@
+"""The web client in real headless Chromium (Debian's package, driven by Playwright through
+executable_path: browser downloads fail on these machines). `make test` sets SHOPCHAT_BROWSER_E2E=1,
+and then a missing Chromium is a failure, not a skip."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from server.app import create_app
+from tests.conftest import make_config
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("SHOPCHAT_BROWSER_E2E") == "1"
+SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if not CHROMIUM:
+    if REQUIRED:
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)", pytrace=False)
+    pytest.skip("needs Debian's chromium (make test installs nothing; .ci/run does)", allow_module_level=True)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return make_config(tmp_path, seed_demo=True)
+
+
+@pytest.fixture
+async def site(aiohttp_client, config):
+    if not os.path.exists(os.path.join(config.web_dir, "static", "vendor", "socket.io.min.js")):
+        pytest.fail("the web client's vendor files are missing: make web", pytrace=False)
+    client = await aiohttp_client(create_app(config))
+    return str(client.make_url("/"))
+
+
+@pytest.fixture
+async def browser(site):
+    """Depends on `site` so it closes first: the server's shutdown waits for open connections."""
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        await b.close()
+
+
+async def log_in(browser, site, username, *, width=1200, height=800):
+    context = await browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = await context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(site)
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", "shopchat-demo")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#group-list .group")
+    page.errors = errors
+    return page
+
+
+async def open_group(page, name):
+    await page.click(f"#group-list .group:has-text('{name}')")
+    await page.wait_for_selector("#messages .message")
+
+
+async def test_two_shoppers_chat_live_and_hostile_text_stays_text(browser, site):
+    xiaomei = await log_in(browser, site, "xiaomei")
+    aqiang = await log_in(browser, site, "aqiang", width=390, height=844)  # a phone
+    await open_group(xiaomei, "好物分享群")
+    await open_group(aqiang, "好物分享群")
+    await xiaomei.fill("#composer", "阿强，耳机有白色的，我刚看到 😊")
+    await xiaomei.press("#composer", "Enter")
+    await aqiang.wait_for_selector("#messages .message:has-text('耳机有白色的')", timeout=5000)
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    await aqiang.fill("#composer", hostile)
+    await aqiang.click(".composer button[type=submit]")
+    shown = xiaomei.locator("#messages .message .text", has_text="<img src=x")
+    await shown.wait_for(timeout=5000)
+    assert await shown.inner_text() == hostile
+    assert await xiaomei.evaluate("window.__pwned === undefined")
+    assert await xiaomei.locator("#messages img").count() == 0
+    os.makedirs(SHOTS, exist_ok=True)
+    await xiaomei.screenshot(path=os.path.join(SHOTS, "shopper-desktop.png"))
+    await aqiang.screenshot(path=os.path.join(SHOTS, "shopper-phone.png"))
+    assert xiaomei.errors == [] and aqiang.errors == []
+
+
+async def test_unread_badge_counts_and_clears_when_read(browser, site):
+    xiaomei = await log_in(browser, site, "xiaomei")
+    aqiang = await log_in(browser, site, "aqiang")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    await open_group(xiaomei, "好物分享群")
+    await xiaomei.fill("#composer", "有人在吗")
+    await xiaomei.press("#composer", "Enter")
+    badge = aqiang.locator("#group-list .group:has-text('好物分享群') .badge")
+    await badge.wait_for(timeout=5000)
+    assert (await badge.inner_text()).strip() != ""
+    await open_group(aqiang, "好物分享群")
+    await badge.wait_for(state="detached", timeout=5000)
+
+
+async def test_a_refused_message_says_why_in_chinese_and_in_english(browser, site):
+    page = await log_in(browser, site, "aqiang")
+    await open_group(page, "好物分享群")
+    await page.fill("#composer", "加我薇信 abc12345 领优惠")
+    await page.press("#composer", "Enter")
+    await page.wait_for_selector("#send-error:has-text('违规')", timeout=5000)
+    await page.click("button.lang")
+    await page.wait_for_selector("nav.groups h2:has-text('My groups')")
+    await page.fill("#composer", "加我薇信 abc12345 领优惠")
+    await page.press("#composer", "Enter")
+    await page.wait_for_selector("#send-error:has-text('community rules')", timeout=5000)

@@ -1,0 +1,49 @@
+// zh-CN first, English second. Keys are stable; the server's error codes map to text here too.
+const TEXT = {
+  "zh-CN": {
+    app: "ShopChat 社群", login: "登录", register: "注册", username: "用户名", password: "密码",
+    no_account: "没有账号？注册", have_account: "已有账号？登录", logout: "退出", my_groups: "我的社群",
+    pick_group: "选择一个社群开始聊天", write: "说点什么…", send: "发送", offline: "连接已断开，正在重连…",
+    members: "成员", hidden: "该消息已被隐藏", deleted: "该消息已删除", held: "审核中", language: "English",
+    discover: "发现社群", join: "加入",
+    "error.bad_credentials": "用户名或密码错误", "error.username_taken": "用户名已被占用",
+    "error.muted": "你已被禁言", "error.banned": "你已被封禁", "error.flood": "发言太快了，请稍后再试",
+    "error.slow_mode": "本群开启了慢速模式，请稍后再发", "error.moderation_blocked": "消息包含违规内容，未发送",
+    "error.new_member_limit": "新成员暂时不能发送链接或私信陌生人", "error.default": "出错了，请重试",
+    seconds_left: "剩余 {n} 秒", reason: "原因：{r}",
+  },
+  en: {
+    app: "ShopChat", login: "Log in", register: "Sign up", username: "Username", password: "Password",
+    no_account: "No account? Sign up", have_account: "Have an account? Log in", logout: "Log out",
+    my_groups: "My groups", pick_group: "Pick a group to start chatting", write: "Say something…", send: "Send",
+    offline: "Offline — reconnecting…", members: "members", hidden: "This message was hidden",
+    deleted: "This message was deleted", held: "Under review", language: "中文", discover: "Discover", join: "Join",
+    "error.bad_credentials": "Wrong username or password", "error.username_taken": "That username is taken",
+    "error.muted": "You are muted", "error.banned": "You are banned", "error.flood": "Slow down a little",
+    "error.slow_mode": "This group is in slow mode; wait a moment", "error.moderation_blocked": "Not sent: it breaks the community rules",
+    "error.new_member_limit": "New members can't post links or message strangers yet", "error.default": "Something went wrong",
+    seconds_left: "{n} s left", reason: "Reason: {r}",
+  },
+};
+
+export let lang = localStorage.getItem("lang") || "zh-CN";
+
+export function setLang(next) {
+  lang = next;
+  localStorage.setItem("lang", next);
+  document.documentElement.lang = next;
+}
+
+export function t(key, vars = {}) {
+  const text = TEXT[lang][key] ?? TEXT["zh-CN"][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
+}
+
+export function errorText(error) {
+  if (!error) return t("error.default");
+  let text = TEXT[lang][`error.${error.code}`] ? t(`error.${error.code}`) : (error.message || t("error.default"));
+  const d = error.details || {};
+  if (d.seconds_left) text += " · " + t("seconds_left", { n: d.seconds_left });
+  if (d.reason) text += " · " + t("reason", { r: d.reason });
+  return text;
+}
