@@ -112,3 +112,41 @@ async def test_a_refused_message_says_why_in_chinese_and_in_english(browser, sit
     await page.fill("#composer", "加我薇信 abc12345 领优惠")
     await page.press("#composer", "Enter")
     await page.wait_for_selector("#send-error:has-text('community rules')", timeout=5000)
+
+
+async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(browser, site):
+    aqiang = await log_in(browser, site, "aqiang")
+    xiaomei = await log_in(browser, site, "xiaomei")
+    await open_group(aqiang, "好物分享群")
+    await open_group(xiaomei, "好物分享群")
+    await aqiang.fill("#composer", "这群人买东西都是冤大头")
+    await aqiang.press("#composer", "Enter")
+    reported = xiaomei.locator("#messages .message", has_text="冤大头")
+    await reported.wait_for(timeout=5000)
+    await reported.locator("button.report").click()
+    await reported.locator("select[name=category]").select_option("abuse")
+    await reported.locator("input[name=note]").fill("人身攻击")
+    await reported.locator(".report-form button[type=submit]").click()
+    await reported.locator(".status", has_text="已举报").wait_for(timeout=5000)
+
+    banzhu = await log_in(browser, site, "banzhu")
+    await banzhu.click("#switch-view")
+    await banzhu.click("#case-list .case:has-text('冤大头')")
+    await banzhu.wait_for_selector(".case-detail .reports li:has-text('人身攻击')")
+    assert await banzhu.locator(".case-detail .message.reported").count() == 1
+    os.makedirs(SHOTS, exist_ok=True)
+    await banzhu.screenshot(path=os.path.join(SHOTS, "moderator-queue.png"))
+    await banzhu.click("button[data-action=mute-1h]")
+    await banzhu.wait_for_selector("#action-error:has-text('原因')", timeout=5000)  # a reason is required
+    await banzhu.fill("#action-reason", "请文明交流")
+    await banzhu.click("button[data-action=mute-1h]")
+    await banzhu.wait_for_selector(".queue .empty", timeout=5000)
+
+    await aqiang.fill("#composer", "我说错什么了")
+    await aqiang.press("#composer", "Enter")
+    error = aqiang.locator("#send-error")
+    await error.filter(has_text="你已被禁言").wait_for(timeout=5000)
+    text = await error.inner_text()
+    assert "请文明交流" in text and "剩余" in text
+    await aqiang.screenshot(path=os.path.join(SHOTS, "shopper-muted.png"))
+    assert banzhu.errors == [] and aqiang.errors == [] and xiaomei.errors == []

@@ -3,7 +3,8 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 
 const state = { token: localStorage.getItem("token"), me: null, groups: [], current: null, messages: [], socket: null,
-                users: new Map(), registering: false };
+                users: new Map(), registering: false, moderator: false, view: "chat", cases: [], openCase: null };
+const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 const app = document.getElementById("app");
 
 function el(tag, attrs = {}, ...children) {
@@ -74,6 +75,7 @@ async function start() {
     return renderLogin();
   }
   state.groups = (await api("GET", "/api/me/groups")).groups;
+  state.moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
   connect();
   render();
 }
@@ -86,6 +88,7 @@ function connect() {
   socket.on("disconnect", () => document.body.classList.add("offline"));
   socket.on("message:new", (m) => upsert(m));
   socket.on("message:updated", (m) => upsert(m));
+  socket.on("moderation:case", () => { if (state.view === "mod") loadQueue(); });
 }
 
 async function resync() {
@@ -136,10 +139,16 @@ function markRead() {
 
 function render() {
   if (!state.me) return renderLogin();
+  const header = el("header", {}, el("strong", {}, t("app")),
+    state.moderator ? el("button", { type: "button", id: "switch-view", onclick: () => {
+      state.view = state.view === "mod" ? "chat" : "mod"; if (state.view === "mod") loadQueue(); else render(); } },
+      state.view === "mod" ? t("chat") : t("moderation")) : null,
+    el("span", { class: "me" }, state.me.display_name), languageButton(),
+    el("button", { type: "button", onclick: logout }, t("logout")));
+  if (state.view === "mod") return renderModeration(header);
   app.replaceChildren(
     el("div", { class: "banner-offline", role: "status" }, t("offline")),
-    el("header", {}, el("strong", {}, t("app")), el("span", { class: "me" }, state.me.display_name), languageButton(),
-       el("button", { type: "button", onclick: logout }, t("logout"))),
+    header,
     el("main", { class: state.current ? "chatting" : "" },
        el("nav", { class: "groups", "aria-label": t("my_groups") }, el("h2", {}, t("my_groups")), el("ul", { id: "group-list" })),
        el("section", { class: "chat" },
@@ -182,10 +191,94 @@ function messageItem(m) {
     body = el("div", { class: "product" }, el("strong", {}, m.product.title), el("span", { class: "price" }, `¥${m.product.price}`),
               m.text ? el("p", { class: "text" }, m.text) : null);
   } else body = el("p", { class: "text" }, m.text);
+  const reportable = !mine && !m.deleted && !m.hidden;
   return el("li", { class: mine ? "message mine" : "message", "data-seq": m.seq, "data-id": m.id },
     el("span", { class: "author" }, author ? author.display_name : "…"),
     body,
-    m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null);
+    m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null,
+    reportable ? el("button", { type: "button", class: "report", title: t("report"),
+                                onclick: (e) => e.currentTarget.replaceWith(reportForm(m)) }, t("report")) : null);
+}
+
+function reportForm(m) {
+  const category = el("select", { name: "category", "aria-label": t("category") },
+                      CATEGORIES.map((c) => el("option", { value: c }, t(`cat.${c}`))));
+  const note = el("input", { name: "note", maxlength: 500, placeholder: t("note") });
+  const status = el("span", { class: "status", role: "status" });
+  const form = el("form", { class: "report-form", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api("POST", `/api/messages/${m.id}/report`, { category: category.value, note: note.value.trim() });
+      form.replaceChildren(el("span", { class: "status" }, t("report_sent")));
+    } catch (err) { status.textContent = errorText(err); }
+  } }, category, note, el("button", { type: "submit" }, t("report")),
+     el("button", { type: "button", onclick: () => renderMessages() }, t("cancel")), status);
+  return form;
+}
+
+// -- the moderator's dashboard ------------------------------------------------------------------------
+
+async function loadQueue() {
+  state.cases = (await api("GET", "/api/moderation/cases")).cases;
+  if (state.openCase && !state.cases.find((c) => c.id === state.openCase.id)) state.openCase = null;
+  render();
+}
+
+async function openCase(id) {
+  state.openCase = (await api("GET", `/api/moderation/cases/${id}`)).case;
+  await loadUsers((state.openCase.context || []).map((m) => m.author_id));
+  render();
+}
+
+function renderModeration(header) {
+  const c = state.openCase;
+  app.replaceChildren(header, el("main", { class: "moderation" },
+    el("nav", { class: "queue", "aria-label": t("moderation") },
+       el("h2", {}, t("moderation")),
+       state.cases.length ? el("ul", { id: "case-list" }, state.cases.map((k) => el("li", {},
+         el("button", { type: "button", class: c?.id === k.id ? "case active" : "case", "data-case": k.id,
+                        onclick: () => openCase(k.id) },
+            el("span", { class: "snapshot" }, k.snapshot || k.author?.display_name || k.target_id),
+            el("span", { class: "meta" }, `${t("score")} ${k.score} · ${t("reports")} ${k.report_count}`)))))
+         : el("p", { class: "empty" }, t("queue_empty"))),
+    el("section", { class: "case-detail" }, c ? caseDetail(c) : null)));
+}
+
+function caseDetail(c) {
+  const reason = el("input", { id: "action-reason", maxlength: 500, placeholder: t("action_reason") });
+  const status = el("p", { class: "error", role: "alert", id: "action-error" });
+  const act = async (action, duration) => {
+    if (action !== "dismiss" && !reason.value.trim()) { status.textContent = t("need_reason"); reason.focus(); return; }
+    try {
+      await api("POST", `/api/moderation/cases/${c.id}/actions`, { action, reason: reason.value.trim(), duration });
+      state.openCase = null;
+      await loadQueue();
+    } catch (err) { status.textContent = errorText(err); }
+  };
+  const button = (label, action, duration) => el("button", { type: "button", "data-action": action + (duration ? `-${duration}` : ""),
+                                                              onclick: () => act(action, duration) }, label);
+  return [
+    el("h3", {}, c.author?.user?.display_name || c.author_id, " · ", `${t("score")} ${c.score}`),
+    el("h4", {}, t("context")),
+    el("ol", { class: "messages context" }, (c.context || []).map((m) => {
+      const item = messageItem(m);
+      item.querySelector("button.report")?.remove();
+      if (m.id === c.message_id) item.classList.add("reported");
+      return item;
+    })),
+    el("h4", {}, t("reports")),
+    el("ul", { class: "reports" }, c.reports.map((r) => el("li", {},
+      `${r.reporter?.display_name || r.reporter_id} · ${t(`cat.${r.category}`)} · ${r.weight}`,
+      r.note ? el("q", {}, r.note) : null))),
+    el("h4", {}, t("author_history")),
+    el("ul", { class: "history" }, (c.author?.sanctions || []).map((s) => el("li", {}, `${t(`act.${s.kind}`)} · ${s.reason}`))),
+    el("div", { class: "actions" }, reason,
+       button(t("act.dismiss"), "dismiss"), button(t("act.delete"), "delete"), button(t("act.warn"), "warn"),
+       ...["10m", "1h", "1d", "7d"].map((d) => button(`${t("act.mute")} ${t(`dur.${d}`)}`, "mute", d)),
+       c.scope !== "platform" ? button(t("act.kick"), "kick") : null,
+       button(`${t("act.ban")} ${t("dur.7d")}`, "ban", "7d"), button(t("act.ban"), "ban", "permanent")),
+    status,
+  ];
 }
 
 function composer() {
