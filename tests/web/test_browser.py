@@ -150,3 +150,22 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     assert "请文明交流" in text and "剩余" in text
     await aqiang.screenshot(path=os.path.join(SHOTS, "shopper-muted.png"))
     assert banzhu.errors == [] and aqiang.errors == [] and xiaomei.errors == []
+
+
+async def test_a_private_message_from_a_group_member(browser, site):
+    xiaomei = await log_in(browser, site, "xiaomei")
+    aqiang = await log_in(browser, site, "aqiang")
+    await open_group(xiaomei, "好物分享群")
+    await xiaomei.locator("#messages .message", has_text="请问耳机有白色的吗").locator("button.dm").click()
+    await xiaomei.wait_for_selector("#private-list .group.active:has-text('阿强')")
+    await xiaomei.fill("#composer", "白色的在 VIP 群里有团购价哦")
+    await xiaomei.press("#composer", "Enter")
+    await xiaomei.wait_for_selector("#messages .message.mine:has-text('团购价')")
+    entry = aqiang.locator("#private-list .group", has_text="小美")
+    await entry.locator(".badge").wait_for(timeout=5000)
+    await entry.click()
+    await aqiang.wait_for_selector("#messages .message:has-text('团购价')")
+    await aqiang.fill("#composer", "好的，谢谢！")
+    await aqiang.press("#composer", "Enter")
+    await xiaomei.wait_for_selector("#messages .message:has-text('好的，谢谢')", timeout=5000)
+    assert xiaomei.errors == [] and aqiang.errors == []

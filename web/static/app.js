@@ -3,7 +3,7 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 
 const state = { token: localStorage.getItem("token"), me: null, groups: [], current: null, messages: [], socket: null,
-                users: new Map(), registering: false, moderator: false, view: "chat", cases: [], openCase: null };
+                users: new Map(), registering: false, moderator: false, privates: [], view: "chat", cases: [], openCase: null };
 const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 const app = document.getElementById("app");
 
@@ -75,6 +75,7 @@ async function start() {
     return renderLogin();
   }
   state.groups = (await api("GET", "/api/me/groups")).groups;
+  await loadPrivates();
   state.moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
   connect();
   render();
@@ -100,9 +101,10 @@ async function resync() {
 }
 
 function upsert(m) {
-  const group = state.groups.find((g) => g.conversation_id === m.conversation_id);
+  const chat = [...state.groups, ...state.privates].find((g) => g.conversation_id === m.conversation_id);
   if (!state.current || m.conversation_id !== state.current.conversation_id) {
-    if (group && m.author_id !== state.me.id) { group.unread = (group.unread || 0) + 1; renderGroups(); }
+    if (!chat) { loadPrivates().then(renderGroups); return; }  // someone started a private conversation with me
+    if (m.author_id !== state.me.id) { chat.unread = (chat.unread || 0) + 1; renderGroups(); }
     return;
   }
   const at = state.messages.findIndex((x) => x.id === m.id);
@@ -111,6 +113,18 @@ function upsert(m) {
   renderMessages();
   if (!state.users.has(m.author_id)) loadUsers([m.author_id]).then(renderMessages);
   markRead();
+}
+
+async function loadPrivates() {
+  const convs = (await api("GET", "/api/conversations")).conversations;
+  state.privates = convs.map((c) => ({ id: c.id, conversation_id: c.id, kind: "private", unread: c.unread,
+                                       name: c.other ? c.other.display_name : "…" }));
+}
+
+async function startPrivate(userId) {
+  const conv = (await api("POST", "/api/conversations/private", { user_id: userId })).conversation;
+  await loadPrivates();
+  await openGroup(state.privates.find((c) => c.id === conv.id));
 }
 
 async function openGroup(group) {
@@ -150,7 +164,8 @@ function render() {
     el("div", { class: "banner-offline", role: "status" }, t("offline")),
     header,
     el("main", { class: state.current ? "chatting" : "" },
-       el("nav", { class: "groups", "aria-label": t("my_groups") }, el("h2", {}, t("my_groups")), el("ul", { id: "group-list" })),
+       el("nav", { class: "groups", "aria-label": t("my_groups") }, el("h2", {}, t("my_groups")), el("ul", { id: "group-list" }),
+          el("h2", {}, t("private")), el("ul", { id: "private-list" })),
        el("section", { class: "chat" },
           state.current ? [
             el("h2", { class: "chat-title" },
@@ -164,13 +179,13 @@ function render() {
 }
 
 function renderGroups() {
-  const list = document.getElementById("group-list");
-  if (!list) return;
-  list.replaceChildren(...state.groups.map((g) => el("li", {},
+  const item = (g) => el("li", {},
     el("button", { type: "button", class: state.current?.id === g.id ? "group active" : "group", "data-group": g.id,
                    onclick: () => openGroup(g) },
        el("span", { class: "name" }, g.name),
-       g.unread ? el("span", { class: "badge", "aria-label": "unread" }, g.unread > 99 ? "99+" : g.unread) : null))));
+       g.unread ? el("span", { class: "badge", "aria-label": "unread" }, g.unread > 99 ? "99+" : g.unread) : null));
+  document.getElementById("group-list")?.replaceChildren(...state.groups.map(item));
+  document.getElementById("private-list")?.replaceChildren(...state.privates.map(item));
 }
 
 function renderMessages() {
@@ -193,7 +208,9 @@ function messageItem(m) {
   } else body = el("p", { class: "text" }, m.text);
   const reportable = !mine && !m.deleted && !m.hidden;
   return el("li", { class: mine ? "message mine" : "message", "data-seq": m.seq, "data-id": m.id },
-    el("span", { class: "author" }, author ? author.display_name : "…"),
+    el("span", { class: "author" }, author ? author.display_name : "…",
+       !mine && state.current?.kind !== "private" && author && author.role !== "bot"
+         ? el("button", { type: "button", class: "dm", onclick: () => startPrivate(m.author_id) }, t("message_them")) : null),
     body,
     m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null,
     reportable ? el("button", { type: "button", class: "report", title: t("report"),
