@@ -54,7 +54,7 @@ def invite(i: Invite) -> dict:
 def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> dict:
     """A hidden message shows as an empty placeholder, except to moderators (reveal) and, while it
     is held for review, to its author (viewer)."""
-    body = {"id": m.id, "conversation_id": m.conversation_id, "seq": m.seq, "author_id": m.author_id,
+    body = {"id": m.id, "conversation_id": m.conversation_id, "group_id": m.group_id, "seq": m.seq, "author_id": m.author_id,
             "type": m.type, "text": m.text, "client_msg_id": m.client_msg_id, "reply_to": m.reply_to,
             "mentions": list(m.mentions), "mention_all": m.mention_all, "reactions": m.reactions,
             "like_count": m.like_count, "created_at": ts(m.created_at), "edited_at": ts(m.edited_at),

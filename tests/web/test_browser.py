@@ -169,3 +169,30 @@ async def test_a_private_message_from_a_group_member(browser, site):
     await aqiang.press("#composer", "Enter")
     await xiaomei.wait_for_selector("#messages .message:has-text('好的，谢谢')", timeout=5000)
     assert xiaomei.errors == [] and aqiang.errors == []
+
+
+async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
+    xiaomei = await log_in(browser, site, "xiaomei")
+    aqiang = await log_in(browser, site, "aqiang")
+    await open_group(xiaomei, "好物分享群")
+    await xiaomei.click("#open-threads")
+    await xiaomei.wait_for_selector("#thread-list .thread:has-text('求推荐')")  # a demo thread is listed
+    await xiaomei.fill(".new-thread input[name=title]", "收纳盒哪款好用？")
+    await xiaomei.fill(".new-thread textarea[name=text]", "衣柜太乱了，想买几个收纳盒")
+    await xiaomei.click(".new-thread button[type=submit]")
+    await xiaomei.wait_for_selector(".chat-title:has-text('收纳盒哪款好用')")
+    await xiaomei.wait_for_selector("#messages .message:has-text('衣柜太乱了')")
+
+    await open_group(aqiang, "好物分享群")
+    await aqiang.click("#open-threads")
+    await aqiang.click("#thread-list .thread:has-text('收纳盒哪款好用')")
+    await aqiang.wait_for_selector("#messages .message:has-text('衣柜太乱了')")
+    await aqiang.click("#thread-like")
+    await aqiang.wait_for_selector("#thread-like:has-text('1')")
+    await aqiang.fill("#composer", "推荐透明带盖的，能叠放")
+    await aqiang.press("#composer", "Enter")
+    await xiaomei.wait_for_selector("#messages .message:has-text('能叠放')", timeout=5000)
+    await xiaomei.wait_for_selector("#thread-like:has-text('1')", timeout=5000)  # the like arrived live
+    os.makedirs(SHOTS, exist_ok=True)
+    await xiaomei.screenshot(path=os.path.join(SHOTS, "shopper-thread.png"))
+    assert xiaomei.errors == [] and aqiang.errors == []

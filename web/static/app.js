@@ -3,7 +3,7 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 
 const state = { token: localStorage.getItem("token"), me: null, groups: [], current: null, messages: [], socket: null,
-                users: new Map(), registering: false, moderator: false, privates: [], view: "chat", cases: [], openCase: null };
+                users: new Map(), registering: false, moderator: false, privates: [], threadsOf: null, view: "chat", cases: [], openCase: null };
 const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 const app = document.getElementById("app");
 
@@ -90,6 +90,12 @@ function connect() {
   socket.on("message:new", (m) => upsert(m));
   socket.on("message:updated", (m) => upsert(m));
   socket.on("moderation:case", () => { if (state.view === "mod") loadQueue(); });
+  socket.on("thread:updated", (th) => {
+    if (state.current?.kind !== "thread" || state.current.id !== th.id) return;
+    state.current.like_count = th.like_count;
+    const like = document.getElementById("thread-like");
+    if (like) like.textContent = `👍 ${th.like_count}`;
+  });
 }
 
 async function resync() {
@@ -103,7 +109,10 @@ async function resync() {
 function upsert(m) {
   const chat = [...state.groups, ...state.privates].find((g) => g.conversation_id === m.conversation_id);
   if (!state.current || m.conversation_id !== state.current.conversation_id) {
-    if (!chat) { loadPrivates().then(renderGroups); return; }  // someone started a private conversation with me
+    if (!chat) {  // a reply in a thread I haven't open, or someone started a private conversation with me
+      if (!m.group_id) loadPrivates().then(renderGroups);
+      return;
+    }
     if (m.author_id !== state.me.id) { chat.unread = (chat.unread || 0) + 1; renderGroups(); }
     return;
   }
@@ -129,6 +138,7 @@ async function startPrivate(userId) {
 
 async function openGroup(group) {
   state.current = group;
+  state.threadsOf = null;
   state.messages = (await api("GET", `/api/conversations/${group.conversation_id}/messages?limit=50`)).messages;
   await loadUsers(state.messages.map((m) => m.author_id));
   render();
@@ -167,15 +177,82 @@ function render() {
        el("nav", { class: "groups", "aria-label": t("my_groups") }, el("h2", {}, t("my_groups")), el("ul", { id: "group-list" }),
           el("h2", {}, t("private")), el("ul", { id: "private-list" })),
        el("section", { class: "chat" },
-          state.current ? [
+          state.threadsOf ? threadList(state.threadsOf) : state.current ? [
             el("h2", { class: "chat-title" },
-               el("button", { type: "button", class: "back", onclick: () => { state.current = null; render(); } }, "‹"),
-               state.current.name),
+               el("button", { type: "button", class: state.current.kind === "thread" ? "back always" : "back",
+                              onclick: back }, "‹"),
+               el("span", { class: "title" }, state.current.name), chatTools(state.current)),
             el("ol", { id: "messages", class: "messages" }),
             composer(),
           ] : el("p", { class: "empty" }, t("pick_group")))));
   renderGroups();
   renderMessages();
+}
+
+function back() {
+  if (state.current?.kind === "thread") return showThreads(state.current.group);
+  state.current = null;
+  state.threadsOf = null;
+  render();
+}
+
+// -- topic threads (话题) -------------------------------------------------------------------------------
+
+function chatTools(chat) {
+  if (chat.kind === "thread") {
+    const like = el("button", { type: "button", class: chat.liked ? "like on" : "like", id: "thread-like",
+                                onclick: async () => {
+      const data = await api(chat.liked ? "DELETE" : "POST", `/api/threads/${chat.id}/like`);
+      chat.liked = !chat.liked;
+      like.textContent = `👍 ${data.like_count ?? ""}`;
+      like.className = chat.liked ? "like on" : "like";
+    } }, `👍 ${chat.like_count ?? ""}`);
+    const follow = el("button", { type: "button", id: "thread-follow", onclick: async () => {
+      await api(chat.following ? "DELETE" : "POST", `/api/threads/${chat.id}/follow`);
+      chat.following = !chat.following;
+      follow.textContent = chat.following ? t("following") : t("follow");
+    } }, chat.following ? t("following") : t("follow"));
+    return el("span", { class: "tools" }, like, follow);
+  }
+  if (chat.kind === "private") return null;
+  return el("span", { class: "tools" },
+            el("button", { type: "button", id: "open-threads", onclick: () => showThreads(chat) }, t("threads")));
+}
+
+async function showThreads(group) {
+  const threads = (await api("GET", `/api/groups/${group.id}/threads`)).threads;
+  state.threadsOf = { group, threads };
+  state.current = group;
+  render();
+}
+
+function threadList({ group, threads }) {
+  const title = el("input", { name: "title", maxlength: 120, placeholder: t("thread_title"), required: true });
+  const text = el("textarea", { name: "text", rows: 2, maxlength: 4000, placeholder: t("write"), required: true });
+  const error = el("p", { class: "error", role: "alert" });
+  const create = el("form", { class: "new-thread", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const data = await api("POST", `/api/groups/${group.id}/threads`, { title: title.value.trim(), text: text.value.trim() });
+      await openThread(group, data.thread);
+    } catch (err) { error.textContent = errorText(err); }
+  } }, title, text, el("button", { type: "submit" }, t("new_thread")), error);
+  return [
+    el("h2", { class: "chat-title" },
+       el("button", { type: "button", class: "back always", onclick: () => { state.threadsOf = null; openGroup(group); } }, "‹"),
+       `${group.name} · ${t("threads")}`),
+    el("ul", { id: "thread-list", class: "threads" }, threads.map((th) => el("li", {},
+      el("button", { type: "button", class: "thread", onclick: () => openThread(group, th) },
+         el("strong", {}, th.title),
+         el("span", { class: "meta" }, `${t("replies")} ${th.reply_count} · 👍 ${th.like_count}`))))),
+    create,
+  ];
+}
+
+async function openThread(group, thread) {
+  const full = (await api("GET", `/api/threads/${thread.id}`)).thread;
+  state.threadsOf = null;
+  await openGroup({ ...full, name: full.title, kind: "thread", group });
 }
 
 function renderGroups() {
