@@ -196,3 +196,48 @@ async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
     os.makedirs(SHOTS, exist_ok=True)
     await xiaomei.screenshot(path=os.path.join(SHOTS, "shopper-thread.png"))
     assert xiaomei.errors == [] and aqiang.errors == []
+
+
+@pytest.fixture
+async def rasa(aiohttp_server):
+    from tests.server.support_helpers import StandInRasa
+    stand_in = StandInRasa()
+    stand_in.script = lambda text: [{"text": f"小智收到：{text}，还有什么可以帮你？"}]
+    server = await aiohttp_server(stand_in.app())
+    stand_in.url = str(server.make_url("")).rstrip("/")
+    return stand_in
+
+
+async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aiohttp_client, tmp_path):
+    config = make_config(tmp_path / "support", seed_demo=True, bot=True, bot_url=rasa.url, bot_secret="s3cret",
+                         support_hours="00:00-24:00", bot_probe_seconds=0.2)
+    client = await aiohttp_client(create_app(config))
+    site = str(client.make_url("/"))
+    customer = await log_in(browser, site, "xiaomei", width=390, height=844)
+    await customer.click("#contact-support")
+    await customer.wait_for_selector("#messages .quick-reply")  # the greeting's quick replies
+    await customer.wait_for_selector("#support-status[data-state=bot]")
+    await customer.fill("#composer", "这件卫衣起球吗")
+    await customer.press("#composer", "Enter")
+    await customer.wait_for_selector("#messages .message:has-text('小智收到：这件卫衣起球吗')", timeout=5000)
+    await customer.click("#handoff")
+    await customer.wait_for_selector("#support-status[data-state=queued]:has-text('1')", timeout=5000)
+    os.makedirs(SHOTS, exist_ok=True)
+    await customer.screenshot(path=os.path.join(SHOTS, "customer-support.png"))
+
+    agent = await log_in(browser, site, "kefu")
+    await agent.click("#switch-desk")
+    await agent.click("#desk-queue .case:has-text('小美')")
+    await agent.wait_for_selector("#customer-orders li:has-text('SC20261101001')")
+    await agent.wait_for_selector("#messages .message:has-text('这件卫衣起球吗')")
+    await customer.wait_for_selector("#support-status[data-state=assigned]:has-text('客服小林')", timeout=5000)
+    await agent.fill("#composer", "您好，这款是精梳棉，不易起球")
+    await agent.press("#composer", "Enter")
+    await customer.wait_for_selector("#messages .message:has-text('不易起球')", timeout=5000)
+    await agent.screenshot(path=os.path.join(SHOTS, "agent-desk.png"))
+    await agent.click("#resolve")
+    await customer.wait_for_selector(".rating .stars button[data-score='5']", timeout=5000)
+    await customer.click(".rating .stars button[data-score='5']")
+    await customer.wait_for_selector(".rated", timeout=5000)
+    assert customer.errors == [] and agent.errors == []
+    assert any(r.get("message") == "这件卫衣起球吗" for r in rasa.asked)

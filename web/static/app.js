@@ -3,7 +3,7 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 
 const state = { token: localStorage.getItem("token"), me: null, groups: [], current: null, messages: [], socket: null,
-                users: new Map(), registering: false, moderator: false, privates: [], threadsOf: null, view: "chat", cases: [], openCase: null };
+                users: new Map(), registering: false, moderator: false, privates: [], threadsOf: null, desk: null, canned: null, view: "chat", cases: [], openCase: null };
 const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 const app = document.getElementById("app");
 
@@ -90,6 +90,15 @@ function connect() {
   socket.on("message:new", (m) => upsert(m));
   socket.on("message:updated", (m) => upsert(m));
   socket.on("moderation:case", () => { if (state.view === "mod") loadQueue(); });
+  socket.on("support:updated", (c) => {
+    if (state.current?.conversation_id === c.conversation_id) {
+      state.current.support = { ...state.current.support, ...c };
+      const status = document.getElementById("support-status");
+      if (status) status.replaceWith(supportTools(state.current));
+      renderMessages();
+    }
+    if (state.view === "desk") loadDesk();
+  });
   socket.on("thread:updated", (th) => {
     if (state.current?.kind !== "thread" || state.current.id !== th.id) return;
     state.current.like_count = th.like_count;
@@ -164,17 +173,24 @@ function markRead() {
 function render() {
   if (!state.me) return renderLogin();
   const header = el("header", {}, el("strong", {}, t("app")),
+    ["agent", "admin"].includes(state.me.role) ? el("button", { type: "button", id: "switch-desk", onclick: () => {
+      state.view = state.view === "desk" ? "chat" : "desk"; state.current = null;
+      if (state.view === "desk") loadDesk(); else render(); } }, state.view === "desk" ? t("chat") : t("desk")) : null,
     state.moderator ? el("button", { type: "button", id: "switch-view", onclick: () => {
       state.view = state.view === "mod" ? "chat" : "mod"; if (state.view === "mod") loadQueue(); else render(); } },
       state.view === "mod" ? t("chat") : t("moderation")) : null,
     el("span", { class: "me" }, state.me.display_name), languageButton(),
     el("button", { type: "button", onclick: logout }, t("logout")));
   if (state.view === "mod") return renderModeration(header);
+  if (state.view === "desk") return renderDesk(header);
   app.replaceChildren(
     el("div", { class: "banner-offline", role: "status" }, t("offline")),
     header,
     el("main", { class: state.current ? "chatting" : "" },
-       el("nav", { class: "groups", "aria-label": t("my_groups") }, el("h2", {}, t("my_groups")), el("ul", { id: "group-list" }),
+       el("nav", { class: "groups", "aria-label": t("my_groups") },
+          el("button", { type: "button", id: "contact-support", class: state.current?.kind === "support" ? "group active" : "group",
+                         onclick: openSupport }, t("contact_support")),
+          el("h2", {}, t("my_groups")), el("ul", { id: "group-list" }),
           el("h2", {}, t("private")), el("ul", { id: "private-list" })),
        el("section", { class: "chat" },
           state.threadsOf ? threadList(state.threadsOf) : state.current ? [
@@ -199,6 +215,8 @@ function back() {
 // -- topic threads (话题) -------------------------------------------------------------------------------
 
 function chatTools(chat) {
+  if (chat.kind === "support") return supportTools(chat);
+  if (chat.kind === "desk") return deskTools(chat);
   if (chat.kind === "thread") {
     const like = el("button", { type: "button", class: chat.liked ? "like on" : "like", id: "thread-like",
                                 onclick: async () => {
@@ -283,12 +301,23 @@ function messageItem(m) {
     body = el("div", { class: "product" }, el("strong", {}, m.product.title), el("span", { class: "price" }, `¥${m.product.price}`),
               m.text ? el("p", { class: "text" }, m.text) : null);
   } else body = el("p", { class: "text" }, m.text);
-  const reportable = !mine && !m.deleted && !m.hidden;
+  const extras = [];
+  if (m.card?.kind === "order") {
+    extras.push(el("div", { class: "order-card" }, el("strong", {}, m.card.order_id),
+                   el("span", {}, m.card.status_label || m.card.status || "")));
+  }
+  if (m.card?.kind === "rating_request" && state.current?.kind === "support") extras.push(ratingCard());
+  if (m.buttons?.length && state.current?.kind === "support") {
+    extras.push(el("div", { class: "quick" }, m.buttons.map((b) => el("button", { type: "button", class: "quick-reply",
+      onclick: () => sendDraft({ text: b.title, payload: b.payload }) }, b.title))));
+  }
+  const inService = ["support", "desk"].includes(state.current?.kind);
+  const reportable = !mine && !m.deleted && !m.hidden && !inService;
   return el("li", { class: mine ? "message mine" : "message", "data-seq": m.seq, "data-id": m.id },
     el("span", { class: "author" }, author ? author.display_name : "…",
-       !mine && state.current?.kind !== "private" && author && author.role !== "bot"
+       !mine && !inService && state.current?.kind !== "private" && author && author.role !== "bot"
          ? el("button", { type: "button", class: "dm", onclick: () => startPrivate(m.author_id) }, t("message_them")) : null),
-    body,
+    body, extras,
     m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null,
     reportable ? el("button", { type: "button", class: "report", title: t("report"),
                                 onclick: (e) => e.currentTarget.replaceWith(reportForm(m)) }, t("report")) : null);
@@ -381,14 +410,110 @@ function composer() {
   const send = async (e) => {
     e.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
-    const ack = await state.socket.emitWithAck("message:send", {
-      conversation_id: state.current.conversation_id, text, client_msg_id: crypto.randomUUID() });
-    if (ack.ok) { input.value = ""; error.textContent = ""; upsert(ack.message); }
-    else error.textContent = errorText(ack.error);
+    if (text && await sendDraft({ text })) input.value = "";
   };
   input.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.shiftKey && !e.isComposing) send(e); });
   return el("form", { class: "composer", onsubmit: send }, input, el("button", { type: "submit" }, t("send")), error);
+}
+
+async function sendDraft(draft) {
+  const error = document.getElementById("send-error");
+  const ack = await state.socket.emitWithAck("message:send", {
+    conversation_id: state.current.conversation_id, ...draft, client_msg_id: crypto.randomUUID() });
+  if (ack.ok) { if (error) error.textContent = ""; upsert(ack.message); return true; }
+  if (error) error.textContent = errorText(ack.error);
+  return false;
+}
+
+// -- 联系客服: the customer's side ------------------------------------------------------------------------
+
+async function openSupport() {
+  const data = await api("POST", "/api/support");
+  await openGroup({ id: data.conversation.id, conversation_id: data.conversation.id, kind: "support",
+                    name: t("contact_support"), support: data.support });
+}
+
+function supportTools(chat) {
+  const c = chat.support || {};
+  const label = c.state === "queued" ? t("queued", { n: c.position ?? "…" })
+    : c.state === "assigned" ? t("agent_serving", { name: c.agent?.display_name || "" })
+    : c.state === "resolved" ? t("support_resolved") : t("bot_serving");
+  return el("span", { class: "tools", id: "support-status", "data-state": c.state || "" }, el("span", { class: "state" }, label),
+    c.state === "bot" ? el("button", { type: "button", id: "handoff", onclick: async () => {
+      chat.support = (await api("POST", `/api/support/cases/${chat.conversation_id}/handoff`)).support;
+      document.getElementById("support-status")?.replaceWith(supportTools(chat));
+    } }, t("handoff")) : null);
+}
+
+function ratingCard() {
+  const c = state.current.support || {};
+  if (!c.rating_pending) return el("p", { class: "rated" }, t("rated"));
+  const comment = el("input", { name: "comment", maxlength: 500, placeholder: t("rating_comment") });
+  const rate = async (body) => {
+    state.current.support = (await api("POST", `/api/support/cases/${state.current.conversation_id}/rating`, body)).support;
+    renderMessages();
+  };
+  return el("div", { class: "rating" },
+    el("div", { class: "stars" }, [1, 2, 3, 4, 5].map((n) => el("button", { type: "button", "data-score": n,
+      title: String(n), onclick: () => rate({ score: n, comment: comment.value.trim() }) }, "★".repeat(n)))),
+    comment, el("button", { type: "button", class: "skip", onclick: () => rate({ skip: true }) }, t("skip")));
+}
+
+// -- the agent's desk ---------------------------------------------------------------------------------------
+
+async function loadDesk() {
+  const [queue, mine] = await Promise.all([api("GET", "/api/support/queue"), api("GET", "/api/support/mine")]);
+  state.desk = { queue: queue.queue, mine: mine.cases };
+  if (!state.canned) state.canned = (await api("GET", "/api/support/canned")).replies;
+  if (state.current?.kind === "desk") {
+    state.current.detail = (await api("GET", `/api/support/cases/${state.current.conversation_id}`)).support;
+  }
+  render();
+}
+
+async function openDeskCase(c, claim) {
+  if (claim) await api("POST", `/api/support/cases/${c.conversation_id}/claim`);
+  const detail = (await api("GET", `/api/support/cases/${c.conversation_id}`)).support;
+  state.current = { id: c.conversation_id, conversation_id: c.conversation_id, kind: "desk", detail,
+                    name: detail.customer?.display_name || "" };
+  state.messages = detail.transcript;
+  await loadUsers(state.messages.map((m) => m.author_id));
+  await loadDesk();
+}
+
+function deskTools(chat) {
+  return el("span", { class: "tools" },
+    chat.detail?.state === "assigned" ? el("button", { type: "button", id: "resolve", onclick: async () => {
+      await api("POST", `/api/support/cases/${chat.conversation_id}/resolve`);
+      await loadDesk();
+    } }, t("resolve")) : el("span", { class: "state" }, chat.detail?.state || ""));
+}
+
+function renderDesk(header) {
+  header = header || document.querySelector("header");
+  const desk = state.desk || { queue: [], mine: [] };
+  const entry = (c, claim) => el("li", {}, el("button", { type: "button", class: "case", "data-case": c.conversation_id,
+      onclick: () => openDeskCase(c, claim) },
+    el("strong", {}, c.customer?.display_name || c.customer_id),
+    el("span", { class: "meta" }, claim ? t("queued", { n: c.position }) : t("mine")),
+    c.last_message ? el("span", { class: "meta" }, c.last_message.text) : null));
+  const chat = state.current?.kind === "desk" ? state.current : null;
+  app.replaceChildren(header, el("main", { class: "desk" },
+    el("nav", { class: "queue" }, el("h2", {}, t("waiting")), el("ul", { id: "desk-queue" }, desk.queue.map((c) => entry(c, true))),
+       el("h2", {}, t("mine")), el("ul", { id: "desk-mine" }, desk.mine.map((c) => entry(c, false)))),
+    el("section", { class: "chat" }, chat ? [
+      el("h2", { class: "chat-title" }, el("span", { class: "title" }, chat.name), deskTools(chat)),
+      el("ol", { id: "messages", class: "messages" }), composer(),
+    ] : el("p", { class: "empty" }, t("pick_case"))),
+    chat ? el("aside", { class: "customer" },
+      el("h3", {}, t("orders")),
+      el("ul", { id: "customer-orders" }, (chat.detail.orders || []).map((o) => el("li", {},
+        el("strong", {}, o.id), " ", o.status_label, " ¥", o.total,
+        el("div", { class: "meta" }, o.items.map((i) => i.title).join("、"))))),
+      el("h3", {}, t("canned")),
+      el("div", { class: "canned" }, (state.canned || []).map((r) => el("button", { type: "button", onclick: () => {
+        const box = document.getElementById("composer"); box.value = r.text; box.focus(); } }, r.title)))) : null));
+  renderMessages();
 }
 
 function logout() {
