@@ -23,6 +23,7 @@ STRANGER_HISTORY = 200
 @dataclass(slots=True)
 class Screened:
     text: str                 # what gets stored: masked where the verdict says
+    posted: str = ""           # what the author wrote: what the repeat check compares
     verdict: Verdict = ALLOW
     hidden: str | None = None  # "held": stored out of sight until a moderator approves it
 
@@ -90,7 +91,7 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
                  new_post: bool = True) -> Screened:
     conv = acc.conversation
     if user.role == BOT_ROLE:
-        return Screened(text)
+        return Screened(text, text)
     if conv.kind != "support":
         await check_not_silenced(svc, user, conv.group_id)
     exempt = moderates(user, acc)
@@ -121,13 +122,14 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
                            hours=svc.rules.new_account_hours(rules))
         raise Rejected("this message breaks the community rules", rule=verdict.rule,
                        categories=list(verdict.categories))
-    return Screened(verdict.text if verdict.text is not None else text, verdict, "held" if verdict.hold else None)
+    return Screened(verdict.text if verdict.text is not None else text, text, verdict,
+                    "held" if verdict.hold else None)
 
 
 async def after_stored(svc: Services, user: User, conv: Conversation, message: Message, screened: Screened, *,
                        new_post: bool = True) -> None:
     if new_post and user.role != BOT_ROLE:
-        svc.behaviour.record(user_id=user.id, text=message.text, now=svc.clock.now().timestamp(),
+        svc.behaviour.record(user_id=user.id, text=screened.posted, now=svc.clock.now().timestamp(),
                              group_id=conv.group_id)
     if screened.verdict.action == "flag":
         from .reports import do_open_engine_case  # reports.py imports this module

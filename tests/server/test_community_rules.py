@@ -62,6 +62,16 @@ async def test_the_same_text_repeated_is_blocked_even_when_disguised(community, 
         await send(aqiang, conv, "好的")
 
 
+async def test_repeating_a_masked_message_is_caught_too(community, clock):
+    group, _, xiaomei, _ = community
+    conv = group["conversation_id"]
+    for _ in range(2):
+        assert (await send(xiaomei, conv, "你们这些煞笔快滚"))["message"]["text"] == "你们这些＊＊快滚"
+        clock.advance(seconds=2)
+    body = await send(xiaomei, conv, "你们这些煞笔快滚", status=422)
+    assert body["error"]["details"]["rule"] == "spam:repeat"
+
+
 async def test_mention_spam(community, people):
     group, owner, xiaomei, aqiang = community
     body = await send(xiaomei, group["conversation_id"], "@owner @aqiang @a1 @b2 看看这个", status=422)
