@@ -146,6 +146,18 @@ def do_publish_update(svc: Services, conv: Conversation, message: Message) -> No
         _tell_moderators(svc, events.MESSAGE_UPDATED, conv, message)
 
 
+async def do_set_hidden(svc: Services, message_id: str, hidden: str | None, *,
+                        conv: Conversation | None = None) -> Message | None:
+    """Takes a message out of members' sight (HIDDEN_REASONS) or shows it again, live."""
+    message = await svc.storage.messages.set_hidden(message_id=message_id, hidden=hidden)
+    if message is None:
+        return None
+    conv = conv or await svc.storage.conversations.get(conversation_id=message.conversation_id)
+    if conv is not None:
+        do_publish_update(svc, conv, message)
+    return message
+
+
 def _tell_moderators(svc: Services, name: str, conv: Conversation, message: Message) -> None:
     svc.publisher.publish(name, wire.message(message, reveal=True), events.mods_room(conv.group_id or PLATFORM_SCOPE),
                           events.mods_room(PLATFORM_SCOPE))

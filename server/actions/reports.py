@@ -15,7 +15,7 @@ from ..services import Services
 from ..storage.base import DuplicateError
 from .access import access_conversation, access_group
 from .audit import ENGINE, do_audit
-from .messages import do_publish_update
+from .messages import do_set_hidden
 from .rules import is_new_member, is_platform_moderator
 
 MAX_NOTE = 500
@@ -168,8 +168,7 @@ async def check_report_message(svc: Services, user: User, *, message_id: str, ca
 
 
 async def _hide_reported(svc: Services, case: ModCase, conv: Conversation, message: Message) -> ModCase:
-    hidden = await svc.storage.messages.set_hidden(message_id=message.id, hidden="reports")
-    do_publish_update(svc, conv, hidden)
+    await do_set_hidden(svc, message.id, "reports", conv=conv)
     async with svc.case_locks.hold(case.id):
         case = await svc.storage.cases.get(case_id=case.id)
         case.hidden = True

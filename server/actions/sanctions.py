@@ -12,7 +12,7 @@ from ..services import Services
 from ..storage.base import DuplicateError, new_id
 from .audit import do_audit
 from .guard import check_not_silenced, forget_sanctions
-from .messages import do_publish_update
+from .messages import do_set_hidden
 from .reports import access_case, check_moderator, moderated_scopes, publish_case
 from .rules import is_platform_moderator
 
@@ -74,15 +74,6 @@ async def _remove_from_group(svc: Services, group_id: str, user_id: str) -> None
                           events.group_room(group_id), events.user_room(user_id))
 
 
-async def _set_message_hidden(svc: Services, message_id: str, hidden: str | None) -> None:
-    message = await svc.storage.messages.set_hidden(message_id=message_id, hidden=hidden)
-    if message is None:
-        return
-    conv = await svc.storage.conversations.get(conversation_id=message.conversation_id)
-    if conv is not None:
-        do_publish_update(svc, conv, message)
-
-
 async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, kind: str, reason: str,
                       rule: str = "", seconds: int | None = None, case_id: str | None = None,
                       message_id: str | None = None) -> Sanction:
@@ -94,7 +85,7 @@ async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, k
     if kind in ("kick", "ban") and scope != PLATFORM_SCOPE:
         await _remove_from_group(svc, scope, user_id)
     if kind == "delete" and message_id:
-        await _set_message_hidden(svc, message_id, "removed")
+        await do_set_hidden(svc, message_id, "removed")
     await svc.storage.sanctions.add(sanction)
     forget_sanctions(svc, user_id)
     await do_audit(svc, actor_id=actor.id, action=kind, scope=scope, target_kind="user", target_id=user_id,
@@ -142,7 +133,7 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
         if case.message_id:
             message = await svc.storage.messages.get(message_id=case.message_id)
             if message is not None and message.hidden in ("held", "reports"):
-                await _set_message_hidden(svc, message.id, None)
+                await do_set_hidden(svc, message.id, None)
         await do_audit(svc, actor_id=moderator.id, action="dismiss", scope=case.scope, target_kind=case.target_kind,
                        target_id=case.target_id, reason=reason, rule=rule, details={"case_id": case.id})
     else:
@@ -192,7 +183,7 @@ async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> 
         raise Conflict("this sanction was lifted already", code="already_lifted")
     forget_sanctions(svc, sanction.user_id)
     if sanction.kind == "delete" and sanction.message_id:
-        await _set_message_hidden(svc, sanction.message_id, None)
+        await do_set_hidden(svc, sanction.message_id, None)
     await do_audit(svc, actor_id=actor.id, action="lift", scope=sanction.scope, target_kind="user",
                    target_id=sanction.user_id, reason=reason, rule=sanction.rule,
                    details={"sanction_id": sanction.id, "kind": sanction.kind})
