@@ -33,42 +33,44 @@ def user_case_id(scope: str, user_id: str) -> str:
 
 # -- who moderates what -------------------------------------------------------------------------
 
+async def _moderates_group(svc: Services, user_id: str, group_id: str) -> bool:
+    """A group's moderators, admins and owner; the membership comes from the send path's access cache."""
+    cache = svc.access_cache
+    membership = await cache.fetch(cache.member_key(group_id, user_id),
+                                   lambda: svc.storage.groups.get_member(group_id=group_id, user_id=user_id))
+    return membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP
+
+
+async def _groups_moderated(svc: Services, user: User, groups=None) -> list[str]:
+    groups = groups if groups is not None else await svc.storage.groups.list_for_user(user_id=user.id)
+    return [g.id for g in groups if await _moderates_group(svc, user.id, g.id)]
+
+
 async def moderated_scopes(svc: Services, user: User, wanted: str | None = None) -> tuple[str, ...] | None:
     """The scopes whose cases the user handles: None for platform moderators (every scope)."""
     if is_platform_moderator(user):
         return None if wanted is None else (wanted,)
-    scopes = []
-    for group in await svc.storage.groups.list_for_user(user_id=user.id):
-        membership = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
-        if membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP:
-            scopes.append(group.id)
     if wanted is not None:
-        if wanted not in scopes:
+        if wanted == PLATFORM_SCOPE or not await _moderates_group(svc, user.id, wanted):
             raise Forbidden("you don't moderate this group", code="not_moderator")
         return (wanted,)
+    scopes = await _groups_moderated(svc, user)
     if not scopes:
         raise Forbidden("only moderators may do this", code="not_moderator")
     return tuple(scopes)
 
 
-async def moderation_rooms(svc: Services, user: User) -> list[str]:
-    """The scopes whose live case events a connection receives."""
+async def moderation_rooms(svc: Services, user: User, groups) -> list[str]:
+    """The scopes whose live case events a connection receives (groups: the user's, already read)."""
     if is_platform_moderator(user):
         return [PLATFORM_SCOPE]
-    try:
-        return list(await moderated_scopes(svc, user))
-    except Forbidden:
-        return []
+    return await _groups_moderated(svc, user, groups)
 
 
 async def check_moderator(svc: Services, user: User, scope: str) -> None:
     """Platform moderators act everywhere; a group's moderators and admins only in their group."""
-    if is_platform_moderator(user):
+    if is_platform_moderator(user) or (scope != PLATFORM_SCOPE and await _moderates_group(svc, user.id, scope)):
         return
-    if scope != PLATFORM_SCOPE:
-        membership = await svc.storage.groups.get_member(group_id=scope, user_id=user.id)
-        if membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP:
-            return
     raise Forbidden("you don't moderate here", code="not_moderator")
 
 

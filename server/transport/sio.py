@@ -31,9 +31,10 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
                                                               "message": "a valid token is required"})
         users[sid] = user
         await sio.enter_room(sid, events.user_room(user.id))
-        for group in await svc.storage.groups.list_for_user(user_id=user.id):
+        groups = await svc.storage.groups.list_for_user(user_id=user.id)
+        for group in groups:
             await sio.enter_room(sid, events.group_room(group.id))
-        for scope in await moderation_rooms(svc, user):
+        for scope in await moderation_rooms(svc, user, groups):
             await sio.enter_room(sid, events.mods_room(scope))
         if user.role in STAFF_ROLES:
             await sio.enter_room(sid, events.desk_room())
