@@ -52,9 +52,6 @@ class AccessCache:
         return ("m", group_id, user_id)
 
     # -- invalidation, called by the actions that change these facts -----------------
-    def forget(self, key: tuple) -> None:
-        self._entries.pop(key, None)
-
     def forget_conversation(self, conversation_id: str) -> None:
         self._entries.pop(self.conversation_key(conversation_id), None)
 
@@ -70,6 +67,20 @@ class AccessCache:
 
     def forget_block(self, blocker_id: str, blocked_id: str) -> None:
         self._entries.pop(self.block_key(blocker_id, blocked_id), None)
+
+    @staticmethod
+    def sanctions_key(user_id: str) -> tuple:
+        return ("s", user_id)
+
+    def forget_sanctions(self, user_id: str) -> None:
+        self._entries.pop(self.sanctions_key(user_id), None)
+
+    @staticmethod
+    def verified_order_key(user_id: str) -> tuple:
+        return ("o", user_id)
+
+    def forget_verified_order(self, user_id: str) -> None:
+        self._entries.pop(self.verified_order_key(user_id), None)
 
 
 _MISSING = object()  # a remembered "there is none"

@@ -30,14 +30,10 @@ class Screened:
 
 async def sanctions_in_force(svc: Services, user_id: str) -> list[Sanction]:
     cache = svc.access_cache
-    issued = await cache.fetch(("sanctions", user_id), lambda: svc.storage.sanctions.for_user(
+    issued = await cache.fetch(cache.sanctions_key(user_id), lambda: svc.storage.sanctions.for_user(
         user_id=user_id, issued_only=True, limit=100))
     now = svc.clock.now()
     return [s for s in issued or () if s.in_force(now)]
-
-
-def forget_sanctions(svc: Services, user_id: str) -> None:
-    svc.access_cache.forget(("sanctions", user_id))
 
 
 def silenced_error(svc: Services, s: Sanction) -> Forbidden:

@@ -74,7 +74,7 @@ async def has_verified_order(svc: Services, user_id: str) -> bool:
     async def load():
         orders = await svc.storage.orders.list_for_customer(customer_id=user_id, limit=50)
         return any(o.status in VERIFIED_ORDER for o in orders)
-    return await cache.fetch(("order", user_id), load)
+    return await cache.fetch(cache.verified_order_key(user_id), load)
 
 
 async def is_new_member(svc: Services, user: User, rules: GroupRules, membership: Membership | None = None) -> bool:

@@ -11,7 +11,7 @@ from ..models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase
 from ..services import Services
 from ..storage.base import DuplicateError, new_id
 from .audit import do_audit
-from .guard import check_not_silenced, forget_sanctions
+from .guard import check_not_silenced
 from .messages import do_set_hidden
 from .reports import access_case, check_moderator, moderated_scopes, publish_case
 from .rules import is_platform_moderator
@@ -87,7 +87,7 @@ async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, k
     if kind == "delete" and message_id:
         await do_set_hidden(svc, message_id, "removed")
     await svc.storage.sanctions.add(sanction)
-    forget_sanctions(svc, user_id)
+    svc.access_cache.forget_sanctions(user_id)
     await do_audit(svc, actor_id=actor.id, action=kind, scope=scope, target_kind="user", target_id=user_id,
                    reason=reason, rule=rule, details={"sanction_id": sanction.id, "case_id": case_id or "",
                                                       "message_id": message_id or "", "seconds": seconds or 0})
@@ -181,7 +181,7 @@ async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> 
     lifted = replace(sanction, lifted_at=svc.clock.now(), lifted_by=actor.id)
     if not await svc.storage.sanctions.lift(lifted):
         raise Conflict("this sanction was lifted already", code="already_lifted")
-    forget_sanctions(svc, sanction.user_id)
+    svc.access_cache.forget_sanctions(sanction.user_id)
     if sanction.kind == "delete" and sanction.message_id:
         await do_set_hidden(svc, sanction.message_id, None)
     await do_audit(svc, actor_id=actor.id, action="lift", scope=sanction.scope, target_kind="user",

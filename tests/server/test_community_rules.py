@@ -126,7 +126,7 @@ async def test_a_group_may_require_a_paid_order(community, svc):
     assert body["error"]["code"] == "new_member_limit"
     await svc.storage.orders.put(Order(id="SC1", customer_id=xiaomei.id, status="delivered", items=[], total="1",
                                        created_at=svc.clock.now()))
-    svc.access_cache.forget(("order", xiaomei.id))
+    svc.access_cache.forget_verified_order(xiaomei.id)
     await send(xiaomei, group["conversation_id"], "链接 www.bad-site.top")
 
 
