@@ -60,6 +60,12 @@ async def log_in(browser, site, username, *, width=1200, height=800):
     return page
 
 
+async def say(page, text):
+    """Types into the composer and presses Enter, as a person sends."""
+    await page.fill("#composer", text)
+    await page.press("#composer", "Enter")
+
+
 async def open_group(page, name):
     await page.click(f"#group-list .group:has-text('{name}')")
     await page.wait_for_selector("#messages .message")
@@ -70,8 +76,7 @@ async def test_two_shoppers_chat_live_and_hostile_text_stays_text(browser, site)
     aqiang = await log_in(browser, site, "aqiang", width=390, height=844)  # a phone
     await open_group(xiaomei, "好物分享群")
     await open_group(aqiang, "好物分享群")
-    await xiaomei.fill("#composer", "阿强，耳机有白色的，我刚看到 😊")
-    await xiaomei.press("#composer", "Enter")
+    await say(xiaomei, "阿强，耳机有白色的，我刚看到 😊")
     await aqiang.wait_for_selector("#messages .message:has-text('耳机有白色的')", timeout=5000)
     hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     await aqiang.fill("#composer", hostile)
@@ -92,8 +97,7 @@ async def test_unread_badge_counts_and_clears_when_read(browser, site):
     aqiang = await log_in(browser, site, "aqiang")
     await open_group(aqiang, "穿搭交流 Outfit")
     await open_group(xiaomei, "好物分享群")
-    await xiaomei.fill("#composer", "有人在吗")
-    await xiaomei.press("#composer", "Enter")
+    await say(xiaomei, "有人在吗")
     badge = aqiang.locator("#group-list .group:has-text('好物分享群') .badge")
     await badge.wait_for(timeout=5000)
     assert (await badge.inner_text()).strip() != ""
@@ -104,13 +108,11 @@ async def test_unread_badge_counts_and_clears_when_read(browser, site):
 async def test_a_refused_message_says_why_in_chinese_and_in_english(browser, site):
     page = await log_in(browser, site, "aqiang")
     await open_group(page, "好物分享群")
-    await page.fill("#composer", "加我薇信 abc12345 领优惠")
-    await page.press("#composer", "Enter")
+    await say(page, "加我薇信 abc12345 领优惠")
     await page.wait_for_selector("#send-error:has-text('违规')", timeout=5000)
     await page.click("button.lang")
     await page.wait_for_selector("nav.groups h2:has-text('My groups')")
-    await page.fill("#composer", "加我薇信 abc12345 领优惠")
-    await page.press("#composer", "Enter")
+    await say(page, "加我薇信 abc12345 领优惠")
     await page.wait_for_selector("#send-error:has-text('community rules')", timeout=5000)
 
 
@@ -119,8 +121,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     xiaomei = await log_in(browser, site, "xiaomei")
     await open_group(aqiang, "好物分享群")
     await open_group(xiaomei, "好物分享群")
-    await aqiang.fill("#composer", "这群人买东西都是冤大头")
-    await aqiang.press("#composer", "Enter")
+    await say(aqiang, "这群人买东西都是冤大头")
     reported = xiaomei.locator("#messages .message", has_text="冤大头")
     await reported.wait_for(timeout=5000)
     await reported.locator("button.report").click()
@@ -142,8 +143,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     await banzhu.click("button[data-action=mute-1h]")
     await banzhu.wait_for_selector(".queue .empty", timeout=5000)
 
-    await aqiang.fill("#composer", "我说错什么了")
-    await aqiang.press("#composer", "Enter")
+    await say(aqiang, "我说错什么了")
     error = aqiang.locator("#send-error")
     await error.filter(has_text="你已被禁言").wait_for(timeout=5000)
     text = await error.inner_text()
@@ -158,15 +158,13 @@ async def test_a_private_message_from_a_group_member(browser, site):
     await open_group(xiaomei, "好物分享群")
     await xiaomei.locator("#messages .message", has_text="请问耳机有白色的吗").locator("button.dm").click()
     await xiaomei.wait_for_selector("#private-list .group.active:has-text('阿强')")
-    await xiaomei.fill("#composer", "白色的在 VIP 群里有团购价哦")
-    await xiaomei.press("#composer", "Enter")
+    await say(xiaomei, "白色的在 VIP 群里有团购价哦")
     await xiaomei.wait_for_selector("#messages .message.mine:has-text('团购价')")
     entry = aqiang.locator("#private-list .group", has_text="小美")
     await entry.locator(".badge").wait_for(timeout=5000)
     await entry.click()
     await aqiang.wait_for_selector("#messages .message:has-text('团购价')")
-    await aqiang.fill("#composer", "好的，谢谢！")
-    await aqiang.press("#composer", "Enter")
+    await say(aqiang, "好的，谢谢！")
     await xiaomei.wait_for_selector("#messages .message:has-text('好的，谢谢')", timeout=5000)
     assert xiaomei.errors == [] and aqiang.errors == []
 
@@ -189,8 +187,7 @@ async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
     await aqiang.wait_for_selector("#messages .message:has-text('衣柜太乱了')")
     await aqiang.click("#thread-like")
     await aqiang.wait_for_selector("#thread-like:has-text('1')")
-    await aqiang.fill("#composer", "推荐透明带盖的，能叠放")
-    await aqiang.press("#composer", "Enter")
+    await say(aqiang, "推荐透明带盖的，能叠放")
     await xiaomei.wait_for_selector("#messages .message:has-text('能叠放')", timeout=5000)
     await xiaomei.wait_for_selector("#thread-like:has-text('1')", timeout=5000)  # the like arrived live
     os.makedirs(SHOTS, exist_ok=True)
@@ -217,8 +214,7 @@ async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aioht
     await customer.click("#contact-support")
     await customer.wait_for_selector("#messages .quick-reply")  # the greeting's quick replies
     await customer.wait_for_selector("#support-status[data-state=bot]")
-    await customer.fill("#composer", "这件卫衣起球吗")
-    await customer.press("#composer", "Enter")
+    await say(customer, "这件卫衣起球吗")
     await customer.wait_for_selector("#messages .message:has-text('小智收到：这件卫衣起球吗')", timeout=5000)
     await customer.click("#handoff")
     await customer.wait_for_selector("#support-status[data-state=queued]:has-text('1')", timeout=5000)
@@ -231,8 +227,7 @@ async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aioht
     await agent.wait_for_selector("#customer-orders li:has-text('SC20261101001')")
     await agent.wait_for_selector("#messages .message:has-text('这件卫衣起球吗')")
     await customer.wait_for_selector("#support-status[data-state=assigned]:has-text('客服小林')", timeout=5000)
-    await agent.fill("#composer", "您好，这款是精梳棉，不易起球")
-    await agent.press("#composer", "Enter")
+    await say(agent, "您好，这款是精梳棉，不易起球")
     await customer.wait_for_selector("#messages .message:has-text('不易起球')", timeout=5000)
     await agent.screenshot(path=os.path.join(SHOTS, "agent-desk.png"))
     await agent.click("#resolve")
