@@ -13,11 +13,12 @@ from ..models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Messag
 from ..services import Services
 from .access import ConversationAccess
 from .audit import ENGINE, do_audit
-from .rules import is_new_member, is_platform_moderator
+from .rules import TRUSTED_ROLES, is_new_member, is_platform_moderator
 
 SILENCED = {"mute": "muted", "ban": "banned"}
 AUDITED_TEXT = 500  # how much of a refused or flagged message the audit log keeps
 STRANGER_HISTORY = 200
+RATE_LIMITED = {"spam:flood": "flood", "spam:slow_mode": "slow_mode"}  # wait and retry (429), not refused (422)
 
 
 @dataclass(slots=True)
@@ -75,7 +76,7 @@ async def check_not_stranger(svc: Services, user: User, conv: Conversation) -> N
     if not others or not await is_new_member(svc, user, svc.rules.get(PLATFORM_SCOPE)):
         return
     other = await svc.storage.users.get(user_id=others[0])
-    if other is None or other.role in (*STAFF_ROLES, "moderator", BOT_ROLE):
+    if other is None or other.role in TRUSTED_ROLES:
         return
     recent = await svc.storage.messages.history(conversation_id=conv.id, limit=STRANGER_HISTORY)
     if not any(m.author_id == other.id for m in recent):
@@ -98,8 +99,8 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
                                    repeats=conv.kind != "support")
         if spam is not None:
             await _audit_verdict(svc, user, conv, text, spam)
-            if spam.rule in ("spam:flood", "spam:slow_mode"):
-                code = "slow_mode" if spam.rule == "spam:slow_mode" else "flood"
+            code = RATE_LIMITED.get(spam.rule)
+            if code:
                 raise RateLimited("slow down", code=code, rule=spam.rule, retry_after=max(1, round(spam.retry_after)))
             raise Rejected("this message looks like spam", rule=spam.rule, categories=list(spam.categories))
     verdict = ALLOW

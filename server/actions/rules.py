@@ -20,6 +20,7 @@ MAX_WORDS = 1000  # a group's list fits the 64 KB request body
 MAX_SLOW_MODE = 3600
 MAX_NEW_ACCOUNT_HOURS = 24 * 365
 VERIFIED_ORDER = ("paid", "shipped", "delivered")  # an order that was paid for counts as a real customer
+TRUSTED_ROLES = (*STAFF_ROLES, *MODERATOR_ROLES, BOT_ROLE)  # never new members; always reachable privately
 
 
 class RulesBook:
@@ -80,7 +81,7 @@ async def has_verified_order(svc: Services, user_id: str) -> bool:
 async def is_new_member(svc: Services, user: User, rules: GroupRules, membership: Membership | None = None) -> bool:
     """New members can't post links, write privately to strangers or @all until their account is
     old enough and, where the rules ask for it, they have a paid order."""
-    if user.role in (*STAFF_ROLES, *MODERATOR_ROLES, BOT_ROLE):
+    if user.role in TRUSTED_ROLES:
         return False
     if membership is not None and membership.role in ("moderator", *GROUP_ADMIN_ROLES):
         return False
