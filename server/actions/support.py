@@ -304,6 +304,18 @@ async def access_my_cases(svc: Services, user: User) -> list[dict]:
     return [await _desk_view(svc, c) for c in mine]
 
 
+async def access_agents(svc: Services, user: User) -> list[dict]:
+    """Who a conversation can be transferred to: every agent and admin, with presence and how many
+    customers each is serving now."""
+    check_staff(user)
+    load: dict[str, int] = {}
+    for case in await svc.storage.support.list(states=("assigned",)):
+        load[case.agent_id] = load.get(case.agent_id, 0) + 1
+    staff = await svc.storage.users.list_by_roles(roles=STAFF_ROLES, limit=500)
+    return [{"user": wire.user(u), "presence": svc.presence.status(u.id), "serving": load.get(u.id, 0)}
+            for u in staff]
+
+
 async def _desk_view(svc: Services, case: SupportCase) -> dict:
     body = await describe(svc, case, for_staff=True)
     customer = await svc.storage.users.get(user_id=case.customer_id)

@@ -112,6 +112,10 @@ class MongoUsers(_Store):
     async def set_role(self, *, user_id, role):
         await self.db.users.update_one({"_id": user_id}, {"$set": {"role": role}})
 
+    async def list_by_roles(self, *, roles, limit):
+        cursor = self.db.users.find({"role": {"$in": list(roles)}}).sort([("display_name", 1), ("_id", 1)])
+        return [_user(d) for d in await cursor.limit(limit).to_list(None)]
+
     async def count(self):
         return await self.db.users.count_documents({})
 

@@ -114,6 +114,12 @@ class SqliteUsers(_Store):
     async def set_role(self, *, user_id, role):
         await self.db.write(lambda c: c.execute("UPDATE users SET role=? WHERE id=?", (role, user_id)))
 
+    async def list_by_roles(self, *, roles, limit):
+        rows = await self.db.read(lambda c: c.execute(
+            f"SELECT * FROM users WHERE role IN ({_placeholders(roles)}) ORDER BY display_name, id LIMIT ?",
+            (*roles, limit)).fetchall())
+        return [_user(r) for r in rows]
+
     async def count(self):
         return await self.db.read(lambda c: c.execute("SELECT COUNT(*) FROM users").fetchone()[0])
 

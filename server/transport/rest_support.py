@@ -109,6 +109,11 @@ async def mine(request, svc, user, body):
     return {"cases": await support.access_my_cases(svc, user)}
 
 
+@api("GET", "/api/support/agents", "Agents and admins with presence and load: whom to transfer to (agents)")
+async def agents(request, svc, user, body):
+    return {"agents": await support.access_agents(svc, user)}
+
+
 @api("POST", "/api/support/cases/{conversation_id}/claim", "Take a waiting conversation (agents)")
 async def claim(request, svc, user, body):
     case = await support.check_claim(svc, user, request.match_info["conversation_id"])

@@ -237,6 +237,11 @@ async def test_transfer_to_another_agent(people, svc):
     await kefu2.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": kefu.id}, status=403)
     await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": shopper.id}, status=400)
     await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": "nope"}, status=400)
+    agents = {a["user"]["username"]: a for a in (await kefu.get("/api/support/agents"))["agents"]}
+    assert set(agents) >= {"kefu", "kefu2"} and "shopper" not in agents and "xiaomei" not in agents
+    assert agents["kefu"]["serving"] == 1 and agents["kefu2"]["serving"] == 0
+    assert agents["kefu2"]["presence"] in ("online", "away", "offline")
+    await xiaomei.get("/api/support/agents", status=403)
     moved = (await kefu.post(f"/api/support/cases/{conv_id}/transfer", {"agent_id": kefu2.id}))["support"]
     assert moved["agent_id"] == kefu2.id
     await kefu2.post(f"/api/conversations/{conv_id}/messages", {"text": "我接手了"})

@@ -50,6 +50,16 @@ async def test_get_many_returns_only_existing(storage):
     assert set(found) == {a.id, b.id}
 
 
+async def test_list_by_roles_filters_orders_and_limits(storage):
+    zed, amy, _shopper, boss = [await user(storage, n) for n in ("zed", "amy", "shopper", "boss")]
+    for u, role in ((zed, "agent"), (amy, "agent"), (boss, "admin")):
+        await storage.users.set_role(user_id=u.id, role=role)
+    assert [u.username for u in await storage.users.list_by_roles(roles=("agent", "admin"), limit=10)] == \
+        ["amy", "boss", "zed"]
+    assert [u.username for u in await storage.users.list_by_roles(roles=("agent",), limit=1)] == ["amy"]
+    assert await storage.users.list_by_roles(roles=("moderator",), limit=10) == []
+
+
 async def test_sessions_expire_and_revoke(storage):
     a = await user(storage, "aa")
     await storage.sessions.create(token_hash="t1", user_id=a.id, created_at=T0, expires_at=T0 + timedelta(days=1))
