@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import events, wire
-from ..models import Conversation, Message
+from ..models import Conversation, Message, Notification, User
 from ..services import Services
 
 
@@ -38,3 +38,13 @@ async def _notify(svc: Services, conv: Conversation, message: Message) -> None:
                                                     "message_id": message.id, "actor_id": message.author_id,
                                                     "created_at": wire.ts(now), "message": wire.message(message)},
                               events.group_room(conv.group_id), skip_sid=None)
+
+
+async def with_messages(svc: Services, user: User, notes: list[Notification]) -> list[dict]:
+    """Notifications as the live event carries them: each with its message, as this user may see it now
+    (a deleted or hidden one comes as its tombstone or placeholder; null if it is gone)."""
+    out = []
+    for n in notes:
+        m = await svc.storage.messages.get(message_id=n.message_id)
+        out.append({**wire.notification(n), "message": wire.message(m, viewer=user.id) if m else None})
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import wire
-from ..actions import auth, groups, inbox, messages, private, search, threads, users
+from ..actions import auth, groups, inbox, messages, notify, private, search, threads, users
 from ..actions.access import access_group, access_group_as_member, access_thread
 from ..errors import InvalidPayload, NotFound
 from ..models import VISIBILITIES
@@ -330,7 +330,7 @@ async def list_notifications(request, svc, user, body):
     notes = await svc.storage.notifications.list(user_id=user.id, unread_only=request.query.get("unread") == "1",
                                                  limit=query_int(request.query, "limit", default=50, min_value=1,
                                                                  max_value=PAGE_MAX))
-    return {"notifications": [wire.notification(n) for n in notes],
+    return {"notifications": await notify.with_messages(svc, user, notes),
             "unread": await svc.storage.notifications.unread_count(user_id=user.id)}
 
 

@@ -159,6 +159,7 @@ async def test_mentions_notify_and_at_all_is_for_admins(room, people, live, svc)
     assert note["message_id"] == ack["message"]["id"] and note["actor_id"] == room["a"].id
     notes = await room["b"].get("/api/notifications")
     assert notes["unread"] == 1 and notes["notifications"][0]["kind"] == "mention"
+    assert notes["notifications"][0]["message"]["text"] == "@aqiang 你看这个 @nobody"  # the list carries the message
     await room["b"].post("/api/notifications/read", {"ids": [notes["notifications"][0]["id"]]})
     assert (await room["b"].get("/api/notifications"))["unread"] == 0
     denied = await la.emit("message:send", {"conversation_id": room["cid"], "text": "@all 快来"})
