@@ -1,0 +1,130 @@
+// 联系客服 on the customer's side, and the agents' desk: queue, claim, the conversation beside the
+// customer's orders, canned replies, transfer, resolve.
+import { t, errorText } from "./i18n.js";
+import { state, hooks, el, api, loadUsers, presenceDot, toast } from "./core.js";
+import { chatPane, mountMessages, openChat } from "./chat.js";
+
+// -- the customer ------------------------------------------------------------------------------------------
+
+export async function openSupport() {
+  const data = await api("POST", "/api/support");
+  await openChat({ id: data.conversation.id, conversation_id: data.conversation.id, kind: "support",
+                   name: t("contact_support"), support: data.support });
+}
+
+export function supportTools(chat) {
+  const c = chat.support || {};
+  const label = c.state === "queued" ? t("queued", { n: c.position ?? "…" })
+    : c.state === "assigned" ? t("agent_serving", { name: c.agent?.display_name || "" })
+    : c.state === "resolved" ? t("support_resolved") : t("bot_serving");
+  return el("span", { class: "tools", id: "support-status", "data-state": c.state || "" }, el("span", { class: "state" }, label),
+    c.state === "bot" ? el("button", { type: "button", id: "handoff", onclick: async () => {
+      chat.support = (await api("POST", `/api/support/cases/${chat.conversation_id}/handoff`)).support;
+      document.getElementById("support-status")?.replaceWith(supportTools(chat));
+    } }, t("handoff")) : null);
+}
+
+export function supportUpdated(c) {
+  if (state.current?.conversation_id === c.conversation_id && state.current.kind === "support") {
+    state.current.support = { ...state.current.support, ...c };
+    document.getElementById("support-status")?.replaceWith(supportTools(state.current));
+    for (const node of document.querySelectorAll(".rating, .rated")) node.replaceWith(ratingCard());
+  }
+  if (state.view === "desk") loadDesk();
+}
+
+export function ratingCard() {
+  const c = state.current?.support || {};
+  if (!c.rating_pending) return el("p", { class: "rated" }, t("rated"));
+  const comment = el("input", { name: "comment", maxlength: 500, placeholder: t("rating_comment") });
+  const rate = async (body) => {
+    state.current.support = (await api("POST", `/api/support/cases/${state.current.conversation_id}/rating`, body)).support;
+    for (const node of document.querySelectorAll(".rating")) node.replaceWith(ratingCard());
+  };
+  return el("div", { class: "rating" },
+    el("div", { class: "stars" }, [1, 2, 3, 4, 5].map((n) => el("button", { type: "button", "data-score": n,
+      title: String(n), onclick: () => rate({ score: n, comment: comment.value.trim() }) }, "★".repeat(n)))),
+    comment, el("button", { type: "button", class: "skip", onclick: () => rate({ skip: true }) }, t("skip")));
+}
+
+// -- the desk ------------------------------------------------------------------------------------------------
+
+export async function loadDesk() {
+  const [queue, mine] = await Promise.all([api("GET", "/api/support/queue"), api("GET", "/api/support/mine")]);
+  state.desk = { queue: queue.queue, mine: mine.cases };
+  if (!state.canned) state.canned = (await api("GET", "/api/support/canned")).replies;
+  const open = state.current?.kind === "desk" ? state.current : null;
+  if (open) {
+    try {
+      open.detail = (await api("GET", `/api/support/cases/${open.conversation_id}`)).support;
+    } catch { state.current = null; }
+    if (open.detail && open.detail.agent_id && open.detail.agent_id !== state.me.id && state.me.role !== "admin") state.current = null;
+  }
+  renderDesk();
+}
+
+async function openDeskCase(c, claim) {
+  try {
+    if (claim) await api("POST", `/api/support/cases/${c.conversation_id}/claim`);
+  } catch (err) { toast(errorText(err), "alert"); return loadDesk(); }
+  const detail = (await api("GET", `/api/support/cases/${c.conversation_id}`)).support;
+  state.current = { id: c.conversation_id, conversation_id: c.conversation_id, kind: "desk", detail,
+                    name: detail.customer?.display_name || "" };
+  state.messages = detail.transcript;
+  state.hasOlder = detail.transcript.length > 0 && detail.transcript[0].seq > 1;
+  state.hasNewer = false;
+  await loadUsers(state.messages.map((m) => m.author_id));
+  await loadDesk();
+}
+
+export function deskTools(chat) {
+  if (chat.detail?.state !== "assigned") return el("span", { class: "tools" }, el("span", { class: "state" }, chat.detail?.state || ""));
+  const status = el("span", { class: "error", role: "alert" });
+  return el("span", { class: "tools" },
+    el("button", { type: "button", id: "transfer", onclick: async (e) => {
+      const agents = (await api("GET", "/api/support/agents")).agents.filter((a) => a.user.id !== state.me.id);
+      const pick = el("select", { name: "agent", "aria-label": t("transfer_to") }, agents.map((a) =>
+        el("option", { value: a.user.id }, `${a.user.display_name} · ${t(`presence.${a.presence}`)} · ${t("serving", { n: a.serving })}`)));
+      e.currentTarget.replaceWith(el("form", { class: "transfer-form", onsubmit: async (ev) => {
+        ev.preventDefault();
+        try {
+          await api("POST", `/api/support/cases/${chat.conversation_id}/transfer`, { agent_id: pick.value });
+          toast(t("transferred"));
+          state.current = null;
+          await loadDesk();
+        } catch (err) { status.textContent = errorText(err); }
+      } }, pick, el("button", { type: "submit" }, t("transfer")), status));
+    } }, t("transfer")),
+    el("button", { type: "button", id: "resolve", onclick: async () => {
+      await api("POST", `/api/support/cases/${chat.conversation_id}/resolve`);
+      await loadDesk();
+    } }, t("resolve")));
+}
+
+export function renderDesk() {
+  if (state.view !== "desk") return;
+  const desk = state.desk || { queue: [], mine: [] };
+  const entry = (c, claim) => el("li", {}, el("button", { type: "button", class: "case", "data-case": c.conversation_id,
+      onclick: () => openDeskCase(c, claim) },
+    el("strong", {}, c.customer?.display_name || c.customer_id),
+    el("span", { class: "meta" }, claim ? `${t("queued", { n: c.position })} · ${Math.round((c.waiting_seconds || 0) / 60)} min` : t("mine")),
+    c.handoff_reason ? el("span", { class: "meta" }, t(`handoff.${c.handoff_reason}`)) : null,
+    c.last_message ? el("span", { class: "meta" }, c.last_message.text) : null));
+  const chat = state.current?.kind === "desk" ? state.current : null;
+  hooks.shell(el("main", { class: "desk" },
+    el("nav", { class: "queue" }, el("h2", {}, t("waiting"), ` (${desk.queue.length})`),
+       el("ul", { id: "desk-queue" }, desk.queue.map((c) => entry(c, true))),
+       el("h2", {}, t("mine")), el("ul", { id: "desk-mine" }, desk.mine.map((c) => entry(c, false)))),
+    el("section", { class: "chat" }, chat ? chatPane(chat) : el("p", { class: "empty" }, t("pick_case"))),
+    chat ? el("aside", { class: "customer" },
+      el("h3", {}, presenceDot(chat.detail.customer?.id), chat.name),
+      el("h3", {}, t("orders")),
+      el("ul", { id: "customer-orders" }, (chat.detail.orders || []).map((o) => el("li", {},
+        el("strong", {}, o.id), " ", o.status_label, " ¥", o.total,
+        el("div", { class: "meta" }, o.items.map((i) => i.title).join("、")),
+        o.tracking_no ? el("div", { class: "meta" }, `${o.carrier || ""} ${o.tracking_no}`) : null))),
+      el("h3", {}, t("canned")),
+      el("div", { class: "canned" }, (state.canned || []).map((r) => el("button", { type: "button", onclick: () => {
+        const box = document.getElementById("composer"); box.value = r.text; box.focus(); } }, r.title)))) : null));
+  if (chat) mountMessages();
+}
