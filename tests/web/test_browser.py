@@ -1,74 +1,13 @@
-"""The web client in real headless Chromium (Debian's package, driven by Playwright through
-executable_path: browser downloads fail on these machines). `make test` sets SHOPCHAT_BROWSER_E2E=1,
-and then a missing Chromium is a failure, not a skip."""
+"""The web client's main paths in real headless Chromium, one per persona: shoppers chatting live,
+an unread badge, a refusal explained, report → mute, a private message, a topic thread, and a customer
+handed from the assistant to an agent. Each writes its persona's screenshot to docs/screenshots/."""
 from __future__ import annotations
-
-import os
-import shutil
 
 import pytest
 
 from server.app import create_app
 from tests.conftest import make_config
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("SHOPCHAT_BROWSER_E2E") == "1"
-SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-if not CHROMIUM:
-    if REQUIRED:
-        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)", pytrace=False)
-    pytest.skip("needs Debian's chromium (make test installs nothing; .ci/run does)", allow_module_level=True)
-
-
-@pytest.fixture
-def config(tmp_path):
-    return make_config(tmp_path, seed_demo=True)
-
-
-@pytest.fixture
-async def site(aiohttp_client, config):
-    if not os.path.exists(os.path.join(config.web_dir, "static", "vendor", "socket.io.min.js")):
-        pytest.fail("the web client's vendor files are missing: make web", pytrace=False)
-    client = await aiohttp_client(create_app(config))
-    return str(client.make_url("/"))
-
-
-@pytest.fixture
-async def browser(site):
-    """Depends on `site` so it closes first: the server's shutdown waits for open connections."""
-    from playwright.async_api import async_playwright
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        await b.close()
-
-
-async def log_in(browser, site, username, *, width=1200, height=800):
-    context = await browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = await context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    await page.goto(site)
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", "shopchat-demo")
-    await page.click("button[type=submit]")
-    await page.wait_for_selector("#group-list .group")
-    page.errors = errors
-    return page
-
-
-async def say(page, text):
-    """Types into the composer and presses Enter, as a person sends."""
-    await page.fill("#composer", text)
-    await page.press("#composer", "Enter")
-
-
-async def open_group(page, name):
-    await page.click(f"#group-list .group:has-text('{name}')")
-    await page.wait_for_selector("#messages .message")
+from tests.web.browser import log_in, open_group, say, shot
 
 
 async def test_two_shoppers_chat_live_and_hostile_text_stays_text(browser, site):
@@ -86,9 +25,8 @@ async def test_two_shoppers_chat_live_and_hostile_text_stays_text(browser, site)
     assert await shown.inner_text() == hostile
     assert await xiaomei.evaluate("window.__pwned === undefined")
     assert await xiaomei.locator("#messages img").count() == 0
-    os.makedirs(SHOTS, exist_ok=True)
-    await xiaomei.screenshot(path=os.path.join(SHOTS, "shopper-desktop.png"))
-    await aqiang.screenshot(path=os.path.join(SHOTS, "shopper-phone.png"))
+    await shot(xiaomei, "shopper-desktop")
+    await shot(aqiang, "shopper-phone")
     assert xiaomei.errors == [] and aqiang.errors == []
 
 
@@ -135,8 +73,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     await banzhu.click("#case-list .case:has-text('冤大头')")
     await banzhu.wait_for_selector(".case-detail .reports li:has-text('人身攻击')")
     assert await banzhu.locator(".case-detail .message.reported").count() == 1
-    os.makedirs(SHOTS, exist_ok=True)
-    await banzhu.screenshot(path=os.path.join(SHOTS, "moderator-queue.png"))
+    await shot(banzhu, "moderator-queue")
     await banzhu.click("button[data-action=mute-1h]")
     await banzhu.wait_for_selector("#action-error:has-text('原因')", timeout=5000)  # a reason is required
     await banzhu.fill("#action-reason", "请文明交流")
@@ -148,7 +85,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     await error.filter(has_text="你已被禁言").wait_for(timeout=5000)
     text = await error.inner_text()
     assert "请文明交流" in text and "剩余" in text
-    await aqiang.screenshot(path=os.path.join(SHOTS, "shopper-muted.png"))
+    await shot(aqiang, "shopper-muted")
     assert banzhu.errors == [] and aqiang.errors == [] and xiaomei.errors == []
 
 
@@ -191,8 +128,7 @@ async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
     await say(aqiang, "推荐透明带盖的，能叠放")
     await xiaomei.wait_for_selector("#messages .message:has-text('能叠放')", timeout=5000)
     await xiaomei.wait_for_selector("#thread-like:has-text('1')", timeout=5000)  # the like arrived live
-    os.makedirs(SHOTS, exist_ok=True)
-    await xiaomei.screenshot(path=os.path.join(SHOTS, "shopper-thread.png"))
+    await shot(xiaomei, "shopper-thread")
     assert xiaomei.errors == [] and aqiang.errors == []
 
 
@@ -219,8 +155,7 @@ async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aioht
     await customer.wait_for_selector("#messages .message:has-text('小智收到：这件卫衣起球吗')", timeout=5000)
     await customer.click("#handoff")
     await customer.wait_for_selector("#support-status[data-state=queued]:has-text('1')", timeout=5000)
-    os.makedirs(SHOTS, exist_ok=True)
-    await customer.screenshot(path=os.path.join(SHOTS, "customer-support.png"))
+    await shot(customer, "customer-support")
 
     agent = await log_in(browser, site, "kefu")
     await agent.click("#switch-desk")
@@ -230,7 +165,7 @@ async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aioht
     await customer.wait_for_selector("#support-status[data-state=assigned]:has-text('客服小林')", timeout=5000)
     await say(agent, "您好，这款是精梳棉，不易起球")
     await customer.wait_for_selector("#messages .message:has-text('不易起球')", timeout=5000)
-    await agent.screenshot(path=os.path.join(SHOTS, "agent-desk.png"))
+    await shot(agent, "agent-desk")
     await agent.click("#resolve")
     await customer.wait_for_selector(".rating .stars button[data-score='5']", timeout=5000)
     await customer.click(".rating .stars button[data-score='5']")

@@ -49,9 +49,10 @@ export async function userCard(userId, anchor) {
       el("button", { type: "button", class: "report-user", onclick: (e) => e.currentTarget.replaceWith(
         reportForm({ user: userId, groupId: group?.id })) }, t("report_user")),
       el("button", { type: "button", class: "block", onclick: async (e) => {
+        const button = e.currentTarget;  // gone from the event once it has been dispatched
         await api(blocked ? "DELETE" : "POST", `/api/users/${userId}/block`);
-        e.currentTarget.textContent = blocked ? t("blocked_now") : t("unblocked_now");
-        e.currentTarget.disabled = true;
+        button.textContent = blocked ? t("unblocked_now") : t("blocked_now");
+        button.disabled = true;
       } }, blocked ? t("unblock") : t("block"))));
   (anchor?.closest(".message, li, section") || document.body).append(card);
 }
@@ -255,9 +256,10 @@ function sanctionEntry(s) {
                   s.appeal.decision_reason ? ` · ${s.appeal.decision_reason}` : "")
       : el("form", { class: "appeal-form", onsubmit: async (e) => {
         e.preventDefault();
+        const form = e.currentTarget;
         try {
           await api("POST", `/api/me/sanctions/${s.id}/appeal`, { text: text.value.trim() });
-          e.currentTarget.replaceWith(el("p", { class: "meta appeal-state" }, t("appeal.open")));
+          form.replaceWith(el("p", { class: "meta appeal-state" }, t("appeal.open")));
         } catch (err) { status.textContent = errorText(err); }
       } }, text, el("button", { type: "submit" }, t("appeal")), status));
 }

@@ -34,7 +34,7 @@ export async function openChat(chat, { seq } = {}) {
       if (state.current !== chat) return;
       Object.assign(chat, data.group, { my_role: chat.my_role });
       state.pins = data.pins || [];
-      renderChatHeader();
+      refreshChatHeader();
     }).catch(() => {});
   }
   if (chat.kind === "private" && chat.other_id) subscribePresence([chat.other_id]);
@@ -320,7 +320,7 @@ async function togglePin(m, pinned) {
 export function setPins(groupId, pins) {
   if (state.current?.kind !== "group" || state.current.id !== groupId) return;
   state.pins = pins;
-  renderChatHeader();
+  refreshChatHeader();
   for (const p of pins) {
     const node = list()?.querySelector(`[data-id="${p.message_id}"]`);
     const m = state.messages.find((x) => x.id === p.message_id);
@@ -334,7 +334,7 @@ export function chatHeader(chat) {
   return el("div", { id: "chat-header" }, headerParts(chat));
 }
 
-function renderChatHeader() {
+export function refreshChatHeader() {
   const header = document.getElementById("chat-header");
   if (header && state.current) header.replaceChildren(...headerParts(state.current));
 }
@@ -377,7 +377,7 @@ function announcement(chat) {
         try {
           const data = await api("PATCH", `/api/groups/${chat.id}`, { announcement: input.value.trim() });
           Object.assign(chat, data.group, { my_role: chat.my_role });
-          renderChatHeader();
+          refreshChatHeader();
         } catch (err) { error.textContent = errorText(err); }
       } }, input, el("button", { type: "submit" }, t("save")), error));
       input.focus();
@@ -387,12 +387,12 @@ function announcement(chat) {
 }
 
 export async function toggleMembers() {
-  if (state.members) { state.members = null; return renderChatHeader(); }
-  const data = await api("GET", `/api/groups/${state.current.id}/members?limit=200`);
+  if (state.members) { state.members = null; return refreshChatHeader(); }
+  const data = await api("GET", `/api/groups/${state.current.id}/members?limit=100`);
   state.members = data.members;
   for (const m of data.members) { state.users.set(m.user_id, m.user); state.presence.set(m.user_id, m.presence); }
   subscribePresence(data.members.map((m) => m.user_id));
-  renderChatHeader();
+  refreshChatHeader();
 }
 
 function membersPanel() {
@@ -406,7 +406,7 @@ export function groupUpdated(group) {
   if (mine) Object.assign(mine, group, { my_role: mine.my_role });
   if (state.current?.kind === "group" && state.current.id === group.id) {
     Object.assign(state.current, group, { my_role: state.current.my_role });
-    renderChatHeader();
+    refreshChatHeader();
   }
 }
 
@@ -495,10 +495,13 @@ async function suggestMentions(input, suggest) {
   const group = state.current?.kind === "group" ? state.current : state.current?.group;
   if (!match || !group) { suggest.hidden = true; return; }
   if (!group.memberList) {
-    group.memberList = (await api("GET", `/api/groups/${group.id}/members?limit=200`)).members.map((m) => m.user);
+    group.memberList = (await api("GET", `/api/groups/${group.id}/members?limit=100`)).members.map((m) => m.user);
   }
+  // the first hundred members, and whoever wrote in what is loaded here (the likeliest to be meant)
+  const people = new Map([...group.memberList, ...state.messages.map((m) => state.users.get(m.author_id))]
+    .filter((u) => u && u.role !== "bot").map((u) => [u.id, u]));
   const q = match[1].toLowerCase();
-  const found = group.memberList.filter((u) => u && u.id !== state.me.id &&
+  const found = [...people.values()].filter((u) => u.id !== state.me.id &&
     (u.username.toLowerCase().startsWith(q) || u.display_name.toLowerCase().includes(q))).slice(0, 6);
   suggest.replaceChildren(...found.map((u) => el("li", {}, el("button", { type: "button", "data-username": u.username, onclick: () => {
     const start = before.length - match[0].length;

@@ -111,11 +111,12 @@ function sanctionLine(s) {
   const item = el("li", { "data-sanction": s.id }, `${sanctionLabel(s)} · ${s.reason}`);
   if (s.in_force && ["mute", "ban"].includes(s.kind)) {
     item.append(" ", el("button", { type: "button", class: "lift", onclick: async (e) => {
+      const button = e.currentTarget;
       const reason = document.getElementById("action-reason")?.value.trim();
       if (!reason) { document.getElementById("action-error").textContent = t("need_reason"); return; }
       try {
         await api("POST", `/api/moderation/sanctions/${s.id}/lift`, { reason });
-        e.currentTarget.replaceWith(t("lifted"));
+        button.replaceWith(t("lifted"));
       } catch (err) { document.getElementById("action-error").textContent = errorText(err); }
     } }, t("lift")));
   }

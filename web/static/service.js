@@ -2,7 +2,7 @@
 // customer's orders, canned replies, transfer, resolve.
 import { t, errorText } from "./i18n.js";
 import { state, hooks, el, api, loadUsers, presenceDot, toast } from "./core.js";
-import { chatPane, mountMessages, openChat } from "./chat.js";
+import { chatPane, mountMessages, openChat, refreshChatHeader } from "./chat.js";
 
 // -- the customer ------------------------------------------------------------------------------------------
 
@@ -30,7 +30,7 @@ export function supportUpdated(c) {
     document.getElementById("support-status")?.replaceWith(supportTools(state.current));
     for (const node of document.querySelectorAll(".rating, .rated")) node.replaceWith(ratingCard());
   }
-  if (state.view === "desk") loadDesk();
+  if (state.view === "desk") loadDesk({ rebuild: false });
 }
 
 export function ratingCard() {
@@ -49,18 +49,25 @@ export function ratingCard() {
 
 // -- the desk ------------------------------------------------------------------------------------------------
 
-export async function loadDesk() {
+/** Fetches the queues and the open case again. The page is rebuilt only when the open case changed;
+ *  otherwise only the lists and the case's tools are redrawn, so a reply being typed is kept. */
+export async function loadDesk({ rebuild = true } = {}) {
   const [queue, mine] = await Promise.all([api("GET", "/api/support/queue"), api("GET", "/api/support/mine")]);
   state.desk = { queue: queue.queue, mine: mine.cases };
   if (!state.canned) state.canned = (await api("GET", "/api/support/canned")).replies;
   const open = state.current?.kind === "desk" ? state.current : null;
+  const before = open?.detail?.state;
   if (open) {
     try {
       open.detail = (await api("GET", `/api/support/cases/${open.conversation_id}`)).support;
     } catch { state.current = null; }
-    if (open.detail && open.detail.agent_id && open.detail.agent_id !== state.me.id && state.me.role !== "admin") state.current = null;
+    if (open.detail?.agent_id && open.detail.agent_id !== state.me.id && state.me.role !== "admin") state.current = null;
   }
-  renderDesk();
+  if (rebuild || !document.getElementById("desk-queue") || state.current !== open) return renderDesk();
+  document.getElementById("desk-queue").replaceChildren(...desk().queue);
+  document.getElementById("desk-mine").replaceChildren(...desk().mine);
+  document.querySelector("main.desk nav h2").replaceChildren(t("waiting"), ` (${state.desk.queue.length})`);
+  if (open && open.detail.state !== before) refreshChatHeader();
 }
 
 async function openDeskCase(c, claim) {
@@ -82,10 +89,11 @@ export function deskTools(chat) {
   const status = el("span", { class: "error", role: "alert" });
   return el("span", { class: "tools" },
     el("button", { type: "button", id: "transfer", onclick: async (e) => {
+      const button = e.currentTarget;
       const agents = (await api("GET", "/api/support/agents")).agents.filter((a) => a.user.id !== state.me.id);
       const pick = el("select", { name: "agent", "aria-label": t("transfer_to") }, agents.map((a) =>
         el("option", { value: a.user.id }, `${a.user.display_name} · ${t(`presence.${a.presence}`)} · ${t("serving", { n: a.serving })}`)));
-      e.currentTarget.replaceWith(el("form", { class: "transfer-form", onsubmit: async (ev) => {
+      button.replaceWith(el("form", { class: "transfer-form", onsubmit: async (ev) => {
         ev.preventDefault();
         try {
           await api("POST", `/api/support/cases/${chat.conversation_id}/transfer`, { agent_id: pick.value });
@@ -101,20 +109,25 @@ export function deskTools(chat) {
     } }, t("resolve")));
 }
 
-export function renderDesk() {
-  if (state.view !== "desk") return;
-  const desk = state.desk || { queue: [], mine: [] };
+function desk() {
+  const lists = state.desk || { queue: [], mine: [] };
   const entry = (c, claim) => el("li", {}, el("button", { type: "button", class: "case", "data-case": c.conversation_id,
       onclick: () => openDeskCase(c, claim) },
     el("strong", {}, c.customer?.display_name || c.customer_id),
     el("span", { class: "meta" }, claim ? `${t("queued", { n: c.position })} · ${Math.round((c.waiting_seconds || 0) / 60)} min` : t("mine")),
     c.handoff_reason ? el("span", { class: "meta" }, t(`handoff.${c.handoff_reason}`)) : null,
     c.last_message ? el("span", { class: "meta" }, c.last_message.text) : null));
+  return { queue: lists.queue.map((c) => entry(c, true)), mine: lists.mine.map((c) => entry(c, false)) };
+}
+
+export function renderDesk() {
+  if (state.view !== "desk") return;
+  const lists = desk();
   const chat = state.current?.kind === "desk" ? state.current : null;
   hooks.shell(el("main", { class: "desk" },
-    el("nav", { class: "queue" }, el("h2", {}, t("waiting"), ` (${desk.queue.length})`),
-       el("ul", { id: "desk-queue" }, desk.queue.map((c) => entry(c, true))),
-       el("h2", {}, t("mine")), el("ul", { id: "desk-mine" }, desk.mine.map((c) => entry(c, false)))),
+    el("nav", { class: "queue" }, el("h2", {}, t("waiting"), ` (${lists.queue.length})`),
+       el("ul", { id: "desk-queue" }, lists.queue),
+       el("h2", {}, t("mine")), el("ul", { id: "desk-mine" }, lists.mine)),
     el("section", { class: "chat" }, chat ? chatPane(chat) : el("p", { class: "empty" }, t("pick_case"))),
     chat ? el("aside", { class: "customer" },
       el("h3", {}, presenceDot(chat.detail.customer?.id), chat.name),

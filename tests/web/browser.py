@@ -1,0 +1,57 @@
+"""Driving the web client in real headless Chromium: Debian's package, driven by Playwright through
+executable_path (browser downloads fail on these machines). `make test` sets SHOPCHAT_BROWSER_E2E=1,
+and then a missing Chromium is a failure, not a skip. Importing this module from a test module skips
+that module when Chromium is missing otherwise."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("SHOPCHAT_BROWSER_E2E") == "1"
+SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+PASSWORD = "shopchat-demo"
+
+if not CHROMIUM:
+    if REQUIRED:
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)", pytrace=False)
+    pytest.skip("needs Debian's chromium (make test installs nothing; .ci/run does)", allow_module_level=True)
+
+
+async def new_page(browser, site, *, width=1200, height=800):
+    context = await browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = await context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    await page.goto(site)
+    return page
+
+
+async def log_in(browser, site, username, *, width=1200, height=800, path=""):
+    page = await new_page(browser, site.rstrip("/") + path if path else site, width=width, height=height)
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#group-list .group")
+    return page
+
+
+async def say(page, text):
+    """Types into the composer and presses Enter, as a person sends."""
+    await page.fill("#composer", text)
+    await page.press("#composer", "Enter")
+
+
+async def open_group(page, name):
+    await page.click(f"#group-list .group:has-text('{name}')")
+    await page.wait_for_selector("#messages .message")
+
+
+async def shot(page, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    await page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))

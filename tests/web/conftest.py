@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from server.app import create_app
+from server.transport.keys import SERVICES
+from tests.conftest import make_config
+
+
+@pytest.fixture
+def config(tmp_path):
+    return make_config(tmp_path, seed_demo=True)
+
+
+@pytest.fixture
+async def web(aiohttp_client, config):
+    if not os.path.exists(os.path.join(config.web_dir, "static", "vendor", "socket.io.min.js")):
+        pytest.fail("the web client's vendor files are missing: make web", pytrace=False)
+    return await aiohttp_client(create_app(config))
+
+
+@pytest.fixture
+def site(web):
+    return str(web.make_url("/"))
+
+
+@pytest.fixture
+def services(web):
+    return web.app[SERVICES]
+
+
+@pytest.fixture
+async def browser(site):
+    """Depends on `site` so it closes first: the server's shutdown waits for open connections."""
+    from tests.web.browser import ARGS, CHROMIUM
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        await b.close()
