@@ -21,7 +21,7 @@ import time
 
 import aiohttp
 
-from . import bot_latency, moderation_bench, persist
+from . import bot_latency, moderation_bench, persist, web_client
 from .loadgen import Tally, blast, open_all, paced
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -198,10 +198,16 @@ async def main() -> None:
         print("-- the assistant: reply time through the platform vs Rasa directly", flush=True)
         bot = await bot_latency.run(free_port)
         print(json.dumps(bot, indent=1), flush=True)
-    report(results, storage_only, bot, verdicts)
+    web = None
+    if os.environ.get("BENCH_WEB", "on") != "off":
+        print("-- the web client: first load, and scrolling 1,000 messages windowed vs rendering them all", flush=True)
+        web = await web_client.run()
+        print(json.dumps(web, indent=1, ensure_ascii=False), flush=True)
+    report(results, storage_only, bot, verdicts, web)
 
 
-def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts: dict | None = None) -> None:
+def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts: dict | None = None,
+           web: dict | None = None) -> None:
     base = results.get("node")
     rows = [("broadcast", "deliveries_per_s", f"fan-out deliveries/s, 1 room of {CLIENTS}"),
             ("groups", "deliveries_per_s", f"fan-out deliveries/s, {CLIENTS} clients in groups of 100"),
@@ -233,10 +239,23 @@ def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts:
     if verdicts:
         table += (f"\n\nModeration verdict time, {verdicts['chars']}-character messages, {verdicts['terms']:,}-term "
                   f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs")
+    if web:
+        load = web["first_load"]
+        table += (f"\n\nWeb client first load: {load['gzip_kb']} KB gzipped ({load['files']} files; socket.io-client "
+                  f"{load['socketio_gzip_kb']} KB of it), budget 300 KB")
+        if isinstance(web.get("scroll"), list):
+            table += ("\n\n| scrolling 1,000 messages (phone, Chromium) | windowed | renders all | windowed ÷ all |\n"
+                      "|---|---|---|---|\n")
+            windowed, every = web["scroll"]
+            for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "long_frames", "messages_in_page_at_top",
+                        "dom_elements_at_end"):
+                table += (f"| {key} | {windowed[key]} | {every[key]} | "
+                          f"{ratio(windowed[key], every[key]):.2f}× |\n")
     print("\n" + table)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(ROOT, "bench", "results", "latest.json"), "w") as f:
-        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "bot": bot, "moderation": verdicts, "table": table}, f,
+        json.dump({"clients": CLIENTS, "results": results, "storage_only": storage_only, "bot": bot, "moderation": verdicts,
+                   "web": web, "table": table}, f,
                   indent=1)
 
 

@@ -5,7 +5,9 @@ import { t, errorText } from "./i18n.js";
 import { state, hooks, el, api, loadUsers, nameOf, avatar, richText, timeLabel, groupStaff, groupModerator, presenceDot } from "./core.js";
 import { userCard, reportForm } from "./account.js";
 
-export const WINDOW = 120;  // messages in the page at most
+// messages in the page at most; localStorage "shopchat.window" = "all" turns windowing off, which is how
+// `make bench` measures what the window saves (bench/web_client.py)
+export const WINDOW = localStorage.getItem("shopchat.window") === "all" ? Infinity : 120;
 const STEP = 40;             // how many come in or go out at a time
 const PAGE = 50;             // history page size
 const EDGE = 400;            // px from either end that brings more in
@@ -336,7 +338,11 @@ export function chatHeader(chat) {
 
 export function refreshChatHeader() {
   const header = document.getElementById("chat-header");
-  if (header && state.current) header.replaceChildren(...headerParts(state.current));
+  if (!header || !state.current) return;
+  const box = scroller();
+  const follow = box && atLatest(box);
+  header.replaceChildren(...headerParts(state.current));
+  if (follow) box.scrollTop = box.scrollHeight;  // a taller header must not hide the newest message
 }
 
 function headerParts(chat) {
