@@ -247,8 +247,8 @@ def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts:
             table += ("\n\n| scrolling 1,000 messages (phone, Chromium) | windowed | renders all | windowed ÷ all |\n"
                       "|---|---|---|---|\n")
             windowed, every = web["scroll"]
-            for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "long_frames", "messages_in_page_at_top",
-                        "dom_elements_at_end"):
+            for key in ("first_load_transfer_kb", "p50_ms", "p95_ms", "p99_ms", "max_ms", "long_frames",
+                        "messages_in_page_at_top", "dom_elements_at_end"):
                 table += (f"| {key} | {windowed[key]} | {every[key]} | "
                           f"{ratio(windowed[key], every[key]):.2f}× |\n")
     print("\n" + table)

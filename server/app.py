@@ -27,6 +27,7 @@ from .services import Services
 from .storage.base import Storage
 from .transport import internal, openapi, rest, rest_moderation, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
 from .transport.keys import SERVICES, SIO
+from .transport.static import StaticFiles
 from .transport.rest_base import routes
 
 log = logging.getLogger(__name__)
@@ -121,4 +122,4 @@ def _add_web(app: web.Application, config: Config) -> None:
     app.router.add_get("/invite/{code}", index_view)
     static = os.path.join(config.web_dir, "static")
     if os.path.isdir(static):
-        app.router.add_static("/static/", static)
+        app.router.add_get("/static/{path:.+}", StaticFiles(static).handle)
