@@ -121,3 +121,22 @@ async def test_group_rules_changed_in_the_dashboard_and_tried_in_the_tester(brow
 async def test_members_see_no_dashboard_and_agents_tabs_stay_hidden(browser, site):
     page = await log_in(browser, site, "xiaomei")
     assert await page.locator("#switch-view").count() == 0 and await page.locator("#switch-desk").count() == 0
+
+
+async def test_a_new_report_updates_the_queue_without_losing_the_reason_being_typed(browser, site, web):
+    headers, me = await rest_login(web, "xiaomei")
+    groups = await (await web.get("/api/me/groups", headers=headers)).json()
+    group = next(g for g in groups["groups"] if g["name"] == "好物分享群")
+    history = await (await web.get(f"/api/conversations/{group['conversation_id']}/messages", headers=headers)).json()
+    others = [m for m in history["messages"] if m["author_id"] != me["id"] and not m["deleted"]]
+    first, second = others[0], others[1]
+    assert (await web.post(f"/api/messages/{first['id']}/report", headers=headers, json={"category": "spam"})).status == 200
+
+    banzhu = await log_in(browser, site, "banzhu")
+    await banzhu.click("#switch-view")
+    await banzhu.click("#case-list .case")
+    await banzhu.fill("#action-reason", "广告")
+    assert (await web.post(f"/api/messages/{second['id']}/report", headers=headers, json={"category": "spam"})).status == 200
+    await banzhu.wait_for_function("document.querySelectorAll('#case-list .case').length === 2", timeout=5000)
+    assert await banzhu.input_value("#action-reason") == "广告"
+    assert banzhu.errors == []

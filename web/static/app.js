@@ -101,7 +101,7 @@ function connect() {
     render();
   });
   socket.on("thread:new", (th) => {
-    if (state.threadsOf?.group.id === th.group_id) showThreads(state.threadsOf.group);
+    if (state.threadsOf?.group.id === th.group_id) refreshThreads(state.threadsOf.group);
   });
   socket.on("thread:updated", (th) => {
     if (state.current?.kind !== "thread" || state.current.id !== th.id) return;
@@ -321,6 +321,19 @@ async function showThreads(group) {
   render();
 }
 
+/** A new thread while the list is open: only the list is redrawn, not a topic being written below it. */
+async function refreshThreads(group) {
+  const threads = (await api("GET", `/api/groups/${group.id}/threads`)).threads;
+  if (state.threadsOf?.group !== group) return;
+  state.threadsOf.threads = threads;
+  document.getElementById("thread-list")?.replaceChildren(...threadItems(group, threads));
+}
+
+const threadItems = (group, threads) => threads.map((th) => el("li", {},
+  el("button", { type: "button", class: "thread", onclick: () => openThread(group, th) },
+     el("strong", {}, th.pinned ? "📌 " : "", th.title, th.closed ? ` · ${t("closed")}` : ""),
+     el("span", { class: "meta" }, `${t("replies")} ${th.reply_count} · 👍 ${th.like_count}`))));
+
 function threadList({ group, threads }) {
   const title = el("input", { name: "title", maxlength: 120, placeholder: t("thread_title"), required: true });
   const text = el("textarea", { name: "text", rows: 2, maxlength: 4000, placeholder: t("write"), required: true });
@@ -336,10 +349,7 @@ function threadList({ group, threads }) {
     el("h2", { class: "chat-title" },
        el("button", { type: "button", class: "back always", onclick: () => { state.threadsOf = null; openChat(group); } }, "‹"),
        `${group.name} · ${t("threads")}`),
-    el("ul", { id: "thread-list", class: "threads" }, threads.map((th) => el("li", {},
-      el("button", { type: "button", class: "thread", onclick: () => openThread(group, th) },
-         el("strong", {}, th.pinned ? "📌 " : "", th.title, th.closed ? ` · ${t("closed")}` : ""),
-         el("span", { class: "meta" }, `${t("replies")} ${th.reply_count} · 👍 ${th.like_count}`))))),
+    el("ul", { id: "thread-list", class: "threads" }, threadItems(group, threads)),
     create,
   ];
 }

@@ -20,8 +20,18 @@ export async function showModeration(tab = state.mod.tab) {
   renderModeration();
 }
 
-export function caseEvent() {
-  if (state.view === "mod" && ["queue", "appeals"].includes(state.mod.tab)) showModeration();
+/** A case or appeal changed somewhere: the lists follow, but what a moderator is writing stays. */
+export async function caseEvent() {
+  if (state.view !== "mod") return;
+  if (state.mod.tab === "queue") {
+    await loadQueue();
+    const nav = document.querySelector("main.moderation nav.queue");
+    if (!state.mod.openCase || !nav) return renderModeration();
+    nav.replaceWith(caseList());
+  } else if (state.mod.tab === "appeals") {
+    const typing = [...document.querySelectorAll("#appeal-list input")].some((input) => input.value);
+    if (!typing) showModeration("appeals");
+  }
 }
 
 function renderModeration() {
@@ -49,16 +59,20 @@ async function openCase(id) {
   renderModeration();
 }
 
+function caseList() {
+  const c = state.mod.openCase;
+  return el("nav", { class: "queue", "aria-label": t("mod.queue") },
+    state.mod.cases.length ? el("ul", { id: "case-list" }, state.mod.cases.map((k) => el("li", {},
+      el("button", { type: "button", class: c?.id === k.id ? "case active" : "case", "data-case": k.id, onclick: () => openCase(k.id) },
+        el("span", { class: "snapshot" }, k.snapshot || k.author?.display_name || k.target_id),
+        el("span", { class: "meta" }, `${t("score")} ${k.score} · ${t("reports")} ${k.report_count}`,
+           k.rule ? ` · ${k.rule}` : "", k.hidden ? ` · ${t("hidden_short")}` : "")))))
+      : el("p", { class: "empty" }, t("queue_empty")));
+}
+
 function queuePane() {
   const c = state.mod.openCase;
-  return el("div", { class: "mod-body" },
-    el("nav", { class: "queue", "aria-label": t("mod.queue") },
-      state.mod.cases.length ? el("ul", { id: "case-list" }, state.mod.cases.map((k) => el("li", {},
-        el("button", { type: "button", class: c?.id === k.id ? "case active" : "case", "data-case": k.id, onclick: () => openCase(k.id) },
-          el("span", { class: "snapshot" }, k.snapshot || k.author?.display_name || k.target_id),
-          el("span", { class: "meta" }, `${t("score")} ${k.score} · ${t("reports")} ${k.report_count}`,
-             k.rule ? ` · ${k.rule}` : "", k.hidden ? ` · ${t("hidden_short")}` : "")))))
-        : el("p", { class: "empty" }, t("queue_empty"))),
+  return el("div", { class: "mod-body" }, caseList(),
     el("section", { class: "case-detail" }, c ? caseDetail(c) : el("p", { class: "empty" }, t("pick_case_mod"))));
 }
 
