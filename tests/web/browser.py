@@ -52,6 +52,23 @@ async def open_group(page, name):
     await page.wait_for_selector("#messages .message")
 
 
+async def two_in_group(browser, site, group, first="xiaomei", second="aqiang", **size):
+    """Two people logged in side by side, both looking at the same group."""
+    a, b = await log_in(browser, site, first, **size), await log_in(browser, site, second)
+    await open_group(a, group)
+    await open_group(b, group)
+    return a, b
+
+
+async def dashboard(browser, site, tab=None, username="banzhu"):
+    """A moderator's dashboard, at one of its tabs."""
+    page = await log_in(browser, site, username)
+    await page.click("#switch-view")
+    if tab:
+        await page.click(f".mod-tabs button[data-tab={tab}]")
+    return page
+
+
 async def shot(page, name):
     os.makedirs(SHOTS, exist_ok=True)
     await page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))

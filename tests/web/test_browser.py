@@ -7,7 +7,7 @@ import pytest
 
 from server.app import create_app
 from tests.conftest import make_config
-from tests.web.browser import log_in, open_group, say, shot
+from tests.web.browser import dashboard, log_in, open_group, say, shot, two_in_group
 
 
 async def test_two_shoppers_chat_live_and_hostile_text_stays_text(browser, site):
@@ -55,10 +55,7 @@ async def test_a_refused_message_says_why_in_chinese_and_in_english(browser, sit
 
 
 async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(browser, site):
-    aqiang = await log_in(browser, site, "aqiang")
-    xiaomei = await log_in(browser, site, "xiaomei")
-    await open_group(aqiang, "好物分享群")
-    await open_group(xiaomei, "好物分享群")
+    aqiang, xiaomei = await two_in_group(browser, site, "好物分享群", "aqiang", "xiaomei")
     await say(aqiang, "这群人买东西都是冤大头")
     reported = xiaomei.locator("#messages .message", has_text="冤大头")
     await reported.wait_for(timeout=5000)
@@ -68,8 +65,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     await reported.locator(".report-form button[type=submit]").click()
     await reported.locator(".status", has_text="已举报").wait_for(timeout=5000)
 
-    banzhu = await log_in(browser, site, "banzhu")
-    await banzhu.click("#switch-view")
+    banzhu = await dashboard(browser, site)
     await banzhu.click("#case-list .case:has-text('冤大头')")
     await banzhu.wait_for_selector(".case-detail .reports li:has-text('人身攻击')")
     assert await banzhu.locator(".case-detail .message.reported").count() == 1

@@ -4,7 +4,7 @@ and joining groups, invite links, search, the profile, reporting a person, sendi
 links in user text."""
 from __future__ import annotations
 
-from tests.web.browser import log_in, new_page, open_group, say, shot
+from tests.web.browser import dashboard, log_in, new_page, open_group, say, shot, two_in_group
 
 
 def message(page, text):
@@ -61,10 +61,7 @@ async def test_reply_mention_reaction_edit_and_delete_live(browser, site):
 
 
 async def test_typing_and_presence(browser, site):
-    xiaomei = await log_in(browser, site, "xiaomei")
-    aqiang = await log_in(browser, site, "aqiang")
-    await open_group(xiaomei, "好物分享群")
-    await open_group(aqiang, "好物分享群")
+    xiaomei, aqiang = await two_in_group(browser, site, "好物分享群", "xiaomei", "aqiang")
     await aqiang.type("#composer", "我在")
     await xiaomei.wait_for_selector("#typing:has-text('阿强 正在输入')", timeout=5000)
     await aqiang.press("#composer", "Enter")
@@ -78,10 +75,7 @@ async def test_typing_and_presence(browser, site):
 
 
 async def test_announcement_and_pins_reach_members_live(browser, site):
-    owner = await log_in(browser, site, "admin")
-    member = await log_in(browser, site, "xiaomei")
-    await open_group(owner, "好物分享群")
-    await open_group(member, "好物分享群")
+    owner, member = await two_in_group(browser, site, "好物分享群", "admin", "xiaomei")
     await member.wait_for_selector("#announcement:has-text('欢迎来到好物分享群')")
     assert await member.locator("#announcement button.edit").count() == 0  # members don't edit it
     await owner.click("#announcement button.edit")
@@ -164,18 +158,14 @@ async def test_profile_edit_and_someone_elses_card_with_block_and_report(browser
     await card.locator("button[type=submit]").click()
     await card.locator(".status:has-text('已举报')").wait_for(timeout=5000)
 
-    banzhu = await log_in(browser, site, "banzhu")
-    await banzhu.click("#switch-view")
+    banzhu = await dashboard(browser, site)
     await banzhu.click("#case-list .case:has-text('阿强')")
     await banzhu.wait_for_selector(".case-detail .reports li:has-text('骚扰')")
     assert aqiang.errors == [] and xiaomei.errors == [] and banzhu.errors == []
 
 
 async def test_messages_written_offline_are_sent_once_when_back(browser, site):
-    xiaomei = await log_in(browser, site, "xiaomei")
-    aqiang = await log_in(browser, site, "aqiang")
-    await open_group(xiaomei, "好物分享群")
-    await open_group(aqiang, "好物分享群")
+    xiaomei, aqiang = await two_in_group(browser, site, "好物分享群", "xiaomei", "aqiang")
     await xiaomei.context.set_offline(True)
     await xiaomei.evaluate("shopchat.state.socket.io.engine.close()")  # the network is gone
     await xiaomei.wait_for_selector(".banner-offline", state="visible", timeout=5000)
@@ -197,10 +187,7 @@ async def test_messages_written_offline_are_sent_once_when_back(browser, site):
 
 
 async def test_links_are_safe_anchors_and_scripts_never_run(browser, site):
-    xiaomei = await log_in(browser, site, "xiaomei")
-    aqiang = await log_in(browser, site, "aqiang")
-    await open_group(xiaomei, "好物分享群")
-    await open_group(aqiang, "好物分享群")
+    xiaomei, aqiang = await two_in_group(browser, site, "好物分享群", "xiaomei", "aqiang")
     hostile = ('看这个 https://shop.example.com/item?id=1&x="><script>window.__pwned=1</script> '
                'javascript:window.__pwned=2 <a href="javascript:window.__pwned=3">点我</a> '
                '<svg onload="window.__pwned=4"></svg>')

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from server.storage.base import NewMessage
-from tests.web.browser import log_in, open_group
+from tests.web.browser import log_in, open_group, two_in_group
 
 WINDOW = 120  # web/static/chat.js
 
@@ -54,10 +54,7 @@ async def test_a_thousand_messages_stay_windowed_and_all_reachable(browser, site
 
 async def test_new_messages_while_reading_old_ones_wait_behind_the_jump_button(browser, site, services):
     await seed_history(services, "穿搭交流", 300)
-    reader = await log_in(browser, site, "xiaomei")
-    writer = await log_in(browser, site, "aqiang")
-    await open_group(reader, "穿搭交流 Outfit")
-    await open_group(writer, "穿搭交流 Outfit")
+    reader, writer = await two_in_group(browser, site, "穿搭交流 Outfit", "xiaomei", "aqiang")
     for _ in range(20):
         await reader.evaluate("document.getElementById('scroller').scrollTop = 0")
         await reader.wait_for_timeout(30)

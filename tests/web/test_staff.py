@@ -3,7 +3,7 @@ appeal from the shopper's profile and its decision; the audit log; a group's rul
 dashboard and tried in the rule tester."""
 from __future__ import annotations
 
-from tests.web.browser import PASSWORD, log_in, open_group, say, shot
+from tests.web.browser import PASSWORD, dashboard, log_in, open_group, say, shot
 
 
 async def rest_login(web, username):
@@ -60,9 +60,7 @@ async def test_mute_appeal_overturn_and_the_audit_log(browser, site, web):
     await sanction.locator(".appeal-form button[type=submit]").click()
     await sanction.locator(".appeal-state:has-text('审核中')").wait_for(timeout=5000)
 
-    banzhu = await log_in(browser, site, "banzhu")
-    await banzhu.click("#switch-view")
-    await banzhu.click(".mod-tabs button[data-tab=appeals]")
+    banzhu = await dashboard(browser, site, "appeals")
     appeal = banzhu.locator("#appeal-list .appeal", has_text="没有刷屏")
     await appeal.wait_for()
     await appeal.locator("button[data-decision=overturn]").click()
@@ -88,9 +86,7 @@ async def test_mute_appeal_overturn_and_the_audit_log(browser, site, web):
 
 
 async def test_group_rules_changed_in_the_dashboard_and_tried_in_the_tester(browser, site):
-    banzhu = await log_in(browser, site, "banzhu")
-    await banzhu.click("#switch-view")
-    await banzhu.click(".mod-tabs button[data-tab=rules]")
+    banzhu = await dashboard(browser, site, "rules")
     await banzhu.select_option("select[name=scope]", label="好物分享群")
     await banzhu.wait_for_selector(".rules-form input[name=slow_mode_seconds]")
     await banzhu.fill(".add-word input[name=term]", "代购群")
@@ -132,8 +128,7 @@ async def test_a_new_report_updates_the_queue_without_losing_the_reason_being_ty
     first, second = others[0], others[1]
     assert (await web.post(f"/api/messages/{first['id']}/report", headers=headers, json={"category": "spam"})).status == 200
 
-    banzhu = await log_in(browser, site, "banzhu")
-    await banzhu.click("#switch-view")
+    banzhu = await dashboard(browser, site)
     await banzhu.click("#case-list .case")
     await banzhu.fill("#action-reason", "广告")
     assert (await web.post(f"/api/messages/{second['id']}/report", headers=headers, json={"category": "spam"})).status == 200
