@@ -212,6 +212,19 @@ class MongoGroups(_Store):
             .sort([("joined_at", ASCENDING), ("user_id", ASCENDING)]).skip(offset).limit(limit).to_list(None)
         return [_member(d) for d in docs]
 
+    async def find_members(self, *, group_id, query, limit):
+        # the people whose names match, then which of them are in the group: a name prefix is selective where a
+        # group can have any number of members
+        pattern = re.escape(query.lower())
+        users = await self.db.users.find(
+            {"$or": [{"username_lower": {"$regex": "^" + pattern}},
+                     {"display_name": {"$regex": pattern, "$options": "i"}}]},
+            {"_id": 1, "username_lower": 1}).sort("username_lower", ASCENDING).limit(1000).to_list(None)
+        order = [u["_id"] for u in users]
+        found = {d["user_id"]: d for d in await self.db.memberships.find(
+            {"group_id": group_id, "user_id": {"$in": order}}).to_list(None)}
+        return [_member(found[u]) for u in order if u in found][:limit]
+
     async def list_for_user(self, *, user_id):
         members = await self.db.memberships.find({"user_id": user_id}).sort("joined_at", ASCENDING).to_list(None)
         order = [m["group_id"] for m in members]

@@ -26,6 +26,11 @@ def _group(r) -> Group:
                  announcement_at=from_ms(r["announcement_at"]), member_count=r["member_count"])
 
 
+def _like_literal(text: str) -> str:
+    """`text` for a LIKE pattern with ESCAPE '\\': its % and _ match only themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _member(r) -> Membership:
     return Membership(group_id=r["group_id"], user_id=r["user_id"], role=r["role"],
                       joined_at=from_ms(r["joined_at"]))
@@ -170,7 +175,7 @@ class SqliteGroups(_Store):
         return _group(r) if r else None
 
     async def discover(self, *, query, limit, offset):
-        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = "%" + _like_literal(query) + "%"
         rows = await self.db.read(lambda c: c.execute(
             "SELECT * FROM groups WHERE visibility != 'private' AND "
             "(name LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\') "
@@ -220,6 +225,14 @@ class SqliteGroups(_Store):
         rows = await self.db.read(lambda c: c.execute(
             "SELECT * FROM memberships WHERE group_id=? ORDER BY joined_at, user_id LIMIT ? OFFSET ?",
             (group_id, limit, offset)).fetchall())
+        return [_member(r) for r in rows]
+
+    async def find_members(self, *, group_id, query, limit):
+        literal = _like_literal(query.lower())
+        rows = await self.db.read(lambda c: c.execute(
+            "SELECT m.* FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.group_id=? AND "
+            "(u.username_lower LIKE ? ESCAPE '\\' OR lower(u.display_name) LIKE ? ESCAPE '\\') "
+            "ORDER BY u.username_lower LIMIT ?", (group_id, literal + "%", "%" + literal + "%", limit)).fetchall())
         return [_member(r) for r in rows]
 
     async def list_for_user(self, *, user_id):

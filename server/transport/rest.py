@@ -155,12 +155,18 @@ async def leave_group(request, svc, user, body):
     return {"ok": True}
 
 
-@api("GET", "/api/groups/{group_id}/members", "Members with their roles (members only)")
+@api("GET", "/api/groups/{group_id}/members", "Members with their roles (members only); ?q= finds them by name")
 async def list_members(request, svc, user, body):
     group, _ = await access_group_as_member(svc, user, request.match_info["group_id"])
-    members = await svc.storage.groups.list_members(
-        group_id=group.id, limit=query_int(request.query, "limit", default=50, min_value=1, max_value=PAGE_MAX),
-        offset=query_int(request.query, "offset", default=0, min_value=0))
+    limit = query_int(request.query, "limit", default=50, min_value=1, max_value=PAGE_MAX)
+    query = request.query.get("q", "").strip()
+    if len(query) > MAX_NAME:
+        raise InvalidPayload(f"q is at most {MAX_NAME} characters", code="too_long", field="q")
+    if query:
+        members = await svc.storage.groups.find_members(group_id=group.id, query=query, limit=limit)
+    else:
+        members = await svc.storage.groups.list_members(
+            group_id=group.id, limit=limit, offset=query_int(request.query, "offset", default=0, min_value=0))
     people = await svc.storage.users.get_many(user_ids=[m.user_id for m in members])
     return {"members": [{**wire.member(m, people.get(m.user_id)), "presence": svc.presence.status(m.user_id)}
                         for m in members]}

@@ -23,6 +23,19 @@ async def test_create_discover_and_join(people):
     assert (await shopper.get(f"/api/groups/{g['id']}"))["group"]["member_count"] == 2
 
 
+async def test_members_found_by_name_for_mentions(people):
+    owner, shopper, outsider = await people("owner"), await people("xiaomei"), await people("xiaoming")
+    g = await make_group(owner, "好物分享群")
+    await shopper.post(f"/api/groups/{g['id']}/join")
+    found = await owner.get(f"/api/groups/{g['id']}/members?q=XIAO")
+    assert [m["user"]["username"] for m in found["members"]] == ["xiaomei"]  # members only, not xiaoming
+    assert found["members"][0]["presence"] in ("online", "away", "offline")
+    assert (await owner.get(f"/api/groups/{g['id']}/members?q=nobody"))["members"] == []
+    err = await owner.get(f"/api/groups/{g['id']}/members?q={'x' * 65}", status=400)
+    assert err["error"]["code"] == "too_long"
+    await outsider.get(f"/api/groups/{g['id']}/members?q=xiao", status=403)
+
+
 async def test_private_group_is_invisible_to_outsiders(people):
     owner, outsider = await people("owner"), await people("outsider")
     g = await make_group(owner, "内部群", visibility="private")

@@ -98,6 +98,26 @@ async def test_membership_add_remove_and_counts(storage):
     assert (await storage.groups.get(group_id=g.id)).member_count == 1
 
 
+async def test_find_members_by_name_prefix_or_display_name_literally(storage):
+    owner = await user(storage, "owner")
+    g = await group_with(storage, owner)
+    other = await group_with(storage, owner, name="别的群")
+    people = {}
+    for name, display in (("aqiang", "阿强"), ("aqi_2", "小强"), ("lily", "Lily 强"), ("bob", "Bob")):
+        people[name] = await storage.users.create(username=name, password_hash="h", display_name=display,
+                                                  avatar_color="#123456", created_at=T0)
+    for name in ("aqiang", "aqi_2", "lily"):
+        await storage.groups.add_member(group_id=g.id, user_id=people[name].id, role="member", joined_at=T0)
+    await storage.groups.add_member(group_id=other.id, user_id=people["bob"].id, role="member", joined_at=T0)
+    names = lambda ms: [next(k for k, v in people.items() if v.id == m.user_id) for m in ms]  # noqa: E731
+    assert names(await storage.groups.find_members(group_id=g.id, query="AQ", limit=10)) == ["aqi_2", "aqiang"]
+    assert names(await storage.groups.find_members(group_id=g.id, query="强", limit=10)) == ["aqi_2", "aqiang", "lily"]
+    assert names(await storage.groups.find_members(group_id=g.id, query="aqi_", limit=10)) == ["aqi_2"]  # _ is literal
+    assert names(await storage.groups.find_members(group_id=g.id, query="a%", limit=10)) == []
+    assert names(await storage.groups.find_members(group_id=g.id, query="强", limit=1)) == ["aqi_2"]
+    assert await storage.groups.find_members(group_id=g.id, query="bob", limit=10) == []  # not in this group
+
+
 async def test_discover_hides_private_and_matches_text_literally(storage):
     a = await user(storage, "aa")
     await group_with(storage, a, "穿搭交流")

@@ -203,3 +203,24 @@ async def test_links_are_safe_anchors_and_scripts_never_run(browser, site):
     await shown.locator(".text").click()  # clicking the text around the anchor runs nothing
     assert await xiaomei.evaluate("window.__pwned === undefined")
     assert xiaomei.errors == [] and aqiang.errors == []
+
+
+async def test_mention_suggestions_find_anyone_in_a_big_group(browser, site, services):
+    groups = await services.storage.groups.discover(query="好物分享群", limit=1, offset=0)
+    joined = services.clock.now()
+    for i in range(150):  # more members than one page of the member list
+        u = await services.storage.users.create(username=f"fan{i:03d}", password_hash="x", display_name=f"粉丝{i}",
+                                                avatar_color="#3370ff", created_at=joined)
+        await services.storage.groups.add_member(group_id=groups[0].id, user_id=u.id, role="member", joined_at=joined)
+    page = await log_in(browser, site, "xiaomei")
+    await open_group(page, "好物分享群")
+    await page.type("#composer", "@fan14")
+    await page.wait_for_selector("#mention-suggest button[data-username=fan140]")
+    await page.type("#composer", "9")
+    await page.wait_for_selector("#mention-suggest button[data-username=fan149]")
+    assert await page.locator("#mention-suggest button").count() == 1
+    await page.press("#composer", "Enter")  # Enter takes the first suggestion while they show
+    assert await page.input_value("#composer") == "@fan149 "
+    await page.type("#composer", "欢迎新朋友")
+    await page.press("#composer", "Enter")
+    await page.wait_for_selector("#messages .message.mine .mention:has-text('@fan149')")

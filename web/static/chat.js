@@ -500,15 +500,16 @@ async function suggestMentions(input, suggest) {
   const match = /@([\w\u3400-\u9fff]{0,20})$/u.exec(before);
   const group = state.current?.kind === "group" ? state.current : state.current?.group;
   if (!match || !group) { suggest.hidden = true; return; }
-  if (!group.memberList) {
-    group.memberList = (await api("GET", `/api/groups/${group.id}/members?limit=100`)).members.map((m) => m.user);
-  }
-  // the first hundred members, and whoever wrote in what is loaded here (the likeliest to be meant)
-  const people = new Map([...group.memberList, ...state.messages.map((m) => state.users.get(m.author_id))]
-    .filter((u) => u && u.role !== "bot").map((u) => [u.id, u]));
   const q = match[1].toLowerCase();
-  const found = [...people.values()].filter((u) => u.id !== state.me.id &&
-    (u.username.toLowerCase().startsWith(q) || u.display_name.toLowerCase().includes(q))).slice(0, 6);
+  // whoever wrote in what is loaded here first (the likeliest to be meant), then the group's members found by
+  // name on the server, however many there are
+  const members = (await api("GET", `/api/groups/${group.id}/members?limit=8${q ? `&q=${encodeURIComponent(q)}` : ""}`))
+    .members.map((m) => m.user);
+  if (input.value.slice(0, input.selectionStart) !== before) return;  // typing went on: a newer lookup answers
+  const people = new Map([...state.messages.map((m) => state.users.get(m.author_id)), ...members]
+    .filter((u) => u && u.role !== "bot" && u.id !== state.me.id).map((u) => [u.id, u]));
+  const found = [...people.values()].filter((u) =>
+    u.username.toLowerCase().startsWith(q) || u.display_name.toLowerCase().includes(q)).slice(0, 6);
   suggest.replaceChildren(...found.map((u) => el("li", {}, el("button", { type: "button", "data-username": u.username, onclick: () => {
     const start = before.length - match[0].length;
     input.value = `${input.value.slice(0, start)}@${u.username} ${input.value.slice(input.selectionStart)}`;
