@@ -185,6 +185,16 @@ async def test_messages_written_offline_are_sent_once_when_back(browser, site):
     await open_group(xiaomei, "好物分享群")
     assert await message(xiaomei, "等下再聊").count() == 1 and await xiaomei.locator("#pending .message").count() == 0
 
+    # written offline, refused when it finally goes out: the reason shows and the text is back to change
+    await xiaomei.context.set_offline(True)
+    await xiaomei.evaluate("shopchat.state.socket.io.engine.close()")
+    await xiaomei.wait_for_selector(".banner-offline", state="visible", timeout=5000)
+    await say(xiaomei, "加我薇信 abc12345 领优惠")
+    await xiaomei.context.set_offline(False)
+    await xiaomei.wait_for_selector("#send-error:has-text('违规')", timeout=15000)
+    assert await xiaomei.input_value("#composer") == "加我薇信 abc12345 领优惠"
+    assert await xiaomei.locator("#pending .message").count() == 0
+
 
 async def test_links_are_safe_anchors_and_scripts_never_run(browser, site):
     xiaomei, aqiang = await two_in_group(browser, site, "好物分享群", "xiaomei", "aqiang")

@@ -35,6 +35,8 @@ async def test_an_agent_transfers_a_customer_to_another_agent(browser, site):
     await admin.wait_for_selector("#desk-mine .case:has-text('小美')", timeout=5000)
     await customer.wait_for_selector("#support-status[data-state=assigned]:has-text('管理员')", timeout=5000)
     await admin.click("#desk-mine .case:has-text('小美')")
+    await admin.type("#composer", "您好")
+    await customer.wait_for_selector("#typing:has-text('管理员 正在输入')", timeout=5000)  # the customer sees it
     await say(admin, "您好，地址我来帮您改")
     await customer.wait_for_selector("#messages .message:has-text('地址我来帮您改')", timeout=5000)
     assert kefu.errors == [] and admin.errors == [] and customer.errors == []

@@ -484,7 +484,7 @@ export function composer() {
   });
   input.addEventListener("input", () => {
     const now = Date.now();
-    if (now - lastTyping > 3000 && state.socket?.connected && !inService()) {
+    if (now - lastTyping > 3000 && state.socket?.connected) {
       lastTyping = now;
       state.socket.emit("typing", { conversation_id: state.current.conversation_id, typing: true });
     }
@@ -562,7 +562,9 @@ export async function flushOutbox() {
     if (ack.ok) {
       if (ack.message.conversation_id === state.current?.conversation_id) upsert(ack.message);
     } else if (item.conversation_id === state.current?.conversation_id) {
-      showSendError(ack.error);
+      showSendError(ack.error);  // refused when it finally went out: back in the composer to change and resend
+      const box = document.getElementById("composer");
+      if (box && !box.value) box.value = item.text;
     }
     renderPending();
   }
