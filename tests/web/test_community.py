@@ -4,6 +4,8 @@ and joining groups, invite links, search, the profile, reporting a person, sendi
 links in user text."""
 from __future__ import annotations
 
+import asyncio
+
 from tests.web.browser import dashboard, log_in, new_page, open_group, say, shot, two_in_group
 
 
@@ -234,3 +236,24 @@ async def test_mention_suggestions_find_anyone_in_a_big_group(browser, site, ser
     await page.type("#composer", "欢迎新朋友")
     await page.press("#composer", "Enter")
     await page.wait_for_selector("#messages .message.mine .mention:has-text('@fan149')")
+
+
+async def test_a_message_arriving_while_the_history_loads_is_not_lost(browser, site):
+    xiaomei = await log_in(browser, site, "xiaomei")
+    aqiang = await log_in(browser, site, "aqiang")
+    await open_group(aqiang, "好物分享群")
+    fetched = asyncio.Event()
+
+    async def late_history(route):
+        response = await route.fetch()  # the history as it is now...
+        fetched.set()
+        await asyncio.sleep(1.5)  # ...handed over only after a new message went out live
+        await route.fulfill(response=response)
+
+    await xiaomei.route("**/api/conversations/*/messages?limit=50", late_history)
+    await xiaomei.click("#group-list .group:has-text('好物分享群')")
+    await fetched.wait()
+    await say(aqiang, "刚好在你打开的时候发的")
+    await message(xiaomei, "刚好在你打开的时候发的").wait_for(timeout=5000)
+    await xiaomei.unroute("**/api/conversations/*/messages?limit=50")
+    assert xiaomei.errors == []

@@ -3,7 +3,7 @@
 // service.js (联系客服 and the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups } from "./core.js";
-import { openChat, chatPane, mountMessages, upsert, typingEvent, refreshPresence, setPins, groupUpdated,
+import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadOutbox } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
@@ -142,7 +142,7 @@ async function resync() {
   await loadPrivates();
   renderGroups();
   const chat = state.current;
-  if (!chat || state.hasNewer || !state.messages.length) return;
+  if (!chat || state.hasNewer || !state.messages.length || loadingHistory()) return;  // opening fetches it all anyway
   let last = state.messages.at(-1).seq;
   for (let round = 0; round < 10; round++) {
     const ack = await state.socket.emitWithAck("sync", { cursors: { [chat.conversation_id]: last } });

@@ -12,6 +12,7 @@ const STEP = 40;             // how many come in or go out at a time
 const PAGE = 50;             // history page size
 const EDGE = 400;            // px from either end that brings more in
 const win = { start: 0, end: 0, busy: false };
+let arriving = null;  // while a conversation's history loads: the live messages that come meanwhile
 const EMOJIS = ["👍", "❤️", "😂", "😮", "🎉", "🙏"];
 
 // -- opening ---------------------------------------------------------------------------------------------
@@ -24,13 +25,23 @@ export async function openChat(chat, { seq } = {}) {
   state.members = null;
   state.pins = [];
   state.view = "chat";
+  state.messages = [];
   const path = `/api/conversations/${chat.conversation_id}/messages`;
-  const page = seq ? (await api("GET", `${path}?before=${seq + PAGE / 2}&limit=${PAGE}`)).messages
-    : (await api("GET", `${path}?limit=${PAGE}`)).messages;
-  state.messages = page;
+  arriving = [];  // what comes live while the history loads is kept, not lost between the two
+  let page;
+  try {
+    page = (await api("GET", seq ? `${path}?before=${seq + PAGE / 2}&limit=${PAGE}` : `${path}?limit=${PAGE}`)).messages;
+  } catch (err) {
+    if (state.current === chat) arriving = null;
+    throw err;
+  }
+  if (state.current !== chat) return;  // something else was opened meanwhile
   state.hasOlder = page.length > 0 && page[0].seq > 1;
   state.hasNewer = Boolean(seq) && page.length === PAGE;
-  await loadUsers(page.flatMap((m) => [m.author_id, ...m.mentions]));
+  const late = state.hasNewer ? [] : arriving.filter((m) => !page.some((x) => x.id === m.id) && m.seq > (page.at(-1)?.seq ?? 0));
+  arriving = null;
+  state.messages = [...page, ...late].sort((a, b) => a.seq - b.seq);
+  await loadUsers(state.messages.flatMap((m) => [m.author_id, ...m.mentions]));
   if (chat.kind === "group") {
     api("GET", `/api/groups/${chat.id}`).then((data) => {
       if (state.current !== chat) return;
@@ -149,6 +160,9 @@ function updateJump() {
   if (box && jump) jump.hidden = atLatest(box) || box.scrollHeight <= box.clientHeight;
 }
 
+/** True while the open conversation's first page of history is on its way. */
+export const loadingHistory = () => arriving !== null;
+
 export async function jumpToLatest() {
   if (state.hasNewer) return openChat(state.current);
   mountMessages();
@@ -157,6 +171,7 @@ export async function jumpToLatest() {
 
 /** A message from the server: a new one, or a newer version of one we have. */
 export async function upsert(m) {
+  if (arriving) { arriving.push(m); return; }
   const at = state.messages.findIndex((x) => x.id === m.id);
   if (at >= 0) {
     state.messages[at] = m;
