@@ -257,3 +257,18 @@ async def test_a_message_arriving_while_the_history_loads_is_not_lost(browser, s
     await message(xiaomei, "刚好在你打开的时候发的").wait_for(timeout=5000)
     await xiaomei.unroute("**/api/conversations/*/messages?limit=50")
     assert xiaomei.errors == []
+
+
+async def test_a_search_hit_in_my_support_conversation_opens_it(browser, site):
+    page = await log_in(browser, site, "xiaomei")
+    await page.click("#contact-support")
+    await page.wait_for_selector("#composer")
+    await say(page, "请问退货地址是哪里")
+    await page.wait_for_selector("#messages .message.mine:has-text('退货地址')")
+    await page.click("#discover")  # somewhere else first
+    await page.fill("#search", "退货地址")
+    await page.press("#search", "Enter")
+    await page.click("#search-results .hit:has-text('退货')")
+    await page.wait_for_selector("#support-status")
+    await page.wait_for_selector("#messages .message.flash:has-text('退货地址')")
+    assert page.errors == []

@@ -193,6 +193,7 @@ export function notificationsPane() {
          await api("POST", "/api/notifications/read", {});
          state.notes.unread = 0;
          for (const n of state.notes.list) n.read = true;
+         state.pane = notificationsPane();  // the list drawn again, without its unread marks
          hooks.render();
        } }, t("read_all")))),
     el("ul", { class: "results pane", id: "notification-list" }, state.notes.list.length ? state.notes.list.map((n) => el("li", {},

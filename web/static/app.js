@@ -7,7 +7,7 @@ import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory,
          toggleMembers, flushOutbox, loadOutbox } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
-import { openSupport, supportTools, supportUpdated, ratingCard, deskTools, loadDesk } from "./service.js";
+import { openSupport, supportTools, supportUpdated, ratingCard, deskTools, loadDesk, openDeskCase } from "./service.js";
 import { showModeration, caseEvent } from "./moderation.js";
 
 const app = document.getElementById("app");
@@ -113,11 +113,14 @@ function connect() {
   socket.on("support:updated", supportUpdated);
   socket.on("moderation:case", caseEvent);
   socket.on("moderation:notice", moderationNotice);
-  document.addEventListener("visibilitychange", () => {
-    if (socket.connected) socket.emit("presence:set", { status: document.hidden ? "away" : "online" });
-  });
 }
 
+// once for the page, whichever connection is current (connect() runs again after each login)
+document.addEventListener("visibilitychange", () => {
+  if (state.socket?.connected) state.socket.emit("presence:set", { status: document.hidden ? "away" : "online" });
+});
+
+const notPrivate = new Set();  // conversations outside groups that turned out not to be private ones (support)
 const chatOf = (conversationId) => [...state.groups, ...state.privates].find((g) => g.conversation_id === conversationId);
 
 function countMembers(groupId, delta) {
@@ -128,8 +131,13 @@ function countMembers(groupId, delta) {
 function messageArrived(m) {
   if (m.conversation_id === state.current?.conversation_id) return upsert(m);
   const chat = chatOf(m.conversation_id);
-  if (!chat) {  // a reply in a thread that isn't open, or someone started a private conversation with me
-    if (!m.group_id) loadPrivates().then(renderGroups);
+  if (!chat) {  // a reply in a thread that isn't open, someone started a private conversation with me, or support
+    if (!m.group_id && !notPrivate.has(m.conversation_id)) {
+      loadPrivates().then(() => {
+        if (!chatOf(m.conversation_id)) notPrivate.add(m.conversation_id);  // support: don't ask again per message
+        renderGroups();
+      });
+    }
     return;
   }
   if (m.author_id !== state.me.id) { chat.unread = (chat.unread || 0) + 1; renderGroups(); }
@@ -219,7 +227,7 @@ function render() {
   shell(el("main", { class: chatting ? "chatting" : "" },
     el("nav", { class: "groups", "aria-label": t("my_groups") },
       el("button", { type: "button", id: "contact-support", class: state.current?.kind === "support" ? "group active" : "group",
-                     onclick: openSupport }, t("contact_support")),
+                     onclick: () => openSupport() }, t("contact_support")),
       el("button", { type: "button", id: "discover", class: "group", onclick: () => showPane("discover", discoverPane) }, `＋ ${t("discover")}`),
       el("h2", {}, t("my_groups")), el("ul", { id: "group-list" }),
       el("h2", {}, t("private")), el("ul", { id: "private-list" })),
@@ -263,9 +271,11 @@ async function openConversation(conversationId, seq) {
     const group = state.groups.find((g) => g.id === thread.group_id);
     if (group) return openChat({ ...thread, name: thread.title, kind: "thread", group }, { seq });
   } catch { /* not a thread */ }
-  try {
-    const mine = (await api("POST", "/api/support")).conversation;
-    if (mine.id === conversationId) return openSupport();
+  try {  // a support conversation: mine as a customer, or one I serve at the desk (a read, unlike POST /api/support)
+    await api("GET", `/api/support/cases/${conversationId}`);
+    if (!["agent", "admin"].includes(state.me.role)) return openSupport({ seq });
+    state.view = "desk";
+    return openDeskCase({ conversation_id: conversationId }, false);
   } catch { /* not support either */ }
   toast(t("conversation_gone"), "alert");
 }

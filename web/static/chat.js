@@ -27,18 +27,17 @@ export async function openChat(chat, { seq } = {}) {
   state.view = "chat";
   state.messages = [];
   const path = `/api/conversations/${chat.conversation_id}/messages`;
-  arriving = [];  // what comes live while the history loads is kept, not lost between the two
+  const mine = arriving = [];  // what comes live while the history loads is kept, not lost between the two
   let page;
   try {
     page = (await api("GET", seq ? `${path}?before=${seq + PAGE / 2}&limit=${PAGE}` : `${path}?limit=${PAGE}`)).messages;
-  } catch (err) {
-    if (state.current === chat) arriving = null;
-    throw err;
+  } finally {  // failed, or left for another screen meanwhile: stop buffering (a newer openChat has its own buffer)
+    if (arriving === mine && (page === undefined || state.current !== chat)) arriving = null;
   }
   if (state.current !== chat) return;  // something else was opened meanwhile
   state.hasOlder = page.length > 0 && page[0].seq > 1;
   state.hasNewer = Boolean(seq) && page.length === PAGE;
-  const late = state.hasNewer ? [] : arriving.filter((m) => !page.some((x) => x.id === m.id) && m.seq > (page.at(-1)?.seq ?? 0));
+  const late = state.hasNewer ? [] : mine.filter((m) => !page.some((x) => x.id === m.id) && m.seq > (page.at(-1)?.seq ?? 0));
   arriving = null;
   state.messages = [...page, ...late].sort((a, b) => a.seq - b.seq);
   await loadUsers(state.messages.flatMap((m) => [m.author_id, ...m.mentions]));

@@ -6,10 +6,10 @@ import { chatPane, mountMessages, openChat, refreshChatHeader } from "./chat.js"
 
 // -- the customer ------------------------------------------------------------------------------------------
 
-export async function openSupport() {
+export async function openSupport({ seq } = {}) {
   const data = await api("POST", "/api/support");
   await openChat({ id: data.conversation.id, conversation_id: data.conversation.id, kind: "support",
-                   name: t("contact_support"), support: data.support });
+                   name: t("contact_support"), support: data.support }, { seq });
 }
 
 export function supportTools(chat) {
@@ -70,7 +70,7 @@ export async function loadDesk({ rebuild = true } = {}) {
   if (open && open.detail.state !== before) refreshChatHeader();
 }
 
-async function openDeskCase(c, claim) {
+export async function openDeskCase(c, claim) {
   try {
     if (claim) await api("POST", `/api/support/cases/${c.conversation_id}/claim`);
   } catch (err) { toast(errorText(err), "alert"); return loadDesk(); }
