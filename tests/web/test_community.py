@@ -175,8 +175,11 @@ async def test_messages_written_offline_are_sent_once_when_back(browser, site):
     await say(xiaomei, "等下再聊")
     await xiaomei.wait_for_selector("#pending .message.pending:has-text('等下再聊')")
     assert await xiaomei.locator("#pending .message").count() == 2
+    await say(aqiang, "你到站了吗")  # said while she is offline: filled in when she is back
+    await message(aqiang, "你到站了吗").wait_for()
     await xiaomei.context.set_offline(False)
     await xiaomei.wait_for_selector(".banner-offline", state="hidden", timeout=15000)
+    await message(xiaomei, "你到站了吗").wait_for(timeout=10000)
     await message(aqiang, "等下再聊").wait_for(timeout=10000)
     await xiaomei.wait_for_selector("#pending .message", state="detached", timeout=5000)
     assert await message(aqiang, "地铁里信号不好").count() == 1 and await message(aqiang, "等下再聊").count() == 1

@@ -151,7 +151,10 @@ async function resync() {
   renderGroups();
   const chat = state.current;
   if (!chat || state.hasNewer || !state.messages.length || loadingHistory()) return;  // opening fetches it all anyway
-  let last = state.messages.at(-1).seq;
+  // from the end of the unbroken run of seqs we hold, not from the newest: what the outbox just sent can sit
+  // above a gap of messages others wrote while we were away
+  let last = state.messages[0].seq;
+  for (const m of state.messages) { if (m.seq > last + 1) break; last = m.seq; }
   for (let round = 0; round < 10; round++) {
     const ack = await state.socket.emitWithAck("sync", { cursors: { [chat.conversation_id]: last } });
     const got = ack.conversations?.[chat.conversation_id];
