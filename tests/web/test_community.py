@@ -275,3 +275,21 @@ async def test_a_search_hit_in_my_support_conversation_opens_it(browser, site):
     await page.wait_for_selector("#support-status")
     await page.wait_for_selector("#messages .message.flash:has-text('退货地址')")
     assert page.errors == []
+
+
+async def test_sharing_a_product_card_from_the_catalogue(browser, site):
+    xiaomei, aqiang = await two_in_group(browser, site, "好物分享群")
+    await xiaomei.click("#share-product")
+    await xiaomei.fill("#product-picker input", "卫衣")
+    await xiaomei.press("#product-picker input", "Enter")
+    first = xiaomei.locator("#product-picker .product-results button").first
+    await first.wait_for()
+    title = await first.locator("strong").inner_text()
+    price = await first.locator(".price").inner_text()
+    assert "卫衣" in title
+    await first.click()
+    card = aqiang.locator("#messages .message .product", has_text=title)
+    await card.wait_for(timeout=5000)
+    assert await card.locator(".price").inner_text() == price
+    assert await xiaomei.locator("#product-picker").is_hidden()
+    assert xiaomei.errors == [] and aqiang.errors == []

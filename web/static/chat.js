@@ -504,9 +504,33 @@ export function composer() {
     }
     suggestMentions(input, suggest);
   });
+  const picker = el("div", { class: "product-picker", id: "product-picker", hidden: true });
   return el("form", { class: "composer", onsubmit: send },
-    el("div", { class: "reply-bar", id: "reply-bar", hidden: true }), suggest,
+    el("div", { class: "reply-bar", id: "reply-bar", hidden: true }), suggest, picker,
+    inService() ? null : el("button", { type: "button", id: "share-product", title: t("share_product"), "aria-label": t("share_product"),
+                                        onclick: () => toggleProductPicker(picker) }, "🛍"),
     input, el("button", { type: "submit" }, t("send")), el("p", { class: "error", role: "alert", id: "send-error" }));
+}
+
+/** Share one of the shop's products as a card: search the catalogue, pick one. */
+function toggleProductPicker(picker) {
+  if (!picker.hidden) { picker.hidden = true; return; }
+  const q = el("input", { type: "search", name: "product_q", placeholder: t("product_search"), "aria-label": t("product_search") });
+  const results = el("ul", { class: "product-results" });
+  const search = async () => {
+    const products = (await api("GET", `/api/products?q=${encodeURIComponent(q.value.trim())}&limit=8`)).products;
+    results.replaceChildren(...(products.length ? products.map((p) => el("li", {}, el("button", { type: "button", "data-sku": p.sku,
+      onclick: async () => {
+        picker.hidden = true;
+        await sendDraft({ type: "product", text: "", product: { sku: p.sku, title: p.title, price: p.price, image_url: p.image_url || "" } });
+      } }, el("strong", {}, p.title), el("span", { class: "price" }, `¥${p.price}`))))
+      : [el("li", { class: "empty" }, t("nothing_found"))]));
+  };
+  q.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); search(); } });
+  picker.replaceChildren(q, results);
+  picker.hidden = false;
+  q.focus();
+  search();
 }
 
 async function suggestMentions(input, suggest) {
