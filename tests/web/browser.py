@@ -41,15 +41,22 @@ async def log_in(browser, site, username, *, width=1200, height=800, path=""):
     return page
 
 
+async def loaded(page):
+    """The open conversation's history is on screen (the pane shows itself loading until then)."""
+    await page.wait_for_selector("#scroller[aria-busy=false]")
+
+
 async def say(page, text):
-    """Types into the composer and presses Enter, as a person sends."""
+    """Types into the composer and presses Enter, as a person sends once the conversation is there."""
+    await loaded(page)
     await page.fill("#composer", text)
     await page.press("#composer", "Enter")
 
 
 async def open_group(page, name):
     await page.click(f"#group-list .group:has-text('{name}')")
-    await page.wait_for_selector("#messages .message")
+    await page.wait_for_selector(f"#chat-header .title:text-is('{name}')")
+    await loaded(page)
 
 
 async def two_in_group(browser, site, group, first="xiaomei", second="aqiang", **size):

@@ -1,12 +1,15 @@
 """A conversation with a long history in real Chromium: the list is windowed (the page never holds more
 than WINDOW messages), scrolling up brings back everything down to the first message, and the jump
-button returns to the newest."""
+button returns to the newest. Opening one: the pane is the new conversation's at once (what is sent
+while its history loads goes there), drafts are kept per conversation, a failed load says so."""
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import timedelta
 
 from server.storage.base import NewMessage
-from tests.web.browser import log_in, open_group, two_in_group
+from tests.web.browser import loaded, log_in, open_group, two_in_group
 
 WINDOW = 120  # web/static/chat.js
 
@@ -67,3 +70,64 @@ async def test_new_messages_while_reading_old_ones_wait_behind_the_jump_button(b
     await reader.click("#jump-latest")
     await reader.wait_for_selector("#messages .message:has-text('有人在看旧消息吗')")
     assert reader.errors == []
+
+
+async def test_what_is_sent_while_a_conversation_loads_goes_there_and_drafts_stay_per_conversation(browser, site):
+    xiaomei, aqiang = await two_in_group(browser, site, "好物分享群", "xiaomei", "aqiang")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    await aqiang.fill("#composer", "风衣还有卡其色吗")  # not sent: a draft
+    released = asyncio.Event()
+
+    async def slow_history(route):
+        response = await route.fetch()
+        await released.wait()
+        await route.fulfill(response=response)
+
+    await aqiang.route("**/api/conversations/*/messages?limit=50", slow_history)
+    await aqiang.click("#group-list .group:has-text('好物分享群')")
+    # the pane is already 好物分享群's, loading; nothing of 穿搭交流 is left to be mistaken for it
+    await aqiang.wait_for_selector("#chat-header .title:text-is('好物分享群')")
+    assert await aqiang.get_attribute("#scroller", "aria-busy") == "true"
+    assert await aqiang.locator("#messages .message").count() == 0
+    assert await aqiang.input_value("#composer") == ""
+    await aqiang.fill("#composer", "打开的时候就发了")
+    await aqiang.press("#composer", "Enter")
+    await xiaomei.locator("#messages .message", has_text="打开的时候就发了").wait_for(timeout=5000)
+    released.set()
+    await loaded(aqiang)
+    await aqiang.locator("#messages .message.mine", has_text="打开的时候就发了").wait_for(timeout=5000)
+    assert await aqiang.locator("#messages .message", has_text="请问耳机有白色的吗").count() == 1  # the history too
+    await aqiang.unroute("**/api/conversations/*/messages?limit=50")
+
+    await open_group(aqiang, "穿搭交流 Outfit")
+    assert await aqiang.input_value("#composer") == "风衣还有卡其色吗"  # the draft, back where it was written
+    assert await aqiang.locator("#messages .message", has_text="打开的时候就发了").count() == 0
+    await aqiang.reload()
+    await aqiang.wait_for_selector("#group-list .group")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    assert await aqiang.input_value("#composer") == "风衣还有卡其色吗"  # and after a reload
+    await aqiang.press("#composer", "Enter")
+    await aqiang.locator("#messages .message.mine", has_text="风衣还有卡其色吗").wait_for(timeout=5000)
+    await open_group(aqiang, "好物分享群")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    assert await aqiang.input_value("#composer") == ""  # sent: no draft any more
+    assert aqiang.errors == [] and xiaomei.errors == []
+
+
+async def test_a_history_that_fails_to_load_says_so(browser, site):
+    page = await log_in(browser, site, "xiaomei")
+
+    async def broken(route):
+        await route.fulfill(status=503, content_type="application/json",
+                            body=json.dumps({"error": {"code": "unavailable", "message": "down"}}))
+
+    await page.route("**/api/conversations/*/messages?limit=50", broken)
+    await page.click("#group-list .group:has-text('好物分享群')")
+    alert = page.locator("#messages .empty[role=alert]")
+    await alert.wait_for(timeout=5000)
+    assert await page.get_attribute("#scroller", "aria-busy") == "false"
+    assert (await alert.inner_text()).strip()
+    await page.unroute("**/api/conversations/*/messages?limit=50")
+    await open_group(page, "好物分享群")  # and opening it again works
+    await page.wait_for_selector("#messages .message:has-text('请问耳机有白色的吗')")
+    assert page.errors == []

@@ -4,7 +4,7 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
-         toggleMembers, flushOutbox, loadOutbox } from "./chat.js";
+         toggleMembers, flushOutbox, loadKept } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
 import { openSupport, supportTools, supportUpdated, ratingCard, deskTools, loadDesk, openDeskCase } from "./service.js";
@@ -58,7 +58,7 @@ async function start() {
   const [groups] = await Promise.all([api("GET", "/api/me/groups"), loadPrivates(), loadNotifications()]);
   setGroups(groups.groups);
   state.moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
-  loadOutbox();
+  loadKept();
   connect();
   render();
   const invite = /^\/invite\/([\w-]{1,64})$/.exec(location.pathname);

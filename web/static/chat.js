@@ -26,21 +26,37 @@ export async function openChat(chat, { seq } = {}) {
   state.pins = [];
   state.view = "chat";
   state.messages = [];
+  state.hasOlder = state.hasNewer = false;
   const path = `/api/conversations/${chat.conversation_id}/messages`;
   const mine = arriving = [];  // what comes live while the history loads is kept, not lost between the two
+  // the new conversation's frame at once, loading: nothing typed or sent meanwhile can land in the one left
+  hooks.render();
   let page;
+  let failed = null;
   try {
     page = (await api("GET", seq ? `${path}?before=${seq + PAGE / 2}&limit=${PAGE}` : `${path}?limit=${PAGE}`)).messages;
-  } finally {  // failed, or left for another screen meanwhile: stop buffering (a newer openChat has its own buffer)
-    if (arriving === mine && (page === undefined || state.current !== chat)) arriving = null;
+  } catch (err) {
+    failed = err;
   }
+  // failed, or left for another screen meanwhile: stop buffering (a newer openChat has its own buffer)
+  if (arriving === mine && (failed || state.current !== chat)) arriving = null;
   if (state.current !== chat) return;  // something else was opened meanwhile
+  if (failed) {  // said where the messages would be; the composer stays (what is sent goes out, or waits offline)
+    scroller()?.setAttribute("aria-busy", "false");
+    list()?.replaceChildren(el("li", { class: "empty", role: "alert" }, errorText(failed)));
+    return;
+  }
   state.hasOlder = page.length > 0 && page[0].seq > 1;
   state.hasNewer = Boolean(seq) && page.length === PAGE;
-  const late = state.hasNewer ? [] : mine.filter((m) => !page.some((x) => x.id === m.id) && m.seq > (page.at(-1)?.seq ?? 0));
+  // by id, the last version that came (a message can come twice: the send's ack and the broadcast), and
+  // where the page holds an older version of one, the live one replaces it
+  const byId = new Map(page.map((m) => [m.id, m]));
+  const newest = page.at(-1)?.seq ?? 0;
+  for (const m of mine) if (byId.has(m.id) || (!state.hasNewer && m.seq > newest)) byId.set(m.id, m);
   arriving = null;
-  state.messages = [...page, ...late].sort((a, b) => a.seq - b.seq);
+  state.messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
   await loadUsers(state.messages.flatMap((m) => [m.author_id, ...m.mentions]));
+  if (state.current !== chat) return;
   if (chat.kind === "group") {
     api("GET", `/api/groups/${chat.id}`).then((data) => {
       if (state.current !== chat) return;
@@ -50,8 +66,8 @@ export async function openChat(chat, { seq } = {}) {
     }).catch(() => {});
   }
   if (chat.kind === "private" && chat.other_id) subscribePresence([chat.other_id]);
-  hooks.render();  // mounts the newest messages
-  if (seq) mountMessages(seq);
+  scroller()?.setAttribute("aria-busy", "false");
+  mountMessages(seq);  // into the frame already there: the composer, and what is being typed in it, stays
   markRead();
 }
 
@@ -96,7 +112,7 @@ export function mountMessages(seq) {
 
 async function onScroll() {
   const box = scroller();
-  if (!box || win.busy) return;
+  if (!box || win.busy || loadingHistory()) return;
   win.busy = true;
   try {
     if (box.scrollTop < EDGE) await growUp(box);
@@ -475,7 +491,9 @@ function renderReplyBar() {
 }
 
 export function composer() {
+  const conversationId = state.current.conversation_id;  // what is sent from here goes where the screen shows
   const input = el("textarea", { id: "composer", rows: 1, placeholder: t("write"), maxlength: 4000, "aria-label": t("write") });
+  input.value = state.drafts[conversationId] || "";
   const suggest = el("ul", { class: "suggest", id: "mention-suggest", hidden: true });
   let lastTyping = 0;
   const send = async (e) => {
@@ -484,10 +502,11 @@ export function composer() {
     if (!text) return;
     const draft = { text, ...(state.replyTo ? { reply_to: state.replyTo.id } : {}) };
     input.value = "";
+    keepDraft(conversationId, "");
     state.replyTo = null;
     renderReplyBar();
     lastTyping = 0;
-    if (!await sendDraft(draft)) { input.value = text; }
+    if (!await sendDraft(draft, conversationId)) { input.value = text; keepDraft(conversationId, text); }
   };
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -497,10 +516,11 @@ export function composer() {
     if (e.key === "Escape") suggest.hidden = true;
   });
   input.addEventListener("input", () => {
+    keepDraft(conversationId, input.value);
     const now = Date.now();
     if (now - lastTyping > 3000 && state.socket?.connected) {
       lastTyping = now;
-      state.socket.emit("typing", { conversation_id: state.current.conversation_id, typing: true });
+      state.socket.emit("typing", { conversation_id: conversationId, typing: true });
     }
     suggestMentions(input, suggest);
   });
@@ -565,8 +585,8 @@ function showSendError(error) {
 
 /** Sends now, or keeps the draft in the outbox while offline; it is sent once when back online (the
  *  server recognises a resend by its client_msg_id). Resolves true unless the server refused it. */
-export async function sendDraft(draft) {
-  const item = { conversation_id: state.current.conversation_id, ...draft, client_msg_id: crypto.randomUUID() };
+export async function sendDraft(draft, conversationId = state.current.conversation_id) {
+  const item = { conversation_id: conversationId, ...draft, client_msg_id: crypto.randomUUID() };
   if (!state.socket?.connected) {
     state.outbox.push(item);
     saveOutbox();
@@ -599,20 +619,31 @@ export async function flushOutbox() {
     saveOutbox();
     if (ack.ok) {
       if (ack.message.conversation_id === state.current?.conversation_id) upsert(ack.message);
-    } else if (item.conversation_id === state.current?.conversation_id) {
-      showSendError(ack.error);  // refused when it finally went out: back in the composer to change and resend
-      const box = document.getElementById("composer");
-      if (box && !box.value) box.value = item.text;
+    } else {  // refused when it finally went out: back in that conversation's composer, to change and resend
+      if (item.text && !state.drafts[item.conversation_id]) keepDraft(item.conversation_id, item.text);
+      if (item.conversation_id === state.current?.conversation_id) {
+        showSendError(ack.error);
+        const box = document.getElementById("composer");
+        if (box && !box.value) box.value = item.text;
+      }
     }
     renderPending();
   }
 }
 
+// kept in this browser per user: the outbox, and the drafts (what is typed and not sent, per conversation,
+// kept when switching away and back, through redraws and reloads)
 const outboxKey = () => `outbox:${state.me.id}`;
-export function loadOutbox() {
+const draftsKey = () => `drafts:${state.me.id}`;
+export function loadKept() {
   try { state.outbox = JSON.parse(localStorage.getItem(outboxKey()) || "[]"); } catch { state.outbox = []; }
+  try { state.drafts = JSON.parse(localStorage.getItem(draftsKey()) || "{}"); } catch { state.drafts = {}; }
 }
 function saveOutbox() { localStorage.setItem(outboxKey(), JSON.stringify(state.outbox)); }
+export function keepDraft(conversationId, text) {
+  if (text) state.drafts[conversationId] = text; else delete state.drafts[conversationId];
+  localStorage.setItem(draftsKey(), JSON.stringify(state.drafts));
+}
 
 function dropPending(clientMsgId) {
   if (!clientMsgId) return;
@@ -634,7 +665,8 @@ function renderPending() {
 export function chatPane(chat) {
   return [
     chatHeader(chat),
-    el("div", { class: "messages", id: "scroller" }, el("ol", { id: "messages", class: "message-list" }), el("ol", { id: "pending", class: "message-list" })),
+    el("div", { class: "messages", id: "scroller", "data-conversation": chat.conversation_id,
+                "aria-busy": loadingHistory() ? "true" : "false", "data-loading": t("loading") }, el("ol", { id: "messages", class: "message-list" }), el("ol", { id: "pending", class: "message-list" })),
     el("button", { type: "button", id: "jump-latest", class: "jump", hidden: true, onclick: jumpToLatest }, t("jump_latest")),
     el("p", { class: "typing", id: "typing", "aria-live": "polite" }),
     composer(),

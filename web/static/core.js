@@ -11,7 +11,7 @@ export const state = {
   replyTo: null, typing: new Map(), members: null, pins: [],
   moderator: false, desk: null, canned: null, agents: null,
   mod: { tab: "queue", cases: [], openCase: null },
-  notes: { unread: 0, list: [] }, outbox: [],
+  notes: { unread: 0, list: [] }, outbox: [], drafts: {},
 };
 window.shopchat = { state };  // a handle for debugging and for the browser tests
 

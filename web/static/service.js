@@ -2,7 +2,7 @@
 // customer's orders, canned replies, transfer, resolve.
 import { t, errorText } from "./i18n.js";
 import { state, hooks, el, api, loadUsers, presenceDot, toast } from "./core.js";
-import { chatPane, mountMessages, openChat, refreshChatHeader } from "./chat.js";
+import { chatPane, mountMessages, openChat, refreshChatHeader, keepDraft } from "./chat.js";
 
 // -- the customer ------------------------------------------------------------------------------------------
 
@@ -138,6 +138,6 @@ export function renderDesk() {
         o.tracking_no ? el("div", { class: "meta" }, `${o.carrier || ""} ${o.tracking_no}`) : null))),
       el("h3", {}, t("canned")),
       el("div", { class: "canned" }, (state.canned || []).map((r) => el("button", { type: "button", onclick: () => {
-        const box = document.getElementById("composer"); box.value = r.text; box.focus(); } }, r.title)))) : null));
+        const box = document.getElementById("composer"); box.value = r.text; box.focus(); keepDraft(chat.conversation_id, r.text); } }, r.title)))) : null));
   if (chat) mountMessages();
 }
