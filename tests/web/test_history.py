@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 
 from server.storage.base import NewMessage
-from tests.web.browser import loaded, log_in, open_group, two_in_group
+from tests.web.browser import PASSWORD, loaded, log_in, open_group, two_in_group
 
 WINDOW = 120  # web/static/chat.js
 
@@ -111,6 +111,14 @@ async def test_what_is_sent_while_a_conversation_loads_goes_there_and_drafts_sta
     await open_group(aqiang, "好物分享群")
     await open_group(aqiang, "穿搭交流 Outfit")
     assert await aqiang.input_value("#composer") == ""  # sent: no draft any more
+    await aqiang.fill("#composer", "还没想好怎么说")
+    await aqiang.click("#logout")  # a shared computer: logging out leaves no draft behind for the next person
+    await aqiang.fill("input[name=username]", "aqiang")
+    await aqiang.fill("input[name=password]", PASSWORD)
+    await aqiang.click("button[type=submit]")
+    await aqiang.wait_for_selector("#group-list .group")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    assert await aqiang.input_value("#composer") == ""
     assert aqiang.errors == [] and xiaomei.errors == []
 
 

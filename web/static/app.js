@@ -191,7 +191,7 @@ function header() {
     } }, state.view === "mod" ? t("chat") : t("moderation")) : null,
     el("button", { type: "button", class: "me", id: "open-profile", onclick: () => showPane("profile", profilePane) }, state.me.display_name),
     languageButton(),
-    el("button", { type: "button", onclick: logout }, t("logout")));
+    el("button", { type: "button", id: "logout", onclick: logout }, t("logout")));
 }
 
 function renderBell() {
@@ -375,8 +375,9 @@ async function openThread(group, thread) {
 function logout() {
   api("POST", "/api/auth/logout").catch(() => {});
   localStorage.removeItem("token");
+  if (state.me) localStorage.removeItem(`drafts:${state.me.id}`);  // a shared computer keeps nothing half-written of mine
   state.socket?.disconnect();
-  Object.assign(state, { token: null, me: null, current: null, messages: [], view: "chat", threadsOf: null });
+  Object.assign(state, { token: null, me: null, current: null, messages: [], view: "chat", threadsOf: null, drafts: {} });
   renderLogin();
 }
 
