@@ -8,7 +8,6 @@ from datetime import timedelta
 from .actions import auth, groups, threads
 from .actions.access import ConversationAccess
 from .actions.messages import Draft, send_in
-from .models import Product
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -52,6 +51,8 @@ async def seed_if_empty(svc: Services) -> bool:
     await svc.storage.groups.update(group_id=haowu.id, announcement="欢迎来到好物分享群！请勿发广告和私下交易，文明交流 🙏",
                                     announcement_at=svc.clock.now())
 
+    await seed_shop_if_empty(svc)  # before the messages: a product card is one of the catalogue's products
+
     async def say(group, who, text, **kw):
         conv = await svc.storage.conversations.get(conversation_id=group.conversation_id)
         member = await svc.storage.groups.get_member(group_id=group.id, user_id=people[who].id)
@@ -61,9 +62,7 @@ async def seed_if_empty(svc: Services) -> bool:
     await say(haowu, "admin", "大家好，新一期的团购下周一开始，有想要的商品可以在群里说～")
     await say(haowu, "xiaomei", "这款蓝牙耳机音质很好，通勤降噪很给力！")
     await say(haowu, "aqiang", "请问耳机有白色的吗？")
-    await say(haowu, "kefu", "", type="product",
-              product=Product(sku="EAR-001-WHT", title="降噪蓝牙耳机 白色", price="299.00",
-                              image_url="/static/img/earbuds.png"))
+    await say(haowu, "kefu", "", type="product", product_sku="SC-EARBUDS-02")
     await say(haowu, "aqiang", "谢谢！已下单 👍")
     await say(chuanda, "lily", "身高165体重50kg，这件风衣穿M还是S？")
     await say(chuanda, "xiaomei", "我163穿S刚好，喜欢宽松可以M")
@@ -77,7 +76,6 @@ async def seed_if_empty(svc: Services) -> bool:
         member = people[who]
         thread, _ = await threads.check_create_thread(svc, member, group_id=group.id, title=title,
                                                       draft=Draft(text=text))
-    await seed_shop_if_empty(svc)
     log.info("seeded the demo community (password for every demo user: %s)", DEMO_PASSWORD)
     return True
 

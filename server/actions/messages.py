@@ -27,7 +27,7 @@ INLINE_TOKENIZE_CHARS = 300  # longer texts are segmented off the event loop
 class Draft:
     type: str = "text"
     text: str = ""
-    product: Product | None = None
+    product_sku: str | None = None  # a product card: which of the catalogue's products (the card is built from it)
     reply_to: str | None = None
     client_msg_id: str | None = None
     extra: dict | None = None  # bot replies: quick-reply buttons, an order card
@@ -90,6 +90,17 @@ async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, 
     return tuple(ids), mention_all
 
 
+async def _catalogue_card(svc: Services, sku: str | None) -> Product:
+    """A product card shows the shop's own title, price and picture for the SKU, whatever the sender typed:
+    nobody can post a made-up price, or words the moderation never saw, dressed as one of the shop's products."""
+    if not sku:
+        raise InvalidPayload("a product message needs a product", field="product")
+    item = await svc.storage.products.get(sku=sku.upper())
+    if item is None:
+        raise NotFound("no such product in the shop's catalogue", code="product_not_found")
+    return Product(sku=item.sku, title=item.title, price=item.price, image_url=item.image_url)
+
+
 async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
     acc = await access_conversation(svc, user, conversation_id, cached=True)
     return await send_in(svc, user, acc, draft)
@@ -101,8 +112,7 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     await _check_may_post(svc, user, acc)
     if draft.type == "text" and not draft.text:
         raise InvalidPayload("text can't be empty", field="text")
-    if draft.type == "product" and draft.product is None:
-        raise InvalidPayload("a product message needs a product", field="product")
+    product = await _catalogue_card(svc, draft.product_sku) if draft.type == "product" else None
     if draft.extra and "payload" in draft.extra and conv.kind != "support":
         raise InvalidPayload("quick-reply payloads only go to the support assistant", field="payload")
     if draft.reply_to is not None:
@@ -112,10 +122,10 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
     screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
     text = screened.text
-    tokens = await tokens_for(" ".join(filter(None, (text, draft.product.title if draft.product else ""))))
+    tokens = await tokens_for(" ".join(filter(None, (text, product.title if product else ""))))
     message, created = await svc.storage.messages.append(NewMessage(
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
-        client_msg_id=draft.client_msg_id, product=draft.product, reply_to=draft.reply_to, mentions=mentions,
+        client_msg_id=draft.client_msg_id, product=product, reply_to=draft.reply_to, mentions=mentions,
         mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
     if created:
         do_publish_message(svc, conv, message)

@@ -5,6 +5,8 @@ import asyncio
 
 import pytest
 
+from server.models import ShopProduct
+
 
 @pytest.fixture
 async def room(shop_group, live):
@@ -52,9 +54,10 @@ async def test_resending_a_client_msg_id_returns_the_original(room):
     ({}, "invalid_payload"),
     ({"text": "hi", "type": "video"}, "invalid_payload"),
     ({"type": "product"}, "invalid_payload"),
-    ({"type": "product", "product": {"sku": "A1", "title": "t"}}, "invalid_payload"),
-    ({"type": "product", "product": {"sku": "A1", "title": "t", "price": "9", "image_url": "javascript:x"}},
-     "invalid_payload"),
+    ({"type": "product", "product": {"title": "t", "price": "9"}}, "invalid_payload"),
+    ({"type": "product", "product": {"sku": ""}}, "invalid_payload"),
+    ({"type": "product", "product": "SC-TEE-05"}, "invalid_payload"),
+    ({"type": "product", "product": {"sku": "NO-SUCH-SKU"}}, "product_not_found"),
     ({"text": "hi", "client_msg_id": "c" * 65}, "too_long"),
     ({"text": "hi", "reply_to": "nope"}, "invalid_id"),
     ({"text": "hi", "reply_to": "0" * 24}, "message_not_found"),
@@ -81,14 +84,29 @@ async def test_unknown_events_are_answered(room):
     assert room["la"].sio.connected
 
 
-async def test_product_card(room):
+@pytest.fixture
+async def catalogue(svc):
+    for sku, title, price in [("SC-EARBUDS-02", "降噪蓝牙耳机 Air Pro", "299.00"), ("SC-TEE-05", "纯棉短袖T恤", "79.00")]:
+        await svc.storage.products.put(ShopProduct(sku=sku, title=title, price=price))
+
+
+async def test_a_product_card_is_the_catalogues_whatever_the_sender_claims(room, catalogue):
     ack = await room["la"].emit("message:send", {
-        "conversation_id": room["cid"], "type": "product",
-        "product": {"sku": "EAR-001", "title": "降噪蓝牙耳机", "price": 299, "image_url": "https://img.shop/e.png"}})
-    assert ack["ok"] and ack["message"]["type"] == "product"
-    assert ack["message"]["product"] == {"sku": "EAR-001", "title": "降噪蓝牙耳机", "price": "299.00",
-                                         "image_url": "https://img.shop/e.png"}
-    assert (await room["lb"].wait_for("message:new"))["product"]["sku"] == "EAR-001"
+        "conversation_id": room["cid"], "type": "product", "text": "这款我在用",
+        "product": {"sku": "sc-earbuds-02", "title": "加我薇信 abc12345 清仓", "price": 1,
+                    "image_url": "https://elsewhere.example/fake.png"}})
+    assert ack["ok"] and ack["message"]["type"] == "product" and ack["message"]["text"] == "这款我在用"
+    card = {"sku": "SC-EARBUDS-02", "title": "降噪蓝牙耳机 Air Pro", "price": "299.00", "image_url": ""}
+    assert ack["message"]["product"] == card
+    assert (await room["lb"].wait_for("message:new"))["product"] == card
+    found = await room["b"].get("/api/search?q=耳机")  # searchable by the catalogue's title
+    assert any(h["message"]["id"] == ack["message"]["id"] for h in found["messages"])
+
+
+async def test_a_product_cards_comment_is_moderated_like_any_text(room, catalogue):
+    ack = await room["la"].emit("message:send", {"conversation_id": room["cid"], "type": "product",
+                                                 "text": "加我薇信 abc12345 更便宜", "product": {"sku": "SC-TEE-05"}})
+    assert ack["ok"] is False and ack["error"]["code"] == "moderation_blocked"
 
 
 async def test_outsiders_can_neither_read_nor_write(room, people, live):

@@ -542,7 +542,7 @@ function toggleProductPicker(picker) {
     results.replaceChildren(...(products.length ? products.map((p) => el("li", {}, el("button", { type: "button", "data-sku": p.sku,
       onclick: async () => {
         picker.hidden = true;
-        await sendDraft({ type: "product", text: "", product: { sku: p.sku, title: p.title, price: p.price, image_url: p.image_url || "" } });
+        await sendDraft({ type: "product", text: "", product: { sku: p.sku } });  // the server builds the card from its catalogue
       } }, el("strong", {}, p.title), el("span", { class: "price" }, `¥${p.price}`))))
       : [el("li", { class: "empty" }, t("nothing_found"))]));
   };
