@@ -92,13 +92,16 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
         raise NotFound("not a member of this group", code="member_not_found")
     if role not in GROUP_ROLES:
         raise InvalidPayload("unknown role", field="role")
+    handed_over = role == "owner" and member_id != user.id
     if role == "owner":
         if mine.role != "owner":
             raise Forbidden("only the owner can hand the group over", code="not_group_owner")
-        await svc.storage.groups.set_member_role(group_id=group.id, user_id=user.id, role="admin")
-        svc.access_cache.forget_member(group.id, user.id)
-    elif target.role in ("owner", "admin") and mine.role != "owner":
-        raise Forbidden("only the owner can change an admin's role", code="not_group_owner")
+        if handed_over:
+            await svc.storage.groups.set_member_role(group_id=group.id, user_id=user.id, role="admin")
+            svc.access_cache.forget_member(group.id, user.id)
+            svc.access_cache.forget_group(group.id)  # its owner_id changes
+    elif (target.role == "admin" or role == "admin") and mine.role != "owner":
+        raise Forbidden("only the owner appoints or changes admins", code="not_group_owner")
     elif target.role == "owner":
         raise Forbidden("hand the group over instead", code="not_group_owner")
     await svc.storage.groups.set_member_role(group_id=group.id, user_id=member_id, role=role)
@@ -109,8 +112,10 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
     else:
         await svc.publisher.add_user_to_room(member_id, mods)
     updated = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
-    svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(updated)},
-                          events.group_room(group.id))
+    changed = [updated, await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)] if handed_over else [updated]
+    for m in changed:  # a hand-over changes two roles: everyone's member list, and both people's tools, follow
+        svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(m)},
+                              events.group_room(group.id))
     return updated
 
 

@@ -205,6 +205,8 @@ class MongoGroups(_Store):
     async def set_member_role(self, *, group_id, user_id, role):
         result = await self.db.memberships.update_one({"group_id": group_id, "user_id": user_id},
                                                       {"$set": {"role": role}})
+        if result.matched_count and role == "owner":
+            await self.db.groups.update_one({"_id": group_id}, {"$set": {"owner_id": user_id}})
         return result.matched_count > 0
 
     async def list_members(self, *, group_id, limit, offset):

@@ -218,8 +218,13 @@ class SqliteGroups(_Store):
         return _member(r) if r else None
 
     async def set_member_role(self, *, group_id, user_id, role):
-        return await self.db.write(lambda c: c.execute(
-            "UPDATE memberships SET role=? WHERE group_id=? AND user_id=?", (role, group_id, user_id)).rowcount > 0)
+        def run(c):
+            found = c.execute("UPDATE memberships SET role=? WHERE group_id=? AND user_id=?",
+                              (role, group_id, user_id)).rowcount > 0
+            if found and role == "owner":
+                c.execute("UPDATE groups SET owner_id=? WHERE id=?", (user_id, group_id))
+            return found
+        return await self.db.write(run)
 
     async def list_members(self, *, group_id, limit, offset):
         rows = await self.db.read(lambda c: c.execute(

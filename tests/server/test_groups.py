@@ -98,6 +98,32 @@ async def test_roles_announcement_and_denials(people, published):
     err = await owner.call("PUT", f"/api/groups/{gid}/members/{'0' * 24}/role", {"role": "admin"}, status=404)
 
 
+async def test_handing_the_group_over(people, published):
+    owner, helper, member = await people("owner"), await people("helper"), await people("xiaomei")
+    g = await make_group(owner)
+    gid = g["id"]
+    for p in (helper, member):
+        await p.post(f"/api/groups/{gid}/join")
+    await owner.call("PUT", f"/api/groups/{gid}/members/{helper.id}/role", {"role": "admin"})
+    err = await helper.call("PUT", f"/api/groups/{gid}/members/{member.id}/role", {"role": "owner"}, status=403)
+    assert err["error"]["code"] == "not_group_owner"  # an admin can't hand over what isn't theirs
+    err = await helper.call("PUT", f"/api/groups/{gid}/members/{member.id}/role", {"role": "admin"}, status=403)
+    assert err["error"]["code"] == "not_group_owner"  # nor make admins
+    await helper.call("PUT", f"/api/groups/{gid}/members/{member.id}/role", {"role": "moderator"})
+    err = await owner.call("PUT", f"/api/groups/{gid}/members/{member.id}/role", {"role": "boss"}, status=400)
+    published.clear()
+    body = await owner.call("PUT", f"/api/groups/{gid}/members/{helper.id}/role", {"role": "owner"})
+    assert body["member"]["role"] == "owner"
+    roles = {m["user_id"]: m["role"] for m in (await member.get(f"/api/groups/{gid}/members"))["members"]}
+    assert roles == {owner.id: "admin", helper.id: "owner", member.id: "moderator"}
+    assert (await member.get(f"/api/groups/{gid}"))["group"]["owner_id"] == helper.id
+    told = [e.data["member"] for e in published if e.name == "group:updated" and "member" in e.data]
+    assert {(m["user_id"], m["role"]) for m in told} == {(helper.id, "owner"), (owner.id, "admin")}
+    err = await owner.post(f"/api/groups/{gid}/leave", status=200)  # no longer the owner: free to leave
+    err = await helper.post(f"/api/groups/{gid}/leave", status=403)
+    assert err["error"]["code"] == "owner_cannot_leave"
+
+
 async def test_pins_only_by_group_admins(people):
     owner, member = await people("owner"), await people("xiaomei")
     g = await make_group(owner)

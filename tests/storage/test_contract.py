@@ -93,6 +93,13 @@ async def test_membership_add_remove_and_counts(storage):
     assert [x.id for x in await storage.groups.list_for_user(user_id=b.id)] == [g.id]
     assert await storage.groups.set_member_role(group_id=g.id, user_id=b.id, role="moderator")
     assert (await storage.groups.get_member(group_id=g.id, user_id=b.id)).role == "moderator"
+    assert (await storage.groups.get(group_id=g.id)).owner_id == a.id
+    assert await storage.groups.set_member_role(group_id=g.id, user_id=b.id, role="owner")  # handed over
+    assert (await storage.groups.get(group_id=g.id)).owner_id == b.id
+    assert await storage.groups.set_member_role(group_id=g.id, user_id=a.id, role="owner")  # and back
+    assert (await storage.groups.get(group_id=g.id)).owner_id == a.id
+    assert not await storage.groups.set_member_role(group_id=g.id, user_id="0" * 24, role="owner")
+    assert (await storage.groups.get(group_id=g.id)).owner_id == a.id
     assert await storage.groups.remove_member(group_id=g.id, user_id=b.id)
     assert not await storage.groups.remove_member(group_id=g.id, user_id=b.id)
     assert (await storage.groups.get(group_id=g.id)).member_count == 1

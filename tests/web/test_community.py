@@ -293,3 +293,34 @@ async def test_sharing_a_product_card_from_the_catalogue(browser, site):
     assert await card.locator(".price").inner_text() == price
     assert await xiaomei.locator("#product-picker").is_hidden()
     assert xiaomei.errors == [] and aqiang.errors == []
+
+
+async def test_the_owner_appoints_a_moderator_then_hands_the_group_over_and_both_see_it_live(browser, site):
+    owner, xiaomei = await two_in_group(browser, site, "好物分享群", "admin", "xiaomei")
+    others = message(xiaomei, "请问耳机有白色的吗")  # aqiang's
+    assert await others.locator("button.delete").count() == 0
+    assert await xiaomei.locator("#switch-view").count() == 0
+    await owner.click("#open-members")
+    row = owner.locator("#members li", has_text="小美")
+    me = await owner.evaluate("shopchat.state.me.id")
+    assert await owner.locator(f"#members li[data-user='{me}'] select").count() == 0  # not one's own role
+    await row.locator("select.role-select").select_option("moderator")
+    await owner.wait_for_selector("#members li:has-text('小美') .role:has-text('版主')", timeout=5000)
+    await xiaomei.wait_for_selector(".toast:has-text('版主')", timeout=5000)
+    await others.locator("button.delete").wait_for(timeout=5000)  # her tools follow, live: she may take it down
+    await xiaomei.wait_for_selector("#switch-view", timeout=5000)  # and the moderation dashboard opens to her
+    await xiaomei.click("#open-members")
+    await xiaomei.wait_for_selector("#members li")
+    assert await xiaomei.locator("#members select.role-select").count() == 0  # a moderator appoints nobody
+
+    await row.locator("select.role-select").select_option("owner")
+    assert await owner.locator(f"#members li[data-user='{me}'] .role:has-text('群主')").count() == 1  # asked first
+    await row.locator("button.confirm-handover").click()
+    await xiaomei.wait_for_selector(".toast:has-text('群主')", timeout=5000)
+    await xiaomei.wait_for_selector("#announcement button.edit", timeout=5000)
+    await others.locator("button.pin").wait_for(timeout=5000)  # pinning is the group admins'
+    assert await xiaomei.locator("#leave").count() == 0  # the owner can't leave
+    await owner.wait_for_selector("#leave", timeout=5000)  # the old owner, now an admin, can
+    await owner.wait_for_selector(f"#members li[data-user='{me}'] .role:has-text('管理员')")
+    assert await owner.locator("#members li:has-text('小美') select").count() == 0  # an admin can't touch the owner
+    assert owner.errors == [] and xiaomei.errors == []

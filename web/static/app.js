@@ -4,7 +4,7 @@
 import { t, lang, setLang, errorText } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
-         toggleMembers, flushOutbox, loadKept } from "./chat.js";
+         toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
 import { openSupport, supportTools, supportUpdated, ratingCard, deskTools, loadDesk, openDeskCase } from "./service.js";
@@ -90,7 +90,10 @@ function connect() {
   socket.on("typing", typingEvent);
   socket.on("presence", ({ user_id, status }) => { state.presence.set(user_id, status); refreshPresence(); });
   socket.on("notification", notificationArrived);
-  socket.on("group:updated", (data) => { if (data.group) groupUpdated(data.group); });
+  socket.on("group:updated", (data) => {
+    if (data.group) groupUpdated(data.group);
+    if (data.member) memberUpdated(data.group_id, data.member);
+  });
   socket.on("pins:updated", ({ group_id, pins }) => setPins(group_id, pins));
   socket.on("member:joined", ({ group_id }) => countMembers(group_id, 1));
   socket.on("member:left", ({ group_id, user_id }) => {
@@ -381,6 +384,18 @@ function logout() {
   renderLogin();
 }
 
-Object.assign(hooks, { render, renderGroups, renderBell, openConversation, openChat, back, chatTools, ratingCard, shell });
+/** My role in a group changed: say so, and the moderation dashboard's button follows whether I moderate anywhere. */
+async function roleChanged(groupId, role) {
+  const group = state.groups.find((g) => g.id === groupId);
+  toast(t("my_role_now", { group: group?.name || "", role: t(`role.${role}`) }));
+  const moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
+  if (moderator === state.moderator) return;
+  state.moderator = moderator;
+  app.querySelector("header")?.replaceWith(header());
+  renderBell();
+}
+
+Object.assign(hooks, { render, renderGroups, renderBell, openConversation, openChat, back, chatTools, ratingCard, shell,
+                       roleChanged });
 setLang(lang);
 if (state.token) start(); else renderLogin();
