@@ -1,7 +1,7 @@
 // Around the conversations: discovering and joining groups, search, notifications, people's cards,
 // reports, my profile and the decisions moderators took about me (with the appeal).
 import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, nameOf, avatar, highlighted, timeLabel, presenceDot, toast, setGroups } from "./core.js";
+import { state, hooks, el, api, loadUsers, nameOf, avatar, highlighted, timeLabel, presenceDot, toast, setGroups, desktopAlert } from "./core.js";
 
 export const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 
@@ -183,6 +183,8 @@ export function notificationArrived(note) {
     if (state.current?.conversation_id !== note.conversation_id || document.hidden) {
       toast(`${nameOf(note.actor_id)} ${t(`note.${note.kind}`)}：${(note.message?.text || "").slice(0, 40)}`);
     }
+    desktopAlert(`${nameOf(note.actor_id)} ${t(`note.${note.kind}`)}`, note.message?.text || "",
+                 { tag: note.message?.id || note.id, onclick: () => hooks.openConversation(note.conversation_id, note.message?.seq) });
   });
 }
 
@@ -234,10 +236,28 @@ export async function profilePane() {
       } }, avatar(me, "large"), el("span", { class: "meta" }, `@${me.username}`),
         el("label", {}, t("display_name"), name), el("label", {}, t("bio"), bio), el("label", { class: "inline" }, t("avatar_color"), color),
         el("button", { type: "submit" }, t("save")), status),
+      desktopAlertsSetting(),
       el("h3", {}, t("my_sanctions")),
       el("ul", { class: "sanctions", id: "my-sanctions" }, sanctions.length ? sanctions.map(sanctionEntry)
         : el("li", { class: "empty" }, t("no_sanctions")))),
   ];
+}
+
+/** Whether the browser may show system notifications while the page is in the background. */
+function desktopAlertsSetting() {
+  const supported = "Notification" in window;
+  const label = el("span", { class: "meta", id: "desktop-alerts-state" });
+  const enable = el("button", { type: "button", id: "desktop-alerts", onclick: async () => {
+    await Notification.requestPermission();
+    show();
+  } }, t("desktop_alerts_enable"));
+  const show = () => {
+    const permission = supported ? Notification.permission : "unsupported";
+    label.textContent = t(`desktop_alerts.${permission}`);
+    enable.hidden = permission !== "default";
+  };
+  show();
+  return el("div", { class: "desktop-alerts" }, el("h3", {}, t("desktop_alerts")), label, " ", enable);
 }
 
 export function sanctionLabel(s) {

@@ -2,7 +2,7 @@
 // screens live in chat.js (conversations), account.js (groups, search, notifications, profile),
 // service.js (联系客服 and the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText } from "./i18n.js";
-import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups } from "./core.js";
+import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -132,6 +132,14 @@ function countMembers(groupId, delta) {
 }
 
 function messageArrived(m) {
+  if (!m.group_id && m.author_id !== state.me.id) {  // private and support messages alert one by one, like a phone
+    loadUsers([m.author_id]).then(() => {
+      // at the desk, what the assistant tells the customer (who is serving them, say) is not news to the agent
+      if (state.users.get(m.author_id)?.role === "bot" && ["agent", "admin"].includes(state.me.role)) return;
+      desktopAlert(nameOf(m.author_id), m.text || m.product?.title || "",
+                   { tag: m.id, onclick: () => openConversation(m.conversation_id, m.seq) });
+    });
+  }
   if (m.conversation_id === state.current?.conversation_id) return upsert(m);
   const chat = chatOf(m.conversation_id);
   if (!chat) {  // a reply in a thread that isn't open, someone started a private conversation with me, or support

@@ -123,6 +123,14 @@ export function toast(text, kind = "info") {
   setTimeout(() => item.remove(), kind === "alert" ? 12000 : 5000);
 }
 
+/** A system notification while the page is in the background, when the person has allowed them (the
+ *  profile asks). `tag`: one per message, so the same message never pops up twice. */
+export function desktopAlert(title, body, { tag, onclick } = {}) {
+  if (!document.hidden || !("Notification" in window) || Notification.permission !== "granted") return;
+  const note = new Notification(title, { body: body.slice(0, 120), tag, lang: document.documentElement.lang });
+  note.onclick = () => { window.focus(); note.close(); onclick?.(); };
+}
+
 /** My groups, as conversations the client can open. */
 export function setGroups(groups) {
   state.groups = groups.map((g) => ({ ...g, kind: "group" }));
