@@ -282,8 +282,10 @@ async def test_sharing_a_product_card_from_the_catalogue(browser, site):
     await xiaomei.click("#share-product")
     await xiaomei.fill("#product-picker input", "卫衣")
     await xiaomei.press("#product-picker input", "Enter")
+    await xiaomei.wait_for_selector("#product-picker .product-results[aria-busy=false]")
+    titles = await xiaomei.locator("#product-picker .product-results button strong").all_inner_texts()
+    assert titles and all("卫衣" in t for t in titles)  # what was searched for, not the list shown on opening
     first = xiaomei.locator("#product-picker .product-results button").first
-    await first.wait_for()
     title = await first.locator("strong").inner_text()
     price = await first.locator(".price").inner_text()
     assert "卫衣" in title

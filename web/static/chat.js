@@ -588,9 +588,14 @@ export function composer() {
 function toggleProductPicker(picker) {
   if (!picker.hidden) { picker.hidden = true; return; }
   const q = el("input", { type: "search", name: "product_q", placeholder: t("product_search"), "aria-label": t("product_search") });
-  const results = el("ul", { class: "product-results" });
+  const results = el("ul", { class: "product-results", "aria-busy": "true" });
+  let asked = 0;
   const search = async () => {
+    const mine = ++asked;
+    results.setAttribute("aria-busy", "true");
     const products = (await api("GET", `/api/products?q=${encodeURIComponent(q.value.trim())}&limit=8`)).products;
+    if (mine !== asked) return;  // a later search answers: an earlier, slower one must not overwrite it
+    results.setAttribute("aria-busy", "false");
     results.replaceChildren(...(products.length ? products.map((p) => el("li", {}, el("button", { type: "button", "data-sku": p.sku,
       onclick: async () => {
         picker.hidden = true;
