@@ -105,8 +105,9 @@ async def test_discover_join_and_invite_link(browser, site):
     await page.click("#discover")
     await page.fill(".search-form input[name=q]", "穿搭")
     await page.click(".search-form button[type=submit]")
-    await page.wait_for_selector("#discover-list .discover-item:has-text('穿搭交流')")
-    assert await page.locator("#discover-list .discover-item").count() == 1
+    await page.wait_for_selector("#discover-list[aria-busy=false]")  # the search's answer, not the list on opening
+    found = await page.locator("#discover-list .discover-item").all_inner_texts()
+    assert len(found) == 1 and "穿搭交流" in found[0]
     await page.click("#discover-list .discover-item:has-text('穿搭交流') button.join")
     await page.wait_for_selector("#group-list .group.active:has-text('穿搭交流')")
     await page.wait_for_selector("#messages .message")
@@ -116,6 +117,7 @@ async def test_discover_join_and_invite_link(browser, site):
     await page.click("#discover")
     await page.fill(".search-form input[name=q]", "VIP")
     await page.click(".search-form button[type=submit]")
+    await page.wait_for_selector("#discover-list[aria-busy=false]")
     vip = page.locator("#discover-list .discover-item", has_text="VIP")
     await vip.wait_for()
     assert await vip.locator("button.join").count() == 0  # invite-only: joined by a link

@@ -1,7 +1,7 @@
 // Around the conversations: discovering and joining groups, search, notifications, people's cards,
 // reports, my profile and the decisions moderators took about me (with the appeal).
 import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, nameOf, avatar, highlighted, timeLabel, presenceDot, toast, setGroups, desktopAlert } from "./core.js";
+import { state, hooks, el, api, loadUsers, nameOf, avatar, highlighted, timeLabel, presenceDot, toast, setGroups, desktopAlert, latestInto } from "./core.js";
 
 export const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
 
@@ -77,10 +77,8 @@ export async function startPrivate(userId) {
 export function discoverPane() {
   const q = el("input", { type: "search", name: "q", placeholder: t("discover_search"), "aria-label": t("discover_search") });
   const results = el("ul", { class: "discover-list", id: "discover-list" });
-  const load = async () => {
-    const groups = (await api("GET", `/api/groups?q=${encodeURIComponent(q.value.trim())}&limit=30`)).groups;
-    results.replaceChildren(...(groups.length ? groups.map(groupEntry) : [el("li", { class: "empty" }, t("nothing_found"))]));
-  };
+  const load = latestInto(results, () => api("GET", `/api/groups?q=${encodeURIComponent(q.value.trim())}&limit=30`), ({ groups }) =>
+    results.replaceChildren(...(groups.length ? groups.map(groupEntry) : [el("li", { class: "empty" }, t("nothing_found"))])));
   const name = el("input", { name: "name", maxlength: 64, placeholder: t("group_name"), required: true });
   const description = el("input", { name: "description", maxlength: 500, placeholder: t("group_description") });
   const visibility = el("select", { name: "visibility", "aria-label": t("visibility") },

@@ -2,7 +2,7 @@
 // The message list is windowed: however long the history, at most WINDOW messages are in the page;
 // scrolling up brings earlier ones in (from memory, then from the server) and drops those far below.
 import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, nameOf, avatar, richText, timeLabel, groupStaff, groupModerator, presenceDot, toast } from "./core.js";
+import { state, hooks, el, api, loadUsers, nameOf, avatar, richText, timeLabel, groupStaff, groupModerator, presenceDot, toast, latestInto } from "./core.js";
 import { userCard, reportForm } from "./account.js";
 
 // messages in the page at most; localStorage "shopchat.window" = "all" turns windowing off, which is how
@@ -588,21 +588,15 @@ export function composer() {
 function toggleProductPicker(picker) {
   if (!picker.hidden) { picker.hidden = true; return; }
   const q = el("input", { type: "search", name: "product_q", placeholder: t("product_search"), "aria-label": t("product_search") });
-  const results = el("ul", { class: "product-results", "aria-busy": "true" });
-  let asked = 0;
-  const search = async () => {
-    const mine = ++asked;
-    results.setAttribute("aria-busy", "true");
-    const products = (await api("GET", `/api/products?q=${encodeURIComponent(q.value.trim())}&limit=8`)).products;
-    if (mine !== asked) return;  // a later search answers: an earlier, slower one must not overwrite it
-    results.setAttribute("aria-busy", "false");
+  const results = el("ul", { class: "product-results" });
+  const search = latestInto(results, () => api("GET", `/api/products?q=${encodeURIComponent(q.value.trim())}&limit=8`), ({ products }) => {
     results.replaceChildren(...(products.length ? products.map((p) => el("li", {}, el("button", { type: "button", "data-sku": p.sku,
       onclick: async () => {
         picker.hidden = true;
         await sendDraft({ type: "product", text: "", product: { sku: p.sku } });  // the server builds the card from its catalogue
       } }, el("strong", {}, p.title), el("span", { class: "price" }, `¥${p.price}`))))
       : [el("li", { class: "empty" }, t("nothing_found"))]));
-  };
+  });
   q.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); search(); } });
   picker.replaceChildren(q, results);
   picker.hidden = false;

@@ -131,6 +131,20 @@ export function desktopAlert(title, body, { tag, onclick } = {}) {
   note.onclick = () => { window.focus(); note.close(); onclick?.(); };
 }
 
+/** A list that each new search replaces: `fetch` runs, and `show` gets its answer only if no later search started
+ *  meanwhile (an earlier, slower answer must not overwrite a later one); `box` is aria-busy until then. */
+export function latestInto(box, fetch, show) {
+  let asked = 0;
+  return async () => {
+    const mine = ++asked;
+    box.setAttribute("aria-busy", "true");
+    const data = await fetch();
+    if (mine !== asked) return;
+    box.setAttribute("aria-busy", "false");
+    show(data);
+  };
+}
+
 /** My groups, as conversations the client can open. */
 export function setGroups(groups) {
   state.groups = groups.map((g) => ({ ...g, kind: "group" }));
