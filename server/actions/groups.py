@@ -112,8 +112,10 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
     else:
         await svc.publisher.add_user_to_room(member_id, mods)
     updated = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
-    changed = [updated, await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)] if handed_over else [updated]
-    for m in changed:  # a hand-over changes two roles: everyone's member list, and both people's tools, follow
+    changed = [updated]
+    if handed_over:  # two roles changed: everyone's member list, and both people's tools, follow
+        changed.append(await svc.storage.groups.get_member(group_id=group.id, user_id=user.id))
+    for m in changed:
         svc.publisher.publish(events.GROUP_UPDATED, {"group_id": group.id, "member": wire.member(m)},
                               events.group_room(group.id))
     return updated
@@ -148,9 +150,7 @@ async def check_pin(svc: Services, user: User, *, group_id: str, message_id: str
 
 
 async def list_pins(svc: Services, group_id: str) -> list[dict]:
-    out = []
-    for p in await svc.storage.groups.list_pins(group_id=group_id):
-        message = await svc.storage.messages.get(message_id=p.message_id)
-        if message is not None and message.deleted_at is None:
-            out.append({**wire.pin(p), "message": wire.message(message)})
-    return out
+    pins = await svc.storage.groups.list_pins(group_id=group_id)
+    found = await svc.storage.messages.get_many(message_ids=[p.message_id for p in pins])
+    return [{**wire.pin(p), "message": wire.message(m)} for p in pins
+            if (m := found.get(p.message_id)) is not None and m.deleted_at is None]

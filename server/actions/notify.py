@@ -43,8 +43,6 @@ async def _notify(svc: Services, conv: Conversation, message: Message) -> None:
 async def with_messages(svc: Services, user: User, notes: list[Notification]) -> list[dict]:
     """Notifications as the live event carries them: each with its message, as this user may see it now
     (a deleted or hidden one comes as its tombstone or placeholder; null if it is gone)."""
-    out = []
-    for n in notes:
-        m = await svc.storage.messages.get(message_id=n.message_id)
-        out.append({**wire.notification(n), "message": wire.message(m, viewer=user.id) if m else None})
-    return out
+    found = await svc.storage.messages.get_many(message_ids=[n.message_id for n in notes])
+    shown = {i: wire.message(m, viewer=user.id) for i, m in found.items()}
+    return [{**wire.notification(n), "message": shown.get(n.message_id)} for n in notes]

@@ -127,6 +127,8 @@ class MessageStore(Protocol):
         all committed before returning. When (conversation, author, client_msg_id) was
         stored before, returns that message and False instead."""
     async def get(self, *, message_id: str) -> Message | None: ...
+    async def get_many(self, *, message_ids: list[str]) -> dict[str, Message]:
+        """The ones that exist, by id, in one read."""
     async def history(self, *, conversation_id: str, before: int | None = None,
                       after: int | None = None, limit: int = 50) -> list[Message]:
         """Ascending by seq. `after`: the next ones; otherwise the latest ones before `before`."""

@@ -391,6 +391,10 @@ class MongoMessages(_Store):
         d = await self.db.messages.find_one({"_id": message_id})
         return _message(d) if d else None
 
+    async def get_many(self, *, message_ids):
+        docs = await self.db.messages.find({"_id": {"$in": list(set(message_ids))}}).to_list(None)
+        return {d["_id"]: _message(d) for d in docs}
+
     async def history(self, *, conversation_id, before=None, after=None, limit=50):
         if after is not None:
             docs = await self.db.messages.find({"conversation_id": conversation_id, "seq": {"$gt": after}}) \

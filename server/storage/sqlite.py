@@ -426,6 +426,14 @@ class SqliteMessages(_Store):
         r = await self.db.read(lambda c: c.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone())
         return _message(r) if r else None
 
+    async def get_many(self, *, message_ids):
+        ids = list(set(message_ids))
+        if not ids:
+            return {}
+        rows = await self.db.read(lambda c: c.execute(
+            f"SELECT * FROM messages WHERE id IN ({_placeholders(ids)})", ids).fetchall())
+        return {r["id"]: _message(r) for r in rows}
+
     async def history(self, *, conversation_id, before=None, after=None, limit=50):
         if after is not None:
             sql, args = ("SELECT * FROM messages WHERE conversation_id=? AND seq>? ORDER BY seq LIMIT ?",

@@ -299,6 +299,9 @@ async def test_message_fields_roundtrip(storage):
     got = await storage.messages.get(message_id=m.id)
     assert got.product == product and got.reply_to == first.id and got.mentions == (a.id,) and got.mention_all
     assert got.created_at == T0 and got.edited_at is None and got.deleted_at is None and got.type == "product"
+    many = await storage.messages.get_many(message_ids=[m.id, first.id, m.id, "0" * 24])
+    assert set(many) == {m.id, first.id} and many[m.id] == got and many[first.id].text == first.text
+    assert await storage.messages.get_many(message_ids=[]) == {}
 
 
 async def test_edit_delete_and_reactions(storage):
