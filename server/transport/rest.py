@@ -60,6 +60,18 @@ async def update_me(request, svc, user, body):
     return {"user": wire.user(updated)}
 
 
+USERS_AT_ONCE = 100
+
+
+@api("GET", "/api/users", "Several users' public profiles at once: ?ids=a,b")
+async def get_users(request, svc, user, body):
+    ids = [check_id(i, "ids") for i in request.query.get("ids", "").split(",") if i]
+    if len(ids) > USERS_AT_ONCE:
+        raise InvalidPayload(f"at most {USERS_AT_ONCE} ids at once", field="ids")
+    found = await svc.storage.users.get_many(user_ids=ids)
+    return {"users": [wire.user(u) for u in found.values()]}
+
+
 @api("GET", "/api/users/{user_id}", "A user's public profile")
 async def get_user(request, svc, user, body):
     found = await svc.storage.users.get(user_id=request.match_info["user_id"])

@@ -134,6 +134,17 @@ async def test_profile_update_and_validation(people):
     assert other["user"]["bio"] == "爱逛街" and other["presence"] == "offline"
 
 
+async def test_several_users_at_once(people):
+    a, b = await people("xiaomei"), await people("aqiang")
+    found = await a.get(f"/api/users?ids={a.id},{b.id},{b.id},{'0' * 24}")
+    assert sorted(u["username"] for u in found["users"]) == ["aqiang", "xiaomei"]
+    assert (await a.get("/api/users?ids="))["users"] == []
+    err = await a.get("/api/users?ids=nope", status=400)
+    assert err["error"]["code"] == "invalid_id"
+    err = await a.get(f"/api/users?ids={','.join(['0' * 24] * 101)}", status=400)
+    assert err["error"]["code"] == "invalid_payload"
+
+
 async def test_only_platform_admins_set_roles(people):
     admin, member = await people("admin", role="admin"), await people("xiaomei")
     err = await member.call("PUT", f"/api/users/{member.id}/role", {"role": "admin"}, status=403)

@@ -46,10 +46,16 @@ export async function api(method, path, body) {
   return data;
 }
 
+/** The people not known yet, fetched 100 to a request; one that doesn't exist is remembered as null. */
 export async function loadUsers(ids) {
   const missing = [...new Set(ids)].filter((id) => id && !state.users.has(id));
-  await Promise.all(missing.map(async (id) => {
-    try { state.users.set(id, (await api("GET", `/api/users/${id}`)).user); } catch { state.users.set(id, null); }
+  const batches = [];
+  for (let i = 0; i < missing.length; i += 100) batches.push(missing.slice(i, i + 100));
+  await Promise.all(batches.map(async (batch) => {
+    let found = [];
+    try { found = (await api("GET", `/api/users?ids=${batch.join(",")}`)).users; } catch { /* remembered as unknown */ }
+    for (const u of found) state.users.set(u.id, u);
+    for (const id of batch) if (!state.users.has(id)) state.users.set(id, null);
   }));
 }
 
@@ -151,5 +157,6 @@ export function setGroups(groups) {
 }
 
 export const isPlatformModerator = () => ["moderator", "admin"].includes(state.me?.role);
+export const isAgent = () => ["agent", "admin"].includes(state.me?.role);  // serves customers at the desk
 export const groupStaff = (group) => ["owner", "admin"].includes(group?.my_role);
 export const groupModerator = (group) => ["owner", "admin", "moderator"].includes(group?.my_role);
