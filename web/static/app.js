@@ -2,7 +2,7 @@
 // screens live in chat.js (conversations), account.js (groups, search, notifications, profile),
 // service.js (联系客服 and the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText } from "./i18n.js";
-import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf } from "./core.js";
+import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -57,7 +57,7 @@ async function start() {
   state.users.set(state.me.id, state.me);
   const [groups] = await Promise.all([api("GET", "/api/me/groups"), loadPrivates(), loadNotifications()]);
   setGroups(groups.groups);
-  state.moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
+  state.moderator = await moderatesAnywhere();
   loadKept();
   connect();
   render();
@@ -135,7 +135,7 @@ function messageArrived(m) {
   if (!m.group_id && m.author_id !== state.me.id) {  // private and support messages alert one by one, like a phone
     loadUsers([m.author_id]).then(() => {
       // at the desk, what the assistant tells the customer (who is serving them, say) is not news to the agent
-      if (state.users.get(m.author_id)?.role === "bot" && ["agent", "admin"].includes(state.me.role)) return;
+      if (state.users.get(m.author_id)?.role === "bot" && isAgent()) return;
       desktopAlert(nameOf(m.author_id), m.text || m.product?.title || "",
                    { tag: m.id, onclick: () => openConversation(m.conversation_id, m.seq) });
     });
@@ -180,7 +180,6 @@ async function resync() {
 
 function header() {
   const q = el("input", { type: "search", name: "q", id: "search", placeholder: t("search_placeholder"), "aria-label": t("search") });
-  const staff = ["agent", "admin"].includes(state.me.role);
   return el("header", {},
     el("strong", { class: "brand" }, t("app")),
     el("form", { class: "search", role: "search", onsubmit: async (e) => {
@@ -192,7 +191,7 @@ function header() {
       await loadNotifications();
       await showPane("notifications", notificationsPane);
     } }, "🔔", el("span", { class: "badge", id: "bell-count", hidden: !state.notes.unread }, state.notes.unread)),
-    staff ? el("button", { type: "button", id: "switch-desk", onclick: () => {
+    isAgent() ? el("button", { type: "button", id: "switch-desk", onclick: () => {
       if (state.view === "desk") return backToChat();
       state.view = "desk"; state.current = null; loadDesk();
     } }, state.view === "desk" ? t("chat") : t("desk")) : null,
@@ -287,7 +286,7 @@ async function openConversation(conversationId, seq) {
   } catch { /* not a thread */ }
   try {  // a support conversation: mine as a customer, or one I serve at the desk (a read, unlike POST /api/support)
     await api("GET", `/api/support/cases/${conversationId}`);
-    if (!["agent", "admin"].includes(state.me.role)) return openSupport({ seq });
+    if (!isAgent()) return openSupport({ seq });
     state.view = "desk";
     return openDeskCase({ conversation_id: conversationId }, false);
   } catch { /* not support either */ }
@@ -392,11 +391,14 @@ function logout() {
   renderLogin();
 }
 
+/** Whether the moderation dashboard is mine: the case queue answers only those who moderate somewhere. */
+const moderatesAnywhere = () => api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
+
 /** My role in a group changed: say so, and the moderation dashboard's button follows whether I moderate anywhere. */
 async function roleChanged(groupId, role) {
   const group = state.groups.find((g) => g.id === groupId);
   toast(t("my_role_now", { group: group?.name || "", role: t(`role.${role}`) }));
-  const moderator = await api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
+  const moderator = await moderatesAnywhere();
   if (moderator === state.moderator) return;
   state.moderator = moderator;
   app.querySelector("header")?.replaceWith(header());

@@ -1,7 +1,7 @@
 // 联系客服 on the customer's side, and the agents' desk: queue, claim, the conversation beside the
 // customer's orders, canned replies, transfer, resolve.
 import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, presenceDot, toast, desktopAlert, nameOf } from "./core.js";
+import { state, hooks, el, api, loadUsers, presenceDot, toast, desktopAlert, nameOf, isAgent } from "./core.js";
 import { chatPane, mountMessages, openChat, refreshChatHeader, keepDraft } from "./chat.js";
 
 // -- the customer ------------------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ const waitingSeen = new Set();  // cases already announced as waiting, so each i
 
 export function supportUpdated(c) {
   if (c.state !== "queued") waitingSeen.delete(c.conversation_id);
-  else if (c.customer_id !== state.me.id && ["agent", "admin"].includes(state.me.role) && !waitingSeen.has(c.conversation_id)) {
+  else if (c.customer_id !== state.me.id && isAgent() && !waitingSeen.has(c.conversation_id)) {
     waitingSeen.add(c.conversation_id);
     loadUsers([c.customer_id]).then(() => desktopAlert(t("customer_waiting"),
       [nameOf(c.customer_id), c.handoff_reason ? t(`handoff.${c.handoff_reason}`) : ""].filter(Boolean).join(" · "),
