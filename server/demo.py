@@ -5,7 +5,7 @@ import logging
 import os
 from datetime import timedelta
 
-from .actions import auth, groups, threads
+from .actions import auth, groups, support, threads
 from .actions.access import ConversationAccess
 from .actions.messages import Draft, send_in
 from .services import Services
@@ -21,6 +21,13 @@ USERS = [  # username, display name, platform role
     ("kefu", "客服小林", "agent"),
     ("banzhu", "版主老王", "moderator"),
     ("admin", "管理员", "admin"),
+]
+
+
+CANNED = [  # the agents' canned replies to start from; they edit them at the desk
+    {"title": "问候", "text": "您好，我是客服小林，很高兴为您服务～请问有什么可以帮您？"},
+    {"title": "发货时间", "text": "订单付款后 48 小时内发货，发货后可在订单详情里查看物流。"},
+    {"title": "退换货", "text": "收到商品 7 天内可申请无理由退换，请在订单页提交申请，并保留好商品包装。"},
 ]
 
 
@@ -51,6 +58,7 @@ async def seed_if_empty(svc: Services) -> bool:
     await svc.storage.groups.update(group_id=haowu.id, announcement="欢迎来到好物分享群！请勿发广告和私下交易，文明交流 🙏",
                                     announcement_at=svc.clock.now())
 
+    await support.check_set_canned(svc, people["kefu"], CANNED)
     await seed_shop_if_empty(svc)  # before the messages: a product card is one of the catalogue's products
 
     async def say(group, who, text, **kw):

@@ -125,6 +125,14 @@ async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
     await xiaomei.wait_for_selector("#messages .message:has-text('能叠放')", timeout=5000)
     await xiaomei.wait_for_selector("#thread-like:has-text('1')", timeout=5000)  # the like arrived live
     await shot(xiaomei, "shopper-thread")
+
+    await aqiang.click("#thread-follow")  # following: a reply reaches aqiang wherever he is
+    await aqiang.wait_for_selector("#thread-follow:has-text('已关注')")
+    await open_group(aqiang, "穿搭交流 Outfit")
+    await say(xiaomei, "买了，谢谢推荐")
+    await aqiang.wait_for_selector("#bell-count:has-text('1')", timeout=5000)
+    await aqiang.click("#bell")
+    await aqiang.wait_for_selector("#notification-list .hit:has-text('回复了你关注的话题')")
     assert xiaomei.errors == [] and aqiang.errors == []
 
 
@@ -159,6 +167,9 @@ async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aioht
     await agent.wait_for_selector("#customer-orders li:has-text('SC20261101001')")
     await agent.wait_for_selector("#messages .message:has-text('这件卫衣起球吗')")
     await customer.wait_for_selector("#support-status[data-state=assigned]:has-text('客服小林')", timeout=5000)
+    canned = agent.locator(".canned button").first
+    await canned.click()  # a canned reply lands in the composer, to adjust before sending
+    assert (await agent.input_value("#composer")).strip()
     await say(agent, "您好，这款是精梳棉，不易起球")
     await customer.wait_for_selector("#messages .message:has-text('不易起球')", timeout=5000)
     await shot(agent, "agent-desk")

@@ -139,3 +139,32 @@ async def test_a_new_report_updates_the_queue_without_losing_the_reason_being_ty
     await banzhu.wait_for_function("document.querySelectorAll('#case-list .case').length === 2", timeout=5000)
     assert await banzhu.input_value("#action-reason") == "广告"
     assert banzhu.errors == []
+
+
+async def test_agents_edit_the_canned_replies_at_the_desk(browser, site):
+    customer = await log_in(browser, site, "xiaomei")
+    await customer.click("#contact-support")
+    await say(customer, "衣服尺码偏大吗")
+    await customer.wait_for_selector("#support-status[data-state=queued]", timeout=5000)
+    kefu = await log_in(browser, site, "kefu")
+    await kefu.click("#switch-desk")
+    await kefu.click("#desk-queue .case:has-text('小美')")
+    await kefu.wait_for_selector(".canned button:has-text('发货时间')")  # the demo's replies
+    await kefu.click("#edit-canned")
+    await kefu.locator(".canned-list li", has_text="发货时间").locator("button.remove").click()
+    await kefu.fill(".canned-editor input[name=canned_title]", "尺码")  # a title without a text is refused
+    await kefu.click(".canned-editor button[type=submit]")
+    await kefu.wait_for_selector(".canned-editor .error:not(:empty)", timeout=5000)
+    await kefu.fill(".canned-editor textarea[name=canned_text]", "这款偏大半码，建议选小一号。")
+    await kefu.click(".canned-editor button[type=submit]")
+    await kefu.wait_for_selector(".canned button:has-text('尺码')", timeout=5000)
+    assert await kefu.locator(".canned button:has-text('发货时间')").count() == 0
+    await kefu.click(".canned button:has-text('尺码')")
+    assert await kefu.input_value("#composer") == "这款偏大半码，建议选小一号。"
+    await kefu.reload()  # saved on the server, for every agent
+    await kefu.wait_for_selector("#group-list .group")
+    await kefu.click("#switch-desk")
+    await kefu.click("#desk-mine .case:has-text('小美')")
+    await kefu.wait_for_selector(".canned button:has-text('尺码')")
+    assert await kefu.locator(".canned button:has-text('发货时间')").count() == 0
+    assert kefu.errors == [] and customer.errors == []

@@ -145,8 +145,39 @@ export function renderDesk() {
         el("strong", {}, o.id), " ", o.status_label, " ¥", o.total,
         el("div", { class: "meta" }, o.items.map((i) => i.title).join("、")),
         o.tracking_no ? el("div", { class: "meta" }, `${o.carrier || ""} ${o.tracking_no}`) : null))),
-      el("h3", {}, t("canned")),
-      el("div", { class: "canned" }, (state.canned || []).map((r) => el("button", { type: "button", onclick: () => {
-        const box = document.getElementById("composer"); box.value = r.text; box.focus(); keepDraft(chat.conversation_id, r.text); } }, r.title)))) : null));
+      el("h3", {}, t("canned"), " ", el("button", { type: "button", id: "edit-canned", class: "link",
+                                              onclick: (e) => e.currentTarget.closest("aside").querySelector(".canned").replaceWith(cannedEditor()) },
+                                          t("edit"))),
+      cannedButtons(chat)) : null));
   if (chat) mountMessages();
+}
+
+function cannedButtons(chat) {
+  return el("div", { class: "canned" }, (state.canned || []).map((r) => el("button", { type: "button", onclick: () => {
+    const box = document.getElementById("composer"); box.value = r.text; box.focus(); keepDraft(chat.conversation_id, r.text); } }, r.title)));
+}
+
+/** The shared canned replies, edited in place: remove one, add one; saved for every agent at once. */
+function cannedEditor() {
+  const replies = [...(state.canned || [])];
+  const title = el("input", { name: "canned_title", maxlength: 40, placeholder: t("canned_title") });
+  const text = el("textarea", { name: "canned_text", maxlength: 1000, rows: 2, placeholder: t("canned_text") });
+  const status = el("p", { class: "error", role: "alert" });
+  const list = el("ul", { class: "canned-list" });
+  const draw = () => list.replaceChildren(...replies.map((r, i) => el("li", {}, el("strong", {}, r.title), " ", r.text,
+    el("button", { type: "button", class: "remove", "aria-label": t("delete"), onclick: () => { replies.splice(i, 1); draw(); } }, "×"))));
+  draw();
+  const form = el("form", { class: "canned canned-editor", onsubmit: async (e) => {
+    e.preventDefault();
+    const added = Boolean(title.value.trim() || text.value.trim());  // with both empty, the list saves as edited
+    if (added) replies.push({ title: title.value.trim(), text: text.value.trim() });
+    try {
+      state.canned = (await api("PUT", "/api/support/canned", { replies })).replies;
+      form.replaceWith(cannedButtons(state.current));
+    } catch (err) {
+      status.textContent = errorText(err);
+      if (added) replies.pop();
+    }
+  } }, list, title, text, el("button", { type: "submit" }, t("save")), status);
+  return form;
 }
