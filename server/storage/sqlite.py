@@ -70,6 +70,14 @@ def _placeholders(items) -> str:
     return ",".join("?" * len(items))
 
 
+async def _rows_by_id(db, table: str, ids) -> list:
+    """The rows of `table` with these ids (repeats and unknown ones are fine), in one read."""
+    ids = list(set(ids))
+    if not ids:
+        return []
+    return await db.read(lambda c: c.execute(f"SELECT * FROM {table} WHERE id IN ({_placeholders(ids)})", ids).fetchall())
+
+
 class _Store:
     def __init__(self, db: Database):
         self.db = db
@@ -100,12 +108,7 @@ class SqliteUsers(_Store):
         return _user(r) if r else None
 
     async def get_many(self, *, user_ids):
-        ids = list(set(user_ids))
-        if not ids:
-            return {}
-        rows = await self.db.read(lambda c: c.execute(
-            f"SELECT * FROM users WHERE id IN ({_placeholders(ids)})", ids).fetchall())
-        return {r["id"]: _user(r) for r in rows}
+        return {r["id"]: _user(r) for r in await _rows_by_id(self.db, "users", user_ids)}
 
     async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None):
         changes = {k: v for k, v in (("display_name", display_name), ("bio", bio),
@@ -427,12 +430,7 @@ class SqliteMessages(_Store):
         return _message(r) if r else None
 
     async def get_many(self, *, message_ids):
-        ids = list(set(message_ids))
-        if not ids:
-            return {}
-        rows = await self.db.read(lambda c: c.execute(
-            f"SELECT * FROM messages WHERE id IN ({_placeholders(ids)})", ids).fetchall())
-        return {r["id"]: _message(r) for r in rows}
+        return {r["id"]: _message(r) for r in await _rows_by_id(self.db, "messages", message_ids)}
 
     async def history(self, *, conversation_id, before=None, after=None, limit=50):
         if after is not None:
