@@ -20,9 +20,9 @@ from .clock import Clock
 from .config import Config
 from .hours import BusinessHours
 from .passwords import Passwords
-from .presence import Presence
-from .publisher import Publisher
-from .ratelimit import RateLimiter
+from .realtime.presence import Presence
+from .realtime.publisher import Publisher
+from .shared.counters import RateLimiter
 from .services import Services
 from .storage.base import Storage
 from .transport import internal, openapi, rest, rest_moderation, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 from moderation import ModerationHook
 from moderation.behaviour import Behaviour
 
-from .access_cache import AccessCache
+from .shared.cache import AccessCache
 from .bot_client import BotClient
 from .hours import BusinessHours
-from .keyed_locks import KeyedLocks
+from .shared.locks import KeyedLocks
 from .clock import Clock
 from .config import Config
 from .passwords import Passwords
-from .presence import Presence
-from .publisher import Publisher
-from .ratelimit import RateLimiter
+from .realtime.presence import Presence
+from .realtime.publisher import Publisher
+from .shared.counters import RateLimiter
 from .models import User
 
 if TYPE_CHECKING:

@@ -10,23 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Callable
 
-from engineio import packet as eio_packet
-from socketio import packet as sio_packet
-
-from .events import user_room
+from ..events import user_room
+from .fanout import Event, LocalFanout
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    name: str
-    data: object
-    rooms: tuple[str, ...]
-    skip_sid: str | None = None
 
 
 class Publisher:
@@ -36,7 +25,7 @@ class Publisher:
         self.listeners: list[Callable[[Event], None]] = []
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._task: asyncio.Task | None = None
-        self._fast = hasattr(sio, "eio") and hasattr(sio.eio, "sockets")
+        self.fanout = LocalFanout(sio, namespace)
 
     # -- what actions call -------------------------------------------------
     def publish(self, name: str, data, *rooms: str, skip_sid: str | None = None) -> None:
@@ -84,22 +73,4 @@ class Publisher:
                 log.exception("delivery of %s failed", event.name)
 
     async def _deliver(self, event: Event) -> None:
-        if not event.rooms:
-            return
-        if not self._fast:
-            await self.sio.emit(event.name, event.data, to=list(event.rooms), skip_sid=event.skip_sid,
-                                namespace=self.namespace)
-            return
-        pkt = self.sio.packet_class(sio_packet.EVENT, namespace=self.namespace, data=[event.name, event.data])
-        encoded = pkt.encode()
-        eio_pkts = [eio_packet.Packet(eio_packet.MESSAGE, p)
-                    for p in (encoded if isinstance(encoded, list) else [encoded])]
-        sockets = self.sio.eio.sockets
-        for sid, eio_sid in self.sio.manager.get_participants(self.namespace, list(event.rooms)):
-            if sid == event.skip_sid:
-                continue
-            sock = sockets.get(eio_sid)
-            if sock is None or sock.closed:
-                continue
-            for p in eio_pkts:
-                sock.queue.put_nowait(p)
+        await self.fanout.deliver(event)

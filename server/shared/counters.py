@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .clock import Clock
+from ..clock import Clock
 
 
 class RateLimiter:

@@ -1,0 +1,1 @@
+"""Delivery to live connections: fan-out, rooms and presence, in one process or over Redis."""
