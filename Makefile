@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 BOT := $(BIN)/python bot/manage.py
 
-.PHONY: run test web bench install clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
+.PHONY: run test web bench install system-deps clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,54 @@ $(STAMP): requirements.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# System programs the tests drive, as program:Debian-package. Browser tests run Playwright on
+# Debian's /usr/bin/chromium (browser downloads fail on these machines) with CJK and emoji fonts for
+# the screenshots; Redis tests start their own redis-server on random ports; the compose test runs
+# Debian's docker-compose (v1) `config`; npm fetches the web client's packages.
+# Present: nothing runs (no apt-get). Missing, as root with apt-get: one `apt-get update`, then
+# `apt-get install` of what is missing, with services kept from starting (a temporary policy-rc.d)
+# and redis-server's system service disabled: the tests never use a redis on 6379. Otherwise the
+# exact command is printed and make stops.
+SYSTEM_PROGRAMS ?= chromium:chromium redis-server:redis-server docker-compose:docker-compose npm:npm
+# package:fc-list-pattern (the pattern is used where there is no dpkg)
+SYSTEM_FONTS ?= fonts-noto-cjk:Noto.Sans.CJK fonts-noto-color-emoji:Noto.Color.Emoji
+
+system-deps:
+	@missing=; \
+	for pair in $(SYSTEM_PROGRAMS); do \
+	    command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	for pair in $(SYSTEM_FONTS); do \
+	    if command -v dpkg-query >/dev/null 2>&1; then \
+	        dpkg-query -W -f='$${Status}' "$${pair%%:*}" 2>/dev/null | grep -q ' installed$$' || missing="$$missing $${pair%%:*}"; \
+	    else \
+	        fc-list : family 2>/dev/null | grep -q "$${pair#*:}" || missing="$$missing $${pair%%:*}"; \
+	    fi; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "system-deps: missing Debian packages:$$missing" >&2; \
+	    if command -v apt-get >/dev/null 2>&1; then \
+	        echo "install them as root, then run make again:" >&2; \
+	        echo "    sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+	    else \
+	        echo "no apt-get here: install the equivalent packages with this system's package manager" >&2; \
+	    fi; \
+	    exit 1; \
+	fi; \
+	echo "system-deps: installing$$missing"; \
+	if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    trap 'rm -f /usr/sbin/policy-rc.d' EXIT; \
+	    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d; \
+	fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq >/dev/null && apt-get install -y -qq$$missing >/dev/null || exit 1; \
+	case " $$missing " in *" redis-server "*) \
+	    systemctl disable redis-server >/dev/null 2>&1; update-rc.d redis-server disable >/dev/null 2>&1; \
+	    service redis-server stop >/dev/null 2>&1; \
+	esac; \
+	exit 0
 
 # The web client's front-end packages come from the npm registry (web/package-lock.json); their
 # built files are copied into web/static/vendor, which the server serves itself (no CDN).
@@ -36,8 +84,8 @@ run: $(STAMP) $(WEB_VENDOR)
 
 # Everything, the real assistant included: server tests, data validation, action unit tests,
 # story tests, the held-out NLU evaluation and the end-to-end test with Rasa.
-test: $(STAMP) bot-model $(WEB_VENDOR)
-	SHOPCHAT_BOT_E2E=1 SHOPCHAT_BROWSER_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
+test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
+	SHOPCHAT_BOT_E2E=1 SHOPCHAT_BROWSER_E2E=1 SHOPCHAT_REDIS_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
 	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
 	$(BOT) validate
 	$(BOT) test
@@ -68,7 +116,7 @@ bot-test: $(STAMP)
 bot-e2e: $(STAMP) bot-model
 	SHOPCHAT_BOT_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest tests/e2e
 
-bench: $(STAMP)
+bench: system-deps $(STAMP)
 	cd bench/node && npm ci --no-audit --no-fund --silent
 	PYTHONPATH=. $(BIN)/python -m bench.run
 
