@@ -9,20 +9,23 @@ import socketio
 from aiohttp import web
 
 from moderation import AllowAll, ModerationHook
-from moderation.behaviour import Behaviour, Limits
+from moderation.behaviour import Limits
 
 from . import search_text
 from .actions.notify import notify_after_send
-from .actions.rules import RulesBook, load_rules
+from .actions.rules import RulesBook, load_rules, share_rules
 from .actions.support import ensure_bot_user, route_support_message
 from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
 from .hours import BusinessHours
 from .passwords import Passwords
-from .realtime.presence import Presence
+from .events import PRESENCE, presence_room
+from .realtime.presence import presence_for
 from .realtime.publisher import Publisher
-from .shared.counters import RateLimiter
+from .shared.behaviour import behaviour_log
+from .shared.counters import rate_limiter
+from .shared.locks import keyed_locks
 from .services import Services
 from .storage.base import Storage
 from .transport import internal, openapi, rest, rest_moderation, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
@@ -57,23 +60,39 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         hook = moderation or _default_moderation(config)
         if hasattr(hook, "lexicon"):
             await asyncio.to_thread(hook.lexicon.warm_up)
-        publisher = Publisher(sio)
+        hub = None
+        if config.redis_url:
+            from .shared.redis import RedisHub
+            hub = RedisHub(config.redis_url)
+        publisher = Publisher(sio, hub=hub)
         await publisher.start()
         window = config.login_window_seconds
         svc = Services(
             config=config, clock=clock, storage=storage, publisher=publisher,
             passwords=Passwords(time_cost=config.argon2_time_cost, memory_kib=config.argon2_memory_kib),
-            moderation=hook, presence=Presence(), secret=config.ensure_secret(),
-            login_by_account=RateLimiter(clock, limit=config.login_max_per_account, window_seconds=window),
-            login_by_address=RateLimiter(clock, limit=config.login_max_per_address, window_seconds=window),
+            moderation=hook, presence=presence_for(hub), secret=config.ensure_secret(), hub=hub,
+            login_by_account=rate_limiter(hub, "login-account", clock, limit=config.login_max_per_account,
+                                          window_seconds=window),
+            login_by_address=rate_limiter(hub, "login-address", clock, limit=config.login_max_per_address,
+                                          window_seconds=window),
             bot=BotClient(enabled=config.bot, url=config.bot_url, timeout=config.bot_timeout_seconds,
                           probe_seconds=config.bot_probe_seconds),
             hours=hours, bot_secret=config.ensure_bot_secret(),
-            behaviour=Behaviour(Limits(flood_messages=config.flood_messages, flood_seconds=config.flood_seconds,
-                                       repeat_count=config.repeat_count, repeat_seconds=config.repeat_seconds,
-                                       max_mentions=config.max_mentions)),
+            behaviour=behaviour_log(hub, Limits(flood_messages=config.flood_messages,
+                                                flood_seconds=config.flood_seconds,
+                                                repeat_count=config.repeat_count,
+                                                repeat_seconds=config.repeat_seconds,
+                                                max_mentions=config.max_mentions)),
             rules=RulesBook(config.new_account_hours),
-            report_limiter=RateLimiter(clock, limit=config.reports_per_hour, window_seconds=3600))
+            report_limiter=rate_limiter(hub, "reports", clock, limit=config.reports_per_hour, window_seconds=3600),
+            support_locks=keyed_locks(hub, "support"), case_locks=keyed_locks(hub, "case"))
+        if hub is not None:
+            svc.access_cache.share(hub)
+            share_rules(svc)
+            svc.presence.on_offline.append(
+                lambda user_id: publisher.publish(PRESENCE, {"user_id": user_id, "status": "offline"},
+                                                  presence_room(user_id)))
+            await hub.start()
         await load_rules(svc)
         svc.bot_user = await ensure_bot_user(svc)
         await svc.bot.start()
@@ -89,6 +108,8 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         await svc.bot.close()
         await publisher.stop()
         await svc.tasks.close()
+        if hub is not None:
+            await hub.close()
         await storage.aclose()
 
     app.cleanup_ctx.append(services_ctx)

@@ -31,6 +31,7 @@ class Config:
     port: int = 8080
     data_dir: str = "./data"
     mongodb_uri: str = ""
+    redis_url: str = ""                   # set: several processes share fan-out and state through Redis
     secret: str = ""
     token_ttl_days: int = 30
     seed_demo: bool = True
@@ -73,6 +74,7 @@ class Config:
             port=_int(env, "CHAT_PORT", 8080),
             data_dir=env.get("CHAT_DATA_DIR", "./data"),
             mongodb_uri=env.get("CHAT_MONGODB_URI", ""),
+            redis_url=env.get("CHAT_REDIS_URL", ""),
             secret=env.get("CHAT_SECRET", ""),
             token_ttl_days=_int(env, "CHAT_TOKEN_TTL_DAYS", 30),
             seed_demo=env.get("CHAT_SEED_DEMO", "1") not in ("0", "false", "no", "off"),

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from moderation import ModerationHook
-from moderation.behaviour import Behaviour
+from moderation.behaviour import Limits
 
 from .shared.cache import AccessCache
 from .bot_client import BotClient
 from .hours import BusinessHours
+from .shared.behaviour import LocalBehaviour
 from .shared.locks import KeyedLocks
 from .clock import Clock
 from .config import Config
@@ -22,6 +23,7 @@ from .shared.counters import RateLimiter
 from .models import User
 
 if TYPE_CHECKING:
+    from .shared.redis import RedisHub
     from .actions.rules import RulesBook
 from .storage.base import Storage
 
@@ -81,7 +83,8 @@ class Services:
     bot_secret: str = ""
     support_locks: KeyedLocks = field(default_factory=KeyedLocks)
     # moderation: how people post, each scope's rules, report limits, one case changed at a time
-    behaviour: Behaviour = field(default_factory=Behaviour)
+    behaviour: LocalBehaviour = field(default_factory=lambda: LocalBehaviour(Limits()))
     rules: "RulesBook" = None
     report_limiter: RateLimiter | None = None
     case_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    hub: "RedisHub | None" = None  # several processes (CHAT_REDIS_URL): what they tell each other

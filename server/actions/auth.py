@@ -67,16 +67,16 @@ async def check_login(svc: Services, *, username, password, address: str) -> tup
         raise InvalidPayload("username and password are required strings")
     account_key = username.lower()
     for limiter, key in ((svc.login_by_account, account_key), (svc.login_by_address, address)):
-        wait = limiter.retry_after(key)
+        wait = await limiter.retry_after(key)
         if wait:
             raise RateLimited("too many login attempts; try again later", retry_after=int(wait) + 1)
     user = await svc.storage.users.get_by_username(username=username)
     ok = await svc.passwords.verify(user.password_hash if user else None, password)
     if not ok or user is None:
-        svc.login_by_account.hit(account_key)
-        svc.login_by_address.hit(address)
+        await svc.login_by_account.hit(account_key)
+        await svc.login_by_address.hit(address)
         raise Unauthorized("wrong username or password", code="bad_credentials")
-    svc.login_by_account.reset(account_key)
+    await svc.login_by_account.reset(account_key)
     return await _issue_token(svc, user), user
 
 

@@ -94,7 +94,7 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
     exempt = moderates(user, acc)
     rules = svc.rules.for_conversation(conv)
     if new_post and not exempt:
-        spam = svc.behaviour.check(user_id=user.id, text=text, now=svc.clock.now().timestamp(), mentions=mentions,
+        spam = await svc.behaviour.check(user_id=user.id, text=text, now=svc.clock.now().timestamp(), mentions=mentions,
                                    group_id=conv.group_id, slow_mode_seconds=rules.slow_mode_seconds,
                                    repeats=conv.kind != "support")
         if spam is not None:
@@ -126,7 +126,7 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
 async def after_stored(svc: Services, user: User, conv: Conversation, message: Message, screened: Screened, *,
                        new_post: bool = True) -> None:
     if new_post and user.role != BOT_ROLE:
-        svc.behaviour.record(user_id=user.id, text=screened.posted, now=svc.clock.now().timestamp(),
+        await svc.behaviour.record(user_id=user.id, text=screened.posted, now=svc.clock.now().timestamp(),
                              group_id=conv.group_id)
     if screened.verdict.action == "flag":
         from .reports import do_open_engine_case  # reports.py imports this module

@@ -103,8 +103,8 @@ def _check_report_input(category: str, note: str) -> None:
         raise InvalidPayload(f"note is longer than {MAX_NOTE} characters", code="too_long", field="note")
 
 
-def _check_report_rate(svc: Services, user: User) -> None:
-    wait = svc.report_limiter.retry_after(user.id)
+async def _check_report_rate(svc: Services, user: User) -> None:
+    wait = await svc.report_limiter.retry_after(user.id)
     if wait > 0:
         raise RateLimited("too many reports; try again later", code="report_rate_limited",
                           retry_after=max(1, round(wait)))
@@ -137,7 +137,7 @@ async def _add_report(svc: Services, user: User, fresh: ModCase, *, category: st
             case.updated_at = svc.clock.now()
             if not await svc.storage.cases.replace(case, expect_state=before):
                 raise Conflict("the case changed meanwhile; try again", code="conflict")
-    svc.report_limiter.hit(user.id)
+    await svc.report_limiter.hit(user.id)
     return case
 
 
@@ -152,7 +152,7 @@ async def check_report_message(svc: Services, user: User, *, message_id: str, ca
         raise InvalidPayload("you can't report your own message", code="cannot_report_self")
     if message.deleted_at is not None:
         raise NotFound("this message was deleted", code="message_deleted")
-    _check_report_rate(svc, user)
+    await _check_report_rate(svc, user)
     conv = acc.conversation
     scope = conv.group_id or PLATFORM_SCOPE
     now = svc.clock.now()
@@ -194,7 +194,7 @@ async def check_report_user(svc: Services, user: User, *, target_id: str, group_
         if membership is None:
             raise Forbidden("join the group first", code="not_member")
         scope = group_id
-    _check_report_rate(svc, user)
+    await _check_report_rate(svc, user)
     now = svc.clock.now()
     case = await _add_report(svc, user, ModCase(
         id=user_case_id(scope, target.id), target_kind="user", target_id=target.id, scope=scope,

@@ -54,6 +54,16 @@ async def load_rules(svc: Services) -> None:
         await _apply_words(svc, rules)
 
 
+def share_rules(svc: Services) -> None:
+    """With several processes: a scope's rules changed on another one are read again here."""
+    async def reload(message: dict) -> None:
+        rules = await svc.storage.rules.get(scope=message["scope"])
+        if rules is not None:
+            await _apply_words(svc, rules)
+            svc.rules.put(rules)
+    svc.hub.on("rules", reload)
+
+
 async def _apply_words(svc: Services, rules: GroupRules) -> None:
     engine = svc.moderation
     if rules.scope == PLATFORM_SCOPE or not hasattr(engine, "set_group_words"):
@@ -179,6 +189,8 @@ async def check_update_rules(svc: Services, user: User, scope: str, patch: dict)
         await _apply_words(svc, updated)
     await svc.storage.rules.put(updated)
     svc.rules.put(updated)
+    if svc.hub is not None:
+        svc.hub.send("rules", scope=scope)
     await do_audit(svc, actor_id=user.id, action="rules:update", scope=scope, target_kind="rules", target_id=scope,
                    details={"fields": ",".join(sorted(changes))})
     return wire.rules(updated, effective_new_account_hours=svc.rules.new_account_hours(updated))

@@ -312,8 +312,8 @@ async def access_agents(svc: Services, user: User) -> list[dict]:
     for case in await svc.storage.support.list(states=("assigned",)):
         load[case.agent_id] = load.get(case.agent_id, 0) + 1
     staff = await svc.storage.users.list_by_roles(roles=STAFF_ROLES, limit=500)
-    return [{"user": wire.user(u), "presence": svc.presence.status(u.id), "serving": load.get(u.id, 0)}
-            for u in staff]
+    online = await svc.presence.statuses([u.id for u in staff])
+    return [{"user": wire.user(u), "presence": online[u.id], "serving": load.get(u.id, 0)} for u in staff]
 
 
 async def _desk_view(svc: Services, case: SupportCase) -> dict:

@@ -1,11 +1,12 @@
 """Delivery of events: the only module that sends to Socket.IO.
 
 Actions say what happened and to whom (rooms); the publisher queues it and one
-delivery task sends the events in the order they were published. The fan-out
-encodes a packet once and puts it straight on each recipient's Engine.IO queue
-(python-socketio's own emit makes one task per recipient, which is what caps a
-bare python-socketio server). Swapping this class (say, for Redis pub/sub across
-processes) touches nothing else."""
+delivery task sends the events in the order they were published: to this process's
+connections (LocalFanout) and, with several processes (CHAT_REDIS_URL), through Redis
+to the others, which deliver it to theirs. Room changes (a member joins a group,
+a moderator is appointed) are told the same way, since that person's other
+connections may be on another process. This is python-socketio's AsyncPubSubManager
+design, with the local delivery first (it doesn't wait for a Redis round trip)."""
 from __future__ import annotations
 
 import asyncio
@@ -19,13 +20,17 @@ log = logging.getLogger(__name__)
 
 
 class Publisher:
-    def __init__(self, sio, namespace: str = "/"):
+    def __init__(self, sio, namespace: str = "/", hub=None):
         self.sio = sio
+        self.hub = hub
         self.namespace = namespace
         self.listeners: list[Callable[[Event], None]] = []
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue()
         self._task: asyncio.Task | None = None
         self.fanout = LocalFanout(sio, namespace)
+        if hub is not None:
+            hub.on("event", self._remote_event)
+            hub.on("room", self._remote_room)
 
     # -- what actions call -------------------------------------------------
     def publish(self, name: str, data, *rooms: str, skip_sid: str | None = None) -> None:
@@ -42,12 +47,25 @@ class Publisher:
         return [sid for sid, _ in self.sio.manager.get_participants(self.namespace, user_room(user_id))]
 
     async def add_user_to_room(self, user_id: str, room: str) -> None:
-        for sid in self.sids_of(user_id):
-            await self.sio.enter_room(sid, room, namespace=self.namespace)
+        await self._room(user_id, room, True)
+        if self.hub is not None:
+            self.hub.send("room", user=user_id, room=room, join=True)
 
     async def remove_user_from_room(self, user_id: str, room: str) -> None:
+        await self._room(user_id, room, False)
+        if self.hub is not None:
+            self.hub.send("room", user=user_id, room=room, join=False)
+
+    async def _room(self, user_id: str, room: str, join: bool) -> None:
+        change = self.sio.enter_room if join else self.sio.leave_room
         for sid in self.sids_of(user_id):
-            await self.sio.leave_room(sid, room, namespace=self.namespace)
+            await change(sid, room, namespace=self.namespace)
+
+    async def _remote_room(self, message: dict) -> None:
+        await self._room(message["user"], message["room"], bool(message["join"]))
+
+    async def _remote_event(self, message: dict) -> None:
+        await self.fanout.deliver(Event(message["name"], message["data"], tuple(message["rooms"]), None))
 
     # -- delivery -------------------------------------------------------------
     async def start(self) -> None:
@@ -74,3 +92,5 @@ class Publisher:
 
     async def _deliver(self, event: Event) -> None:
         await self.fanout.deliver(event)
+        if self.hub is not None and event.rooms:
+            self.hub.send("event", name=event.name, data=event.data, rooms=list(event.rooms))

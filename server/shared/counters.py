@@ -1,9 +1,20 @@
-"""Sliding-window counters kept in memory, keyed by anything hashable."""
+"""Sliding-window rate limits (logins, registrations, reports), keyed by anything with a str().
+
+RateLimiter keeps its windows in memory (one process). RedisRateLimiter keeps them in a Redis
+sorted set per key, so every process counts the same hits: five wrong passwords are five,
+whichever processes they reached. Both take the time from the injected clock. When Redis is
+unreachable the Redis one counts in this process alone rather than refusing everyone."""
 from __future__ import annotations
 
+import logging
+import uuid
 from collections import deque
 
+from redis.exceptions import RedisError
+
 from ..clock import Clock
+
+log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -22,7 +33,7 @@ class RateLimiter:
             hits.popleft()
         return hits
 
-    def retry_after(self, key) -> float:
+    async def retry_after(self, key) -> float:
         """0 when allowed; otherwise seconds until the oldest hit leaves the window."""
         hits = self._live(key)
         if len(hits) < self.limit:
@@ -31,8 +42,59 @@ class RateLimiter:
             return 0.0
         return max(0.0, hits[0] + self.window - self.clock.now().timestamp())
 
-    def hit(self, key) -> None:
+    async def hit(self, key) -> None:
         self._live(key).append(self.clock.now().timestamp())
 
-    def reset(self, key) -> None:
+    async def reset(self, key) -> None:
         self._hits.pop(key, None)
+
+
+class RedisRateLimiter:
+    def __init__(self, hub, name: str, clock: Clock, *, limit: int, window_seconds: float):
+        self.hub, self.name, self.clock = hub, name, clock
+        self.limit = limit
+        self.window = window_seconds
+        self._fallback = RateLimiter(clock, limit=limit, window_seconds=window_seconds)
+
+    def _key(self, key) -> str:
+        return self.hub.key("rate", self.name, str(key))
+
+    async def retry_after(self, key) -> float:
+        now = self.clock.now().timestamp()
+        k = self._key(key)
+        try:
+            async with self.hub.client.pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(k, "-inf", now - self.window)
+                pipe.zcard(k)
+                pipe.zrange(k, 0, 0, withscores=True)
+                _, count, oldest = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit %s counted in this process only: %s", self.name, exc)
+            return await self._fallback.retry_after(key)
+        if count < self.limit or not oldest:
+            return 0.0
+        return max(0.0, oldest[0][1] + self.window - now)
+
+    async def hit(self, key) -> None:
+        now = self.clock.now().timestamp()
+        k = self._key(key)
+        try:
+            async with self.hub.client.pipeline(transaction=False) as pipe:
+                pipe.zadd(k, {f"{now}:{uuid.uuid4().hex[:8]}": now})
+                pipe.expire(k, int(self.window) + 1)
+                await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit %s counted in this process only: %s", self.name, exc)
+            await self._fallback.hit(key)
+
+    async def reset(self, key) -> None:
+        try:
+            await self.hub.client.delete(self._key(key))
+        except (RedisError, OSError):
+            await self._fallback.reset(key)
+
+
+def rate_limiter(hub, name: str, clock: Clock, *, limit: int, window_seconds: float):
+    if hub is None:
+        return RateLimiter(clock, limit=limit, window_seconds=window_seconds)
+    return RedisRateLimiter(hub, name, clock, limit=limit, window_seconds=window_seconds)

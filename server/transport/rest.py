@@ -21,9 +21,13 @@ def _address(request: web.Request) -> str:
 
 # -- health and accounts -------------------------------------------------------
 
-@api("GET", "/api/health", "Liveness and which storage backend is in use", auth=False)
+@api("GET", "/api/health", "Liveness, the storage backend, the assistant, and Redis when processes share it",
+     auth=False)
 async def health(request, svc, user, body):
-    return {"status": "ok", "storage": svc.storage.backend, "bot": svc.bot.state}
+    found = {"status": "ok", "storage": svc.storage.backend, "bot": svc.bot.state, "redis": "off"}
+    if svc.hub is not None:  # which process answered, and whether it hears the others
+        found.update(redis="up" if await svc.hub.ping() and svc.hub.connected else "down", process=svc.hub.node_id)
+    return found
 
 
 @api("POST", "/api/auth/register", "Create an account; returns a token", auth=False)
@@ -77,7 +81,7 @@ async def get_user(request, svc, user, body):
     found = await svc.storage.users.get(user_id=request.match_info["user_id"])
     if found is None:
         raise NotFound("no such user", code="user_not_found")
-    return {"user": wire.user(found), "presence": svc.presence.status(found.id)}
+    return {"user": wire.user(found), "presence": await svc.presence.status(found.id)}
 
 
 @api("PUT", "/api/users/{user_id}/role", "Set a platform role (platform admins)")
@@ -107,7 +111,7 @@ async def list_blocks(request, svc, user, body):
 @api("GET", "/api/presence", "Presence of users: ?user_ids=a,b")
 async def presence(request, svc, user, body):
     ids = [i for i in request.query.get("user_ids", "").split(",") if i][:200]
-    return {"presence": {check_id(i, "user_ids"): svc.presence.status(i) for i in ids}}
+    return {"presence": await svc.presence.statuses([check_id(i, "user_ids") for i in ids])}
 
 
 # -- groups ----------------------------------------------------------------------
@@ -180,7 +184,8 @@ async def list_members(request, svc, user, body):
         members = await svc.storage.groups.list_members(
             group_id=group.id, limit=limit, offset=query_int(request.query, "offset", default=0, min_value=0))
     people = await svc.storage.users.get_many(user_ids=[m.user_id for m in members])
-    return {"members": [{**wire.member(m, people.get(m.user_id)), "presence": svc.presence.status(m.user_id)}
+    online = await svc.presence.statuses([m.user_id for m in members])
+    return {"members": [{**wire.member(m, people.get(m.user_id)), "presence": online[m.user_id]}
                         for m in members]}
 
 

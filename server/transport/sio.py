@@ -38,13 +38,13 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
             await sio.enter_room(sid, events.mods_room(scope))
         if user.role in STAFF_ROLES:
             await sio.enter_room(sid, events.desk_room())
-        if svc.presence.connect(user.id, sid):
+        if await svc.presence.connect(user.id, sid):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "online"},
                                   events.presence_room(user.id))
 
     async def disconnect(sid, *args):
         user = users.pop(sid, None)
-        if user is not None and svc.presence.disconnect(user.id, sid):
+        if user is not None and await svc.presence.disconnect(user.id, sid):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "offline"},
                                   events.presence_room(user.id))
 
@@ -137,10 +137,10 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
     @handler(events.PRESENCE_SET)
     async def presence_set(sid, user, p):
         status = p.choice("status", ("online", "away"))
-        if svc.presence.set(user.id, sid, status):
-            svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": svc.presence.status(user.id)},
+        if await svc.presence.set(user.id, sid, status):
+            svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": await svc.presence.status(user.id)},
                                   events.presence_room(user.id))
-        return {"status": svc.presence.status(user.id)}
+        return {"status": await svc.presence.status(user.id)}
 
     @handler(events.PRESENCE_SUBSCRIBE)
     async def presence_subscribe(sid, user, p):
@@ -150,7 +150,7 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
         ids = [check_id(i, "user_ids") for i in ids]
         for uid in ids:
             await sio.enter_room(sid, events.presence_room(uid))
-        return {"presence": {uid: svc.presence.status(uid) for uid in ids}}
+        return {"presence": await svc.presence.statuses(ids)}
 
     known = set(events.CLIENT_EVENTS) | {"connect", "disconnect"}
 

@@ -14,7 +14,7 @@ from tests.conftest import make_config, open_backend
 
 async def test_health_names_the_backend(client):
     resp = await client.get("/api/health")
-    assert resp.status == 200 and await resp.json() == {"status": "ok", "storage": "sqlite", "bot": "off"}
+    assert resp.status == 200 and await resp.json() == {"status": "ok", "storage": "sqlite", "bot": "off", "redis": "off"}
 
 
 async def test_openapi_lists_every_route(client):
