@@ -66,15 +66,63 @@ async def test_masked_messages_are_stored_masked_also_on_edit(moderated):
     assert (await owner.get(f"/api/conversations/{cid}/messages"))["messages"][0]["text"] == "还是＊"
 
 
+def _services(config: str) -> dict[str, str]:
+    """The service blocks of `docker-compose config`'s normalised output, by name (no YAML parser here)."""
+    blocks: dict[str, list[str]] = {}
+    current = None
+    in_services = False
+    for line in config.splitlines():
+        if not line.startswith(" "):
+            in_services, current = line == "services:", None
+        elif in_services and line.startswith("  ") and not line.startswith("   "):
+            current = line.strip().rstrip(":")
+            blocks[current] = []
+        elif current is not None:
+            blocks[current].append(line)
+    return {name: "\n".join(lines) for name, lines in blocks.items()}
+
+
 @pytest.mark.skipif(shutil.which("docker-compose") is None,
                     reason="Debian's docker-compose is not installed (apt-get install docker-compose)")
-def test_compose_file_is_valid():
-    compose = ["docker-compose", "-f", os.path.join(ROOT, "docker-compose.yml"), "config"]
-    env = {**os.environ, "CHAT_BOT_SECRET": "a-secret-for-the-check"}
+def test_compose_file_is_valid(tmp_path):
+    empty_env = tmp_path / "env"  # a .env in the checkout must not supply the secrets checked for below
+    empty_env.write_text("")
+    compose = ["docker-compose", "--env-file", str(empty_env), "-f", os.path.join(ROOT, "docker-compose.yml"), "config"]
+    env = {**os.environ, "CHAT_BOT_SECRET": "a-secret-for-the-check", "CHAT_SECRET": "another-secret-for-the-check"}
     out = subprocess.run(compose, capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
-    for service in ("mongo", "server", "rasa", "actions"):
-        assert f"  {service}:" in out.stdout
-    env.pop("CHAT_BOT_SECRET")
-    refused = subprocess.run(compose + ["--quiet"], capture_output=True, text=True, timeout=60, env=env)
-    assert refused.returncode != 0 and "CHAT_BOT_SECRET" in refused.stderr  # no default secret in production
+    services = _services(out.stdout)
+    for service in ("mongo", "redis", "rasa", "actions"):
+        assert service in services, sorted(services)
+    assert "redis-cli" in services["redis"] and "ping" in services["redis"]
+
+    # several server replicas, all on MongoDB and Redis, sharing one token secret
+    replicas = [name for name, block in services.items() if "CHAT_REDIS_URL: redis://redis:6379" in block]
+    assert len(replicas) >= 2, sorted(services)
+    for name in replicas:
+        block = services[name]
+        assert "CHAT_MONGODB_URI: mongodb://mongo:27017/" in block
+        assert "CHAT_SECRET: another-secret-for-the-check" in block
+        assert "published: 8080" not in block  # only the load balancer is reachable from outside
+
+    # the load balancer: nginx publishing 8080 with deploy/nginx.conf, which lists every replica
+    # and passes websocket upgrades through
+    lbs = [name for name, block in services.items() if "image: nginx:" in block]
+    assert len(lbs) == 1, sorted(services)
+    lb = services[lbs[0]]
+    assert "published: 8080" in lb and "target: 8080" in lb
+    assert "deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in lb
+    with open(os.path.join(ROOT, "deploy", "nginx.conf")) as f:
+        nginx = " ".join(line.split("#", 1)[0].strip() for line in f)
+    assert "proxy_http_version 1.1;" in nginx
+    assert "proxy_set_header Upgrade $http_upgrade;" in nginx
+    assert "proxy_set_header Connection $connection_upgrade;" in nginx
+    for name in replicas:
+        assert f"server {name}:8080" in nginx, name
+    assert "SHOPCHAT_PLATFORM_URL: http://" in services["actions"]
+
+    # no default secret in production: each is required
+    for secret in ("CHAT_BOT_SECRET", "CHAT_SECRET"):
+        without = {k: v for k, v in env.items() if k != secret}
+        refused = subprocess.run(compose + ["--quiet"], capture_output=True, text=True, timeout=60, env=without)
+        assert refused.returncode != 0 and f"set {secret} in .env" in refused.stderr, refused.stderr
