@@ -32,6 +32,7 @@ class Config:
     data_dir: str = "./data"
     mongodb_uri: str = ""
     redis_url: str = ""                   # set: several processes share fan-out and state through Redis
+    trusted_proxies: tuple[str, ...] = ()  # fronts whose X-Forwarded-For names the client (login limits)
     secret: str = ""
     token_ttl_days: int = 30
     seed_demo: bool = True
@@ -75,6 +76,7 @@ class Config:
             data_dir=env.get("CHAT_DATA_DIR", "./data"),
             mongodb_uri=env.get("CHAT_MONGODB_URI", ""),
             redis_url=env.get("CHAT_REDIS_URL", ""),
+            trusted_proxies=tuple(a.strip() for a in env.get("CHAT_TRUSTED_PROXIES", "").split(",") if a.strip()),
             secret=env.get("CHAT_SECRET", ""),
             token_ttl_days=_int(env, "CHAT_TOKEN_TTL_DAYS", 30),
             seed_demo=env.get("CHAT_SEED_DEMO", "1") not in ("0", "false", "no", "off"),

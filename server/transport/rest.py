@@ -10,13 +10,24 @@ from ..errors import InvalidPayload, NotFound
 from ..models import VISIBILITIES
 from ..validate import MAX_NAME, MAX_TEXT, MAX_TITLE, check_id, query_int
 from .parse import parse_draft
+from .keys import SERVICES
 from .rest_base import api, bearer
 
 PAGE_MAX = 100
 
 
 def _address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The client's address. Behind a front (nginx with several processes) request.remote is the
+    front's own: the address it forwards counts instead, but only from a front named in
+    CHAT_TRUSTED_PROXIES, since anyone else can write that header."""
+    remote = request.remote or "unknown"
+    trusted = request.app[SERVICES].config.trusted_proxies
+    if remote not in trusted:
+        return remote
+    for hop in reversed([h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]):
+        if hop not in trusted:
+            return hop
+    return remote
 
 
 # -- health and accounts -------------------------------------------------------

@@ -111,6 +111,30 @@ async def test_login_is_rate_limited_per_address(clocked):
     assert resp.status == 429
 
 
+async def test_behind_a_trusted_front_the_forwarded_address_counts(aiohttp_client, tmp_path):
+    """With several processes behind nginx every login comes from the front's address: its
+    X-Forwarded-For counts instead, and only a front named in CHAT_TRUSTED_PROXIES is believed."""
+    client = await aiohttp_client(create_app(make_config(tmp_path, trusted_proxies=("127.0.0.1",))))
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+
+    async def login(forwarded, password="wrong-password", username="guess"):
+        return await client.post("/api/auth/login", json={"username": username, "password": password},
+                                 headers={"X-Forwarded-For": forwarded})
+    for i in range(20):  # a guesser at 203.0.113.9, behind the front, spoofing a first hop
+        assert (await login(f"10.9.9.{i}, 203.0.113.9", username=f"guess{i}")).status == 401
+    assert (await login("203.0.113.9", "password-123", "xiaomei")).status == 429
+    assert (await login("198.51.100.7", "password-123", "xiaomei")).status == 200  # someone else is not held
+
+    untrusted = await aiohttp_client(create_app(make_config(tmp_path / "other")))
+    await untrusted.post("/api/auth/register", json={"username": "aqiang", "password": "password-123"})
+    for i in range(20):  # not a trusted front: the header is the client's word, and ignored
+        resp = await untrusted.post("/api/auth/login", json={"username": f"guess{i}", "password": "wrong-password"},
+                                    headers={"X-Forwarded-For": f"192.0.2.{i}"})
+        assert resp.status == 401
+    resp = await untrusted.post("/api/auth/login", json={"username": "aqiang", "password": "password-123"})
+    assert resp.status == 429
+
+
 async def test_socketio_refuses_missing_and_bad_tokens(client, people, live):
     url = str(client.make_url("/"))
     for token in (None, "", "garbage"):
