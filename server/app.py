@@ -13,25 +13,27 @@ from moderation.behaviour import Limits
 
 from . import search_text
 from .actions.notify import notify_after_send
-from .actions.rules import RulesBook, load_rules, share_rules
+from .actions.rules import load_rules, share_rules
 from .actions.support import ensure_bot_user, route_support_message
 from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
+from .events import PRESENCE, presence_room
 from .hours import BusinessHours
 from .passwords import Passwords
-from .events import PRESENCE, presence_room
+from .policy.rules_book import RulesBook
 from .realtime.presence import presence_for
 from .realtime.publisher import Publisher
+from .services import Services
 from .shared.behaviour import behaviour_log
 from .shared.counters import rate_limiter
 from .shared.locks import keyed_locks
-from .services import Services
 from .storage.base import Storage
-from .transport import internal, openapi, rest, rest_moderation, rest_support, sio as sio_handlers  # noqa: F401  (they register routes)
+from .transport import internal, openapi, rest, rest_moderation, rest_support  # noqa: F401  (they register routes)
+from .transport import sio as sio_handlers
 from .transport.keys import SERVICES, SIO
-from .transport.static import StaticFiles
 from .transport.rest_base import routes
+from .transport.static import StaticFiles
 
 log = logging.getLogger(__name__)
 

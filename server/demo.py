@@ -6,8 +6,8 @@ import os
 from datetime import timedelta
 
 from .actions import auth, groups, support, threads
-from .actions.access import ConversationAccess
 from .actions.messages import Draft, send_in
+from .policy.access import ConversationAccess
 from .services import Services
 
 log = logging.getLogger(__name__)

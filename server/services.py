@@ -9,22 +9,22 @@ from typing import TYPE_CHECKING, Awaitable, Callable
 from moderation import ModerationHook
 from moderation.behaviour import Limits
 
-from .shared.cache import AccessCache
 from .bot_client import BotClient
-from .hours import BusinessHours
-from .shared.behaviour import LocalBehaviour
-from .shared.locks import KeyedLocks
 from .clock import Clock
 from .config import Config
+from .hours import BusinessHours
+from .models import User
 from .passwords import Passwords
 from .realtime.presence import Presence
 from .realtime.publisher import Publisher
+from .shared.behaviour import LocalBehaviour
+from .shared.cache import AccessCache
 from .shared.counters import RateLimiter
-from .models import User
+from .shared.locks import KeyedLocks
 
 if TYPE_CHECKING:
+    from .policy.rules_book import RulesBook
     from .shared.redis import RedisHub
-    from .actions.rules import RulesBook
 from .storage.base import Storage
 
 log = logging.getLogger(__name__)

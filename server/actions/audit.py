@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import wire
 from ..models import AuditEntry, User
+from ..policy.roles import moderated_scopes
 from ..services import Services
 from ..storage.base import new_id
 
@@ -21,7 +22,6 @@ async def do_audit(svc: Services, *, actor_id: str, action: str, scope: str, tar
 
 async def access_audit(svc: Services, user: User, *, query: str, actions: tuple[str, ...] | None,
                        scope: str | None, limit: int, offset: int) -> list[dict]:
-    from .reports import moderated_scopes  # reports.py imports this module
     scopes = await moderated_scopes(svc, user, scope)
     words = tuple(w for w in query.split() if w)[:8]
     entries = await svc.storage.audit.search(scopes=scopes, words=words, actions=actions, limit=limit,

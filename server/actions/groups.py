@@ -7,9 +7,9 @@ from datetime import timedelta
 from .. import events, wire
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ..models import GROUP_ROLES, Group, Membership, User
+from ..policy.access import access_group, access_group_as_admin, access_group_as_member
 from ..services import Services
 from ..storage.base import DuplicateError
-from .access import access_group, access_group_as_admin, access_group_as_member
 from .sanctions import check_may_join
 
 

@@ -9,11 +9,20 @@ from moderation import ALLOW, MessageContext, Verdict
 
 from .. import wire
 from ..errors import Forbidden, RateLimited, Rejected
-from ..models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Message, Sanction, User
+from ..models import (
+    BOT_ROLE,
+    PLATFORM_SCOPE,
+    STAFF_ROLES,
+    Conversation,
+    Message,
+    Sanction,
+    User,
+)
+from ..policy.access import ConversationAccess
+from ..policy.roles import TRUSTED_ROLES, is_platform_moderator
+from ..policy.trust import is_new_member
 from ..services import Services
-from .access import ConversationAccess
 from .audit import ENGINE, do_audit
-from .rules import TRUSTED_ROLES, is_new_member, is_platform_moderator
 
 SILENCED = {"mute": "muted", "ban": "banned"}
 AUDITED_TEXT = 500  # how much of a refused or flagged message the audit log keeps

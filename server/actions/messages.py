@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from .. import events, wire
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..models import BOT_ROLE, PLATFORM_SCOPE, Conversation, Message, Product, User
+from ..policy.access import ConversationAccess, access_conversation
 from ..search_text import tokenize_for_index
 from ..services import Services
 from ..storage.base import NewMessage
-from .access import ConversationAccess, access_conversation
 from .audit import do_audit
 from .guard import after_stored, check_not_stranger, may_mention_all, moderates, screen
 

@@ -9,19 +9,30 @@ from moderation import Verdict
 
 from .. import events, wire
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
-from ..models import (GROUP_ADMIN_ROLES, PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase,
-                      User)
+from ..models import (
+    PLATFORM_SCOPE,
+    REPORT_CATEGORIES,
+    Conversation,
+    Message,
+    ModCase,
+    User,
+)
+from ..policy.access import access_conversation, access_group
+from ..policy.roles import (
+    MODERATOR_ROLES_IN_GROUP,
+    check_moderator,
+    is_platform_moderator,
+    moderated_scopes,
+)
+from ..policy.trust import is_new_member
 from ..services import Services
 from ..storage.base import DuplicateError
-from .access import access_conversation, access_group
 from .audit import ENGINE, do_audit
 from .messages import do_set_hidden
-from .rules import is_new_member, is_platform_moderator
 
 MAX_NOTE = 500
 CONTEXT = 5           # messages shown either side of a reported one
 SNAPSHOT = 2000
-MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)
 # a reporter's weight: trust (new member, member, moderator) times accuracy
 TRUST = {"new": 0.5, "member": 1.0, "moderator": 3.0}
 
@@ -29,49 +40,6 @@ TRUST = {"new": 0.5, "member": 1.0, "moderator": 3.0}
 def user_case_id(scope: str, user_id: str) -> str:
     """One case per reported user and scope, with an id shaped like every other id."""
     return hashlib.sha1(f"user:{scope}:{user_id}".encode()).hexdigest()[:24]
-
-
-# -- who moderates what -------------------------------------------------------------------------
-
-async def _moderates_group(svc: Services, user_id: str, group_id: str) -> bool:
-    """A group's moderators, admins and owner; the membership comes from the send path's access cache."""
-    cache = svc.access_cache
-    membership = await cache.fetch(cache.member_key(group_id, user_id),
-                                   lambda: svc.storage.groups.get_member(group_id=group_id, user_id=user_id))
-    return membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP
-
-
-async def _groups_moderated(svc: Services, user: User, groups=None) -> list[str]:
-    groups = groups if groups is not None else await svc.storage.groups.list_for_user(user_id=user.id)
-    return [g.id for g in groups if await _moderates_group(svc, user.id, g.id)]
-
-
-async def moderated_scopes(svc: Services, user: User, wanted: str | None = None) -> tuple[str, ...] | None:
-    """The scopes whose cases the user handles: None for platform moderators (every scope)."""
-    if is_platform_moderator(user):
-        return None if wanted is None else (wanted,)
-    if wanted is not None:
-        if wanted == PLATFORM_SCOPE or not await _moderates_group(svc, user.id, wanted):
-            raise Forbidden("you don't moderate this group", code="not_moderator")
-        return (wanted,)
-    scopes = await _groups_moderated(svc, user)
-    if not scopes:
-        raise Forbidden("only moderators may do this", code="not_moderator")
-    return tuple(scopes)
-
-
-async def moderation_rooms(svc: Services, user: User, groups) -> list[str]:
-    """The scopes whose live case events a connection receives (groups: the user's, already read)."""
-    if is_platform_moderator(user):
-        return [PLATFORM_SCOPE]
-    return await _groups_moderated(svc, user, groups)
-
-
-async def check_moderator(svc: Services, user: User, scope: str) -> None:
-    """Platform moderators act everywhere; a group's moderators and admins only in their group."""
-    if is_platform_moderator(user) or (scope != PLATFORM_SCOPE and await _moderates_group(svc, user.id, scope)):
-        return
-    raise Forbidden("you don't moderate here", code="not_moderator")
 
 
 def publish_case(svc: Services, case: ModCase) -> None:

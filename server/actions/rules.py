@@ -4,47 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import timedelta
 
 from moderation.engine import CATEGORIES, MAX_TERM, Entry
 
 from .. import wire
 from ..errors import Forbidden, InvalidPayload
-from ..models import (BOT_ROLE, GROUP_ADMIN_ROLES, MODERATOR_ROLES, PLATFORM_SCOPE, STAFF_ROLES, Conversation,
-                      GroupRules, Membership, User)
+from ..models import GROUP_ADMIN_ROLES, PLATFORM_SCOPE, GroupRules, User
+from ..policy.access import access_group
+from ..policy.roles import MODERATOR_ROLES_IN_GROUP, is_platform_moderator
 from ..services import Services
-from .access import access_group
 from .audit import do_audit
 
 MAX_WORDS = 1000  # a group's list fits the 64 KB request body
 MAX_SLOW_MODE = 3600
 MAX_NEW_ACCOUNT_HOURS = 24 * 365
-VERIFIED_ORDER = ("paid", "shipped", "delivered")  # an order that was paid for counts as a real customer
-TRUSTED_ROLES = (*STAFF_ROLES, *MODERATOR_ROLES, BOT_ROLE)  # never new members; always reachable privately
-
-
-class RulesBook:
-    """Every scope's rules in memory: loaded at start, replaced when an admin changes them."""
-
-    def __init__(self, default_new_account_hours: int):
-        self._rules: dict[str, GroupRules] = {}
-        self.default_new_account_hours = default_new_account_hours
-
-    def get(self, scope: str) -> GroupRules:
-        found = self._rules.get(scope)
-        return found if found is not None else GroupRules(scope=scope)
-
-    def put(self, rules: GroupRules) -> None:
-        self._rules[rules.scope] = rules
-
-    def for_conversation(self, conv: Conversation) -> GroupRules:
-        return self.get(conv.group_id if conv.group_id else PLATFORM_SCOPE)
-
-    def new_account_hours(self, rules: GroupRules) -> int:
-        for candidate in (rules, self.get(PLATFORM_SCOPE)):
-            if candidate.new_account_hours is not None:
-                return candidate.new_account_hours
-        return self.default_new_account_hours
 
 
 async def load_rules(svc: Services) -> None:
@@ -73,34 +46,6 @@ async def _apply_words(svc: Services, rules: GroupRules) -> None:
     await asyncio.to_thread(engine.set_group_words, rules.scope, entries, list(rules.allow))
 
 
-# -- trust -----------------------------------------------------------------------------------
-
-def is_platform_moderator(user: User) -> bool:
-    return user.role in MODERATOR_ROLES
-
-
-async def has_verified_order(svc: Services, user_id: str) -> bool:
-    cache = svc.access_cache
-
-    async def load():
-        orders = await svc.storage.orders.list_for_customer(customer_id=user_id, limit=50)
-        return any(o.status in VERIFIED_ORDER for o in orders)
-    return await cache.fetch(cache.verified_order_key(user_id), load)
-
-
-async def is_new_member(svc: Services, user: User, rules: GroupRules, membership: Membership | None = None) -> bool:
-    """New members can't post links, write privately to strangers or @all until their account is
-    old enough and, where the rules ask for it, they have a paid order."""
-    if user.role in TRUSTED_ROLES:
-        return False
-    if membership is not None and membership.role in ("moderator", *GROUP_ADMIN_ROLES):
-        return False
-    hours = svc.rules.new_account_hours(rules)
-    if user.created_at is None or svc.clock.now() - user.created_at < timedelta(hours=hours):
-        return True
-    return rules.require_order and not await has_verified_order(svc, user.id)
-
-
 # -- reading and changing the rules ------------------------------------------------------------
 
 async def _access_scope_rules(svc: Services, user: User, scope: str, *, change: bool) -> GroupRules:
@@ -109,7 +54,7 @@ async def _access_scope_rules(svc: Services, user: User, scope: str, *, change: 
             raise Forbidden("only platform admins may change the platform's rules", code="not_moderator")
         return svc.rules.get(scope)
     group, membership = await access_group(svc, user, scope)
-    needed = GROUP_ADMIN_ROLES if change else ("moderator", *GROUP_ADMIN_ROLES)
+    needed = GROUP_ADMIN_ROLES if change else MODERATOR_ROLES_IN_GROUP
     if not is_platform_moderator(user) and (membership is None or membership.role not in needed):
         raise Forbidden("only group admins may change the group's rules" if change else
                         "only the group's moderators may see its rules", code="not_group_admin")

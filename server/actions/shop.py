@@ -8,10 +8,19 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Forbidden, InvalidPayload, NotFound
-from ..models import (AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, TICKET_KINDS, AfterSale,
-                      Order, ShopProduct, Ticket, User)
+from ..models import (
+    AFTERSALE_KINDS,
+    AFTERSALE_STATUSES,
+    ORDER_STATUSES,
+    TICKET_KINDS,
+    AfterSale,
+    Order,
+    ShopProduct,
+    Ticket,
+    User,
+)
+from ..policy.access import check_staff
 from ..services import Services
-from .access import check_staff
 from ..storage.base import new_id
 
 POLICIES_KEY = "policies"

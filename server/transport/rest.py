@@ -4,13 +4,23 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import wire
-from ..actions import auth, groups, inbox, messages, notify, private, search, threads, users
-from ..actions.access import access_group, access_group_as_member, access_thread
+from ..actions import (
+    auth,
+    groups,
+    inbox,
+    messages,
+    notify,
+    private,
+    search,
+    threads,
+    users,
+)
 from ..errors import InvalidPayload, NotFound
 from ..models import VISIBILITIES
+from ..policy.access import access_group, access_group_as_member, access_thread
 from ..validate import MAX_NAME, MAX_TEXT, MAX_TITLE, check_id, query_int
-from .parse import parse_draft
 from .keys import SERVICES
+from .parse import parse_draft
 from .rest_base import api, bearer
 
 PAGE_MAX = 100

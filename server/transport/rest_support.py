@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from .. import wire
 from ..actions import shop, support
-from ..actions.access import check_staff
 from ..errors import InvalidPayload
 from ..models import AFTERSALE_STATUSES, TICKET_STATUSES
+from ..policy.access import check_staff
 from ..validate import query_int
 from .rest_base import api
 

@@ -7,11 +7,11 @@ import socketio
 
 from .. import events, wire
 from ..actions import messages
-from ..actions.access import access_conversation
 from ..actions.auth import access_user_by_token
-from ..actions.reports import moderation_rooms
 from ..errors import DomainError, InvalidPayload, Unauthorized
 from ..models import STAFF_ROLES
+from ..policy.access import access_conversation
+from ..policy.roles import moderation_rooms
 from ..services import Services
 from ..validate import Payload, check_id
 from .parse import parse_draft

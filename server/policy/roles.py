@@ -1,0 +1,62 @@
+"""Who may do what by role: the platform's moderators, each group's moderators and admins, and the
+roles that are always trusted. Below the actions: it reads, never changes, and imports no action."""
+from __future__ import annotations
+
+from ..errors import Forbidden
+from ..models import (
+    BOT_ROLE,
+    GROUP_ADMIN_ROLES,
+    MODERATOR_ROLES,
+    PLATFORM_SCOPE,
+    STAFF_ROLES,
+    User,
+)
+from ..services import Services
+
+MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)
+TRUSTED_ROLES = (*STAFF_ROLES, *MODERATOR_ROLES, BOT_ROLE)  # never new members; always reachable privately
+
+
+def is_platform_moderator(user: User) -> bool:
+    return user.role in MODERATOR_ROLES
+
+
+async def _moderates_group(svc: Services, user_id: str, group_id: str) -> bool:
+    """A group's moderators, admins and owner; the membership comes from the send path's access cache."""
+    cache = svc.access_cache
+    membership = await cache.fetch(cache.member_key(group_id, user_id),
+                                   lambda: svc.storage.groups.get_member(group_id=group_id, user_id=user_id))
+    return membership is not None and membership.role in MODERATOR_ROLES_IN_GROUP
+
+
+async def _groups_moderated(svc: Services, user: User, groups=None) -> list[str]:
+    groups = groups if groups is not None else await svc.storage.groups.list_for_user(user_id=user.id)
+    return [g.id for g in groups if await _moderates_group(svc, user.id, g.id)]
+
+
+async def moderated_scopes(svc: Services, user: User, wanted: str | None = None) -> tuple[str, ...] | None:
+    """The scopes whose cases the user handles: None for platform moderators (every scope)."""
+    if is_platform_moderator(user):
+        return None if wanted is None else (wanted,)
+    if wanted is not None:
+        if wanted == PLATFORM_SCOPE or not await _moderates_group(svc, user.id, wanted):
+            raise Forbidden("you don't moderate this group", code="not_moderator")
+        return (wanted,)
+    scopes = await _groups_moderated(svc, user)
+    if not scopes:
+        raise Forbidden("only moderators may do this", code="not_moderator")
+    return tuple(scopes)
+
+
+async def moderation_rooms(svc: Services, user: User, groups) -> list[str]:
+    """The scopes whose live case events a connection receives (groups: the user's, already read)."""
+    if is_platform_moderator(user):
+        return [PLATFORM_SCOPE]
+    return await _groups_moderated(svc, user, groups)
+
+
+async def check_moderator(svc: Services, user: User, scope: str) -> None:
+    """Platform moderators act everywhere; a group's moderators and admins only in their group."""
+    if is_platform_moderator(user) or (scope != PLATFORM_SCOPE and await _moderates_group(svc, user.id, scope)):
+        return
+    raise Forbidden("you don't moderate here", code="not_moderator")
