@@ -9,21 +9,9 @@ from moderation import Verdict
 
 from .. import events, wire
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
-from ..models import (
-    PLATFORM_SCOPE,
-    REPORT_CATEGORIES,
-    Conversation,
-    Message,
-    ModCase,
-    User,
-)
+from ..models import PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase, User
 from ..policy.access import access_conversation, access_group
-from ..policy.roles import (
-    MODERATOR_ROLES_IN_GROUP,
-    check_moderator,
-    is_platform_moderator,
-    moderated_scopes,
-)
+from ..policy.roles import MODERATOR_ROLES_IN_GROUP, check_moderator, is_platform_moderator, moderated_scopes
 from ..policy.trust import is_new_member
 from ..services import Services
 from ..storage.base import DuplicateError

@@ -7,15 +7,7 @@ from datetime import timedelta
 
 from .. import events, wire
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ..models import (
-    APPEAL_STATES,
-    MOD_ACTIONS,
-    PLATFORM_SCOPE,
-    Appeal,
-    ModCase,
-    Sanction,
-    User,
-)
+from ..models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
 from ..policy.roles import check_moderator, is_platform_moderator, moderated_scopes
 from ..services import Services
 from ..storage.base import DuplicateError, new_id

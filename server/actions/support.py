@@ -12,16 +12,7 @@ from dataclasses import replace
 from .. import events, wire
 from ..bot_client import BotUnavailable, sign_customer
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ..models import (
-    BOT_ROLE,
-    STAFF_ROLES,
-    Conversation,
-    Message,
-    Rating,
-    SupportCase,
-    Ticket,
-    User,
-)
+from ..models import BOT_ROLE, STAFF_ROLES, Conversation, Message, Rating, SupportCase, Ticket, User
 from ..policy.access import ConversationAccess, check_staff
 from ..services import Services
 from ..storage.base import DuplicateError, new_id

@@ -4,14 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Forbidden, NotFound
-from ..models import (
-    GROUP_ADMIN_ROLES,
-    STAFF_ROLES,
-    Conversation,
-    Group,
-    Membership,
-    User,
-)
+from ..models import GROUP_ADMIN_ROLES, STAFF_ROLES, Conversation, Group, Membership, User
 from ..services import Services
 
 PLATFORM_STAFF = ("moderator", "admin")

@@ -3,14 +3,7 @@ roles that are always trusted. Below the actions: it reads, never changes, and i
 from __future__ import annotations
 
 from ..errors import Forbidden
-from ..models import (
-    BOT_ROLE,
-    GROUP_ADMIN_ROLES,
-    MODERATOR_ROLES,
-    PLATFORM_SCOPE,
-    STAFF_ROLES,
-    User,
-)
+from ..models import BOT_ROLE, GROUP_ADMIN_ROLES, MODERATOR_ROLES, PLATFORM_SCOPE, STAFF_ROLES, User
 from ..services import Services
 
 MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)

@@ -4,17 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import wire
-from ..actions import (
-    auth,
-    groups,
-    inbox,
-    messages,
-    notify,
-    private,
-    search,
-    threads,
-    users,
-)
+from ..actions import auth, groups, inbox, messages, notify, private, search, threads, users
 from ..errors import InvalidPayload, NotFound
 from ..models import VISIBILITIES
 from ..policy.access import access_group, access_group_as_member, access_thread
