@@ -13,7 +13,7 @@ from moderation.behaviour import Limits
 
 from . import search_text
 from .actions.notify import notify_after_send
-from .actions.rules import load_rules, share_rules
+from .actions.moderation.rules import load_rules, share_rules
 from .actions.support import ensure_bot_user, route_support_message
 from .bot_client import BotClient
 from .clock import Clock

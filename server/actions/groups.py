@@ -10,7 +10,7 @@ from ..models import GROUP_ROLES, Group, Membership, User
 from ..policy.access import access_group, access_group_as_admin, access_group_as_member
 from ..services import Services
 from ..storage.base import DuplicateError
-from .sanctions import check_may_join
+from .moderation.sanctions import check_may_join
 
 
 async def do_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:

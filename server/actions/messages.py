@@ -13,8 +13,8 @@ from ..policy.access import ConversationAccess, access_conversation
 from ..search_text import tokenize_for_index
 from ..services import Services
 from ..storage.base import NewMessage
-from .audit import do_audit
-from .guard import after_stored, check_not_stranger, may_mention_all, moderates, screen
+from .moderation.audit import do_audit
+from .moderation.screen import after_stored, check_not_stranger, may_mention_all, moderates, screen
 
 MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
 MENTION_ALL = {"all", "所有人", "全体成员"}

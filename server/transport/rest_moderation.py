@@ -5,7 +5,7 @@ from __future__ import annotations
 from moderation import MessageContext
 
 from .. import wire
-from ..actions import audit, reports, rules, sanctions
+from ..actions.moderation import audit, reports, rules, sanctions
 from ..errors import InvalidPayload
 from ..models import CASE_STATES, PLATFORM_SCOPE
 from ..validate import MAX_TEXT, check_id, query_int

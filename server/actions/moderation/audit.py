@@ -2,11 +2,11 @@
 moderator action, with who, what, when, why and which rule. Moderators search it."""
 from __future__ import annotations
 
-from .. import wire
-from ..models import AuditEntry, User
-from ..policy.roles import moderated_scopes
-from ..services import Services
-from ..storage.base import new_id
+from ... import wire
+from ...models import AuditEntry, User
+from ...policy.roles import moderated_scopes
+from ...services import Services
+from ...storage.base import new_id
 
 ENGINE = "engine"  # the actor of the rules engine's verdicts
 

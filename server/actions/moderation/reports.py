@@ -7,16 +7,16 @@ import hashlib
 
 from moderation import Verdict
 
-from .. import events, wire
-from ..errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
-from ..models import PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase, User
-from ..policy.access import access_conversation, access_group
-from ..policy.roles import MODERATOR_ROLES_IN_GROUP, check_moderator, is_platform_moderator, moderated_scopes
-from ..policy.trust import is_new_member
-from ..services import Services
-from ..storage.base import DuplicateError
+from ... import events, wire
+from ...errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
+from ...models import PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase, User
+from ...policy.access import access_conversation, access_group
+from ...policy.roles import MODERATOR_ROLES_IN_GROUP, check_moderator, is_platform_moderator, moderated_scopes
+from ...policy.trust import is_new_member
+from ...services import Services
+from ...storage.base import DuplicateError
 from .audit import ENGINE, do_audit
-from .messages import do_set_hidden
+from ..messages import do_set_hidden
 
 MAX_NOTE = 500
 CONTEXT = 5           # messages shown either side of a reported one

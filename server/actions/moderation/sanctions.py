@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from .. import events, wire
-from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ..models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
-from ..policy.roles import check_moderator, is_platform_moderator, moderated_scopes
-from ..services import Services
-from ..storage.base import DuplicateError, new_id
+from ... import events, wire
+from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ...models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
+from ...policy.roles import check_moderator, is_platform_moderator, moderated_scopes
+from ...services import Services
+from ...storage.base import DuplicateError, new_id
 from .audit import do_audit
-from .guard import check_not_silenced
-from .messages import do_set_hidden
+from .screen import check_not_silenced
+from ..messages import do_set_hidden
 from .reports import access_case, publish_case
 
 DURATIONS = {"10m": 600, "1h": 3600, "1d": 86400, "7d": 7 * 86400}

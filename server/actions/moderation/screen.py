@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from moderation import ALLOW, MessageContext, Verdict
 
-from .. import wire
-from ..errors import Forbidden, RateLimited, Rejected
-from ..models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Message, Sanction, User
-from ..policy.access import ConversationAccess
-from ..policy.roles import TRUSTED_ROLES, is_platform_moderator
-from ..policy.trust import is_new_member
-from ..services import Services
+from ... import wire
+from ...errors import Forbidden, RateLimited, Rejected
+from ...models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Message, Sanction, User
+from ...policy.access import ConversationAccess
+from ...policy.roles import TRUSTED_ROLES, is_platform_moderator
+from ...policy.trust import is_new_member
+from ...services import Services
 from .audit import ENGINE, do_audit
 
 SILENCED = {"mute": "muted", "ban": "banned"}

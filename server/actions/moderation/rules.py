@@ -7,12 +7,12 @@ from dataclasses import replace
 
 from moderation.engine import CATEGORIES, MAX_TERM, Entry
 
-from .. import wire
-from ..errors import Forbidden, InvalidPayload
-from ..models import GROUP_ADMIN_ROLES, PLATFORM_SCOPE, GroupRules, User
-from ..policy.access import access_group
-from ..policy.roles import MODERATOR_ROLES_IN_GROUP, is_platform_moderator
-from ..services import Services
+from ... import wire
+from ...errors import Forbidden, InvalidPayload
+from ...models import GROUP_ADMIN_ROLES, PLATFORM_SCOPE, GroupRules, User
+from ...policy.access import access_group
+from ...policy.roles import MODERATOR_ROLES_IN_GROUP, is_platform_moderator
+from ...services import Services
 from .audit import do_audit
 
 MAX_WORDS = 1000  # a group's list fits the 64 KB request body
