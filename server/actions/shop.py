@@ -162,7 +162,7 @@ async def _tell_customer(svc: Services, conversation_id: str, text: str) -> None
         return
     conv = await svc.storage.conversations.get(conversation_id=conversation_id)
     if conv is not None and conv.kind == "support":
-        from .support import post_as_bot
+        from .support.cases import post_as_bot
         await post_as_bot(svc, conv, text)
 
 

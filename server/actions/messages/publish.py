@@ -1,0 +1,36 @@
+"""Who hears about a message, and as what: readers get it as members see it; a held or hidden one
+goes whole to the moderators only."""
+from __future__ import annotations
+
+from ... import events, wire
+from ...models import PLATFORM_SCOPE, Conversation, Message
+from ...services import Services
+
+
+def conversation_rooms(conv: Conversation) -> tuple[str, ...]:
+    """Who hears about a conversation: its group's room, or its participants."""
+    if conv.kind in ("private", "support"):
+        return tuple(events.user_room(u) for u in conv.participants)
+    return (events.group_room(conv.group_id),)
+
+
+def do_publish_message(svc: Services, conv: Conversation, message: Message) -> None:
+    if message.hidden is not None:  # held: only its author sees it, marked as waiting for review
+        svc.publisher.to_users(events.MESSAGE_NEW, wire.message(message, viewer=message.author_id),
+                               [message.author_id])
+        _tell_moderators(svc, events.MESSAGE_NEW, conv, message)
+        return
+    svc.publisher.publish(events.MESSAGE_NEW, wire.message(message), *conversation_rooms(conv))
+
+
+def do_publish_update(svc: Services, conv: Conversation, message: Message) -> None:
+    """Readers get the message as members see it; a hidden one then goes whole to the moderators, who are
+    readers too, so their clients end with the version they may see (events arrive in publish order)."""
+    svc.publisher.publish(events.MESSAGE_UPDATED, wire.message(message), *conversation_rooms(conv))
+    if message.hidden is not None:
+        _tell_moderators(svc, events.MESSAGE_UPDATED, conv, message)
+
+
+def _tell_moderators(svc: Services, name: str, conv: Conversation, message: Message) -> None:
+    svc.publisher.publish(name, wire.message(message, reveal=True), events.mods_room(conv.group_id or PLATFORM_SCOPE),
+                          events.mods_room(PLATFORM_SCOPE))

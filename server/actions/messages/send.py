@@ -1,0 +1,130 @@
+"""Sending: the one message pipeline, for every kind of conversation:
+authorize -> validate -> moderate -> persist (seq) -> ack -> publish -> after-send hooks."""
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from ...errors import Forbidden, InvalidPayload, NotFound
+from ...models import BOT_ROLE, Message, Product, User
+from ...policy.access import ConversationAccess, access_conversation
+from ...search_text import tokenize_for_index
+from ...services import Services
+from ...storage.base import NewMessage
+from ..moderation.screen import after_stored, check_not_stranger, may_mention_all, screen
+from .publish import do_publish_message
+
+MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
+MENTION_ALL = {"all", "所有人", "全体成员"}
+MAX_MENTIONS = 20
+INLINE_TOKENIZE_CHARS = 300  # longer texts are segmented off the event loop
+
+
+@dataclass(slots=True)
+class Draft:
+    type: str = "text"
+    text: str = ""
+    product_sku: str | None = None  # a product card: which of the catalogue's products (the card is built from it)
+    reply_to: str | None = None
+    client_msg_id: str | None = None
+    extra: dict | None = None  # bot replies: quick-reply buttons, an order card
+
+
+async def tokens_for(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if len(text) <= INLINE_TOKENIZE_CHARS:
+        return tokenize_for_index(text)
+    return await asyncio.to_thread(tokenize_for_index, text)
+
+
+async def _check_may_post(svc: Services, user: User, acc: ConversationAccess) -> None:
+    conv = acc.conversation
+    if conv.kind == "thread" and conv.closed and not acc.is_group_admin:
+        raise Forbidden("this thread is closed", code="thread_closed")
+    if conv.kind == "support" and user.id not in conv.participants and user.role != BOT_ROLE:
+        raise Forbidden("claim this conversation before answering", code="not_assigned")
+    if conv.kind == "private":
+        other = next(u for u in conv.participants if u != user.id) if len(set(conv.participants)) > 1 else user.id
+        if await is_blocked(svc, blocker_id=other, blocked_id=user.id):
+            raise Forbidden("this user doesn't accept your messages", code="blocked")
+        if user.role != BOT_ROLE:
+            await check_not_stranger(svc, user, conv)
+
+
+async def is_blocked(svc: Services, *, blocker_id: str, blocked_id: str) -> bool:
+    cache = svc.access_cache
+    return await cache.fetch(cache.block_key(blocker_id, blocked_id),
+                             lambda: svc.storage.blocks.is_blocked(blocker_id=blocker_id, blocked_id=blocked_id))
+
+
+async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, text: str):
+    names = list(dict.fromkeys(MENTION_RE.findall(text)))
+    mention_all = any(n.lower() in MENTION_ALL for n in names)
+    if mention_all and not await may_mention_all(svc, user, acc):
+        raise Forbidden("only group admins (and, where the group allows it, established members) may mention "
+                        "everyone", code="mention_all_forbidden")
+    ids = []
+    for name in names[:MAX_MENTIONS]:
+        if name.lower() in MENTION_ALL:
+            continue
+        mentioned = await svc.storage.users.get_by_username(username=name)
+        if mentioned is None or mentioned.id == user.id:
+            continue
+        if acc.group is not None:
+            if await svc.storage.groups.get_member(group_id=acc.group.id, user_id=mentioned.id) is None:
+                continue
+        elif mentioned.id not in acc.conversation.participants:
+            continue
+        ids.append(mentioned.id)
+    return tuple(ids), mention_all
+
+
+async def _catalogue_card(svc: Services, sku: str | None) -> Product:
+    """A product card shows the shop's own title, price and picture for the SKU, whatever the sender typed:
+    nobody can post a made-up price, or words the moderation never saw, dressed as one of the shop's products."""
+    if not sku:
+        raise InvalidPayload("a product message needs a product", field="product")
+    item = await svc.storage.products.get(sku=sku.upper())
+    if item is None:
+        raise NotFound("no such product in the shop's catalogue", code="product_not_found")
+    return Product(sku=item.sku, title=item.title, price=item.price, image_url=item.image_url)
+
+
+async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
+    acc = await access_conversation(svc, user, conversation_id, cached=True)
+    return await send_in(svc, user, acc, draft)
+
+
+async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Draft) -> tuple[Message, bool]:
+    """The pipeline once the conversation is known (thread creation enters here)."""
+    conv = acc.conversation
+    await _check_may_post(svc, user, acc)
+    if draft.type == "text" and not draft.text:
+        raise InvalidPayload("text can't be empty", field="text")
+    product = await _catalogue_card(svc, draft.product_sku) if draft.type == "product" else None
+    if draft.extra and "payload" in draft.extra and conv.kind != "support":
+        raise InvalidPayload("quick-reply payloads only go to the support assistant", field="payload")
+    if draft.reply_to is not None:
+        quoted = await svc.storage.messages.get(message_id=draft.reply_to)
+        if quoted is None or quoted.conversation_id != conv.id:
+            raise NotFound("the quoted message is not in this conversation", code="message_not_found")
+    mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
+    screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
+    text = screened.text
+    tokens = await tokens_for(" ".join(filter(None, (text, product.title if product else ""))))
+    message, created = await svc.storage.messages.append(NewMessage(
+        conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
+        client_msg_id=draft.client_msg_id, product=product, reply_to=draft.reply_to, mentions=mentions,
+        mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
+    if created:
+        do_publish_message(svc, conv, message)
+        await after_stored(svc, user, conv, message, screened)
+        if message.hidden is not None:  # held for review: nobody is notified until it is approved
+            return message, created
+        for hook in svc.after_send:
+            work = hook(svc, conv, message)
+            if work is not None:
+                svc.tasks.spawn(work)
+    return message, created

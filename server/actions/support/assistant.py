@@ -1,0 +1,107 @@
+"""The assistant's turn: a customer's message in a support conversation goes to Rasa, whose replies
+(text, buttons, order cards, a hand-off request) are posted back as the assistant."""
+from __future__ import annotations
+
+import logging
+
+from ...bot_client import BotUnavailable, sign_customer
+from ...models import Conversation, Message, SupportCase
+from ...services import Services
+from .cases import announce, handoff, move_case, post_as_bot
+
+log = logging.getLogger(__name__)
+
+
+FALLBACKS_BEFORE_HANDOFF = 2
+MAX_BUTTONS = 10
+
+
+def route_support_message(svc: Services, conv: Conversation, message: Message):
+    """After-send hook: a customer's message in a support conversation may need the assistant."""
+    if conv.kind != "support" or message.author_id == svc.bot_user.id:
+        return None
+    return _on_customer_message(svc, conv, message)
+
+
+async def _on_customer_message(svc: Services, conv: Conversation, message: Message) -> None:
+    async with svc.support_locks.hold(conv.id):
+        case = await svc.storage.support.get(conversation_id=conv.id)
+        if case is None or message.author_id != case.customer_id:
+            return
+        if case.state == "resolved":
+            # writing again instead of rating counts as skipping the rating
+            case = await move_case(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
+                               context={}, rating_pending=False)
+            if case is None:
+                return
+            await svc.storage.conversations.set_participants(conversation_id=conv.id,
+                                                             participants=(case.customer_id,))
+            svc.access_cache.forget_conversation(conv.id)
+            await announce(svc, case)
+        if case.state == "queued":
+            await announce(svc, case)  # the desk sees the new message's wait
+        if case.state != "bot":
+            return  # a human has it: the assistant stays silent
+        if not svc.bot.available:
+            await handoff(svc, conv, case, reason="offline")
+            return
+        await _ask_assistant(svc, conv, case, message)
+
+
+async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, message: Message) -> None:
+    if message.extra.get("payload"):
+        text = message.extra["payload"]  # a pressed quick-reply button
+    elif message.type == "product":
+        text = f"{message.text} {message.product.title if message.product else ''}"
+    else:
+        text = message.text
+    metadata = {"customer_id": case.customer_id, "conversation_id": conv.id,
+                "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id)}
+    try:
+        replies = await svc.bot.ask(sender=conv.id, text=text.strip() or "🙂", metadata=metadata)
+    except BotUnavailable as exc:
+        await handoff(svc, conv, case, reason=exc.reason)
+        return
+    handoff_request, fell_back = None, False
+    current = await svc.storage.support.get(conversation_id=conv.id)
+    if current is None or current.state != "bot":
+        return  # handed off while the assistant was thinking: its answer is no longer wanted
+    for reply in replies:
+        custom = reply.get("custom")
+        if isinstance(custom, dict):
+            if isinstance(custom.get("handoff"), dict):
+                handoff_request = custom["handoff"]
+            if custom.get("fallback"):
+                fell_back = True
+            if isinstance(custom.get("card"), dict):
+                await post_as_bot(svc, conv, _card_text(custom["card"]), card=custom["card"])
+            continue
+        text = str(reply.get("text") or "").strip()
+        buttons = _buttons(reply.get("buttons"))
+        if text or buttons:
+            await post_as_bot(svc, conv, text or "请选择：", buttons=buttons)
+    fallbacks = current.fallbacks + 1 if fell_back else 0
+    if handoff_request is not None:
+        context = {k: str(v) for k, v in handoff_request.items() if k != "reason" and v}
+        await handoff(svc, conv, current, reason=str(handoff_request.get("reason") or "human_handoff"),
+                      context=context)
+    elif fallbacks >= FALLBACKS_BEFORE_HANDOFF:
+        await handoff(svc, conv, current, reason="fallback")
+    elif fallbacks != current.fallbacks:
+        await move_case(svc, current, "bot", fallbacks=fallbacks)
+
+
+def _buttons(raw) -> list[dict]:
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for button in raw[:MAX_BUTTONS]:
+        if isinstance(button, dict) and button.get("title"):
+            out.append({"title": str(button["title"])[:60], "payload": str(button.get("payload") or "")[:300]})
+    return out
+
+
+def _card_text(card: dict) -> str:
+    if card.get("kind") == "order":
+        return f"订单 {card.get('order_id')}：{card.get('status_label', '')}"
+    return str(card.get("title") or "")

@@ -1,0 +1,116 @@
+"""The agents' desk: the queue, a case with the customer's orders, claim, transfer, resolve."""
+from __future__ import annotations
+
+from ... import events, wire
+from ...errors import Conflict, Forbidden, InvalidPayload
+from ...models import STAFF_ROLES, SupportCase, User
+from ...policy.access import check_staff
+from ...services import Services
+from .cases import announce, announce_queue, describe, find_case, move_case, post_as_bot
+
+
+async def access_queue(svc: Services, user: User) -> list[dict]:
+    check_staff(user)
+    out = []
+    for case in await svc.storage.support.list(states=("queued",)):
+        out.append(await _desk_view(svc, case))
+    return out
+
+
+async def access_my_cases(svc: Services, user: User) -> list[dict]:
+    check_staff(user)
+    mine = [c for c in await svc.storage.support.list(states=("assigned",)) if c.agent_id == user.id]
+    return [await _desk_view(svc, c) for c in mine]
+
+
+async def access_agents(svc: Services, user: User) -> list[dict]:
+    """Who a conversation can be transferred to: every agent and admin, with presence and how many
+    customers each is serving now."""
+    check_staff(user)
+    load: dict[str, int] = {}
+    for case in await svc.storage.support.list(states=("assigned",)):
+        load[case.agent_id] = load.get(case.agent_id, 0) + 1
+    staff = await svc.storage.users.list_by_roles(roles=STAFF_ROLES, limit=500)
+    online = await svc.presence.statuses([u.id for u in staff])
+    return [{"user": wire.user(u), "presence": online[u.id], "serving": load.get(u.id, 0)} for u in staff]
+
+
+async def _desk_view(svc: Services, case: SupportCase) -> dict:
+    body = await describe(svc, case, for_staff=True)
+    customer = await svc.storage.users.get(user_id=case.customer_id)
+    body["customer"] = wire.user(customer) if customer else None
+    last = await svc.storage.messages.history(conversation_id=case.conversation_id, limit=1)
+    body["last_message"] = wire.message(last[0]) if last else None
+    return body
+
+
+async def access_case_for_desk(svc: Services, user: User, conversation_id: str) -> dict:
+    """Everything an agent needs before answering: the case, the customer's orders and the transcript."""
+    check_staff(user)
+    case = await find_case(svc, conversation_id)
+    body = await _desk_view(svc, case)
+    orders = await svc.storage.orders.list_for_customer(customer_id=case.customer_id, limit=5)
+    body["orders"] = [wire.order(o) for o in orders]
+    transcript = await svc.storage.messages.history(conversation_id=conversation_id, limit=50)
+    body["transcript"] = [wire.message(m) for m in transcript]
+    return body
+
+
+async def _assign(svc: Services, case: SupportCase, expect: str, agent: User) -> SupportCase:
+    moved = await move_case(svc, case, expect, state="assigned", agent_id=agent.id, assigned_at=svc.clock.now())
+    if moved is None:
+        raise Conflict("someone else took this conversation first", code="support_changed")
+    await svc.storage.conversations.set_participants(conversation_id=case.conversation_id,
+                                                     participants=(case.customer_id, agent.id))
+    svc.access_cache.forget_conversation(case.conversation_id)
+    conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
+    svc.publisher.to_users(events.CONVERSATION_NEW, wire.conversation(conv), [agent.id])
+    await post_as_bot(svc, conv, f"人工客服 {agent.display_name} 已接入，为您服务 😊")
+    await announce(svc, moved)
+    return moved
+
+
+async def check_claim(svc: Services, user: User, conversation_id: str) -> SupportCase:
+    check_staff(user)
+    case = await find_case(svc, conversation_id)
+    if case.state != "queued":
+        raise Conflict(f"this conversation is {case.state}, not waiting", code="not_queued", state=case.state)
+    moved = await _assign(svc, case, "queued", user)
+    await announce_queue(svc)
+    return moved
+
+
+async def check_transfer(svc: Services, user: User, conversation_id: str, *, to_agent_id: str) -> SupportCase:
+    check_staff(user)
+    case = await find_case(svc, conversation_id)
+    if case.state != "assigned" or (case.agent_id != user.id and user.role != "admin"):
+        raise Forbidden("only the agent on this conversation can transfer it", code="not_assigned")
+    target = await svc.storage.users.get(user_id=to_agent_id)
+    if target is None or target.role not in STAFF_ROLES:
+        raise InvalidPayload("transfer to a support agent", code="not_an_agent", field="agent_id")
+    if target.id == case.agent_id:
+        raise InvalidPayload("this agent already has the conversation", code="same_agent", field="agent_id")
+    return await _assign(svc, case, "assigned", target)
+
+
+async def check_resolve(svc: Services, user: User, conversation_id: str) -> SupportCase:
+    check_staff(user)
+    case = await find_case(svc, conversation_id)
+    if case.state == "resolved":
+        raise Conflict("this conversation is already resolved", code="already_resolved")
+    if case.state == "assigned" and case.agent_id != user.id and user.role != "admin":
+        raise Forbidden("only the agent on this conversation can resolve it", code="not_assigned")
+    moved = await move_case(svc, case, case.state, state="resolved", resolved_at=svc.clock.now(),
+                        rating_pending=case.state == "assigned")
+    if moved is None:
+        raise Conflict("the conversation changed meanwhile; try again", code="support_changed")
+    conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+    if moved.rating_pending:
+        await post_as_bot(svc, conv, "本次服务已结束，请为客服打个分吧（1-5 星，可以跳过）。感谢您的耐心！",
+                          card={"kind": "rating_request", "conversation_id": conversation_id})
+    else:
+        await post_as_bot(svc, conv, "本次会话已结束。如还有问题，直接发消息就可以。")
+    await announce(svc, moved)
+    if case.state == "queued":
+        await announce_queue(svc)
+    return moved
