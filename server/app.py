@@ -12,9 +12,11 @@ from moderation import AllowAll, ModerationHook
 from moderation.behaviour import Limits
 
 from . import search_text
-from .actions.notify import notify_after_send
+from .actions import notify
+from .actions.messages import publish
+from .actions.moderation import reports, sanctions, screen
 from .actions.moderation.rules import load_rules, share_rules
-from .actions.support import ensure_bot_user, route_support_message
+from .actions.support import assistant, cases, ensure_bot_user
 from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
@@ -98,8 +100,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         await load_rules(svc)
         svc.bot_user = await ensure_bot_user(svc)
         await svc.bot.start()
-        svc.after_send.append(notify_after_send)
-        svc.after_send.append(route_support_message)
+        subscribe_all(svc)
         sio_handlers.attach(sio, svc)
         app[SERVICES] = svc
         if config.seed_demo:
@@ -123,6 +124,19 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     app.router.add_get("/api/openapi.json", openapi_view)
     _add_web(app, config)
     return app
+
+
+def subscribe_all(svc: Services) -> None:
+    """Who follows each domain event, in order: the fan-out first, then moderation's records and cases,
+    the person a sanction is about, the desk; notifications and the assistant run after the ack."""
+    svc.screen_checks.extend(screen.SCREEN_CHECKS)
+    publish.subscribe(svc)
+    screen.subscribe(svc)
+    reports.subscribe(svc)
+    sanctions.subscribe(svc)
+    cases.subscribe(svc)
+    notify.subscribe(svc)
+    assistant.subscribe(svc)
 
 
 def _default_moderation(config: Config) -> ModerationHook:

@@ -7,7 +7,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 
-
 class Passwords:
     def __init__(self, *, time_cost: int, memory_kib: int):
         self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)

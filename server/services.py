@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable
 
 from moderation import ModerationHook
 from moderation.behaviour import Limits
@@ -12,6 +12,7 @@ from moderation.behaviour import Limits
 from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
+from .events.bus import EventBus
 from .hours import BusinessHours
 from .models import User
 from .passwords import Passwords
@@ -57,11 +58,6 @@ class BackgroundTasks:
         await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-# An after-send hook decides at once (no I/O) whether it has work; the work, if any,
-# is returned as an awaitable and runs as a background task after the ack.
-AfterSend = Callable[["Services", object, object], Awaitable[None] | None]
-
-
 @dataclass
 class Services:
     config: Config
@@ -74,7 +70,7 @@ class Services:
     secret: str
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     access_cache: AccessCache = field(default_factory=AccessCache)
-    after_send: list[AfterSend] = field(default_factory=list)
+    bus: EventBus = None  # made from `tasks` (deferred subscribers run as its background tasks)
     login_by_account: RateLimiter | None = None
     login_by_address: RateLimiter | None = None
     bot: BotClient | None = None
@@ -88,3 +84,8 @@ class Services:
     report_limiter: RateLimiter | None = None
     case_locks: KeyedLocks = field(default_factory=KeyedLocks)
     hub: "RedisHub | None" = None  # several processes (CHAT_REDIS_URL): what they tell each other
+    screen_checks: list = field(default_factory=list)  # the moderate step's chain (actions.moderation.screen)
+
+    def __post_init__(self):
+        if self.bus is None:
+            self.bus = EventBus(self.tasks.spawn)

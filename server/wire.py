@@ -3,9 +3,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .models import (AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, TICKET_KINDS, AfterSale, Appeal,
-                     AuditEntry, Conversation, Group, GroupRules, Invite, Membership, Message, ModCase, Notification,
-                     Order, Pin, Sanction, ShopProduct, SupportCase, Ticket, User)
+from .models import (
+    AFTERSALE_KINDS,
+    AFTERSALE_STATUSES,
+    ORDER_STATUSES,
+    TICKET_KINDS,
+    AfterSale,
+    Appeal,
+    AuditEntry,
+    Conversation,
+    Group,
+    GroupRules,
+    Invite,
+    Membership,
+    Message,
+    ModCase,
+    Notification,
+    Order,
+    Pin,
+    Sanction,
+    ShopProduct,
+    SupportCase,
+    Ticket,
+    User,
+)
 
 
 def ts(dt: datetime | None) -> str | None:

@@ -1,16 +1,22 @@
-"""After-send hook: mention, reply and followed-thread notifications."""
+"""Notifications of mentions, replies and followed threads: a deferred subscriber of MessageSent."""
 from __future__ import annotations
 
 from .. import events, wire
+from ..events.domain import MessageSent
 from ..models import Conversation, Message, Notification, User
 from ..services import Services
 
 
-def notify_after_send(svc: Services, conv: Conversation, message: Message):
-    """An after-send hook: returns the work to run in the background, or None when there is none."""
-    if conv.kind == "thread" and message.seq > 1 or message.reply_to or message.mentions or message.mention_all:
-        return _notify(svc, conv, message)
-    return None
+def subscribe(svc: Services) -> None:
+    def on_sent(e: MessageSent):
+        """Decides at once whether there is anyone to notify; the work runs after the ack."""
+        conv, message = e.conversation, e.message
+        if message.hidden is not None:  # held for review: nobody is notified until it is approved
+            return None
+        if conv.kind == "thread" and message.seq > 1 or message.reply_to or message.mentions or message.mention_all:
+            return _notify(svc, conv, message)
+        return None
+    svc.bus.subscribe(MessageSent, on_sent, deferred=True)
 
 
 async def _notify(svc: Services, conv: Conversation, message: Message) -> None:

@@ -35,6 +35,11 @@ class SanctionIssued:
 
 
 @dataclass(frozen=True, slots=True)
+class SanctionLifted:
+    sanction: Sanction
+
+
+@dataclass(frozen=True, slots=True)
 class HandedOff:
     """A support conversation left the assistant for the human queue."""
     case: SupportCase

@@ -10,8 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import (Conversation, Group, Invite, Membership, Message, Notification,
-                      Pin, Product, SearchHit, Session, User)
+from ..models import (
+    Conversation,
+    Group,
+    Invite,
+    Membership,
+    Message,
+    Notification,
+    Pin,
+    Product,
+    SearchHit,
+    Session,
+    User,
+)
 
 if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore

@@ -15,7 +15,6 @@ from ..models import Rating
 from .codec import from_ms, to_ms
 
 
-
 class DocTable(Protocol):
     async def insert(self, *, id: str, doc: dict, owner: str | None = None, state: str | None = None,
                      sort: int = 0, text: str = "") -> None:

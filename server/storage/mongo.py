@@ -11,8 +11,19 @@ import re
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ..models import (Conversation, Group, Invite, Membership, Message, Notification, Pin,
-                      Product, SearchHit, Session, User)
+from ..models import (
+    Conversation,
+    Group,
+    Invite,
+    Membership,
+    Message,
+    Notification,
+    Pin,
+    Product,
+    SearchHit,
+    Session,
+    User,
+)
 from .base import DuplicateError, NewMessage, Storage, new_id
 from .codec import from_ms, private_key, to_ms
 

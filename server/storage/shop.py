@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ..models import AfterSale, Order, ShopProduct, SupportCase, Ticket
 from .codec import to_ms
-from .docs import DocTable, decode as _decode, encode as _encode
+from .docs import DocTable
+from .docs import decode as _decode
+from .docs import encode as _encode
 
 
 def _words(query: str) -> tuple[str, ...]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from ...errors import Forbidden, InvalidPayload, NotFound
+from ...events.domain import MessageEdited
 from ...models import PLATFORM_SCOPE, Conversation, Message, User
 from ...policy.access import ConversationAccess, access_conversation
 from ...services import Services
 from ..moderation.audit import do_audit
-from ..moderation.screen import after_stored, screen
+from ..moderation.screen import screen
 from .publish import do_publish_update
 from .send import tokens_for
 
@@ -35,8 +36,7 @@ async def check_edit_message(svc: Services, user: User, *, message_id: str, text
                                               edited_at=svc.clock.now())
     if screened.hidden and updated.hidden is None:
         updated = await svc.storage.messages.set_hidden(message_id=message_id, hidden=screened.hidden)
-    await after_stored(svc, user, acc.conversation, updated, screened, new_post=False)
-    do_publish_update(svc, acc.conversation, updated)
+    await svc.bus.emit(MessageEdited(acc.conversation, updated, user, screened.verdict))
     return updated
 
 

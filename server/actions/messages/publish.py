@@ -3,6 +3,7 @@ goes whole to the moderators only."""
 from __future__ import annotations
 
 from ... import events, wire
+from ...events.domain import MessageEdited, MessageSent
 from ...models import PLATFORM_SCOPE, Conversation, Message
 from ...services import Services
 
@@ -34,3 +35,10 @@ def do_publish_update(svc: Services, conv: Conversation, message: Message) -> No
 def _tell_moderators(svc: Services, name: str, conv: Conversation, message: Message) -> None:
     svc.publisher.publish(name, wire.message(message, reveal=True), events.mods_room(conv.group_id or PLATFORM_SCOPE),
                           events.mods_room(PLATFORM_SCOPE))
+
+
+def subscribe(svc: Services) -> None:
+    """The fan-out of the message events: first among their subscribers, so readers hear of a message
+    before anything else follows from it."""
+    svc.bus.subscribe(MessageSent, lambda e: do_publish_message(svc, e.conversation, e.message))
+    svc.bus.subscribe(MessageEdited, lambda e: do_publish_update(svc, e.conversation, e.message))

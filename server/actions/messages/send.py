@@ -1,5 +1,7 @@
 """Sending: the one message pipeline, for every kind of conversation:
-authorize -> validate -> moderate -> persist (seq) -> ack -> publish -> after-send hooks."""
+authorize -> validate -> moderate (the screen chain) -> persist (seq) -> MessageSent, whose subscribers
+publish it (fan-out), record it for the behaviour checks, open a case if it was flagged, and in the
+background notify and route it to the assistant -> ack."""
 from __future__ import annotations
 
 import asyncio
@@ -7,13 +9,13 @@ import re
 from dataclasses import dataclass
 
 from ...errors import Forbidden, InvalidPayload, NotFound
+from ...events.domain import MessageSent
 from ...models import BOT_ROLE, Message, Product, User
 from ...policy.access import ConversationAccess, access_conversation
 from ...search_text import tokenize_for_index
 from ...services import Services
 from ...storage.base import NewMessage
-from ..moderation.screen import after_stored, check_not_stranger, may_mention_all, screen
-from .publish import do_publish_message
+from ..moderation.screen import check_not_stranger, may_mention_all, screen
 
 MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
 MENTION_ALL = {"all", "所有人", "全体成员"}
@@ -118,13 +120,6 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
         client_msg_id=draft.client_msg_id, product=product, reply_to=draft.reply_to, mentions=mentions,
         mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
-    if created:
-        do_publish_message(svc, conv, message)
-        await after_stored(svc, user, conv, message, screened)
-        if message.hidden is not None:  # held for review: nobody is notified until it is approved
-            return message, created
-        for hook in svc.after_send:
-            work = hook(svc, conv, message)
-            if work is not None:
-                svc.tasks.spawn(work)
+    if created:  # a resend of the same client_msg_id changes nothing and tells nobody
+        await svc.bus.emit(MessageSent(conv, message, user, screened.verdict, screened.posted))
     return message, created

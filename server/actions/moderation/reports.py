@@ -9,14 +9,15 @@ from moderation import Verdict
 
 from ... import events, wire
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
+from ...events.domain import MessageEdited, MessageSent
 from ...models import PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase, User
 from ...policy.access import access_conversation, access_group
 from ...policy.roles import MODERATOR_ROLES_IN_GROUP, check_moderator, is_platform_moderator, moderated_scopes
 from ...policy.trust import is_new_member
 from ...services import Services
 from ...storage.base import DuplicateError
-from .audit import ENGINE, do_audit
 from ..messages import do_set_hidden
+from .audit import ENGINE, do_audit
 
 MAX_NOTE = 500
 CONTEXT = 5           # messages shown either side of a reported one
@@ -160,6 +161,16 @@ async def check_report_user(svc: Services, user: User, *, target_id: str, group_
                    reason=note, details={"category": category, "case_id": case.id, "score": case.score})
     publish_case(svc, case)
     return case
+
+
+def subscribe(svc: Services) -> None:
+    """A message the engine flagged, sent or edited, opens a case."""
+    def flagged(e: MessageSent | MessageEdited):
+        if e.verdict.action == "flag":
+            return do_open_engine_case(svc, e.conversation, e.message, e.verdict)
+        return None
+    svc.bus.subscribe(MessageSent, flagged)
+    svc.bus.subscribe(MessageEdited, flagged)
 
 
 async def do_open_engine_case(svc: Services, conv: Conversation, message: Message, verdict: Verdict) -> None:

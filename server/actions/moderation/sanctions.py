@@ -7,14 +7,15 @@ from datetime import timedelta
 
 from ... import events, wire
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ...events.domain import SanctionIssued, SanctionLifted
 from ...models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
 from ...policy.roles import check_moderator, is_platform_moderator, moderated_scopes
 from ...services import Services
 from ...storage.base import DuplicateError, new_id
-from .audit import do_audit
-from .screen import check_not_silenced
 from ..messages import do_set_hidden
+from .audit import do_audit
 from .reports import access_case, publish_case
+from .screen import check_not_silenced
 
 DURATIONS = {"10m": 600, "1h": 3600, "1d": 86400, "7d": 7 * 86400}
 MAX_DURATION = 366 * 86400
@@ -22,6 +23,15 @@ MIN_DURATION = 60
 MAX_REASON = 500
 MAX_APPEAL = 1000
 RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
+
+
+def subscribe(svc: Services) -> None:
+    """The person a decision is about is told of it live, with the reason and the time left."""
+    def tell(e: SanctionIssued | SanctionLifted) -> None:
+        svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(e.sanction, now=svc.clock.now())},
+                               [e.sanction.user_id])
+    svc.bus.subscribe(SanctionIssued, tell)
+    svc.bus.subscribe(SanctionLifted, tell)
 
 
 def parse_duration(action: str, raw) -> int | None:
@@ -91,7 +101,7 @@ async def do_sanction(svc: Services, actor: User, *, user_id: str, scope: str, k
     await do_audit(svc, actor_id=actor.id, action=kind, scope=scope, target_kind="user", target_id=user_id,
                    reason=reason, rule=rule, details={"sanction_id": sanction.id, "case_id": case_id or "",
                                                       "message_id": message_id or "", "seconds": seconds or 0})
-    svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(sanction, now=now)}, [user_id])
+    await svc.bus.emit(SanctionIssued(sanction))
     return sanction
 
 
@@ -197,8 +207,7 @@ async def check_lift(svc: Services, moderator: User, sanction_id: str, *, reason
     if sanction.kind not in ("mute", "ban", "delete"):
         raise InvalidPayload("only mutes, bans and deletions can be undone", field="sanction_id")
     lifted = await _lift(svc, moderator, sanction, reason)
-    svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(lifted, now=svc.clock.now())},
-                           [sanction.user_id])
+    await svc.bus.emit(SanctionLifted(lifted))
     return lifted
 
 

@@ -1,15 +1,19 @@
-"""The moderate step of the message pipeline: sanctions in force, how someone posts (flood,
-repeats, mention spam, slow mode), what the message says (the rules engine) and the new-member
-limits. A refusal is audited with its rule; a flagged message opens a case once it is stored."""
+"""The moderate step of the message pipeline, as an ordered chain of checks (compare Synapse's
+spam-checker callbacks): sanctions in force, how someone posts (flood, repeats, mention spam, slow
+mode), what the message says (the rules engine) and the new-member limits. Each check is a function
+of a Screening, testable alone; a feature adds its own to svc.screen_checks. A refusal is audited with
+its rule; a flagged message opens a case once it is stored (reports subscribe to MessageSent)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 from moderation import ALLOW, MessageContext, Verdict
 
 from ... import wire
 from ...errors import Forbidden, RateLimited, Rejected
-from ...models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, Message, Sanction, User
+from ...events.domain import MessageSent
+from ...models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, GroupRules, Sanction, User
 from ...policy.access import ConversationAccess
 from ...policy.roles import TRUSTED_ROLES, is_platform_moderator
 from ...policy.trust import is_new_member
@@ -85,53 +89,98 @@ async def check_not_stranger(svc: Services, user: User, conv: Conversation) -> N
                         rule="new_member:private", hours=svc.rules.new_account_hours(svc.rules.get(PLATFORM_SCOPE)))
 
 
+@dataclass(slots=True)
+class Screening:
+    """What the checks of the moderate step see, and the verdict they build up."""
+    svc: Services
+    user: User
+    acc: ConversationAccess
+    text: str
+    mentions: int
+    new_post: bool
+    exempt: bool              # moderators (and agents at the desk) are not held to the behaviour checks
+    rules: GroupRules
+    verdict: Verdict = ALLOW
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.acc.conversation
+
+
+# A check refuses by raising (a DomainError the sender is told), or sets the verdict for the next ones.
+ScreenCheck = Callable[[Screening], Awaitable[None]]
+
+
+async def check_sanctions(s: Screening) -> None:
+    if s.conversation.kind != "support":  # a muted customer can still ask support for help
+        await check_not_silenced(s.svc, s.user, s.conversation.group_id)
+
+
+async def check_behaviour(s: Screening) -> None:
+    """Flood, repeats, mention spam and slow mode, over every process's record of the author's posts."""
+    if not s.new_post or s.exempt:
+        return
+    svc, conv = s.svc, s.conversation
+    spam = await svc.behaviour.check(user_id=s.user.id, text=s.text, now=svc.clock.now().timestamp(),
+                                     mentions=s.mentions, group_id=conv.group_id,
+                                     slow_mode_seconds=s.rules.slow_mode_seconds, repeats=conv.kind != "support")
+    if spam is None:
+        return
+    await _audit_verdict(svc, s.user, conv, s.text, spam)
+    code = RATE_LIMITED.get(spam.rule)
+    if code:
+        raise RateLimited("slow down", code=code, rule=spam.rule, retry_after=max(1, round(spam.retry_after)))
+    raise Rejected("this message looks like spam", rule=spam.rule, categories=list(spam.categories))
+
+
+async def check_content(s: Screening) -> None:
+    """What the message says: the rules engine, with the group's own words."""
+    if s.text:
+        conv = s.conversation
+        s.verdict = s.svc.moderation.check(MessageContext(text=s.text, author_id=s.user.id, conversation_id=conv.id,
+                                                          conversation_kind=conv.kind, group_id=conv.group_id))
+
+
+async def check_new_member_links(s: Screening) -> None:
+    v = s.verdict
+    if (v.action != "block" and "link" in v.categories and not s.exempt
+            and await is_new_member(s.svc, s.user, s.rules, s.acc.membership)):
+        s.verdict = Verdict(action="block", categories=v.categories, matches=v.matches, rule="new_member:link")
+
+
+# In order: the cheap refusals first, the engine once they pass, then what depends on its verdict.
+SCREEN_CHECKS: tuple[ScreenCheck, ...] = (check_sanctions, check_behaviour, check_content, check_new_member_links)
+
+
 async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, *, mentions: int = 0,
                  new_post: bool = True) -> Screened:
-    conv = acc.conversation
+    """The moderate step: runs the chain of checks (svc.screen_checks), audits a verdict that isn't
+    'allow', refuses a block, and says what to store (masked text, held)."""
     if user.role == BOT_ROLE:
         return Screened(text, text)
-    if conv.kind != "support":
-        await check_not_silenced(svc, user, conv.group_id)
-    exempt = moderates(user, acc)
-    rules = svc.rules.for_conversation(conv)
-    if new_post and not exempt:
-        spam = await svc.behaviour.check(user_id=user.id, text=text, now=svc.clock.now().timestamp(), mentions=mentions,
-                                   group_id=conv.group_id, slow_mode_seconds=rules.slow_mode_seconds,
-                                   repeats=conv.kind != "support")
-        if spam is not None:
-            await _audit_verdict(svc, user, conv, text, spam)
-            code = RATE_LIMITED.get(spam.rule)
-            if code:
-                raise RateLimited("slow down", code=code, rule=spam.rule, retry_after=max(1, round(spam.retry_after)))
-            raise Rejected("this message looks like spam", rule=spam.rule, categories=list(spam.categories))
-    verdict = ALLOW
-    if text:
-        verdict = svc.moderation.check(MessageContext(text=text, author_id=user.id, conversation_id=conv.id,
-                                                      conversation_kind=conv.kind, group_id=conv.group_id))
-    if (verdict.action != "block" and "link" in verdict.categories and not exempt
-            and await is_new_member(svc, user, rules, acc.membership)):
-        verdict = Verdict(action="block", categories=verdict.categories, matches=verdict.matches,
-                          rule="new_member:link")
+    conv = acc.conversation
+    s = Screening(svc, user, acc, text, mentions, new_post, moderates(user, acc), svc.rules.for_conversation(conv))
+    for check in svc.screen_checks or SCREEN_CHECKS:
+        await check(s)
+    verdict = s.verdict
     if verdict.action != "allow":
         await _audit_verdict(svc, user, conv, text, verdict)
     if verdict.action == "block":
         if verdict.rule == "new_member:link":
             raise Rejected("new members can't post links yet", code="new_member_limit", rule=verdict.rule,
-                           hours=svc.rules.new_account_hours(rules))
+                           hours=svc.rules.new_account_hours(s.rules))
         raise Rejected("this message breaks the community rules", rule=verdict.rule,
                        categories=list(verdict.categories))
     return Screened(verdict.text if verdict.text is not None else text, text, verdict,
                     "held" if verdict.hold else None)
 
 
-async def after_stored(svc: Services, user: User, conv: Conversation, message: Message, screened: Screened, *,
-                       new_post: bool = True) -> None:
-    if new_post and user.role != BOT_ROLE:
-        await svc.behaviour.record(user_id=user.id, text=screened.posted, now=svc.clock.now().timestamp(),
-                             group_id=conv.group_id)
-    if screened.verdict.action == "flag":
-        from .reports import do_open_engine_case  # reports.py imports this module
-        await do_open_engine_case(svc, conv, message, screened.verdict)
+def subscribe(svc: Services) -> None:
+    """What the author posted counts towards the behaviour checks once it is stored."""
+    async def record(e: MessageSent) -> None:
+        await svc.behaviour.record(user_id=e.author.id, text=e.posted, now=svc.clock.now().timestamp(),
+                                   group_id=e.conversation.group_id)
+    svc.bus.subscribe(MessageSent, lambda e: record(e) if e.author.role != BOT_ROLE else None)
 
 
 async def _audit_verdict(svc: Services, user: User, conv: Conversation, text: str, verdict: Verdict) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from ...bot_client import BotUnavailable, sign_customer
+from ...events.domain import MessageSent
 from ...models import Conversation, Message, SupportCase
 from ...services import Services
 from .cases import announce, handoff, move_case, post_as_bot
@@ -16,11 +17,14 @@ FALLBACKS_BEFORE_HANDOFF = 2
 MAX_BUTTONS = 10
 
 
-def route_support_message(svc: Services, conv: Conversation, message: Message):
-    """After-send hook: a customer's message in a support conversation may need the assistant."""
-    if conv.kind != "support" or message.author_id == svc.bot_user.id:
-        return None
-    return _on_customer_message(svc, conv, message)
+def subscribe(svc: Services) -> None:
+    def on_sent(e: MessageSent):
+        """A customer's message in a support conversation may need the assistant (after the ack)."""
+        conv, message = e.conversation, e.message
+        if conv.kind != "support" or message.author_id == svc.bot_user.id or message.hidden is not None:
+            return None
+        return _on_customer_message(svc, conv, message)
+    svc.bus.subscribe(MessageSent, on_sent, deferred=True)
 
 
 async def _on_customer_message(svc: Services, conv: Conversation, message: Message) -> None:

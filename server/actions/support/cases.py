@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from ... import events, wire
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
+from ...events.domain import HandedOff
 from ...models import BOT_ROLE, STAFF_ROLES, Conversation, Message, Rating, SupportCase, Ticket, User
 from ...policy.access import ConversationAccess
 from ...services import Services
@@ -177,5 +178,10 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
     else:
         await post_as_bot(svc, conv, f"{apology}现在是非工作时间（人工客服 {svc.hours.describe()}），已为您登记工单 "
                                      f"#{wire.short_number(ticket.id)}，客服上班后会第一时间联系您。")
-    await announce(svc, moved)
+    await svc.bus.emit(HandedOff(moved, reason))
     return moved
+
+
+def subscribe(svc: Services) -> None:
+    """A hand-off is told to the customer (their place in the queue) and to the desk."""
+    svc.bus.subscribe(HandedOff, lambda e: announce(svc, e.case))
