@@ -5,12 +5,12 @@ import json
 import os
 import sqlite3
 
-from ..models import (Conversation, Group, Invite, Membership, Message, Notification, Pin,
+from ...models import (Conversation, Group, Invite, Membership, Message, Notification, Pin,
                       Product, SearchHit, Session, User)
-from .base import DuplicateError, NewMessage, Storage, new_id
-from .codec import from_ms, private_key, to_ms
-from .sqlite_db import Database
-from .sqlite_schema import MIGRATIONS
+from ..base import DuplicateError, NewMessage, Storage, new_id
+from ..codec import from_ms, private_key, to_ms
+from .db import Database
+from .schema import MIGRATIONS
 
 
 def _user(r) -> User:
