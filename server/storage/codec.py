@@ -19,3 +19,8 @@ def from_ms(ms: int | None) -> datetime | None:
 def private_key(user_a: str, user_b: str) -> str:
     a, b = sorted((user_a, user_b))
     return f"{a}:{b}"
+
+
+def drop_none(**fields) -> dict:
+    """The fields given a value: what an update that leaves None alone changes."""
+    return {k: v for k, v in fields.items() if v is not None}
