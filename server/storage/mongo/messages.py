@@ -7,9 +7,9 @@ import math
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ...models import Message, Product, SearchHit
+from ...models import Message, SearchHit
 from ..base import NewMessage, new_id
-from ..codec import from_ms, to_ms
+from ..codec import from_ms, product_doc, product_from, to_ms
 from .conversations import decode_conversation
 from .store import Store
 
@@ -18,11 +18,10 @@ SEARCH_CANDIDATES = 500
 
 
 def decode_message(d) -> Message:
-    product = d.get("product")
     return Message(id=d["_id"], conversation_id=d["conversation_id"], seq=d["seq"], author_id=d["author_id"],
                    type=d["type"], text=d["text"], created_at=from_ms(d["created_at"]),
                    client_msg_id=d.get("client_msg_id"), group_id=d.get("group_id"),
-                   product=Product(**product) if product else None, reply_to=d.get("reply_to"),
+                   product=product_from(d.get("product")), reply_to=d.get("reply_to"),
                    mentions=tuple(d.get("mentions", ())), mention_all=d.get("mention_all", False),
                    reactions={k: list(v) for k, v in d.get("reactions", {}).items() if v},
                    like_count=d.get("like_count", 0), edited_at=from_ms(d.get("edited_at")),
@@ -58,9 +57,7 @@ class MongoMessages(Store):
                    "mention_all": new.mention_all, "reactions": {}, "like_count": 0,
                    "client_msg_id": new.client_msg_id, "dedupe": dedupe or mid, "created_at": ms,
                    "edited_at": None, "deleted_at": None, "hidden": new.hidden, "tokens": list(new.tokens),
-                   "product": None if new.product is None else {
-                       "sku": new.product.sku, "title": new.product.title, "price": new.product.price,
-                       "image_url": new.product.image_url}}
+                   "product": product_doc(new.product)}
             if new.extra:
                 doc["extra"] = new.extra
             try:

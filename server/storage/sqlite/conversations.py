@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...models import Conversation
 from ..base import new_id
-from ..codec import from_ms, private_key, to_ms
+from ..codec import drop_none, from_ms, private_key, to_ms
 from .store import Store
 
 
@@ -84,7 +84,7 @@ class SqliteConversations(Store):
         return [decode_conversation(r) for r in rows]
 
     async def update_thread(self, *, conversation_id, pinned=None, closed=None):
-        changes = {k: int(v) for k, v in (("pinned", pinned), ("closed", closed)) if v is not None}
+        changes = {k: int(v) for k, v in drop_none(pinned=pinned, closed=closed).items()}
         if changes:
             sets = ",".join(f"{k}=?" for k in changes)
             await self.db.write(lambda c: c.execute(

@@ -6,7 +6,7 @@ import sqlite3
 
 from ...models import Group, Invite, Membership
 from ..base import DuplicateError, new_id
-from ..codec import from_ms, to_ms
+from ..codec import drop_none, from_ms, to_ms
 from .pins import SqlitePins
 
 
@@ -69,9 +69,8 @@ class SqliteGroups(SqlitePins):
 
     async def update(self, *, group_id, name=None, description=None, visibility=None,
                      announcement=None, announcement_at=None):
-        changes = {k: v for k, v in (("name", name), ("description", description), ("visibility", visibility),
-                                     ("announcement", announcement),
-                                     ("announcement_at", to_ms(announcement_at))) if v is not None}
+        changes = drop_none(name=name, description=description, visibility=visibility,
+                            announcement=announcement, announcement_at=to_ms(announcement_at))
         if changes:
             sets = ",".join(f"{k}=?" for k in changes)
             await self.db.write(lambda c: c.execute(f"UPDATE groups SET {sets} WHERE id=?",

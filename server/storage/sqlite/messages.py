@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from ...models import Message, Product, SearchHit
+from ...models import Message, SearchHit
 from ..base import NewMessage, new_id
-from ..codec import from_ms, to_ms
+from ..codec import from_ms, product_doc, product_from, to_ms
 from .conversations import decode_conversation
 from .store import Store, placeholders, rows_by_id
 
@@ -17,7 +17,7 @@ def decode_message(r) -> Message:
     return Message(id=r["id"], conversation_id=r["conversation_id"], seq=r["seq"], author_id=r["author_id"],
                    type=r["type"], text=r["text"], created_at=from_ms(r["created_at"]),
                    client_msg_id=r["client_msg_id"], group_id=r["group_id"],
-                   product=Product(**product) if product else None, reply_to=r["reply_to"],
+                   product=product_from(product), reply_to=r["reply_to"],
                    mentions=tuple(json.loads(r["mentions"])), mention_all=bool(r["mention_all"]),
                    reactions=json.loads(r["reactions"]), like_count=r["like_count"],
                    edited_at=from_ms(r["edited_at"]), deleted_at=from_ms(r["deleted_at"]),
@@ -38,8 +38,7 @@ class _AlreadyStored(Exception):
 class SqliteMessages(Store):
     async def append(self, new: NewMessage):
         mid, ms = new_id(), to_ms(new.created_at)
-        product = json.dumps({"sku": new.product.sku, "title": new.product.title, "price": new.product.price,
-                              "image_url": new.product.image_url}, ensure_ascii=False) if new.product else None
+        product = json.dumps(product_doc(new.product), ensure_ascii=False) if new.product else None
         mentions = json.dumps(list(new.mentions))
         tokens = " ".join(new.tokens)
         extra = json.dumps(new.extra, ensure_ascii=False) if new.extra else None

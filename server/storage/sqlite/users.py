@@ -5,7 +5,7 @@ import sqlite3
 
 from ...models import User
 from ..base import DuplicateError, new_id
-from ..codec import from_ms, to_ms
+from ..codec import drop_none, from_ms, to_ms
 from .store import Store, placeholders, rows_by_id
 
 
@@ -43,8 +43,7 @@ class SqliteUsers(Store):
         return {r["id"]: _user(r) for r in await rows_by_id(self.db, "users", user_ids)}
 
     async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None):
-        changes = {k: v for k, v in (("display_name", display_name), ("bio", bio),
-                                     ("avatar_color", avatar_color)) if v is not None}
+        changes = drop_none(display_name=display_name, bio=bio, avatar_color=avatar_color)
         if changes:
             sets = ",".join(f"{k}=?" for k in changes)
             await self.db.write(lambda c: c.execute(f"UPDATE users SET {sets} WHERE id=?",
