@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..models import Appeal, AuditEntry, GroupRules, ModCase, Sanction
-from .codec import to_ms
-from .docs import DocTable, decode, encode
+from .codec import decode, encode, to_ms
+from .docs import DocTable
 
 _AGE_BITS = 2 ** 42  # epoch milliseconds fit in 42 bits until 2109
 

@@ -3,10 +3,8 @@ written once over the DocTable protocol (docs.py) that both backends implement."
 from __future__ import annotations
 
 from ..models import AfterSale, Order, ShopProduct, SupportCase, Ticket
-from .codec import to_ms
+from .codec import decode as _decode, encode as _encode, to_ms
 from .docs import DocTable
-from .docs import decode as _decode
-from .docs import encode as _encode
 
 
 def _words(query: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 from server.storage.sqlite import open_sqlite
-from server.storage.sqlite_schema import MIGRATIONS
+from server.storage.sqlite.schema import MIGRATIONS
 
 
 async def test_wal_and_migrations_recorded(tmp_path):
