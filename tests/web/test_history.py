@@ -11,7 +11,7 @@ from datetime import timedelta
 from server.storage.base import NewMessage
 from tests.web.browser import PASSWORD, loaded, log_in, open_group, two_in_group
 
-WINDOW = 120  # web/static/chat.js
+WINDOW = 120  # web/static/chat/list.js
 
 
 async def seed_history(services, group_name, count):

@@ -1,0 +1,138 @@
+// Writing: the composer (drafts kept per conversation), replying, @mention suggestions, sharing a product,
+// and the line that says who else is typing.
+import { t } from "../i18n.js";
+import { state, el, api, loadUsers, nameOf, avatar, latestInto } from "../core.js";
+import { productLine } from "../cards/product.js";
+import { inService } from "./message.js";
+import { sendDraft, keepDraft } from "./outbox.js";
+
+// -- typing -----------------------------------------------------------------------------------------------
+
+export function typingEvent({ conversation_id, user_id, typing }) {
+  if (user_id === state.me.id) return;
+  const who = state.typing.get(conversation_id) || new Map();
+  clearTimeout(who.get(user_id));
+  if (typing === false) who.delete(user_id);
+  else who.set(user_id, setTimeout(() => stopTyping(conversation_id, user_id), 6000));
+  state.typing.set(conversation_id, who);
+  loadUsers([user_id]).then(renderTyping);
+}
+
+export function stopTyping(conversationId, userId) {
+  const who = state.typing.get(conversationId);
+  if (!who?.has(userId)) return;
+  clearTimeout(who.get(userId));
+  who.delete(userId);
+  renderTyping();
+}
+
+function renderTyping() {
+  const line = document.getElementById("typing");
+  if (!line || !state.current) return;
+  const ids = [...(state.typing.get(state.current.conversation_id)?.keys() || [])];
+  line.textContent = ids.length ? t("typing", { names: ids.map(nameOf).join("、") }) : "";
+}
+
+// -- writing ----------------------------------------------------------------------------------------------
+
+export function setReply(m) {
+  state.replyTo = m;
+  renderReplyBar();
+  document.getElementById("composer")?.focus();
+}
+
+function renderReplyBar() {
+  const bar = document.getElementById("reply-bar");
+  if (!bar) return;
+  const m = state.replyTo;
+  bar.replaceChildren(...(m ? [el("span", {}, t("replying_to", { name: nameOf(m.author_id) }), "：", (m.text || "").slice(0, 40)),
+    el("button", { type: "button", "aria-label": t("cancel"), onclick: () => { state.replyTo = null; renderReplyBar(); } }, "×")] : []));
+  bar.hidden = !m;
+}
+
+export function composer() {
+  const conversationId = state.current.conversation_id;  // what is sent from here goes where the screen shows
+  const input = el("textarea", { id: "composer", rows: 1, placeholder: t("write"), maxlength: 4000, "aria-label": t("write") });
+  input.value = state.drafts[conversationId] || "";
+  const suggest = el("ul", { class: "suggest", id: "mention-suggest", hidden: true });
+  let lastTyping = 0;
+  const send = async (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    const draft = { text, ...(state.replyTo ? { reply_to: state.replyTo.id } : {}) };
+    input.value = "";
+    keepDraft(conversationId, "");
+    state.replyTo = null;
+    renderReplyBar();
+    lastTyping = 0;
+    if (!await sendDraft(draft, conversationId)) { input.value = text; keepDraft(conversationId, text); }
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      const first = suggest.hidden ? null : suggest.querySelector("button");
+      if (first) { e.preventDefault(); first.click(); } else send(e);
+    }
+    if (e.key === "Escape") suggest.hidden = true;
+  });
+  input.addEventListener("input", () => {
+    keepDraft(conversationId, input.value);
+    const now = Date.now();
+    if (now - lastTyping > 3000 && state.socket?.connected) {
+      lastTyping = now;
+      state.socket.emit("typing", { conversation_id: conversationId, typing: true });
+    }
+    suggestMentions(input, suggest);
+  });
+  const picker = el("div", { class: "product-picker", id: "product-picker", hidden: true });
+  return el("form", { class: "composer", onsubmit: send },
+    el("div", { class: "reply-bar", id: "reply-bar", hidden: true }), suggest, picker,
+    inService() ? null : el("button", { type: "button", id: "share-product", title: t("share_product"), "aria-label": t("share_product"),
+                                        onclick: () => toggleProductPicker(picker) }, "🛍"),
+    input, el("button", { type: "submit" }, t("send")), el("p", { class: "error", role: "alert", id: "send-error" }));
+}
+
+/** Share one of the shop's products as a card: search the catalogue, pick one. */
+function toggleProductPicker(picker) {
+  if (!picker.hidden) { picker.hidden = true; return; }
+  const q = el("input", { type: "search", name: "product_q", placeholder: t("product_search"), "aria-label": t("product_search") });
+  const results = el("ul", { class: "product-results" });
+  const search = latestInto(results, () => api("GET", `/api/products?q=${encodeURIComponent(q.value.trim())}&limit=8`), ({ products }) => {
+    results.replaceChildren(...(products.length ? products.map((p) => el("li", {}, el("button", { type: "button", "data-sku": p.sku,
+      onclick: async () => {
+        picker.hidden = true;
+        await sendDraft({ type: "product", text: "", product: { sku: p.sku } });  // the server builds the card from its catalogue
+      } }, productLine(p))))
+      : [el("li", { class: "empty" }, t("nothing_found"))]));
+  });
+  q.addEventListener("keydown", (e) => { if (e.key === "Enter" && !e.isComposing) { e.preventDefault(); search(); } });
+  picker.replaceChildren(q, results);
+  picker.hidden = false;
+  q.focus();
+  search();
+}
+
+async function suggestMentions(input, suggest) {
+  const before = input.value.slice(0, input.selectionStart);
+  const match = /@([\w\u3400-\u9fff]{0,20})$/u.exec(before);
+  const group = state.current?.kind === "group" ? state.current : state.current?.group;
+  if (!match || !group) { suggest.hidden = true; return; }
+  const q = match[1].toLowerCase();
+  // whoever wrote in what is loaded here first (the likeliest to be meant), then the group's members found by
+  // name on the server, however many there are
+  const members = (await api("GET", `/api/groups/${group.id}/members?limit=8${q ? `&q=${encodeURIComponent(q)}` : ""}`))
+    .members.map((m) => m.user);
+  if (input.value.slice(0, input.selectionStart) !== before) return;  // typing went on: a newer lookup answers
+  const people = new Map([...state.messages.map((m) => state.users.get(m.author_id)), ...members]
+    .filter((u) => u && u.role !== "bot" && u.id !== state.me.id).map((u) => [u.id, u]));
+  const found = [...people.values()].filter((u) =>
+    u.username.toLowerCase().startsWith(q) || u.display_name.toLowerCase().includes(q)).slice(0, 6);
+  suggest.replaceChildren(...found.map((u) => el("li", {}, el("button", { type: "button", "data-username": u.username, onclick: () => {
+    const start = before.length - match[0].length;
+    input.value = `${input.value.slice(0, start)}@${u.username} ${input.value.slice(input.selectionStart)}`;
+    input.focus();
+    input.selectionStart = input.selectionEnd = start + u.username.length + 2;
+    suggest.hidden = true;
+  } }, avatar(u, "small"), u.display_name, el("span", { class: "meta" }, `@${u.username}`)))));
+  suggest.hidden = found.length === 0;
+}
