@@ -20,6 +20,7 @@ from .clock import Clock
 from .config import Config
 from .hours import BusinessHours
 from .passwords import Passwords
+from .realtime.fanout import install_websocket
 from .realtime.presence import Presence
 from .realtime.publisher import Publisher
 from .shared.counters import RateLimiter
@@ -48,6 +49,9 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
     app = web.Application(client_max_size=1024 * 1024)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
+    # websockets without permessage-deflate (as Node's socket.io serves them by default), each remembered
+    # on its Engine.IO socket, so that the fan-out writes one shared frame per recipient (realtime/fanout.py)
+    install_websocket(sio)
     sio.attach(app)
     app[SIO] = sio
 
