@@ -104,8 +104,9 @@ def percentile(values: list[int], p: float) -> float:
     return values[k]
 
 
-async def open_all(session, base_url: str, auths: list[dict], tally: Tally, concurrency: int = 50) -> list[Conn]:
-    conns = [Conn(session, base_url, a, tally) for a in auths]
+async def open_all(session, urls: list[str], auths: list[dict], tally: Tally, concurrency: int = 50) -> list[Conn]:
+    """Client i connects to urls[i % len(urls)] (several server processes share the clients)."""
+    conns = [Conn(session, urls[i % len(urls)], a, tally) for i, a in enumerate(auths)]
     sem = asyncio.Semaphore(concurrency)
 
     async def one(c):

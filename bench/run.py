@@ -1,17 +1,23 @@
-"""`make bench`: the same load generator against three servers on this machine, in one run:
+"""`make bench`: the same scenarios against every server on this machine, in one run, each driven by two
+load generators: the official socket.io-client 4.8 (bench/node/loadgen.js, Node) and bench/loadgen.py (raw
+Engine.IO over aiohttp websockets, Python).
 
-- shopchat: this platform, full pipeline (auth, access checks, SQLite commit before the ack, fan-out)
-- node:     a minimal Node.js Socket.IO broadcast server (bench/node)
+- node:     a minimal Node.js Socket.IO broadcast server (bench/node/server.js)
+- shopchat: this platform, one process, full pipeline (auth, access checks, SQLite commit before the ack, fan-out)
 - bare:     a minimal bare python-socketio broadcast server (bench/peers/bare_sio.py)
 
-Figures are printed as they are and as ratios to the Node peer, and saved to
-bench/results/latest.json. Machines here are noisy: compare ratios, not absolutes.
-Scale with BENCH_CLIENTS (default 1000)."""
+Next to deliveries/s it reports the server's CPU (user + system, from /proc) per delivery, and with
+BENCH_IDLE (default 10,000) idle connections held: RSS per connection and send→receive p99 meanwhile.
+Figures are printed as they are and as ratios to the Node peer, and saved to bench/results/latest.json.
+Machines here are noisy: compare ratios, not absolutes.
+Scale with BENCH_CLIENTS (default 1000); BENCH_SERVERS=node,shopchat and BENCH_GENERATORS=official pick
+a subset; BENCH_STORAGE=off skips the moderation and SQLite-alone steps."""
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -114,51 +120,252 @@ def peer_setup(n: int, m: int, solo: int):
     return auths, [f"g{g}" for g in range(n // m)], solo_auths, [f"solo{k}" for k in range(solo)]
 
 
-async def measure(server: Server, is_shopchat: bool) -> dict:
-    n = CLIENTS
-    scenarios = {}
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        solo = 50
-        big_m = n
-        if is_shopchat:
-            tokens, auths, convs, solo_auths, solo_convs = await shopchat_setup(session, server.url, n, big_m, solo)
-        else:
-            auths, convs, solo_auths, solo_convs = peer_setup(n, big_m, solo)
-        tally = Tally()
-        conns = await open_all(session, server.url, auths, tally)
-        cpu0 = cpu_seconds(server.proc.pid)
-        # 1. one room of n clients, one sender
-        scenarios["broadcast"] = await blast([(conns[0], convs[0])], per_sender=max(20, 100_000 // n), window=8,
-                                             tally=tally, fanout=big_m, timeout=120)
-        scenarios["broadcast"]["server_cpu_s"] = cpu_seconds(server.proc.pid) - cpu0
-        # 2. latency at a steady, unsaturated rate in the same room
-        scenarios["latency"] = await paced([(conns[0], convs[0])], rate_per_s=5, seconds=4, tally=tally,
-                                           fanout=big_m)
-        for c in conns:
-            await c.close()
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
+
+class Variant:
+    """One server under test: one or more processes (clients are spread over their URLs) whose CPU and
+    RSS are summed. A "shopchat x2 over redis" variant is a Variant with two shopchat processes and
+    `extra` holding the redis-server process (started first, stopped last)."""
+
+    def __init__(self, name: str, servers: list[Server], is_shopchat: bool, extra: list[Server] | None = None):
+        self.name, self.servers, self.is_shopchat, self.extra = name, servers, is_shopchat, extra or []
+
+    @property
+    def urls(self) -> list[str]:
+        return [s.url for s in self.servers]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(s.proc.pid) for s in self.servers + self.extra)
+
+    def rss_kib(self) -> int:
+        return sum(rss_kib(s.proc.pid) for s in self.servers + self.extra)
+
+    async def __aenter__(self):
+        for s in self.extra + self.servers:
+            await s.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc):
+        for s in reversed(self.extra + self.servers):
+            await s.__aexit__(*exc)
+
+
+def shopchat_env(data_dir: str) -> dict:
+    return {"CHAT_HOST": "127.0.0.1", "CHAT_DATA_DIR": data_dir, "CHAT_SEED_DEMO": "0", "CHAT_ARGON2_TIME_COST": "1",
+            "CHAT_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": ROOT,
+            # the load generator's clients post as fast as they can: the flood and repeat limits would refuse them
+            "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0"}
+
+
+def one_process(name: str, argv: list[str], env: dict) -> Server:
+    port = free_port()
+    return Server(name, argv, {**env, "PORT": str(port), "CHAT_PORT": str(port)}, port)
+
+
+def variants(data_dir: str) -> list[Variant]:
+    """The servers of a run, in order. Add a variant here (e.g. two shopchat processes and a redis-server
+    sharing data_dir) and every scenario and the report pick it up."""
+    out = []
+    node = shutil.which("node")
+    if node:
+        out.append(Variant("node", [one_process("node", [node, os.path.join(ROOT, "bench", "node", "server.js")], {})],
+                           False))
+    else:
+        print("node not found: the Node peer and the official-client generator are skipped", file=sys.stderr)
+    out.append(Variant("shopchat", [one_process("shopchat", [sys.executable, "-m", "server"], shopchat_env(data_dir))],
+                       True))
+    out.append(Variant("bare", [one_process("bare", [sys.executable, os.path.join(ROOT, "bench", "peers",
+                                                                                 "bare_sio.py")], {})], False))
+    wanted = os.environ.get("BENCH_SERVERS")
+    if wanted:
+        out = [v for v in out if v.name in wanted.split(",")]
+    return out
+
+
+# -- the two load generators: the same phases, the same figures ------------------------------------------------
+
+async def official_run(urls: list[str], auths: list[dict], phases: list[dict], on_phase) -> list[dict]:
+    """Runs bench/node/loadgen.js (socket.io-client 4.8) over these auths; on_phase(i, "start"|"end") is called
+    right before and after phase i so that the caller can read the server's CPU around it. Bounded: each phase
+    by its own timeout, the whole by LINE_TIMEOUT per line of output."""
+    spec_file = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+    json.dump({"urls": urls, "auths": auths, "phases": phases}, spec_file)
+    spec_file.close()
+    proc = await asyncio.create_subprocess_exec(
+        shutil.which("node"), os.path.join(ROOT, "bench", "node", "loadgen.js"), spec_file.name,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=2 ** 24)
+    results = []
+
+    async def line() -> dict:
+        raw = await asyncio.wait_for(proc.stdout.readline(), LINE_TIMEOUT)
+        if not raw:
+            raise RuntimeError("the official-client generator exited early")
+        msg = json.loads(raw)
+        if "error" in msg:
+            raise RuntimeError(f"official-client generator: {msg['error']}")
+        return msg
+    try:
+        assert "connected" in await line()
+        for i in range(len(phases)):
+            assert (await line()).get("ready") == i
+            on_phase(i, "start")
+            proc.stdin.write(b"go\n")
+            await proc.stdin.drain()
+            msg = await line()
+            on_phase(i, "end")
+            results.append(msg["result"])
+        await line()  # done
+    finally:
+        if proc.returncode is None:
+            proc.stdin.close()
+            try:
+                await asyncio.wait_for(proc.wait(), 10)
+            except asyncio.TimeoutError:
+                proc.kill()
+                await proc.wait()
+        os.unlink(spec_file.name)
+    return results
+
+
+async def raw_run(urls: list[str], auths: list[dict], phases: list[dict], on_phase) -> list[dict]:
+    """The same phases through bench/loadgen.py (raw Engine.IO over aiohttp websockets, in this process)."""
+    results = []
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        # 3. the same clients in groups of 100, one sender per group
-        m = min(100, n)
-        if is_shopchat:  # the same users, also put in groups of m (the big room adds no traffic here)
-            convs = await groups_of(session, server.url, tokens[:n], m, "small")
+        tally = Tally()
+        conns = await open_all(session, urls, auths, tally)
+        try:
+            for i, ph in enumerate(phases):
+                senders = [(conns[ci], conv) for ci, conv in ph["senders"]]
+                on_phase(i, "start")
+                if ph["kind"] == "blast":
+                    r = await blast(senders, per_sender=ph["per_sender"], window=ph["window"], tally=tally,
+                                    fanout=ph["fanout"], timeout=ph["timeout_s"])
+                else:
+                    r = await paced(senders, rate_per_s=ph["rate_per_s"], seconds=ph["seconds"], tally=tally,
+                                    fanout=ph["fanout"])
+                on_phase(i, "end")
+                results.append(r)
+        finally:
+            for c in conns:
+                await c.close()
+    return results
+
+
+GENERATORS = {"raw": raw_run, "official": official_run}
+LINE_TIMEOUT = 600
+
+
+async def run_phases(variant: Variant, gen: str, auths: list[dict], phases: list[dict]) -> list[dict]:
+    cpu = {}
+
+    def on_phase(i, when):
+        cpu[i, when] = variant.cpu()
+    results = await GENERATORS[gen](variant.urls, auths, phases, on_phase)
+    for i, r in enumerate(results):
+        r["server_cpu_s"] = cpu[i, "end"] - cpu[i, "start"]
+        if r.get("delivered"):
+            r["server_cpu_us_per_delivery"] = r["server_cpu_s"] / r["delivered"] * 1e6
+    return results
+
+
+async def measure(variant: Variant, generators: list[str]) -> dict:
+    n = CLIENTS
+    m = min(100, n)
+    solo = 50
+    out = {}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        url = variant.urls[0]
+        if variant.is_shopchat:
+            tokens, auths, convs, solo_auths, solo_convs = await shopchat_setup(session, url, n, n, solo)
+            # the same users, also put in groups of m (the big room adds no traffic there)
+            small_convs = await groups_of(session, url, tokens[:n], m, "small")
+            small_auths = auths
         else:
-            auths, convs, _, _ = peer_setup(n, m, 0)
-        tally = Tally()
-        conns = await open_all(session, server.url, auths, tally)
-        senders = [(conns[g * m], convs[g]) for g in range(n // m)]
-        scenarios["groups"] = await blast(senders, per_sender=max(10, 50_000 // n), window=8, tally=tally,
-                                          fanout=m, timeout=120)
-        for c in conns:
-            await c.close()
+            auths, convs, solo_auths, solo_convs = peer_setup(n, n, solo)
+            small_auths, small_convs, _, _ = peer_setup(n, m, 0)
+        idle_auths = await idle_setup(session, variant, IDLE) if IDLE else []
+    if IDLE:  # first, while the server's heap is the smallest it will be
+        out["idle"] = await measure_idle(variant, idle_auths, auths, convs)
+    for gen in generators:
+        r = {}
+        # 1. one room of n clients, one sender; 2. latency at a steady, unsaturated rate in the same room
+        r["broadcast"], r["latency"] = await run_phases(variant, gen, auths, [
+            {"kind": "blast", "senders": [[0, convs[0]]], "per_sender": max(20, 100_000 // n), "window": 8,
+             "fanout": n, "timeout_s": 120},
+            {"kind": "paced", "senders": [[0, convs[0]]], "rate_per_s": 5, "seconds": 4, "fanout": n,
+             "timeout_s": 30}])
+        # 3. the same clients in groups of m, one sender per group
+        r["groups"], = await run_phases(variant, gen, small_auths, [
+            {"kind": "blast", "senders": [[g * m, small_convs[g]] for g in range(n // m)],
+             "per_sender": max(10, 50_000 // n), "window": 8, "fanout": m, "timeout_s": 120}])
         # 4. sends persisted (acked) per second: many senders, no fan-out beyond themselves
+        r["persist"], = await run_phases(variant, gen, solo_auths, [
+            {"kind": "blast", "senders": [[k, solo_convs[k]] for k in range(solo)], "per_sender": 200, "window": 32,
+             "fanout": 1, "timeout_s": 120}])
+        out[gen] = r
+        print(f"   {variant.name} / {gen}: " + json.dumps(r), flush=True)
+    return out
+
+
+# -- 10,000 idle connections: memory per connection, and delivery latency while they are held -------------------
+
+IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
+IDLE_PER_USER = 100
+
+
+async def idle_setup(session, variant: Variant, count: int) -> list[dict]:
+    """Auths for `count` idle connections in rooms nobody sends to: for shopchat, IDLE_PER_USER connections
+    per registered user (a user's devices), users in no group."""
+    if not variant.is_shopchat:
+        return [{"room": f"idle{i // IDLE_PER_USER}"} for i in range(count)]
+    tokens = []
+    for i in range(-(-count // IDLE_PER_USER)):
+        async with session.post(variant.urls[0] + "/api/auth/register",
+                                json={"username": f"idle{i}", "password": "bench-password"}) as r:
+            tokens.append((await r.json())["token"])
+    return [{"token": tokens[i // IDLE_PER_USER]} for i in range(count)]
+
+
+def raise_nofile() -> None:
+    """The bench holds IDLE client sockets and its servers (children, same limit) as many server sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = IDLE + CLIENTS + 2000
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard) if hard != resource.RLIM_INFINITY else want, hard))
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < want:
+        print(f"RLIMIT_NOFILE is {soft} (hard limit), below the {want} the idle step needs", file=sys.stderr)
+
+
+async def measure_idle(variant: Variant, idle_auths: list[dict], auths: list[dict], convs: list[str]) -> dict:
+    rss0 = variant.rss_kib()
+    t0 = time.monotonic()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         tally = Tally()
-        solo_conns = await open_all(session, server.url, solo_auths, tally)
-        scenarios["persist"] = await blast(list(zip(solo_conns, solo_convs)), per_sender=200, window=32,
-                                           tally=tally, fanout=1, timeout=120)
-        for c in solo_conns:
-            await c.close()
-    return scenarios
+        idle = await open_all(session, variant.urls, idle_auths, tally, concurrency=100)
+        connect_s = time.monotonic() - t0
+        await asyncio.sleep(2)
+        rss1 = variant.rss_kib()
+        try:
+            gen = "official" if shutil.which("node") else "raw"
+            latency, = await run_phases(variant, gen, auths, [
+                {"kind": "paced", "senders": [[0, convs[0]]], "rate_per_s": 5, "seconds": 4, "fanout": len(auths),
+                 "timeout_s": 30}])
+        finally:
+            for c in idle:
+                await c.close()
+    res = {"connections": len(idle), "connect_s": connect_s, "rss_before_kib": rss0, "rss_idle_kib": rss1,
+           "kib_per_connection": (rss1 - rss0) / max(1, len(idle)), "latency_generator": gen,
+           "p50_ms": latency["p50_ms"], "p99_ms": latency["p99_ms"], "delivered": latency["delivered"],
+           "expected": latency["expected"]}
+    print(f"   {variant.name} / idle: " + json.dumps(res), flush=True)
+    return res
 
 
 def ratio(a, b):
@@ -166,32 +373,22 @@ def ratio(a, b):
 
 
 async def main() -> None:
+    raise_nofile()
     data_dir = tempfile.mkdtemp(prefix="bench-shopchat-")
-    node = shutil.which("node")
-    servers = [
-        ("shopchat", [sys.executable, "-m", "server"],
-         {"CHAT_HOST": "127.0.0.1", "CHAT_DATA_DIR": data_dir, "CHAT_SEED_DEMO": "0", "CHAT_ARGON2_TIME_COST": "1",
-          "CHAT_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": ROOT,
-          # the load generator's clients post as fast as they can: the flood and repeat limits would refuse them
-          "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0"}, True),
-        ("bare", [sys.executable, os.path.join(ROOT, "bench", "peers", "bare_sio.py")], {}, False),
-    ]
-    if node:
-        servers.insert(0, ("node", [node, os.path.join(ROOT, "bench", "node", "server.js")], {}, False))
+    generators = [g for g in os.environ.get("BENCH_GENERATORS", "official,raw").split(",")
+                  if g != "official" or shutil.which("node")]
+    if os.environ.get("BENCH_STORAGE", "on") != "off":
+        verdicts = moderation_bench.run()
+        print(f"-- moderation verdicts: {verdicts}", flush=True)
+        storage_only = await persist.run()
+        print(f"-- SQLite backend alone: {storage_only}", flush=True)
     else:
-        print("node not found: the Node peer is skipped", file=sys.stderr)
-    verdicts = moderation_bench.run()
-    print(f"-- moderation verdicts: {verdicts}", flush=True)
-    storage_only = await persist.run()
-    print(f"-- SQLite backend alone: {storage_only}", flush=True)
+        verdicts, storage_only = None, None
     results = {}
-    for name, argv, env, is_shopchat in servers:
-        port = free_port()
-        env = {**env, "PORT": str(port), "CHAT_PORT": str(port)}
-        async with Server(name, argv, env, port) as server:
-            print(f"-- {name}: {CLIENTS} clients", flush=True)
-            results[name] = await measure(server, is_shopchat)
-            print(json.dumps(results[name], indent=1), flush=True)
+    for variant in variants(data_dir):
+        async with variant:
+            print(f"-- {variant.name}: {CLIENTS} clients, generators {generators}, {IDLE} idle", flush=True)
+            results[variant.name] = await measure(variant, generators)
     shutil.rmtree(data_dir, ignore_errors=True)
     bot = None
     if os.environ.get("BENCH_BOT", "on") != "off":
@@ -203,32 +400,58 @@ async def main() -> None:
         print("-- the web client: first load, and scrolling 1,000 messages windowed vs rendering them all", flush=True)
         web = await web_client.run()
         print(json.dumps(web, indent=1, ensure_ascii=False), flush=True)
-    report(results, storage_only, bot, verdicts, web)
+    report(results, storage_only, bot, verdicts, web, generators)
 
 
-def report(results: dict, storage_only: dict, bot: dict | None = None, verdicts: dict | None = None,
-           web: dict | None = None) -> None:
-    base = results.get("node")
-    rows = [("broadcast", "deliveries_per_s", f"fan-out deliveries/s, 1 room of {CLIENTS}"),
-            ("groups", "deliveries_per_s", f"fan-out deliveries/s, {CLIENTS} clients in groups of 100"),
-            ("latency", "p50_ms", "send→receive p50 ms (5 msg/s into the big room)"),
-            ("latency", "p99_ms", "send→receive p99 ms"),
-            ("persist", "acks_per_s", "acked sends/s, 50 senders (shopchat: committed to SQLite first)")]
+GEN_LABEL = {"official": "official socket.io-client 4.8 (Node)", "raw": "bench/loadgen.py (raw Engine.IO, Python)"}
+
+
+def fan_table(results: dict, generators: list[str]) -> str:
     names = list(results)
-    lines = ["| measure | " + " | ".join(names) + " | " + " | ".join(f"{n} ÷ node" for n in names if n != "node") + " |",
-             "|---" * (1 + len(names) + len([n for n in names if n != "node"])) + "|"]
-    for scenario, key, label in rows:
-        vals = [results[n][scenario][key] for n in names]
-        cells = [f"{v:,.1f}" if key.endswith("ms") else f"{v:,.0f}" for v in vals]
-        ratios = [f"{ratio(results[n][scenario][key], base[scenario][key]):.2f}×" if base else "n/a"
-                  for n in names if n != "node"]
-        lines.append(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
-    delivered = ["| all copies delivered | " + " | ".join(
-        f"{results[n]['broadcast']['delivered']}/{results[n]['broadcast']['expected']}" for n in names)
-        + " |" + " |" * len([n for n in names if n != "node"])]
-    table = "\n".join(lines + delivered)
-    table += (f"\n\nSQLite backend alone (MessageStore.append, commit before return, {persist.SENDERS} senders): "
-              f"{storage_only['persisted_per_s']:,.0f} messages/s")
+    base = results.get("node")
+    others = [n for n in names if n != "node"]
+    head = ("| generator | measure | " + " | ".join(names) + " | " + " | ".join(f"{n} ÷ node" for n in others)
+            + (" | shopchat ÷ bare |" if "shopchat" in names and "bare" in names else " |"))
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    rows = [("broadcast", "deliveries_per_s", f"deliveries/s, 1 room of {CLIENTS}", "{:,.0f}"),
+            ("broadcast", "server_cpu_us_per_delivery", "server CPU µs per delivery, 1 room", "{:.1f}"),
+            ("groups", "deliveries_per_s", "deliveries/s, groups of 100", "{:,.0f}"),
+            ("groups", "server_cpu_us_per_delivery", "server CPU µs per delivery, groups of 100", "{:.1f}"),
+            ("latency", "p50_ms", "send→receive p50 ms (5 msg/s, big room)", "{:.1f}"),
+            ("latency", "p99_ms", "send→receive p99 ms", "{:.1f}"),
+            ("persist", "acks_per_s", "acked sends/s, 50 senders (shopchat: committed first)", "{:,.0f}")]
+    for gen in generators:
+        for scenario, key, label, fmt in rows:
+            vals = [results[n].get(gen, {}).get(scenario, {}).get(key, float("nan")) for n in names]
+            cells = [fmt.format(v) for v in vals]
+            ratios = [f"{ratio(results[n][gen][scenario][key], base[gen][scenario][key]):.2f}×" if base else "n/a"
+                      for n in others]
+            if "shopchat" in names and "bare" in names:
+                ratios.append(f"{ratio(results['shopchat'][gen][scenario][key], results['bare'][gen][scenario][key]):.2f}×")
+            lines.append(f"| {gen} | {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+        lines.append(f"| {gen} | all copies delivered (1 room / groups) | " + " | ".join(
+            f"{results[n][gen]['broadcast']['delivered']}/{results[n][gen]['broadcast']['expected']} · "
+            f"{results[n][gen]['groups']['delivered']}/{results[n][gen]['groups']['expected']}" for n in names)
+            + " |" * (len(others) + ("shopchat" in names and "bare" in names)) + " |")
+    if all("idle" in results[n] for n in names):
+        idle_rows = [("kib_per_connection", "RSS KB per idle connection", "{:.1f}"),
+                     ("p99_ms", "send→receive p99 ms with them connected", "{:.1f}")]
+        for key, label, fmt in idle_rows:
+            vals = [results[n]["idle"][key] for n in names]
+            ratios = [f"{ratio(results[n]['idle'][key], base['idle'][key]):.2f}×" if base else "n/a" for n in others]
+            if "shopchat" in names and "bare" in names:
+                ratios.append(f"{ratio(results['shopchat']['idle'][key], results['bare']['idle'][key]):.2f}×")
+            lines.append(f"| {IDLE:,} idle | {label} | " + " | ".join(fmt.format(v) for v in vals) + " | "
+                         + " | ".join(ratios) + " |")
+    return "\n".join(lines) + "\n\n" + "\n".join(f"{g}: {GEN_LABEL[g]}" for g in generators)
+
+
+def report(results: dict, storage_only: dict | None, bot: dict | None = None, verdicts: dict | None = None,
+           web: dict | None = None, generators: tuple[str, ...] = ("official", "raw")) -> None:
+    table = fan_table(results, list(generators))
+    if storage_only:
+        table += (f"\n\nSQLite backend alone (MessageStore.append, commit before return, {persist.SENDERS} senders): "
+                  f"{storage_only['persisted_per_s']:,.0f} messages/s")
     if bot:
         via, direct = bot["through_platform"], bot["rasa_direct"]
         table += ("\n\n| assistant reply time | through the platform (send → bot reply arrives) | Rasa REST directly | "

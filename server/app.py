@@ -24,6 +24,7 @@ from .events import PRESENCE, presence_room
 from .hours import BusinessHours
 from .passwords import Passwords
 from .policy.rules_book import RulesBook
+from .realtime.fanout import install_websocket
 from .realtime.presence import presence_for
 from .realtime.publisher import Publisher
 from .services import Services
@@ -55,6 +56,9 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
     app = web.Application(client_max_size=1024 * 1024)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
+    # websockets without permessage-deflate (as Node's socket.io serves them by default), each remembered
+    # on its Engine.IO socket, so that the fan-out writes one shared frame per recipient (realtime/fanout.py)
+    install_websocket(sio)
     sio.attach(app)
     app[SIO] = sio
 
