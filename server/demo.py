@@ -70,7 +70,7 @@ async def seed_if_empty(svc: Services) -> bool:
     await say(haowu, "admin", "大家好，新一期的团购下周一开始，有想要的商品可以在群里说～")
     await say(haowu, "xiaomei", "这款蓝牙耳机音质很好，通勤降噪很给力！")
     await say(haowu, "aqiang", "请问耳机有白色的吗？")
-    await say(haowu, "kefu", "", type="product", product_sku="SC-EARBUDS-02")
+    await say(haowu, "kefu", "", type="product", given={"sku": "SC-EARBUDS-02"})
     await say(haowu, "aqiang", "谢谢！已下单 👍")
     await say(chuanda, "lily", "身高165体重50kg，这件风衣穿M还是S？")
     await say(chuanda, "xiaomei", "我163穿S刚好，喜欢宽松可以M")

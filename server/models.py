@@ -11,7 +11,6 @@ GROUP_ROLES = ("member", "moderator", "admin", "owner")
 GROUP_ADMIN_ROLES = ("admin", "owner")
 VISIBILITIES = ("public", "private", "invite_only")
 CONVERSATION_KINDS = ("group", "thread", "private", "support")
-MESSAGE_TYPES = ("text", "product")
 
 
 @dataclass(slots=True)
@@ -88,14 +87,6 @@ class Conversation:
 
 
 @dataclass(slots=True)
-class Product:
-    sku: str
-    title: str
-    price: str
-    image_url: str = ""
-
-
-@dataclass(slots=True)
 class Message:
     id: str
     conversation_id: str
@@ -106,7 +97,7 @@ class Message:
     created_at: datetime
     client_msg_id: str | None = None
     group_id: str | None = None
-    product: Product | None = None
+    card: dict | None = None  # what the message's kind shows beside its text: {"kind": "product", ...}
     reply_to: str | None = None
     mentions: tuple[str, ...] = ()
     mention_all: bool = False

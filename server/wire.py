@@ -86,11 +86,12 @@ def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> d
         else:
             body.update(text="", mentions=[], reactions={}, client_msg_id=None)
             return body
-    if m.product is not None:
-        body["product"] = {"sku": m.product.sku, "title": m.product.title, "price": m.product.price,
-                           "image_url": m.product.image_url}
+    if m.card is not None:
+        body["card"] = m.card
+        if m.type == "product":  # the card's older spelling, kept for clients that read it
+            body["product"] = {k: v for k, v in m.card.items() if k != "kind"}
     if m.extra:
-        body.update({k: v for k, v in m.extra.items() if k in ("buttons", "card", "payload")})
+        body.update({k: v for k, v in m.extra.items() if k in ("buttons", "payload")})
     return body
 
 

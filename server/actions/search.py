@@ -5,10 +5,7 @@ from .. import wire
 from ..models import User
 from ..search_text import snippet, tokenize_query
 from ..services import Services
-
-
-def _searchable_text(message) -> str:
-    return message.text or (message.product.title if message.product else "")
+from .messages.kinds import text_of
 
 
 async def access_search(svc: Services, user: User, *, query: str, limit: int = 20) -> dict:
@@ -24,6 +21,6 @@ async def access_search(svc: Services, user: User, *, query: str, limit: int = 2
     return {
         "query": query, "tokens": tokens,
         "messages": [{"message": wire.message(h.message), "score": round(h.score, 4),
-                      "snippet": snippet(_searchable_text(h.message), tokens)} for h in hits],
+                      "snippet": snippet(text_of(h.message), tokens)} for h in hits],
         "threads": [{"thread": wire.thread(t), "snippet": snippet(t.title, tokens)} for t in threads],
     }

@@ -10,19 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import (
-    Conversation,
-    Group,
-    Invite,
-    Membership,
-    Message,
-    Notification,
-    Pin,
-    Product,
-    SearchHit,
-    Session,
-    User,
-)
+from ..models import Conversation, Group, Invite, Membership, Message, Notification, Pin, SearchHit, Session, User
 
 if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
@@ -51,7 +39,7 @@ class NewMessage:
     text: str
     created_at: datetime
     client_msg_id: str | None = None
-    product: Product | None = None
+    card: dict | None = None
     reply_to: str | None = None
     mentions: tuple[str, ...] = ()
     mention_all: bool = False

@@ -1,13 +1,13 @@
 """The one codec: conversions both backends share. Timestamps are stored as UTC epoch
-milliseconds; a message's product card as a plain dict (a JSON column in SQLite, a
-subdocument in MongoDB). Decoding a row or document into its dataclass is backend-specific
+milliseconds; a message's card (whatever its kind shows) as a plain dict (a JSON column in SQLite,
+a subdocument in MongoDB). Decoding a row or document into its dataclass is backend-specific
 and lives with the entity's store (sqlite/<entity>.py, mongo/<entity>.py)."""
 from __future__ import annotations
 
 from dataclasses import asdict, fields
 from datetime import datetime, timezone
 
-from ..models import Product, Rating
+from ..models import Rating
 
 
 def to_ms(dt: datetime | None) -> int | None:
@@ -20,16 +20,6 @@ def from_ms(ms: int | None) -> datetime | None:
     if ms is None:
         return None
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-
-
-def product_doc(product: Product | None) -> dict | None:
-    if product is None:
-        return None
-    return {"sku": product.sku, "title": product.title, "price": product.price, "image_url": product.image_url}
-
-
-def product_from(doc: dict | None) -> Product | None:
-    return Product(**doc) if doc else None
 
 
 def private_key(user_a: str, user_b: str) -> str:

@@ -3,7 +3,9 @@ written once over the DocTable protocol (docs.py) that both backends implement."
 from __future__ import annotations
 
 from ..models import AfterSale, Order, ShopProduct, SupportCase, Ticket
-from .codec import decode as _decode, encode as _encode, to_ms
+from .codec import decode as _decode
+from .codec import encode as _encode
+from .codec import to_ms
 from .docs import DocTable
 
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server.models import Product
 from server.storage.base import DuplicateError, NewMessage
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -292,12 +291,12 @@ async def test_message_fields_roundtrip(storage):
     a, b = await user(storage, "aa"), await user(storage, "bb")
     g = await group_with(storage, a)
     first, _ = await storage.messages.append(msg(g.conversation_id, a.id))
-    product = Product(sku="SKU-1", title="保温杯", price="59.00", image_url="https://img.example/cup.png")
+    card = {"kind": "product", "sku": "SKU-1", "title": "保温杯", "price": "59.00", "image_url": "https://img.example/cup.png"}
     m, _ = await storage.messages.append(NewMessage(
         conversation_id=g.conversation_id, author_id=b.id, type="product", text="看看这个", created_at=T0,
-        product=product, reply_to=first.id, mentions=(a.id,), mention_all=True))
+        card=card, reply_to=first.id, mentions=(a.id,), mention_all=True))
     got = await storage.messages.get(message_id=m.id)
-    assert got.product == product and got.reply_to == first.id and got.mentions == (a.id,) and got.mention_all
+    assert got.card == card and got.reply_to == first.id and got.mentions == (a.id,) and got.mention_all
     assert got.created_at == T0 and got.edited_at is None and got.deleted_at is None and got.type == "product"
     many = await storage.messages.get_many(message_ids=[m.id, first.id, m.id, "0" * 24])
     assert set(many) == {m.id, first.id} and many[m.id] == got and many[first.id].text == first.text

@@ -22,6 +22,33 @@ async def test_wal_and_migrations_recorded(tmp_path):
     await st.aclose()
 
 
+async def test_cards_written_before_one_card_field_read_as_cards(tmp_path):
+    """Migration 4: a product card (its own column then) and the assistant's card (inside extra) become
+    the message's one card field."""
+    from server.storage.sqlite.db import Database
+    db = Database(str(tmp_path / "chat.sqlite3"), MIGRATIONS[:3])
+    await db.open()
+
+    def old_rows(c):
+        c.execute("INSERT INTO users (id, username, username_lower, display_name, role, password_hash, avatar_color, "
+                  "created_at) VALUES ('u1', 'old', 'old', 'old', 'member', 'h', '#000000', 0)")
+        c.execute("INSERT INTO conversations (id, kind, created_at, last_activity_at, last_seq) "
+                  "VALUES ('c1', 'support', 0, 0, 2)")
+        c.execute("INSERT INTO messages (id, conversation_id, seq, author_id, type, text, product, created_at, extra) "
+                  "VALUES ('m1', 'c1', 1, 'u1', 'product', '看看', '{\"sku\": \"SC-1\", \"title\": \"杯\", "
+                  "\"price\": \"9\", \"image_url\": \"\"}', 0, NULL)")
+        c.execute("INSERT INTO messages (id, conversation_id, seq, author_id, type, text, created_at, extra) "
+                  "VALUES ('m2', 'c1', 2, 'u1', 'text', '订单', 0, "
+                  "'{\"card\": {\"kind\": \"order\", \"order_id\": \"SC1\"}, \"buttons\": [{\"title\": \"好\"}]}')")
+    await db.write(old_rows)
+    await db.close()
+    st = await open_sqlite(str(tmp_path))
+    product, bot = await st.messages.get(message_id="m1"), await st.messages.get(message_id="m2")
+    await st.aclose()
+    assert product.card == {"kind": "product", "sku": "SC-1", "title": "杯", "price": "9", "image_url": ""}
+    assert bot.card == {"kind": "order", "order_id": "SC1"} and bot.extra == {"buttons": [{"title": "好"}]}
+
+
 def test_acknowledged_messages_survive_a_crash(tmp_path):
     """A process appends messages and dies (os._exit, no cleanup) right after the last ack:
     every acknowledged message must be in the file."""

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageSent
-from ...models import BOT_ROLE, Message, Product, User
+from ...models import BOT_ROLE, Message, User
 from ...policy.access import ConversationAccess, access_conversation
 from ...search_text import tokenize_for_index
 from ...services import Services
 from ...storage.base import NewMessage
 from ..moderation.screen import check_not_stranger, may_mention_all, screen
+from .kinds import kind_of
 
 MENTION_RE = re.compile(r"@([A-Za-z0-9_\u4e00-\u9fff]{2,32})")
 MENTION_ALL = {"all", "所有人", "全体成员"}
@@ -27,10 +28,11 @@ INLINE_TOKENIZE_CHARS = 300  # longer texts are segmented off the event loop
 class Draft:
     type: str = "text"
     text: str = ""
-    product_sku: str | None = None  # a product card: which of the catalogue's products (the card is built from it)
+    given: dict | None = None  # what the kind took from the payload (a product: its SKU); the card is built from it
     reply_to: str | None = None
     client_msg_id: str | None = None
-    extra: dict | None = None  # bot replies: quick-reply buttons, an order card
+    extra: dict | None = None  # quick-reply buttons (the assistant's), a pressed button's payload (the customer's)
+    card: dict | None = None   # the assistant's own cards (an order, a rating request): only the assistant sends these
 
 
 async def tokens_for(text: str) -> tuple[str, ...]:
@@ -83,17 +85,6 @@ async def _resolve_mentions(svc: Services, user: User, acc: ConversationAccess, 
     return tuple(ids), mention_all
 
 
-async def _catalogue_card(svc: Services, sku: str | None) -> Product:
-    """A product card shows the shop's own title, price and picture for the SKU, whatever the sender typed:
-    nobody can post a made-up price, or words the moderation never saw, dressed as one of the shop's products."""
-    if not sku:
-        raise InvalidPayload("a product message needs a product", field="product")
-    item = await svc.storage.products.get(sku=sku.upper())
-    if item is None:
-        raise NotFound("no such product in the shop's catalogue", code="product_not_found")
-    return Product(sku=item.sku, title=item.title, price=item.price, image_url=item.image_url)
-
-
 async def check_send_message(svc: Services, user: User, conversation_id: str, draft: Draft) -> tuple[Message, bool]:
     acc = await access_conversation(svc, user, conversation_id, cached=True)
     return await send_in(svc, user, acc, draft)
@@ -103,9 +94,10 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     """The pipeline once the conversation is known (thread creation enters here)."""
     conv = acc.conversation
     await _check_may_post(svc, user, acc)
-    if draft.type == "text" and not draft.text:
+    kind = kind_of(draft.type)
+    if kind.text_required and not draft.text:
         raise InvalidPayload("text can't be empty", field="text")
-    product = await _catalogue_card(svc, draft.product_sku) if draft.type == "product" else None
+    card = draft.card if user.role == BOT_ROLE else await kind.card(svc, draft.given)
     if draft.extra and "payload" in draft.extra and conv.kind != "support":
         raise InvalidPayload("quick-reply payloads only go to the support assistant", field="payload")
     if draft.reply_to is not None:
@@ -115,10 +107,10 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
     screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
     text = screened.text
-    tokens = await tokens_for(" ".join(filter(None, (text, product.title if product else ""))))
+    tokens = await tokens_for(kind.text_of(text, card))
     message, created = await svc.storage.messages.append(NewMessage(
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
-        client_msg_id=draft.client_msg_id, product=product, reply_to=draft.reply_to, mentions=mentions,
+        client_msg_id=draft.client_msg_id, card=card, reply_to=draft.reply_to, mentions=mentions,
         mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
     if created:  # a resend of the same client_msg_id changes nothing and tells nobody
         await svc.bus.emit(MessageSent(conv, message, user, screened.verdict, screened.posted))

@@ -8,6 +8,7 @@ from ...bot_client import BotUnavailable, sign_customer
 from ...events.domain import MessageSent
 from ...models import Conversation, Message, SupportCase
 from ...services import Services
+from ..messages.kinds import text_of
 from .cases import announce, handoff, move_case, post_as_bot
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,8 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
 async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, message: Message) -> None:
     if message.extra.get("payload"):
         text = message.extra["payload"]  # a pressed quick-reply button
-    elif message.type == "product":
-        text = f"{message.text} {message.product.title if message.product else ''}"
     else:
-        text = message.text
+        text = text_of(message)
     metadata = {"customer_id": case.customer_id, "conversation_id": conv.id,
                 "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id)}
     try:

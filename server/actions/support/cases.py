@@ -36,7 +36,8 @@ async def ensure_bot_user(svc: Services) -> User:
 
 
 async def post_as_bot(svc: Services, conv: Conversation, text: str, **extra) -> Message:
-    draft = Draft(text=text, extra={k: v for k, v in extra.items() if v} or None)
+    card = extra.pop("card", None)
+    draft = Draft(text=text, card=card, extra={k: v for k, v in extra.items() if v} or None)
     message, _ = await send_in(svc, svc.bot_user, ConversationAccess(conv, None, None), draft)
     return message
 

@@ -9,23 +9,36 @@ from pymongo.errors import DuplicateKeyError
 
 from ...models import Message, SearchHit
 from ..base import NewMessage, new_id
-from ..codec import from_ms, product_doc, product_from, to_ms
+from ..codec import from_ms, to_ms
 from .conversations import decode_conversation
 from .store import Store
-
 
 SEARCH_CANDIDATES = 500
 
 
+def _card_and_extra(d) -> tuple[dict | None, dict]:
+    """Documents written before messages had one card field kept a product card in `product` and the
+    assistant's cards in `extra.card`: they read as the card they are."""
+    extra = dict(d.get("extra") or {})
+    card = d.get("card")
+    if card is None and d.get("product"):
+        card = {"kind": "product", **d["product"]}
+    if "card" in extra:
+        found = extra.pop("card")
+        card = card or found
+    return card, extra
+
+
 def decode_message(d) -> Message:
+    card, extra = _card_and_extra(d)
     return Message(id=d["_id"], conversation_id=d["conversation_id"], seq=d["seq"], author_id=d["author_id"],
                    type=d["type"], text=d["text"], created_at=from_ms(d["created_at"]),
                    client_msg_id=d.get("client_msg_id"), group_id=d.get("group_id"),
-                   product=product_from(d.get("product")), reply_to=d.get("reply_to"),
+                   card=card, reply_to=d.get("reply_to"),
                    mentions=tuple(d.get("mentions", ())), mention_all=d.get("mention_all", False),
                    reactions={k: list(v) for k, v in d.get("reactions", {}).items() if v},
                    like_count=d.get("like_count", 0), edited_at=from_ms(d.get("edited_at")),
-                   deleted_at=from_ms(d.get("deleted_at")), extra=d.get("extra") or {},
+                   deleted_at=from_ms(d.get("deleted_at")), extra=extra,
                    hidden=d.get("hidden"))
 
 
@@ -57,7 +70,7 @@ class MongoMessages(Store):
                    "mention_all": new.mention_all, "reactions": {}, "like_count": 0,
                    "client_msg_id": new.client_msg_id, "dedupe": dedupe or mid, "created_at": ms,
                    "edited_at": None, "deleted_at": None, "hidden": new.hidden, "tokens": list(new.tokens),
-                   "product": product_doc(new.product)}
+                   "card": new.card}
             if new.extra:
                 doc["extra"] = new.extra
             try:
@@ -113,7 +126,7 @@ class MongoMessages(Store):
                                                         "edited_at": to_ms(edited_at)}})
 
     async def delete(self, *, message_id, deleted_at):
-        return await self._update(message_id, {"$set": {"text": "", "tokens": [], "product": None, "reactions": {},
+        return await self._update(message_id, {"$set": {"text": "", "tokens": [], "card": None, "product": None, "reactions": {},
                                                         "deleted_at": to_ms(deleted_at)}})
 
     async def set_hidden(self, *, message_id, hidden):

@@ -7,17 +7,16 @@ import sqlite3
 
 from ...models import Message, SearchHit
 from ..base import NewMessage, new_id
-from ..codec import from_ms, product_doc, product_from, to_ms
+from ..codec import from_ms, to_ms
 from .conversations import decode_conversation
 from .store import Store, placeholders, rows_by_id
 
 
 def decode_message(r) -> Message:
-    product = json.loads(r["product"]) if r["product"] else None
     return Message(id=r["id"], conversation_id=r["conversation_id"], seq=r["seq"], author_id=r["author_id"],
                    type=r["type"], text=r["text"], created_at=from_ms(r["created_at"]),
                    client_msg_id=r["client_msg_id"], group_id=r["group_id"],
-                   product=product_from(product), reply_to=r["reply_to"],
+                   card=json.loads(r["card"]) if r["card"] else None, reply_to=r["reply_to"],
                    mentions=tuple(json.loads(r["mentions"])), mention_all=bool(r["mention_all"]),
                    reactions=json.loads(r["reactions"]), like_count=r["like_count"],
                    edited_at=from_ms(r["edited_at"]), deleted_at=from_ms(r["deleted_at"]),
@@ -38,7 +37,7 @@ class _AlreadyStored(Exception):
 class SqliteMessages(Store):
     async def append(self, new: NewMessage):
         mid, ms = new_id(), to_ms(new.created_at)
-        product = json.dumps(product_doc(new.product), ensure_ascii=False) if new.product else None
+        card = json.dumps(new.card, ensure_ascii=False) if new.card else None
         mentions = json.dumps(list(new.mentions))
         tokens = " ".join(new.tokens)
         extra = json.dumps(new.extra, ensure_ascii=False) if new.extra else None
@@ -51,10 +50,10 @@ class SqliteMessages(Store):
             seq, group_id = conv
             try:
                 cur = c.execute(
-                    "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, product, "
+                    "INSERT INTO messages (id, conversation_id, seq, author_id, group_id, type, text, card, "
                     "reply_to, mentions, mention_all, client_msg_id, created_at, extra, hidden) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, product,
+                    (mid, new.conversation_id, seq, new.author_id, group_id, new.type, new.text, card,
                      new.reply_to, mentions, int(new.mention_all), new.client_msg_id, ms, extra, new.hidden))
             except sqlite3.IntegrityError:  # this client_msg_id was stored before
                 raise _AlreadyStored(c.execute(
@@ -71,7 +70,7 @@ class SqliteMessages(Store):
             return decode_message(dup.row), False
         return Message(id=mid, conversation_id=new.conversation_id, seq=seq, author_id=new.author_id, type=new.type,
                        text=new.text, created_at=from_ms(ms), client_msg_id=new.client_msg_id, group_id=group_id,
-                       product=new.product, reply_to=new.reply_to, mentions=tuple(new.mentions),
+                       card=new.card, reply_to=new.reply_to, mentions=tuple(new.mentions),
                        mention_all=new.mention_all, extra=dict(new.extra or {}), hidden=new.hidden), True
 
     async def get(self, *, message_id):
@@ -113,7 +112,7 @@ class SqliteMessages(Store):
 
     async def delete(self, *, message_id, deleted_at):
         def mutate(c, r):
-            c.execute("UPDATE messages SET text='', product=NULL, reactions='{}', deleted_at=? WHERE rowid=?",
+            c.execute("UPDATE messages SET text='', card=NULL, reactions='{}', deleted_at=? WHERE rowid=?",
                       (to_ms(deleted_at), r["rowid"]))
             c.execute("DELETE FROM messages_fts WHERE rowid=?", (r["rowid"],))
         return await self._update(message_id, mutate)

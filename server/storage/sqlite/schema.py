@@ -77,4 +77,11 @@ ALTER TABLE messages ADD COLUMN extra TEXT
     """
 ALTER TABLE messages ADD COLUMN hidden TEXT
 """,
+    # 4: one card field for every message kind (the product card, the assistant's order and rating cards)
+    """
+ALTER TABLE messages RENAME COLUMN product TO card;
+UPDATE messages SET card = json_set(card, '$.kind', 'product') WHERE card IS NOT NULL;
+UPDATE messages SET card = json_extract(extra, '$.card'), extra = json_remove(extra, '$.card')
+    WHERE extra IS NOT NULL AND json_extract(extra, '$.card') IS NOT NULL
+""",
 ]

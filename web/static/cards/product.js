@@ -6,5 +6,5 @@ import { el } from "../core.js";
 export const productLine = (p) => [el("strong", {}, p.title), el("span", { class: "price" }, `¥${p.price}`)];
 
 export function productCard(m, text) {
-  return m.product ? el("div", { class: "product" }, productLine(m.product), text) : text;
+  return m.card?.kind === "product" ? el("div", { class: "product" }, productLine(m.card), text) : text;
 }

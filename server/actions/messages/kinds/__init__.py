@@ -1,0 +1,38 @@
+"""The registry of message kinds. A kind says what its payload is, builds the card that is stored
+with the message (one `card` field, whatever the kind), and gives the text that moderation's
+index, search and the assistant see. Adding a kind (pictures, group-buys) is a module here and a
+line below; the pipeline, storage and the wire don't change."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from ....services import Services
+from ....validate import Payload
+from . import product, text
+
+
+class Kind(Protocol):
+    name: str
+    text_required: bool  # a message of this kind must say something
+
+    def parse(self, p: Payload) -> dict | None:
+        """What of a send's payload this kind takes (checked for shape only)."""
+
+    async def card(self, svc: Services, given: dict | None) -> dict | None:
+        """The card stored with the message, built from what was given (and the shop's data)."""
+
+    def text_of(self, text: str, card: dict | None) -> str:
+        """The words the message carries: what search indexes and the assistant reads."""
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND)}
+MESSAGE_TYPES = tuple(KINDS)
+
+
+def kind_of(name: str) -> Kind:
+    return KINDS.get(name, text.KIND)
+
+
+def text_of(message) -> str:
+    """What a stored message says, for search and the assistant."""
+    return kind_of(message.type).text_of(message.text, message.card)
