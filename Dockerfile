@@ -13,6 +13,7 @@ COPY requirements.runtime.lock ./
 RUN pip install --no-cache-dir -r requirements.runtime.lock
 COPY server ./server
 COPY moderation ./moderation
+COPY scripts ./scripts
 COPY web ./web
 COPY --from=web /web/node_modules/socket.io-client/dist/socket.io.min.js ./web/static/vendor/socket.io.min.js
 RUN useradd --system --home /app chat && mkdir -p /data && chown chat /data \

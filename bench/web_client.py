@@ -47,7 +47,8 @@ async def start_server(data_dir: str):
     from server.transport.keys import SERVICES
     config = Config(data_dir=data_dir, seed_demo=True, argon2_time_cost=1, argon2_memory_kib=1024, bot=False,
                     flood_messages=0, repeat_count=0, host="127.0.0.1", port=0)
-    app = create_app(config)
+    from scripts.demo import seed_if_empty
+    app = create_app(config, on_start=[seed_if_empty])
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

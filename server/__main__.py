@@ -14,7 +14,11 @@ def main() -> None:
     config = Config.from_env()
     logging.getLogger("server").info("storage: %s; listening on http://%s:%d", config.backend, config.host,
                                      config.port)
-    web.run_app(create_app(config), host=config.host, port=config.port, print=None)
+    on_start = []
+    if config.seed_demo:  # an empty database gets the demo community
+        from scripts.demo import seed_if_empty
+        on_start.append(seed_if_empty)
+    web.run_app(create_app(config, on_start=on_start), host=config.host, port=config.port, print=None)
 
 
 if __name__ == "__main__":

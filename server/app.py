@@ -50,8 +50,10 @@ async def open_storage(config: Config) -> Storage:
 
 
 def create_app(config: Config, *, clock: Clock | None = None, storage_factory=None,
-               moderation: ModerationHook | None = None) -> web.Application:
-    """storage_factory: an async callable returning a Storage (tests pass one for mongomock)."""
+               moderation: ModerationHook | None = None, on_start=()) -> web.Application:
+    """storage_factory: an async callable returning a Storage (tests pass one for mongomock).
+    on_start: async callables run with the services once they are up, before serving (the demo seeding:
+    scripts/, outside the app's imports, is handed in by `python -m server`)."""
     clock = clock or Clock()
     hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
     app = web.Application(client_max_size=1024 * 1024)
@@ -107,9 +109,8 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         subscribe_all(svc)
         sio_handlers.attach(sio, svc)
         app[SERVICES] = svc
-        if config.seed_demo:
-            from .demo import seed_if_empty
-            await seed_if_empty(svc)
+        for start in on_start:
+            await start(svc)
         yield
         await svc.tasks.join()
         await svc.bot.close()

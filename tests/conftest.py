@@ -63,6 +63,13 @@ def make_config(tmp_path, **overrides) -> Config:
     return Config(**{**settings, **overrides})
 
 
+def app_for(config: Config, **kw):
+    """The app as `python -m server` makes it: with the demo community (scripts/demo.py) when
+    config.seed_demo is on."""
+    from scripts.demo import seed_if_empty
+    return create_app(config, on_start=[seed_if_empty] if config.seed_demo else [], **kw)
+
+
 @pytest.fixture
 def clock():
     return FakeClock()

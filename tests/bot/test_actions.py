@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
+from actions import actions
+from conftest import custom, run, texts, tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions import actions
-
-from conftest import custom, run, texts, tracker
 
 
 def test_order_status_comes_from_the_customers_real_order(platform):

@@ -11,10 +11,9 @@ import socket
 import aiohttp
 import pytest
 
-from server.app import create_app
-from server.demo import DEMO_PASSWORD
+from scripts.demo import DEMO_PASSWORD
 from server.transport.keys import SERVICES
-from tests.conftest import make_config
+from tests.conftest import app_for, make_config
 from tests.server.support_helpers import wait_until
 
 pytestmark = pytest.mark.skipif(not os.environ.get("SHOPCHAT_BOT_E2E"),
@@ -57,7 +56,7 @@ async def test_a_customer_asks_the_real_assistant_then_a_human(aiohttp_server, t
     config = make_config(tmp_path, seed_demo=True, bot=True, bot_url=f"http://127.0.0.1:{rasa_port}",
                          bot_secret="e2e-secret", bot_timeout_seconds=30, bot_probe_seconds=0.5,
                          support_hours="00:00-24:00")
-    platform = await aiohttp_server(create_app(config))
+    platform = await aiohttp_server(app_for(config))
     svc = platform.app[SERVICES]
     processes = manage.start(bin_dir, model, platform_url=str(platform.make_url("")).rstrip("/"),
                              secret="e2e-secret", rasa_port=rasa_port, actions_port=actions_port,

@@ -5,11 +5,11 @@ import os
 
 import pytest
 
+from scripts.demo import DEMO_PASSWORD, USERS
 from server.app import create_app
 from server.config import Config
-from server.demo import DEMO_PASSWORD, USERS
 from server.transport.keys import SERVICES
-from tests.conftest import make_config, open_backend
+from tests.conftest import app_for, make_config, open_backend
 
 
 async def test_health_names_the_backend(client):
@@ -56,7 +56,7 @@ def test_config_from_env(tmp_path):
 
 async def test_demo_is_seeded_once_and_only_into_an_empty_database(aiohttp_client, tmp_path):
     cfg = make_config(tmp_path, seed_demo=True)
-    client = await aiohttp_client(create_app(cfg))
+    client = await aiohttp_client(app_for(cfg))
     resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": DEMO_PASSWORD})
     body = await resp.json()
     headers = {"Authorization": f"Bearer {body['token']}"}
@@ -71,7 +71,7 @@ async def test_demo_is_seeded_once_and_only_into_an_empty_database(aiohttp_clien
     products_before = await svc.storage.products.search(query="", limit=100)
     assert len(products_before) >= 5
     await client.close()
-    again = await aiohttp_client(create_app(cfg))  # same data dir: nothing seeded twice
+    again = await aiohttp_client(app_for(cfg))  # same data dir: nothing seeded twice
     storage = again.server.app[SERVICES].storage
     assert await storage.users.count() == users_before
     assert len(await storage.products.search(query="", limit=100)) == len(products_before)

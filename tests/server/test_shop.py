@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from scripts.demo import seed_shop_if_empty
+from scripts.shop_import import ShopData, check, read_orders_csv, read_products_csv, write
 from server.bot_client import sign_customer
-from server.demo import seed_shop_if_empty
-from server.shop_import import ShopData, check, read_orders_csv, read_products_csv, write
 from tests.conftest import make_config
 
 SECRET = "bot-secret-for-tests"
@@ -183,12 +183,12 @@ async def test_import_command_line(tmp_path):
     data = tmp_path / "shop.json"
     data.write_text(json.dumps({"products": [{"sku": "X-1", "title": "测试", "price": "1.5"}]}), encoding="utf-8")
     env = {"CHAT_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin", "PYTHONPATH": "."}
-    done = subprocess.run([sys.executable, "-m", "server.shop_import", str(data)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "scripts.shop_import", str(data)], capture_output=True, text=True,
                           env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "imported 1 products" in done.stdout
     broken = tmp_path / "broken.json"
     broken.write_text(json.dumps({"products": [{"sku": "X-2", "title": "", "price": "1"}]}), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "server.shop_import", str(broken)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "scripts.shop_import", str(broken)], capture_output=True, text=True,
                           env=env, timeout=60)
     assert done.returncode == 1 and "title is required" in done.stderr

@@ -4,9 +4,8 @@ import os
 
 import pytest
 
-from server.app import create_app
 from server.transport.keys import SERVICES
-from tests.conftest import make_config
+from tests.conftest import app_for, make_config
 
 
 @pytest.fixture
@@ -18,7 +17,7 @@ def config(tmp_path):
 async def web(aiohttp_client, config):
     if not os.path.exists(os.path.join(config.web_dir, "static", "vendor", "socket.io.min.js")):
         pytest.fail("the web client's vendor files are missing: make web", pytrace=False)
-    return await aiohttp_client(create_app(config))
+    return await aiohttp_client(app_for(config))
 
 
 @pytest.fixture
@@ -34,8 +33,9 @@ def services(web):
 @pytest.fixture
 async def browser(site):
     """Depends on `site` so it closes first: the server's shutdown waits for open connections."""
-    from tests.web.browser import ARGS, CHROMIUM
     from playwright.async_api import async_playwright
+
+    from tests.web.browser import ARGS, CHROMIUM
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

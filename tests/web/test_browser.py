@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.app import create_app
-from tests.conftest import make_config
+from tests.conftest import app_for, make_config
 from tests.web.browser import dashboard, log_in, open_group, say, shot, two_in_group
 
 
@@ -149,7 +148,7 @@ async def rasa(aiohttp_server):
 async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aiohttp_client, tmp_path):
     config = make_config(tmp_path / "support", seed_demo=True, bot=True, bot_url=rasa.url, bot_secret="s3cret",
                          support_hours="00:00-24:00", bot_probe_seconds=0.2)
-    client = await aiohttp_client(create_app(config))
+    client = await aiohttp_client(app_for(config))
     site = str(client.make_url("/"))
     customer = await log_in(browser, site, "xiaomei", width=390, height=844)
     await customer.click("#contact-support")

@@ -1,7 +1,7 @@
 """Import a shop's catalogue and orders from JSON or CSV.
 
-    python -m server.shop_import shop.json
-    python -m server.shop_import --products products.csv --orders orders.csv
+    python -m scripts.shop_import shop.json
+    python -m scripts.shop_import --products products.csv --orders orders.csv
 
 It writes into the configured storage (CHAT_DATA_DIR or CHAT_MONGODB_URI, as the server
 would) and checks every row before writing any: a file with one bad row changes nothing.
@@ -15,9 +15,9 @@ import json
 import sys
 from dataclasses import dataclass, field
 
-from .actions.shop import parse_order, parse_product
-from .models import AFTERSALE_STATUSES, AfterSale, Order, ShopProduct
-from .storage.base import Storage, new_id
+from server.actions.shop import parse_order, parse_product
+from server.models import AFTERSALE_STATUSES, AfterSale, Order, ShopProduct
+from server.storage.base import Storage, new_id
 
 PRODUCT_COLUMNS = ("sku", "title", "price")
 ORDER_COLUMNS = ("order_id", "customer", "status", "sku", "title", "qty", "price")
@@ -133,7 +133,7 @@ async def write(storage: Storage, checked: Checked) -> None:
 
 
 async def _main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m server.shop_import", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m scripts.shop_import", description=__doc__.split("\n\n")[0])
     parser.add_argument("json_files", nargs="*", help="JSON files with products, orders and aftersales")
     parser.add_argument("--products", action="append", default=[], help="a products CSV file")
     parser.add_argument("--orders", action="append", default=[], help="an orders CSV file")
@@ -154,9 +154,9 @@ async def _main(argv: list[str]) -> int:
         return 2
     if not (data.products or data.orders):
         parser.error("nothing to import")
-    from .app import open_storage
-    from .clock import Clock
-    from .config import Config
+    from server.app import open_storage
+    from server.clock import Clock
+    from server.config import Config
     storage = await open_storage(Config.from_env())
     try:
         checked, errors = await check(storage, data, Clock().now())

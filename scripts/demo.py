@@ -5,10 +5,11 @@ import logging
 import os
 from datetime import timedelta
 
-from .actions import auth, groups, support, threads
-from .actions.messages import Draft, send_in
-from .policy.access import ConversationAccess
-from .services import Services
+from server.actions import auth, groups, support, threads
+from server.actions.messages import Draft, send_in
+from server.policy.access import ConversationAccess
+from server.services import Services
+from server.shared.locks import keyed_locks
 
 log = logging.getLogger(__name__)
 DEMO_PASSWORD = "shopchat-demo"
@@ -32,6 +33,12 @@ CANNED = [  # the agents' canned replies to start from; they edit them at the de
 
 
 async def seed_if_empty(svc: Services) -> bool:
+    """Seeds an empty database only; processes starting together on one database seed it once."""
+    async with keyed_locks(svc.hub, "seed").hold("demo"):
+        return await _seed_if_empty(svc)
+
+
+async def _seed_if_empty(svc: Services) -> bool:
     if await svc.storage.users.count() > 1:  # the assistant's own account is always there
         await seed_shop_if_empty(svc)
         return False
@@ -89,8 +96,8 @@ async def seed_if_empty(svc: Services) -> bool:
 
 
 async def seed_shop_if_empty(svc: Services) -> None:
-    """The demo shop's catalogue, orders and one refund in progress (server/demo_shop.json),
-    through the same checks as `python -m server.shop_import`."""
+    """The demo shop's catalogue, orders and one refund in progress (scripts/demo_shop.json),
+    through the same checks as `python -m scripts.shop_import`."""
     if await svc.storage.products.search(query="", limit=1):
         return
     from .shop_import import check, read_json, write
