@@ -13,7 +13,7 @@ from actions.api.platform import PlatformError
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "server", "demo_shop.json")
+DEMO = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "demo_shop.json")
 STATUS_LABELS = {"pending_payment": "待付款", "paid": "待发货", "shipped": "已发货", "delivered": "已签收",
                  "cancelled": "已取消"}
 
