@@ -94,7 +94,7 @@ async def through_platform(url: str, secret: str) -> tuple[list[float], dict]:
     finally:
         await client.disconnect()
     sys.path.insert(0, ROOT)
-    from server.bot_client import sign_customer
+    from server.integrations.rasa import sign_customer
     metadata = {"customer_id": me["id"], "conversation_id": conv_id,
                 "signature": sign_customer(secret, me["id"], conv_id)}
     return times, metadata

@@ -9,7 +9,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
-from server.search_text import tokenize_for_index, warm_up
+from server.integrations.search_text import tokenize_for_index, warm_up
 from server.storage.base import NewMessage
 from server.storage.sqlite import open_sqlite
 

@@ -11,18 +11,18 @@ from aiohttp import web
 from moderation import AllowAll, ModerationHook
 from moderation.behaviour import Limits
 
-from . import search_text
 from .actions import notify
 from .actions.messages import publish
 from .actions.moderation import reports, sanctions, screen
 from .actions.moderation.rules import load_rules, share_rules
 from .actions.support import assistant, cases, ensure_bot_user
-from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
 from .events import PRESENCE, presence_room
-from .hours import BusinessHours
+from .integrations import search_text
+from .integrations.rasa import BotClient
 from .passwords import Passwords
+from .policy.hours import BusinessHours
 from .policy.rules_book import RulesBook
 from .realtime.fanout import install_websocket
 from .realtime.presence import presence_for

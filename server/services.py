@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Awaitable
 from moderation import ModerationHook
 from moderation.behaviour import Limits
 
-from .bot_client import BotClient
 from .clock import Clock
 from .config import Config
 from .events.bus import EventBus
-from .hours import BusinessHours
+from .integrations.rasa import BotClient
 from .models import User
 from .passwords import Passwords
+from .policy.hours import BusinessHours
 from .realtime.presence import Presence
 from .realtime.publisher import Publisher
 from .shared.behaviour import LocalBehaviour

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from .. import events, wire
 from ..errors import Forbidden
+from ..integrations.search_text import tokenize_for_index
 from ..models import Conversation, Message, User
 from ..policy.access import ConversationAccess, access_group_as_member, access_thread
-from ..search_text import tokenize_for_index
 from ..services import Services
 from .messages import Draft, send_in
 

@@ -7,8 +7,8 @@ import hmac
 
 from .. import wire
 from ..actions import shop
-from ..bot_client import sign_customer
 from ..errors import Forbidden, Unauthorized
+from ..integrations.rasa import sign_customer
 from ..services import Services
 from ..validate import query_int
 from .rest_base import api

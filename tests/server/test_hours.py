@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from server.hours import BusinessHours
+from server.policy.hours import BusinessHours
 
 
 def utc(*args) -> datetime:

@@ -8,7 +8,7 @@ import pytest
 
 from scripts.demo import seed_shop_if_empty
 from scripts.shop_import import ShopData, check, read_orders_csv, read_products_csv, write
-from server.bot_client import sign_customer
+from server.integrations.rasa import sign_customer
 from tests.conftest import make_config
 
 SECRET = "bot-secret-for-tests"

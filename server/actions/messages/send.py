@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageSent
+from ...integrations.search_text import tokenize_for_index
 from ...models import BOT_ROLE, Message, User
 from ...policy.access import ConversationAccess, access_conversation
-from ...search_text import tokenize_for_index
 from ...services import Services
 from ...storage.base import NewMessage
 from ..moderation.screen import check_not_stranger, may_mention_all, screen

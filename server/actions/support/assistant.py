@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from ...bot_client import BotUnavailable, sign_customer
 from ...events.domain import MessageSent
+from ...integrations.rasa import BotUnavailable, sign_customer
 from ...models import Conversation, Message, SupportCase
 from ...services import Services
 from ..messages.kinds import text_of
