@@ -1,6 +1,7 @@
 """The one place configuration is read: environment variables with the CHAT_ prefix."""
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -62,6 +63,12 @@ class Config:
     support_days: str = "1-7"             # ISO weekdays, 1 = Monday
     support_tz: str = "Asia/Shanghai"
     web_dir: str = field(default_factory=lambda: os.path.join(os.path.dirname(os.path.dirname(__file__)), "web"))
+
+    def __post_init__(self):
+        try:  # an address is a network of one; a bad entry stops the start
+            self.trusted_networks = tuple(ipaddress.ip_network(p, strict=False) for p in self.trusted_proxies)
+        except ValueError as exc:
+            raise SystemExit(f"CHAT_TRUSTED_PROXIES: {exc}") from None
 
     @property
     def backend(self) -> str:

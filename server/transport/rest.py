@@ -1,6 +1,8 @@
 """REST endpoints under /api/: thin: parse, call one action, shape the answer."""
 from __future__ import annotations
 
+import ipaddress
+
 from aiohttp import web
 
 from .. import wire
@@ -19,15 +21,23 @@ PAGE_MAX = 100
 def _address(request: web.Request) -> str:
     """The client's address. Behind a front (nginx with several processes) request.remote is the
     front's own: the address it forwards counts instead, but only from a front named in
-    CHAT_TRUSTED_PROXIES, since anyone else can write that header."""
+    CHAT_TRUSTED_PROXIES (addresses or networks), since anyone else can write that header."""
     remote = request.remote or "unknown"
-    trusted = request.app[SERVICES].config.trusted_proxies
-    if remote not in trusted:
+    trusted = request.app[SERVICES].config.trusted_networks
+    if not _in(remote, trusted):
         return remote
     for hop in reversed([h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]):
-        if hop not in trusted:
+        if not _in(hop, trusted):
             return hop
     return remote
+
+
+def _in(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
 
 
 # -- health and accounts -------------------------------------------------------

@@ -114,7 +114,7 @@ async def test_login_is_rate_limited_per_address(clocked):
 async def test_behind_a_trusted_front_the_forwarded_address_counts(aiohttp_client, tmp_path):
     """With several processes behind nginx every login comes from the front's address: its
     X-Forwarded-For counts instead, and only a front named in CHAT_TRUSTED_PROXIES is believed."""
-    client = await aiohttp_client(create_app(make_config(tmp_path, trusted_proxies=("127.0.0.1",))))
+    client = await aiohttp_client(create_app(make_config(tmp_path, trusted_proxies=("127.0.0.0/8",))))
     await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
 
     async def login(forwarded, password="wrong-password", username="guess"):
