@@ -22,9 +22,15 @@ class AccessCache:
         self._forgotten = 0  # bumped at every forget: a load that raced one is not remembered
 
     def share(self, hub) -> None:
-        """Tell the other processes what is forgotten here, and forget what they tell."""
+        """Tell the other processes what is forgotten here, and forget what they tell. After Redis was
+        away, whatever they told meanwhile is lost: everything is forgotten then."""
         self._hub = hub
         hub.on("forget", lambda message: self._drop(tuple(message["key"])))
+
+        async def forget_all() -> None:
+            self._forgotten += 1
+            self._entries.clear()
+        hub.on_resubscribed.append(forget_all)
 
     def _drop(self, key: tuple) -> None:
         self._forgotten += 1

@@ -42,6 +42,8 @@ class RedisHub:
         self.subscribed = asyncio.Event()
         self.connected = False
         self.on_tick: list[Callable[[], Awaitable[None]]] = []  # run at every heartbeat
+        # run when the listener is back after losing Redis: what was told meanwhile never arrived here
+        self.on_resubscribed: list[Callable[[], Awaitable[None]]] = []
 
     def key(self, *parts: str) -> str:
         return PREFIX + ":".join(parts)
@@ -90,30 +92,36 @@ class RedisHub:
 
     async def _listen_forever(self) -> None:
         backoff = 0.1
+        lost = False
         while True:
             pubsub = self.client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(CHANNEL)
-                if not self.connected:
-                    log.info("Redis listener subscribed (node %s)", self.node_id)
+                log.info("Redis listener subscribed (node %s)", self.node_id)
                 self.connected = True
                 self.subscribed.set()
                 backoff = 0.1
+                if lost:
+                    lost = False
+                    for catch_up in self.on_resubscribed:
+                        await catch_up()
                 async for raw in pubsub.listen():
                     if raw.get("type") == "message":
                         await self._dispatch(raw["data"])
+                reason = "the subscription ended"
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure: log, wait, subscribe again
-                self.connected = False
-                log.warning("Redis listener lost its connection (%s); retrying in %.1fs", exc, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
+                reason = f"it lost its connection ({exc})"
             finally:
                 try:
                     await pubsub.aclose()
                 except Exception:  # noqa: BLE001 - the connection is already gone
                     pass
+            self.connected, lost = False, True
+            log.warning("Redis listener: %s; subscribing again in %.1fs", reason, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _dispatch(self, data: str) -> None:
         try:

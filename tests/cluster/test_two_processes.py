@@ -168,9 +168,11 @@ async def test_redis_going_away_and_coming_back(fresh_two):
     two = fresh_two
     redis_server = two.redis
     a, b = two.nodes
-    owner, xiaomei = await two.register(a, "owner"), await two.register(a, "xiaomei")
-    conv = (await group_of(two, a, owner, xiaomei))["conversation_id"]
+    owner, xiaomei, aqiang = [await two.register(a, n) for n in ("owner", "xiaomei", "aqiang")]
+    group = await group_of(two, a, owner, xiaomei, aqiang)
+    conv = group["conversation_id"]
     reader = await two.live(b, xiaomei)
+    await say(two, b, aqiang, conv, "B 记住了我是成员")  # B's caches hold aqiang's membership and sanctions
     redis_server.stop()
     await asyncio.sleep(0.2)
 
@@ -178,11 +180,16 @@ async def test_redis_going_away_and_coming_back(fresh_two):
         return (await two.call(node, "GET", "/api/health"))["redis"] == state
     await eventually(lambda: redis_is(a, "down"), 5, "health saying Redis is down")
     await say(two, a, owner, conv, "Redis 不在时也能发")  # stored and acked all the same
+    await two.call(a, "POST", f"/api/moderation/users/{aqiang['id']}/actions", owner["token"],
+                   {"action": "mute", "duration": "1h", "reason": "刷屏", "group_id": group["id"]})
     assert (await two.call(b, "GET", "/api/me", xiaomei["token"]))["user"]["id"] == xiaomei["id"]
 
     redis_server.start()  # same port
     await eventually(lambda: redis_is(a, "up"), 10, "process A hearing Redis again")
     await eventually(lambda: redis_is(b, "up"), 10, "process B hearing Redis again")
+    # the mute's news never reached B while Redis was away: B forgot everything when it came back
+    refused = await refused_within_a_second(two, b, aqiang, conv, "我还能说话吗", 403)
+    assert refused["error"]["code"] == "muted"
     await say(two, a, owner, conv, "Redis 回来了")
     await reader.wait_for("message:new", lambda d: d["text"] == "Redis 回来了")
     # what B's reader missed meanwhile, sync fills in

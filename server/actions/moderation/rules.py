@@ -36,6 +36,10 @@ def share_rules(svc: Services) -> None:
             svc.rules.put(rules)
     svc.hub.on("rules", reload)
 
+    async def reload_all() -> None:  # after Redis was away: changes told meanwhile never arrived
+        await load_rules(svc)
+    svc.hub.on_resubscribed.append(reload_all)
+
 
 async def _apply_words(svc: Services, rules: GroupRules) -> None:
     engine = svc.moderation
