@@ -81,8 +81,13 @@ def IdList(max_items: int):  # noqa: N802
 
 def Unchecked(schema: dict):  # noqa: N802
     """Declared for the document, checked by the action. Give it a default of None (the action
-    says what is missing, in its own words) and name the required ones with `documented_required`."""
-    return Annotated[Any, WithJsonSchema(schema)]
+    says what is missing, in its own words) and name the required ones with `documented_required`.
+    That default is no value of the schema, so the document leaves it out."""
+    return Annotated[Any, WithJsonSchema(schema), Field(json_schema_extra=_no_default)]
+
+
+def _no_default(schema: dict) -> None:
+    schema.pop("default", None)
 
 
 def documented_required(*names: str) -> ConfigDict:
