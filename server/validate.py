@@ -32,12 +32,8 @@ class Payload:
             return default
         if not isinstance(value, str):
             raise InvalidPayload(f"{key} must be a string", field=key)
-        if "\x00" in value:
-            raise InvalidPayload(f"{key} contains a NUL character", field=key)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidPayload(f"{key} is not valid Unicode", field=key) from None
+        if problem := text_problem(value):
+            raise InvalidPayload(f"{key} {TEXT_PROBLEMS[problem]}", field=key)
         if strip:
             value = value.strip()
         if len(value) > max_len:
@@ -83,6 +79,20 @@ class Payload:
         if value is None:
             return None
         return Payload(value) if isinstance(value, dict) else _not_object(key)
+
+
+TEXT_PROBLEMS = {"nul": "contains a NUL character", "unicode": "is not valid Unicode"}
+
+
+def text_problem(value: str) -> str | None:
+    """What makes a string unfit to store, before any length: a NUL, or a lone surrogate."""
+    if "\x00" in value:
+        return "nul"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "unicode"
+    return None
 
 
 def _not_object(key):

@@ -11,6 +11,8 @@ from ..errors import Forbidden, Unauthorized
 from ..integrations.rasa import sign_customer
 from ..services import Services
 from ..validate import query_int
+from . import payloads as P
+from . import responses as R
 from .rest_base import api
 
 
@@ -33,20 +35,22 @@ def _customer(request, svc: Services) -> tuple[str, str]:
 
 
 @api("GET", "/internal/bot/orders", "The asking customer's orders, newest first (bot secret + signed customer)",
-     auth=False)
+     auth=False, public=False, response=R.OrdersOut)
 async def bot_orders(request, svc, user, body):
     customer_id, _ = _customer(request, svc)
     orders = await svc.storage.orders.list_for_customer(customer_id=customer_id, limit=10)
     return {"orders": [wire.order(o) for o in orders]}
 
 
-@api("GET", "/internal/bot/orders/{order}", "One of the asking customer's orders; 404 for anyone else's", auth=False)
+@api("GET", "/internal/bot/orders/{order}", "One of the asking customer's orders; 404 for anyone else's", auth=False,
+     public=False, response=R.OrderOut)
 async def bot_order(request, svc, user, body):
     customer_id, _ = _customer(request, svc)
     return {"order": wire.order(await shop.access_my_order(svc, customer_id, request.match_info["order"]))}
 
 
-@api("GET", "/internal/bot/products", "Catalogue search for the bot: ?q=&limit=", auth=False)
+@api("GET", "/internal/bot/products", "Catalogue search for the bot: ?q=&limit=", auth=False, public=False,
+     response=R.ProductsOut)
 async def bot_products(request, svc, user, body):
     _check_bot(request, svc)
     found = await svc.storage.products.search(query=request.query.get("q", "")[:100],
@@ -55,39 +59,42 @@ async def bot_products(request, svc, user, body):
     return {"products": [wire.product(p) for p in found]}
 
 
-@api("GET", "/internal/bot/products/{sku}", "One product for the bot", auth=False)
+@api("GET", "/internal/bot/products/{sku}", "One product for the bot", auth=False, public=False,
+     response=R.ProductOut)
 async def bot_product(request, svc, user, body):
     _check_bot(request, svc)
     return {"product": wire.product(await shop.access_product(svc, request.match_info["sku"]))}
 
 
-@api("GET", "/internal/bot/aftersales", "The asking customer's after-sales requests", auth=False)
+@api("GET", "/internal/bot/aftersales", "The asking customer's after-sales requests", auth=False, public=False,
+     response=R.AfterSalesOut)
 async def bot_aftersales(request, svc, user, body):
     customer_id, _ = _customer(request, svc)
     return {"aftersales": [wire.aftersale(a) for a in await svc.storage.aftersales.list(customer_id=customer_id)]}
 
 
 @api("POST", "/internal/bot/aftersales",
-     "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description}", auth=False)
+     "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description}", auth=False,
+     public=False, body=P.BotAfterSale, response=R.AfterSaleOut)
 async def bot_create_aftersale(request, svc, user, body):
     customer_id, conversation_id = _customer(request, svc)
-    data = body.data
     request_ = await shop.check_create_aftersale(
-        svc, customer_id=customer_id, conversation_id=conversation_id, kind=data.get("kind"),
-        order_id=data.get("order_id"), sku=data.get("sku"), reason=data.get("reason"),
-        description=data.get("description"), exchange_detail=data.get("exchange_detail"))
+        svc, customer_id=customer_id, conversation_id=conversation_id, kind=body.kind, order_id=body.order_id,
+        sku=body.sku, reason=body.reason, description=body.description, exchange_detail=body.exchange_detail)
     return {"aftersale": wire.aftersale(request_)}
 
 
-@api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False)
+@api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False,
+     public=False, body=P.BotTicket, response=R.TicketOut)
 async def bot_create_ticket(request, svc, user, body):
     customer_id, conversation_id = _customer(request, svc)
     ticket = await shop.check_create_ticket(svc, customer_id=customer_id, conversation_id=conversation_id,
-                                            kind=body.data.get("kind"), summary=body.data.get("summary"))
+                                            kind=body.kind, summary=body.summary)
     return {"ticket": wire.ticket(ticket)}
 
 
-@api("GET", "/internal/bot/policies", "The shop's policy texts, for the bot", auth=False)
+@api("GET", "/internal/bot/policies", "The shop's policy texts, for the bot", auth=False, public=False,
+     response=R.PoliciesOut)
 async def bot_policies(request, svc, user, body):
     _check_bot(request, svc)
     return {"policies": await shop.access_policies(svc)}

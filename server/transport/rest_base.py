@@ -5,13 +5,15 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from aiohttp import web
 
 from ..actions.auth import access_user_by_token
 from ..errors import DomainError, InvalidPayload, Unauthorized
-from ..validate import Payload, check_id
+from ..validate import check_id
 from .keys import SERVICES
+from .payloads import parse
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -23,6 +25,9 @@ class RouteDoc:
     path: str
     summary: str
     auth: bool
+    body: type | None = None      # the request body's model (server/transport/payloads.py)
+    response: Any = None          # the 200 answer's type (server/transport/responses.py)
+    public: bool = True           # listed in /api/openapi.json
 
 
 ROUTES: list[RouteDoc] = []
@@ -43,8 +48,13 @@ def bearer(request: web.Request) -> str | None:
     return None
 
 
-def api(method: str, path: str, summary: str, *, auth: bool = True):
-    """Registers a JSON endpoint. The handler gets (request, svc, user, body)."""
+def api(method: str, path: str, summary: str, *, auth: bool = True, body: type | None = None,
+        response: Any = None, public: bool = True):
+    """Registers a JSON endpoint. The handler gets (request, svc, user, body): body is the request
+    body checked against its model, or None for a route that takes none (any body sent must still
+    be a JSON object)."""
+    model = body
+
     def decorate(handler):
         @wraps(handler)
         async def endpoint(request: web.Request) -> web.StreamResponse:
@@ -58,7 +68,7 @@ def api(method: str, path: str, summary: str, *, auth: bool = True):
                 for name, value in request.match_info.items():
                     if name.endswith("_id"):
                         check_id(value, name)
-                body = Payload({})
+                data = None
                 if method in ("POST", "PUT", "PATCH") and request.can_read_body:
                     if request.content_length and request.content_length > MAX_BODY:
                         raise InvalidPayload("request body too large", code="too_large")
@@ -67,16 +77,18 @@ def api(method: str, path: str, summary: str, *, auth: bool = True):
                         raise InvalidPayload("request body too large", code="too_large")
                     if raw.strip():
                         try:
-                            body = Payload(json.loads(raw))
+                            data = json.loads(raw)
                         except (ValueError, UnicodeDecodeError):
                             raise InvalidPayload("body is not valid JSON", code="invalid_json") from None
-                result = await handler(request, svc, user, body)
+                        except RecursionError:  # a body nested thousands deep: the parser gives up
+                            raise InvalidPayload("body is nested too deeply", code="invalid_json") from None
+                result = await handler(request, svc, user, parse(model, data))
             except DomainError as exc:
                 return error_response(exc)
             if isinstance(result, web.StreamResponse):
                 return result
             return web.json_response(result, dumps=_dumps)
-        ROUTES.append(RouteDoc(method, path, summary, auth))
+        ROUTES.append(RouteDoc(method, path, summary, auth, model, response, public))
         routes.route(method, path)(endpoint)
         return handler
     return decorate

@@ -7,6 +7,8 @@ from ..errors import InvalidPayload
 from ..models import AFTERSALE_STATUSES, TICKET_STATUSES
 from ..policy.access import check_staff
 from ..validate import query_int
+from . import payloads as P
+from . import responses as R
 from .rest_base import api
 
 PAGE_MAX = 100
@@ -25,7 +27,7 @@ def _statuses(request, allowed) -> tuple[str, ...] | None:
 
 # -- the catalogue, my orders, the policies ------------------------------------------------------
 
-@api("GET", "/api/products", "Search the catalogue: ?q=&limit=&offset=")
+@api("GET", "/api/products", "Search the catalogue: ?q=&limit=&offset=", response=R.ProductsOut)
 async def products(request, svc, user, body):
     found = await svc.storage.products.search(
         query=request.query.get("q", "")[:100],
@@ -34,46 +36,49 @@ async def products(request, svc, user, body):
     return {"products": [wire.product(p) for p in found]}
 
 
-@api("GET", "/api/products/{sku}", "One product with its variants, stock and size chart")
+@api("GET", "/api/products/{sku}", "One product with its variants, stock and size chart", response=R.ProductOut)
 async def product(request, svc, user, body):
     return {"product": wire.product(await shop.access_product(svc, request.match_info["sku"]))}
 
 
-@api("GET", "/api/me/orders", "My orders, newest first")
+@api("GET", "/api/me/orders", "My orders, newest first", response=R.OrdersOut)
 async def my_orders(request, svc, user, body):
     orders = await svc.storage.orders.list_for_customer(customer_id=user.id, limit=50)
     return {"orders": [wire.order(o) for o in orders]}
 
 
-@api("GET", "/api/me/orders/{order}", "One of my orders with its logistics")
+@api("GET", "/api/me/orders/{order}", "One of my orders with its logistics", response=R.OrderOut)
 async def my_order(request, svc, user, body):
     return {"order": wire.order(await shop.access_my_order(svc, user.id, request.match_info["order"]))}
 
 
-@api("GET", "/api/me/aftersales", "My after-sales requests (returns, exchanges, refunds)")
+@api("GET", "/api/me/aftersales", "My after-sales requests (returns, exchanges, refunds)", response=R.AfterSalesOut)
 async def my_aftersales(request, svc, user, body):
     return {"aftersales": [wire.aftersale(a) for a in await svc.storage.aftersales.list(customer_id=user.id)]}
 
 
-@api("GET", "/api/shop/policies", "Shipping, payment, invoice, authenticity, promotion, return and warranty texts")
+@api("GET", "/api/shop/policies", "Shipping, payment, invoice, authenticity, promotion, return and warranty texts",
+     response=R.PoliciesOut)
 async def get_policies(request, svc, user, body):
     return {"policies": await shop.access_policies(svc)}
 
 
-@api("PATCH", "/api/shop/policies", "Edit policy texts (platform admins): {policies: {key: text}}")
+@api("PATCH", "/api/shop/policies", "Edit policy texts (platform admins): {policies: {key: text}}",
+     body=P.SetPolicies, response=R.PoliciesOut)
 async def set_policies(request, svc, user, body):
-    return {"policies": await shop.check_set_policies(svc, user, body.data.get("policies"))}
+    return {"policies": await shop.check_set_policies(svc, user, body.policies)}
 
 
 # -- the customer's support conversation -------------------------------------------------------------
 
-@api("POST", "/api/support", "联系客服: open (or return) my support conversation")
+@api("POST", "/api/support", "联系客服: open (or return) my support conversation", response=R.OpenSupportOut)
 async def open_support(request, svc, user, body):
     conv, case = await support.check_open_support(svc, user)
     return {"conversation": wire.conversation(conv), "support": await support.describe(svc, case, for_staff=False)}
 
 
-@api("GET", "/api/support/cases/{conversation_id}", "A support case: state, queue position, agent")
+@api("GET", "/api/support/cases/{conversation_id}", "A support case: state, queue position, agent",
+     response=R.CaseForEitherOut)
 async def get_case(request, svc, user, body):
     case = await support.access_case(svc, user, request.match_info["conversation_id"])
     if user.id == case.customer_id:
@@ -81,69 +86,72 @@ async def get_case(request, svc, user, body):
     return {"support": await support.access_case_for_desk(svc, user, case.conversation_id)}
 
 
-@api("POST", "/api/support/cases/{conversation_id}/handoff", "Ask for a human agent (the customer)")
+@api("POST", "/api/support/cases/{conversation_id}/handoff", "Ask for a human agent (the customer)", response=R.SupportOut)
 async def request_human(request, svc, user, body):
     case = await support.check_request_human(svc, user, request.match_info["conversation_id"])
     return {"support": await support.describe(svc, case, for_staff=False)}
 
 
 @api("POST", "/api/support/cases/{conversation_id}/rating",
-     "Rate the finished service: {score: 1-5, comment} or {skip: true}")
+     "Rate the finished service: {score: 1-5, comment} or {skip: true}", body=P.Rate, response=R.SupportOut)
 async def rate(request, svc, user, body):
-    skip = body.bool("skip", default=False)
-    score = None if skip else body.int("score", min_value=1, max_value=5)
-    comment = "" if skip else body.str("comment", required=False, max_len=support.MAX_RATING_COMMENT, default="")
-    case = await support.check_rate(svc, user, request.match_info["conversation_id"], score=score, comment=comment)
+    case = await support.check_rate(svc, user, request.match_info["conversation_id"], score=body.score,
+                                    comment=body.comment)
     return {"support": await support.describe(svc, case, for_staff=False)}
 
 
 # -- the desk (agents and admins) ---------------------------------------------------------------------
 
-@api("GET", "/api/support/queue", "Waiting customers, longest wait first, with position and context (agents)")
+@api("GET", "/api/support/queue", "Waiting customers, longest wait first, with position and context (agents)",
+     response=R.QueueOut)
 async def queue(request, svc, user, body):
     return {"queue": await support.access_queue(svc, user)}
 
 
-@api("GET", "/api/support/mine", "Conversations assigned to me (agents)")
+@api("GET", "/api/support/mine", "Conversations assigned to me (agents)", response=R.DeskCasesOut)
 async def mine(request, svc, user, body):
     return {"cases": await support.access_my_cases(svc, user)}
 
 
-@api("GET", "/api/support/agents", "Agents and admins with presence and load: whom to transfer to (agents)")
+@api("GET", "/api/support/agents", "Agents and admins with presence and load: whom to transfer to (agents)",
+     response=R.AgentsOut)
 async def agents(request, svc, user, body):
     return {"agents": await support.access_agents(svc, user)}
 
 
-@api("POST", "/api/support/cases/{conversation_id}/claim", "Take a waiting conversation (agents)")
+@api("POST", "/api/support/cases/{conversation_id}/claim", "Take a waiting conversation (agents)", response=R.SupportOut)
 async def claim(request, svc, user, body):
     case = await support.check_claim(svc, user, request.match_info["conversation_id"])
     return {"support": await support.describe(svc, case, for_staff=True)}
 
 
-@api("POST", "/api/support/cases/{conversation_id}/transfer", "Hand my conversation to another agent: {agent_id}")
+@api("POST", "/api/support/cases/{conversation_id}/transfer", "Hand my conversation to another agent: {agent_id}",
+     body=P.Transfer, response=R.SupportOut)
 async def transfer(request, svc, user, body):
-    case = await support.check_transfer(svc, user, request.match_info["conversation_id"],
-                                        to_agent_id=body.id("agent_id"))
+    case = await support.check_transfer(svc, user, request.match_info["conversation_id"], to_agent_id=body.agent_id)
     return {"support": await support.describe(svc, case, for_staff=True)}
 
 
-@api("POST", "/api/support/cases/{conversation_id}/resolve", "Finish the conversation; the customer is asked to rate")
+@api("POST", "/api/support/cases/{conversation_id}/resolve", "Finish the conversation; the customer is asked to rate",
+     response=R.SupportOut)
 async def resolve(request, svc, user, body):
     case = await support.check_resolve(svc, user, request.match_info["conversation_id"])
     return {"support": await support.describe(svc, case, for_staff=True)}
 
 
-@api("GET", "/api/support/canned", "Canned replies (agents)")
+@api("GET", "/api/support/canned", "Canned replies (agents)", response=R.CannedOut)
 async def canned(request, svc, user, body):
     return {"replies": await support.access_canned(svc, user)}
 
 
-@api("PUT", "/api/support/canned", "Replace the canned replies (agents): {replies: [{title, text}]}")
+@api("PUT", "/api/support/canned", "Replace the canned replies (agents): {replies: [{title, text}]}",
+     body=P.SetCanned, response=R.CannedOut)
 async def set_canned(request, svc, user, body):
-    return {"replies": await support.check_set_canned(svc, user, body.data.get("replies"))}
+    return {"replies": await support.check_set_canned(svc, user, body.replies)}
 
 
-@api("GET", "/api/aftersales", "After-sales requests of every customer: ?status=pending,approved (agents)")
+@api("GET", "/api/aftersales", "After-sales requests of every customer: ?status=pending,approved (agents)",
+     response=R.AfterSalesOut)
 async def aftersales(request, svc, user, body):
     check_staff(user)
     found = await svc.storage.aftersales.list(
@@ -153,16 +161,16 @@ async def aftersales(request, svc, user, body):
     return {"aftersales": [wire.aftersale(a) for a in found]}
 
 
-@api("PATCH", "/api/aftersales/{request_id}", "Move a request on: {status, refund_amount?, note?} (agents)")
+@api("PATCH", "/api/aftersales/{request_id}", "Move a request on: {status, refund_amount?, note?} (agents)",
+     body=P.UpdateAfterSale, response=R.AfterSaleOut)
 async def update_aftersale(request, svc, user, body):
-    updated = await shop.check_update_aftersale(
-        svc, user, request.match_info["request_id"], status=body.choice("status", tuple(AFTERSALE_STATUSES)),
-        refund_amount=body.str("refund_amount", required=False, max_len=16), note=body.str("note", required=False,
-                                                                                           max_len=500))
+    updated = await shop.check_update_aftersale(svc, user, request.match_info["request_id"], status=body.status,
+                                                refund_amount=body.refund_amount, note=body.note)
     return {"aftersale": wire.aftersale(updated)}
 
 
-@api("GET", "/api/tickets", "Tickets (complaints, after-hours requests): ?status=open (agents)")
+@api("GET", "/api/tickets", "Tickets (complaints, after-hours requests): ?status=open (agents)",
+     response=R.TicketsOut)
 async def tickets(request, svc, user, body):
     check_staff(user)
     found = await svc.storage.tickets.list(
@@ -172,8 +180,8 @@ async def tickets(request, svc, user, body):
     return {"tickets": [wire.ticket(t) for t in found]}
 
 
-@api("PATCH", "/api/tickets/{ticket_id}", "Close or reopen a ticket: {status} (agents)")
+@api("PATCH", "/api/tickets/{ticket_id}", "Close or reopen a ticket: {status} (agents)",
+     body=P.UpdateTicket, response=R.TicketOut)
 async def update_ticket(request, svc, user, body):
-    updated = await shop.check_update_ticket(svc, user, request.match_info["ticket_id"],
-                                             status=body.choice("status", TICKET_STATUSES))
+    updated = await shop.check_update_ticket(svc, user, request.match_info["ticket_id"], status=body.status)
     return {"ticket": wire.ticket(updated)}

@@ -8,16 +8,23 @@ import socketio
 from .. import events, wire
 from ..actions import messages
 from ..actions.auth import access_user_by_token
-from ..errors import DomainError, InvalidPayload, Unauthorized
+from ..errors import DomainError, Unauthorized
 from ..models import STAFF_ROLES
 from ..policy.access import access_conversation
 from ..policy.roles import moderation_rooms
 from ..services import Services
-from ..validate import Payload, check_id
-from .parse import parse_draft
+from . import payloads as P
+from .payloads import parse
 
 log = logging.getLogger(__name__)
-MAX_SYNC_CONVERSATIONS = 200
+
+# each client event's payload model, for the handlers below and the document (docs/api.md)
+EVENT_PAYLOADS: dict[str, type[P.Body]] = {
+    events.MESSAGE_SEND: P.SioSendMessage, events.MESSAGE_EDIT: P.SioEditMessage,
+    events.MESSAGE_DELETE: P.MessageRef, events.REACTION_ADD: P.SioReaction, events.REACTION_REMOVE: P.SioReaction,
+    events.HISTORY: P.SioHistory, events.READ: P.SioMarkRead, events.TYPING: P.SioTyping, events.SYNC: P.SioSync,
+    events.PRESENCE_SET: P.SioPresenceSet, events.PRESENCE_SUBSCRIBE: P.SioPresenceSubscribe,
+}
 
 
 def attach(sio: socketio.AsyncServer, svc: Services) -> None:
@@ -52,13 +59,15 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
     sio.on("disconnect", disconnect)
 
     def handler(name):
+        model = EVENT_PAYLOADS[name]
+
         def decorate(fn):
             async def run(sid, data=None):
                 user = users.get(sid)
                 try:
                     if user is None:
                         raise Unauthorized("not connected", code="unauthorized")
-                    result = await fn(sid, user, Payload(data))
+                    result = await fn(sid, user, parse(model, data))
                 except DomainError as exc:
                     return {"ok": False, "error": exc.to_dict()}
                 except Exception:  # never let one bad event take the connection down
@@ -71,83 +80,62 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
 
     @handler(events.MESSAGE_SEND)
     async def send(sid, user, p):
-        message, created = await messages.check_send_message(svc, user, p.id("conversation_id"), parse_draft(p))
+        message, created = await messages.check_send_message(svc, user, p.conversation_id, p.draft())
         return {"message": wire.message(message, viewer=user.id), "duplicate": not created}
 
     @handler(events.MESSAGE_EDIT)
     async def edit(sid, user, p):
-        message = await messages.check_edit_message(svc, user, message_id=p.id("message_id"),
-                                                    text=p.str("text", max_len=4000))
+        message = await messages.check_edit_message(svc, user, message_id=p.message_id, text=p.text)
         return {"message": wire.message(message)}
 
     @handler(events.MESSAGE_DELETE)
     async def delete(sid, user, p):
-        message = await messages.check_delete_message(svc, user, message_id=p.id("message_id"))
+        message = await messages.check_delete_message(svc, user, message_id=p.message_id)
         return {"message": wire.message(message)}
 
     @handler(events.REACTION_ADD)
     async def react(sid, user, p):
-        message = await messages.check_react(svc, user, message_id=p.id("message_id"), emoji=p.data.get("emoji"),
-                                             add=True)
+        message = await messages.check_react(svc, user, message_id=p.message_id, emoji=p.emoji, add=True)
         return {"message": wire.message(message)}
 
     @handler(events.REACTION_REMOVE)
     async def unreact(sid, user, p):
-        message = await messages.check_react(svc, user, message_id=p.id("message_id"), emoji=p.data.get("emoji"),
-                                             add=False)
+        message = await messages.check_react(svc, user, message_id=p.message_id, emoji=p.emoji, add=False)
         return {"message": wire.message(message)}
 
     @handler(events.HISTORY)
     async def history(sid, user, p):
-        found = await messages.access_history(svc, user, conversation_id=p.id("conversation_id"),
-                                              before=p.int("before", required=False, min_value=0),
-                                              after=p.int("after", required=False, min_value=0),
-                                              limit=p.int("limit", required=False, min_value=1, max_value=100,
-                                                          default=50))
+        found = await messages.access_history(svc, user, conversation_id=p.conversation_id, before=p.before,
+                                              after=p.after, limit=p.limit)
         return {"messages": found}
 
     @handler(events.READ)
     async def read(sid, user, p):
-        return await messages.check_mark_read(svc, user, conversation_id=p.id("conversation_id"),
-                                              seq=p.int("seq", min_value=0))
+        return await messages.check_mark_read(svc, user, conversation_id=p.conversation_id, seq=p.seq)
 
     @handler(events.TYPING)
     async def typing(sid, user, p):
-        acc = await access_conversation(svc, user, p.id("conversation_id"))
+        acc = await access_conversation(svc, user, p.conversation_id)
         svc.publisher.publish(events.TYPING_UPDATED,
                               {"conversation_id": acc.conversation.id, "user_id": user.id,
-                               "typing": p.bool("typing", default=True)},
+                               "typing": p.typing},
                               *messages.conversation_rooms(acc.conversation), skip_sid=sid)
         return {}
 
     @handler(events.SYNC)
     async def sync(sid, user, p):
-        cursors = p.data.get("cursors")
-        if not isinstance(cursors, dict) or len(cursors) > MAX_SYNC_CONVERSATIONS:
-            raise InvalidPayload(f"cursors must map at most {MAX_SYNC_CONVERSATIONS} conversation ids to seqs",
-                                 field="cursors")
-        checked = {}
-        for cid, seq in cursors.items():
-            check_id(cid, "cursors")
-            if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-                raise InvalidPayload("each cursor must be a seq (a whole number ≥ 0)", field="cursors")
-            checked[cid] = seq
-        return {"conversations": await messages.access_sync(svc, user, checked)}
+        return {"conversations": await messages.access_sync(svc, user, dict(p.cursors))}
 
     @handler(events.PRESENCE_SET)
     async def presence_set(sid, user, p):
-        status = p.choice("status", ("online", "away"))
-        if await svc.presence.set(user.id, sid, status):
+        if await svc.presence.set(user.id, sid, p.status):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": await svc.presence.status(user.id)},
                                   events.presence_room(user.id))
         return {"status": await svc.presence.status(user.id)}
 
     @handler(events.PRESENCE_SUBSCRIBE)
     async def presence_subscribe(sid, user, p):
-        ids = p.data.get("user_ids")
-        if not isinstance(ids, list) or len(ids) > 200:
-            raise InvalidPayload("user_ids must be a list of at most 200 ids", field="user_ids")
-        ids = [check_id(i, "user_ids") for i in ids]
+        ids = list(p.user_ids)
         for uid in ids:
             await sio.enter_room(sid, events.presence_room(uid))
         return {"presence": await svc.presence.statuses(ids)}
