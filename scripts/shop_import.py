@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 
 from server.actions.shop import parse_order, parse_product
-from server.models import AFTERSALE_STATUSES, AfterSale, Order, ShopProduct
+from server.domain.shop import AFTERSALE_STATUSES, AfterSale, Order, ShopProduct
 from server.storage.base import Storage, new_id
 
 PRODUCT_COLUMNS = ("sku", "title", "price")

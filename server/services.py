@@ -11,9 +11,9 @@ from moderation.behaviour import Limits
 
 from .clock import Clock
 from .config import Config
+from .domain.users import User
 from .events.bus import EventBus
 from .integrations.rasa import BotClient
-from .models import User
 from .passwords import Passwords
 from .policy.hours import BusinessHours
 from .realtime.presence import Presence

@@ -6,30 +6,12 @@ from typing import Any
 
 from typing_extensions import NotRequired, TypedDict  # pydantic reads typing's TypedDict only on 3.12+
 
-from .models import (
-    AFTERSALE_KINDS,
-    AFTERSALE_STATUSES,
-    ORDER_STATUSES,
-    TICKET_KINDS,
-    AfterSale,
-    Appeal,
-    AuditEntry,
-    Conversation,
-    Group,
-    GroupRules,
-    Invite,
-    Membership,
-    Message,
-    ModCase,
-    Notification,
-    Order,
-    Pin,
-    Sanction,
-    ShopProduct,
-    SupportCase,
-    Ticket,
-    User,
-)
+from .domain.groups import Group, Invite, Membership, Pin
+from .domain.messages import Conversation, Message, Notification
+from .domain.moderation import Appeal, AuditEntry, GroupRules, ModCase, Sanction
+from .domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, AfterSale, Order, ShopProduct
+from .domain.support import TICKET_KINDS, SupportCase, Ticket
+from .domain.users import User
 
 
 def ts(dt: datetime | None) -> str | None:

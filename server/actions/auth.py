@@ -7,8 +7,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+from ..domain.users import User
 from ..errors import Conflict, InvalidPayload, RateLimited, Unauthorized
-from ..models import User
 from ..services import Services
 from ..storage.base import DuplicateError
 

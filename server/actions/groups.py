@@ -5,8 +5,9 @@ import secrets
 from datetime import timedelta
 
 from .. import events, wire
+from ..domain.groups import GROUP_ROLES, Group, Membership
+from ..domain.users import User
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ..models import GROUP_ROLES, Group, Membership, User
 from ..policy.access import access_group, access_group_as_admin, access_group_as_member
 from ..services import Services
 from ..storage.base import DuplicateError

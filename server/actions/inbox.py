@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import wire
-from ..models import User
+from ..domain.users import User
 from ..services import Services
 
 

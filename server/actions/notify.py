@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .. import events, wire
+from ..domain.messages import Conversation, Message, Notification
+from ..domain.users import User
 from ..events.domain import MessageSent
-from ..models import Conversation, Message, Notification, User
 from ..services import Services
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .. import events, wire
+from ..domain.messages import Conversation
+from ..domain.users import User
 from ..errors import Forbidden, InvalidPayload, NotFound
-from ..models import Conversation, User
 from ..services import Services
 
 

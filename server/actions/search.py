@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from .. import wire
+from ..domain.users import User
 from ..integrations.search_text import snippet, tokenize_query
-from ..models import User
 from ..services import Services
 from .messages.kinds import text_of
 

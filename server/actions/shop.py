@@ -7,18 +7,10 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, AfterSale, Order, ShopProduct
+from ..domain.support import TICKET_KINDS, Ticket
+from ..domain.users import User
 from ..errors import Forbidden, InvalidPayload, NotFound
-from ..models import (
-    AFTERSALE_KINDS,
-    AFTERSALE_STATUSES,
-    ORDER_STATUSES,
-    TICKET_KINDS,
-    AfterSale,
-    Order,
-    ShopProduct,
-    Ticket,
-    User,
-)
 from ..policy.access import check_staff
 from ..services import Services
 from ..storage.base import new_id

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from .. import events, wire
+from ..domain.messages import Conversation, Message
+from ..domain.users import User
 from ..errors import Forbidden
 from ..integrations.search_text import tokenize_for_index
-from ..models import Conversation, Message, User
 from ..policy.access import ConversationAccess, access_group_as_member, access_thread
 from ..services import Services
 from .messages import Draft, send_in

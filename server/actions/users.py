@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ..domain.users import PLATFORM_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
-from ..models import PLATFORM_ROLES, User
 from ..services import Services
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

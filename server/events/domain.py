@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from moderation import ALLOW, Verdict
 
-from ..models import Conversation, Message, Sanction, SupportCase, User
+from ..domain.messages import Conversation, Message
+from ..domain.moderation import Sanction
+from ..domain.support import SupportCase
+from ..domain.users import User
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.groups import GROUP_ADMIN_ROLES, Group, Membership
+from ..domain.messages import Conversation
+from ..domain.users import STAFF_ROLES, User
 from ..errors import Forbidden, NotFound
-from ..models import GROUP_ADMIN_ROLES, STAFF_ROLES, Conversation, Group, Membership, User
 from ..services import Services
 
 PLATFORM_STAFF = ("moderator", "admin")

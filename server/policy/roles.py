@@ -2,8 +2,10 @@
 roles that are always trusted. Below the actions: it reads, never changes, and imports no action."""
 from __future__ import annotations
 
+from ..domain.groups import GROUP_ADMIN_ROLES
+from ..domain.moderation import MODERATOR_ROLES, PLATFORM_SCOPE
+from ..domain.users import BOT_ROLE, STAFF_ROLES, User
 from ..errors import Forbidden
-from ..models import BOT_ROLE, GROUP_ADMIN_ROLES, MODERATOR_ROLES, PLATFORM_SCOPE, STAFF_ROLES, User
 from ..services import Services
 
 MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)

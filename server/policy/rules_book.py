@@ -2,7 +2,8 @@
 replaced when an admin changes them (on another process too: actions.rules.share_rules)."""
 from __future__ import annotations
 
-from ..models import PLATFORM_SCOPE, Conversation, GroupRules
+from ..domain.messages import Conversation
+from ..domain.moderation import PLATFORM_SCOPE, GroupRules
 
 
 class RulesBook:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..models import GroupRules, Membership, User
+from ..domain.groups import Membership
+from ..domain.moderation import GroupRules
+from ..domain.users import User
 from ..services import Services
 from .roles import MODERATOR_ROLES_IN_GROUP, TRUSTED_ROLES
 

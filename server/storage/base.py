@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from ..models import Conversation, Group, Invite, Membership, Message, Notification, Pin, SearchHit, Session, User
+from ..domain.groups import Group, Invite, Membership, Pin
+from ..domain.messages import Conversation, Message, Notification, SearchHit
+from ..domain.users import Session, User
 
 if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 from datetime import datetime, timezone
 
-from ..models import Rating
+from ..domain.support import Rating
 
 
 def to_ms(dt: datetime | None) -> int | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..models import Appeal, AuditEntry, GroupRules, ModCase, Sanction
+from ..domain.moderation import Appeal, AuditEntry, GroupRules, ModCase, Sanction
 from .codec import decode, encode, to_ms
 from .docs import DocTable
 

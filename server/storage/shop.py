@@ -2,7 +2,8 @@
 written once over the DocTable protocol (docs.py) that both backends implement."""
 from __future__ import annotations
 
-from ..models import AfterSale, Order, ShopProduct, SupportCase, Ticket
+from ..domain.shop import AfterSale, Order, ShopProduct
+from ..domain.support import SupportCase, Ticket
 from .codec import decode as _decode
 from .codec import encode as _encode
 from .codec import to_ms

@@ -29,8 +29,11 @@ from pydantic_core import PydanticCustomError
 from ..actions.messages import Draft
 from ..actions.messages.kinds import MESSAGE_TYPES, kind_of
 from ..actions.support import MAX_RATING_COMMENT
+from ..domain.groups import GROUP_ROLES
+from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES
+from ..domain.support import TICKET_KINDS, TICKET_STATUSES
+from ..domain.users import PLATFORM_ROLES
 from ..errors import InvalidPayload
-from ..models import AFTERSALE_KINDS, AFTERSALE_STATUSES, GROUP_ROLES, PLATFORM_ROLES, TICKET_KINDS, TICKET_STATUSES
 from ..validate import ID_RE, MAX_NAME, MAX_TEXT, MAX_TITLE, Payload, text_problem
 
 MAX_CLIENT_MSG_ID = 64

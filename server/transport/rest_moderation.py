@@ -6,8 +6,8 @@ from moderation import MessageContext
 
 from .. import wire
 from ..actions.moderation import audit, reports, rules, sanctions
+from ..domain.moderation import CASE_STATES, PLATFORM_SCOPE
 from ..errors import InvalidPayload
-from ..models import CASE_STATES, PLATFORM_SCOPE
 from ..validate import check_id, query_int
 from . import payloads as P
 from . import responses as R

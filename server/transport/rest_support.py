@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from .. import wire
 from ..actions import shop, support
+from ..domain.shop import AFTERSALE_STATUSES
+from ..domain.support import TICKET_STATUSES
 from ..errors import InvalidPayload
-from ..models import AFTERSALE_STATUSES, TICKET_STATUSES
 from ..policy.access import check_staff
 from ..validate import query_int
 from . import payloads as P

@@ -8,8 +8,8 @@ import socketio
 from .. import events, wire
 from ..actions import messages
 from ..actions.auth import access_user_by_token
+from ..domain.users import STAFF_ROLES
 from ..errors import DomainError, Unauthorized
-from ..models import STAFF_ROLES
 from ..policy.access import access_conversation
 from ..policy.roles import moderation_rooms
 from ..services import Services

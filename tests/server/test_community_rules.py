@@ -119,7 +119,7 @@ async def test_new_members_cannot_post_links_or_write_to_strangers(people, clock
 
 
 async def test_a_group_may_require_a_paid_order(community, svc):
-    from server.models import Order
+    from server.domain.shop import Order
     group, owner, xiaomei, aqiang = community
     await owner.call("PATCH", f"/api/groups/{group['id']}/rules", {"require_order": True})
     body = await send(xiaomei, group["conversation_id"], "链接 www.bad-site.top", status=422)

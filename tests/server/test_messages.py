@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from server.models import ShopProduct
+from server.domain.shop import ShopProduct
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ no internal routes, every $ref resolving, and a document that validates as OpenA
 from __future__ import annotations
 
 import pytest
+
 from server import events
 from server.transport.rest_base import ROUTES
-
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from server.models import Appeal, AuditEntry, GroupRules, ModCase, Sanction
+from server.domain.moderation import Appeal, AuditEntry, GroupRules, ModCase, Sanction
 from server.storage.base import DuplicateError, NewMessage, new_id
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from server.models import AfterSale, Order, Rating, ShopProduct, SupportCase
+from server.domain.shop import AfterSale, Order, ShopProduct
+from server.domain.support import Rating, SupportCase
 from server.storage.base import DuplicateError, new_id
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)

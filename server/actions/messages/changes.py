@@ -1,9 +1,11 @@
 """Changing a message after it was sent: edits (moderated again), deletion, reactions, likes, hiding."""
 from __future__ import annotations
 
+from ...domain.messages import Conversation, Message
+from ...domain.moderation import PLATFORM_SCOPE
+from ...domain.users import User
 from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageEdited
-from ...models import PLATFORM_SCOPE, Conversation, Message, User
 from ...policy.access import ConversationAccess, access_conversation
 from ...services import Services
 from ..moderation.audit import do_audit

@@ -3,8 +3,9 @@ goes whole to the moderators only."""
 from __future__ import annotations
 
 from ... import events, wire
+from ...domain.messages import Conversation, Message
+from ...domain.moderation import PLATFORM_SCOPE
 from ...events.domain import MessageEdited, MessageSent
-from ...models import PLATFORM_SCOPE, Conversation, Message
 from ...services import Services
 
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ... import events, wire
+from ...domain.users import User
 from ...errors import Forbidden, NotFound
-from ...models import User
 from ...policy.access import access_conversation
 from ...services import Services
 from ..moderation.screen import moderates

@@ -8,10 +8,11 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+from ...domain.messages import Message
+from ...domain.users import BOT_ROLE, User
 from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageSent
 from ...integrations.search_text import tokenize_for_index
-from ...models import BOT_ROLE, Message, User
 from ...policy.access import ConversationAccess, access_conversation
 from ...services import Services
 from ...storage.base import NewMessage

@@ -3,7 +3,8 @@ moderator action, with who, what, when, why and which rule. Moderators search it
 from __future__ import annotations
 
 from ... import wire
-from ...models import AuditEntry, User
+from ...domain.moderation import AuditEntry
+from ...domain.users import User
 from ...policy.roles import moderated_scopes
 from ...services import Services
 from ...storage.base import new_id

@@ -8,9 +8,11 @@ import hashlib
 from moderation import Verdict
 
 from ... import events, wire
+from ...domain.messages import Conversation, Message
+from ...domain.moderation import PLATFORM_SCOPE, REPORT_CATEGORIES, ModCase
+from ...domain.users import User
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound, RateLimited
 from ...events.domain import MessageEdited, MessageSent
-from ...models import PLATFORM_SCOPE, REPORT_CATEGORIES, Conversation, Message, ModCase, User
 from ...policy.access import access_conversation, access_group
 from ...policy.roles import MODERATOR_ROLES_IN_GROUP, check_moderator, is_platform_moderator, moderated_scopes
 from ...policy.trust import is_new_member

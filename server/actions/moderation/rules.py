@@ -8,8 +8,10 @@ from dataclasses import replace
 from moderation.engine import CATEGORIES, MAX_TERM, Entry
 
 from ... import wire
+from ...domain.groups import GROUP_ADMIN_ROLES
+from ...domain.moderation import PLATFORM_SCOPE, GroupRules
+from ...domain.users import User
 from ...errors import Forbidden, InvalidPayload
-from ...models import GROUP_ADMIN_ROLES, PLATFORM_SCOPE, GroupRules, User
 from ...policy.access import access_group
 from ...policy.roles import MODERATOR_ROLES_IN_GROUP, is_platform_moderator
 from ...services import Services

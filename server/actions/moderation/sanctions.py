@@ -6,9 +6,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from ... import events, wire
+from ...domain.moderation import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction
+from ...domain.users import User
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ...events.domain import SanctionIssued, SanctionLifted
-from ...models import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, Appeal, ModCase, Sanction, User
 from ...policy.roles import check_moderator, is_platform_moderator, moderated_scopes
 from ...services import Services
 from ...storage.base import DuplicateError, new_id

@@ -11,9 +11,11 @@ from typing import Awaitable, Callable
 from moderation import ALLOW, MessageContext, Verdict
 
 from ... import wire
+from ...domain.messages import Conversation
+from ...domain.moderation import PLATFORM_SCOPE, GroupRules, Sanction
+from ...domain.users import BOT_ROLE, STAFF_ROLES, User
 from ...errors import Forbidden, RateLimited, Rejected
 from ...events.domain import MessageSent
-from ...models import BOT_ROLE, PLATFORM_SCOPE, STAFF_ROLES, Conversation, GroupRules, Sanction, User
 from ...policy.access import ConversationAccess
 from ...policy.roles import TRUSTED_ROLES, is_platform_moderator
 from ...policy.trust import is_new_member

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from ...domain.messages import Conversation, Message
+from ...domain.support import SupportCase
 from ...events.domain import MessageSent
 from ...integrations.rasa import BotUnavailable, sign_customer
-from ...models import Conversation, Message, SupportCase
 from ...services import Services
 from ..messages.kinds import text_of
 from .cases import announce, handoff, move_case, post_as_bot

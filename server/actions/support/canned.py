@@ -1,8 +1,8 @@
 """Canned replies: a shared list the agents edit at the desk."""
 from __future__ import annotations
 
+from ...domain.users import User
 from ...errors import InvalidPayload
-from ...models import User
 from ...policy.access import check_staff
 from ...services import Services
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ... import events, wire
+from ...domain.messages import Conversation, Message
+from ...domain.support import Rating, SupportCase, Ticket
+from ...domain.users import BOT_ROLE, STAFF_ROLES, User
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ...events.domain import HandedOff
-from ...models import BOT_ROLE, STAFF_ROLES, Conversation, Message, Rating, SupportCase, Ticket, User
 from ...policy.access import ConversationAccess
 from ...services import Services
 from ...storage.base import DuplicateError, new_id

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ... import events, wire
+from ...domain.support import SupportCase
+from ...domain.users import STAFF_ROLES, User
 from ...errors import Conflict, Forbidden, InvalidPayload
-from ...models import STAFF_ROLES, SupportCase, User
 from ...policy.access import check_staff
 from ...services import Services
 from .cases import announce, announce_queue, describe, find_case, move_case, post_as_bot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pymongo import DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from ...models import Conversation
+from ...domain.messages import Conversation
 from ..base import new_id
 from ..codec import drop_none, from_ms, private_key, to_ms
 from .store import Store

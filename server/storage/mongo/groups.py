@@ -7,7 +7,7 @@ import re
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ...models import Group, Invite, Membership
+from ...domain.groups import Group, Invite, Membership
 from ..base import DuplicateError, new_id
 from ..codec import drop_none, from_ms, to_ms
 from .pins import MongoPins

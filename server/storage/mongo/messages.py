@@ -7,7 +7,7 @@ import math
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from ...models import Message, SearchHit
+from ...domain.messages import Message, SearchHit
 from ..base import NewMessage, new_id
 from ..codec import from_ms, to_ms
 from .conversations import decode_conversation

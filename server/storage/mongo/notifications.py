@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pymongo import DESCENDING
 
-from ...models import Notification
+from ...domain.messages import Notification
 from ..base import new_id
 from ..codec import from_ms, to_ms
 from .store import Store

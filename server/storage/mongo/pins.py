@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pymongo import DESCENDING
 
-from ...models import Pin
+from ...domain.groups import Pin
 from ..codec import from_ms, to_ms
 from .store import Store
 

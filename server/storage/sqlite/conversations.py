@@ -2,7 +2,7 @@
 (tables `conversations`, `participants`, `threads_fts`)."""
 from __future__ import annotations
 
-from ...models import Conversation
+from ...domain.messages import Conversation
 from ..base import new_id
 from ..codec import drop_none, from_ms, private_key, to_ms
 from .store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...models import Group, Invite, Membership
+from ...domain.groups import Group, Invite, Membership
 from ..base import DuplicateError, new_id
 from ..codec import drop_none, from_ms, to_ms
 from .pins import SqlitePins

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from ...models import Message, SearchHit
+from ...domain.messages import Message, SearchHit
 from ..base import NewMessage, new_id
 from ..codec import from_ms, to_ms
 from .conversations import decode_conversation

@@ -1,7 +1,7 @@
 """Notifications: mentions and replies waiting for a user (table `notifications`)."""
 from __future__ import annotations
 
-from ...models import Notification
+from ...domain.messages import Notification
 from ..base import new_id
 from ..codec import from_ms, to_ms
 from .store import Store, placeholders

@@ -1,7 +1,7 @@
 """Pinned messages of a group (table `pins`); part of the GroupStore protocol."""
 from __future__ import annotations
 
-from ...models import Pin
+from ...domain.groups import Pin
 from ..codec import from_ms, to_ms
 from .store import Store
 

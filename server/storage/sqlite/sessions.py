@@ -1,7 +1,7 @@
 """Sessions: login tokens, by hash (table `sessions`)."""
 from __future__ import annotations
 
-from ...models import Session
+from ...domain.users import Session
 from ..codec import from_ms, to_ms
 from .store import Store
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ...models import User
+from ...domain.users import User
 from ..base import DuplicateError, new_id
 from ..codec import drop_none, from_ms, to_ms
 from .store import Store, placeholders, rows_by_id
