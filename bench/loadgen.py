@@ -127,6 +127,7 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
     waits until every copy has been delivered (or the timeout)."""
     tally.reset(len(senders) * per_sender * fanout)
     acked = 0
+    refused: list[str] = []
     tally.first_send_ns = time.perf_counter_ns()
 
     async def run(conn: Conn, conversation_id: str, idx: int):
@@ -141,6 +142,8 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
                                                        "client_msg_id": f"b{idx}-{n}-{tally.first_send_ns}"})
                 if ack.get("ok"):
                     acked += 1
+                elif len(refused) < 5:  # the first few sends not acked ok, and why
+                    refused.append(json.dumps(ack, ensure_ascii=False)[:200])
         await asyncio.gather(*(one(n) for n in range(per_sender)))
 
     await asyncio.gather(*(run(c, cid, i) for i, (c, cid) in enumerate(senders)))
@@ -151,7 +154,8 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
         pass
     span_s = max(1e-9, (tally.last_delivery_ns - tally.first_send_ns) / 1e9)
     return {"sent": len(senders) * per_sender, "acked": acked, "expected": tally.expected,
-            "delivered": tally.deliveries, "delivered_per_process": list(tally.per_process), "seconds": span_s,
+            "delivered": tally.deliveries, "delivered_per_process": list(tally.per_process), "refused": refused,
+            "seconds": span_s,
             "acks_per_s": acked / max(1e-9, (acked_ns - tally.first_send_ns) / 1e9),
             "deliveries_per_s": tally.deliveries / span_s}
 

@@ -3,12 +3,10 @@ load generators: the official socket.io-client 4.8 (bench/node/loadgen.js, Node)
 Engine.IO over aiohttp websockets, Python).
 
 - node:     a minimal Node.js Socket.IO broadcast server (bench/node/server.js)
-- shopchat: this platform, one process, full pipeline (auth, access checks, SQLite commit before the ack, fan-out),
-            on uvloop (server/__main__.py)
+- shopchat: this platform, one process, full pipeline (auth, access checks, SQLite commit before the ack, fan-out)
 - shopchat x2 (redis): two shopchat processes on one data dir (one SQLite file) and a redis-server this bench starts
             and stops: half the clients connect to each process, senders on both; CPU summed over the two and
             redis-server
-- shopchat asyncio: one process on asyncio's own loop (CHAT_UVLOOP=off); only when named in BENCH_SERVERS
 - bare:     a minimal bare python-socketio broadcast server (bench/peers/bare_sio.py)
 
 Next to deliveries/s it reports the server's CPU (user + system, from /proc) per delivery, and with
@@ -16,7 +14,7 @@ BENCH_IDLE (default 10,000) idle connections held: RSS per connection and sendâ†
 Figures are printed as they are and as ratios to the Node peer, and saved to bench/results/latest.json.
 Machines here are noisy: compare ratios, not absolutes.
 Scale with BENCH_CLIENTS (default 1000); BENCH_SERVERS=node,shopchat and BENCH_GENERATORS=official pick
-a subset (BENCH_SERVERS="node,shopchat,shopchat asyncio" compares the two event loops); BENCH_STORAGE=off skips the moderation and SQLite-alone steps."""
+a subset; BENCH_STORAGE=off skips the moderation and SQLite-alone steps."""
 from __future__ import annotations
 
 import asyncio
@@ -248,9 +246,6 @@ def variants(data_dir: str) -> list[Variant]:
     if "shopchat" in wanted:
         out.append(Variant("shopchat", [one_process("shopchat", [sys.executable, "-m", "server"],
                                                     shopchat_env(os.path.join(data_dir, "one")))], True))
-    if "shopchat asyncio" in wanted:
-        out.append(Variant("shopchat asyncio", [one_process("shopchat asyncio", [sys.executable, "-m", "server"], {
-            **shopchat_env(os.path.join(data_dir, "asyncio")), "CHAT_UVLOOP": "off"})], True))
     if "shopchat x2 (redis)" in wanted:
         if os.path.exists(REDIS):
             out.append(two_over_redis(os.path.join(data_dir, "x2")))
@@ -261,7 +256,7 @@ def variants(data_dir: str) -> list[Variant]:
     out = [v for v in out if v.name in wanted]
     unknown = set(wanted) - {v.name for v in out} - {"node", "shopchat x2 (redis)"}
     if unknown:
-        print(f"BENCH_SERVERS: unknown {sorted(unknown)}; known: {DEFAULT_SERVERS + ('shopchat asyncio',)}",
+        print(f"BENCH_SERVERS: unknown {sorted(unknown)}; known: {DEFAULT_SERVERS}",
               file=sys.stderr)
     return out
 

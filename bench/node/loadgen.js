@@ -73,6 +73,7 @@ async function blast(clients, ph) {
   const done = reset(ph.senders.length * ph.per_sender * ph.fanout);
   const first = tally.first;
   let acked = 0;
+  const refused = [];  // the first few sends not acked ok: why (timeout, or the server's error)
   const deadline = Date.now() + ph.timeout_s * 1000;
   await Promise.all(ph.senders.map(([ci, conv], idx) => new Promise((resolve) => {
     const sock = clients[ci];
@@ -86,6 +87,7 @@ async function blast(clients, ph) {
           { conversation_id: conv, text, client_msg_id: `o${idx}-${n}-${first}` }, (err, ack) => {
             inflight--; answered++;
             if (!err && ack && ack.ok) acked++;
+            else if (refused.length < 5) refused.push(err ? String(err.message || err) : JSON.stringify(ack).slice(0, 200));
             if (answered >= ph.per_sender || (sent === answered && Date.now() >= deadline)) resolve();
             else pump();
           });
@@ -98,7 +100,7 @@ async function blast(clients, ph) {
   await withTimeout(done, Math.max(0, (deadline - Date.now()) / 1000));
   const span = Math.max(1e-9, (tally.last - first) / 1e6);
   return { sent: ph.senders.length * ph.per_sender, acked, expected: tally.expected, delivered: tally.deliveries,
-           delivered_per_process: tally.perProcess.slice(),
+           delivered_per_process: tally.perProcess.slice(), refused,
            seconds: span, acks_per_s: acked / Math.max(1e-9, (ackedAt - first) / 1e6),
            deliveries_per_s: tally.deliveries / span };
 }
