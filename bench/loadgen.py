@@ -25,17 +25,20 @@ class Tally:
     last_delivery_ns: int = 0
     expected: int = 0
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    per_process: list[int] = field(default_factory=lambda: [0])  # deliveries to clients of urls[i]
 
     def reset(self, expected: int) -> None:
         self.deliveries, self.latencies_ns = 0, []
+        self.per_process = [0] * len(self.per_process)
         self.first_send_ns, self.last_delivery_ns = 0, 0
         self.expected = expected
         self.done = asyncio.Event()
 
 
 class Conn:
-    def __init__(self, session: aiohttp.ClientSession, base_url: str, auth: dict, tally: Tally):
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, auth: dict, tally: Tally, process: int = 0):
         self.session, self.base_url, self.auth, self.tally = session, base_url, auth, tally
+        self.process = process  # the index of base_url among the server's URLs
         self.ws = None
         self._acks: dict[int, asyncio.Future] = {}
         self._next_ack = 0
@@ -65,6 +68,7 @@ class Conn:
             if data.startswith('42["message:new"'):
                 now = time.perf_counter_ns()
                 tally.deliveries += 1
+                tally.per_process[self.process] += 1
                 tally.last_delivery_ns = now
                 m = STAMP.search(data)
                 if m:
@@ -106,7 +110,8 @@ def percentile(values: list[int], p: float) -> float:
 
 async def open_all(session, urls: list[str], auths: list[dict], tally: Tally, concurrency: int = 50) -> list[Conn]:
     """Client i connects to urls[i % len(urls)] (several server processes share the clients)."""
-    conns = [Conn(session, urls[i % len(urls)], a, tally) for i, a in enumerate(auths)]
+    tally.per_process = [0] * len(urls)
+    conns = [Conn(session, urls[i % len(urls)], a, tally, i % len(urls)) for i, a in enumerate(auths)]
     sem = asyncio.Semaphore(concurrency)
 
     async def one(c):
@@ -122,6 +127,7 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
     waits until every copy has been delivered (or the timeout)."""
     tally.reset(len(senders) * per_sender * fanout)
     acked = 0
+    refused: list[str] = []
     tally.first_send_ns = time.perf_counter_ns()
 
     async def run(conn: Conn, conversation_id: str, idx: int):
@@ -136,6 +142,8 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
                                                        "client_msg_id": f"b{idx}-{n}-{tally.first_send_ns}"})
                 if ack.get("ok"):
                     acked += 1
+                elif len(refused) < 5:  # the first few sends not acked ok, and why
+                    refused.append(json.dumps(ack, ensure_ascii=False)[:200])
         await asyncio.gather(*(one(n) for n in range(per_sender)))
 
     await asyncio.gather(*(run(c, cid, i) for i, (c, cid) in enumerate(senders)))
@@ -146,7 +154,8 @@ async def blast(senders: list[tuple[Conn, str]], per_sender: int, window: int, t
         pass
     span_s = max(1e-9, (tally.last_delivery_ns - tally.first_send_ns) / 1e9)
     return {"sent": len(senders) * per_sender, "acked": acked, "expected": tally.expected,
-            "delivered": tally.deliveries, "seconds": span_s,
+            "delivered": tally.deliveries, "delivered_per_process": list(tally.per_process), "refused": refused,
+            "seconds": span_s,
             "acks_per_s": acked / max(1e-9, (acked_ns - tally.first_send_ns) / 1e9),
             "deliveries_per_s": tally.deliveries / span_s}
 
@@ -169,5 +178,5 @@ async def paced(senders: list[tuple[Conn, str]], rate_per_s: float, seconds: flo
     except asyncio.TimeoutError:
         pass
     lat = tally.latencies_ns
-    return {"delivered": tally.deliveries, "expected": tally.expected,
+    return {"delivered": tally.deliveries, "delivered_per_process": list(tally.per_process), "expected": tally.expected,
             "p50_ms": percentile(lat, 50) / 1e6, "p99_ms": percentile(lat, 99) / 1e6}

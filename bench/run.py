@@ -4,6 +4,9 @@ Engine.IO over aiohttp websockets, Python).
 
 - node:     a minimal Node.js Socket.IO broadcast server (bench/node/server.js)
 - shopchat: this platform, one process, full pipeline (auth, access checks, SQLite commit before the ack, fan-out)
+- shopchat x2 (redis): two shopchat processes on one data dir (one SQLite file) and a redis-server this bench starts
+            and stops: half the clients connect to each process, senders on both; CPU summed over the two and
+            redis-server
 - bare:     a minimal bare python-socketio broadcast server (bench/peers/bare_sio.py)
 
 Next to deliveries/s it reports the server's CPU (user + system, from /proc) per delivery, and with
@@ -39,6 +42,9 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -79,6 +85,41 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+
+
+class RedisProcess(Server):
+    """A redis-server of the bench's own, on a free port, persisting nothing; ready when it answers PING."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="bench-redis-")
+        port = free_port()
+        super().__init__("redis-server", [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                          "--appendonly", "no", "--dir", self.dir], {}, port)
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    async def __aenter__(self):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.argv, cwd=self.dir, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"redis-server exited: {self.log.read().decode()[-2000:]}")
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.write(b"PING\r\n")
+                pong = await asyncio.wait_for(reader.read(16), 2)
+                writer.close()
+                if pong.startswith(b"+PONG"):
+                    return self
+            except (OSError, asyncio.TimeoutError):
+                pass
+            await asyncio.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    async def __aexit__(self, *exc):
+        await super().__aexit__(*exc)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 async def shopchat_setup(session, url: str, n: int, m: int, solo: int):
@@ -141,12 +182,21 @@ class Variant:
         return [s.url for s in self.servers]
 
     def cpu(self) -> float:
-        return sum(cpu_seconds(s.proc.pid) for s in self.servers + self.extra)
+        return sum(self.cpu_parts())
+
+    def cpu_parts(self) -> list[float]:
+        """CPU seconds of each process: the servers in order, then `extra`."""
+        return [cpu_seconds(s.proc.pid) for s in self.servers + self.extra]
+
+    @property
+    def process_names(self) -> list[str]:
+        return [s.name for s in self.servers + self.extra]
 
     def rss_kib(self) -> int:
         return sum(rss_kib(s.proc.pid) for s in self.servers + self.extra)
 
     async def __aenter__(self):
+        # one after the other: the second shopchat process finds the first one's schema and secret in the data dir
         for s in self.extra + self.servers:
             await s.__aenter__()
         return self
@@ -168,9 +218,24 @@ def one_process(name: str, argv: list[str], env: dict) -> Server:
     return Server(name, argv, {**env, "PORT": str(port), "CHAT_PORT": str(port)}, port)
 
 
+def two_over_redis(data_dir: str) -> Variant:
+    """Two shopchat processes on one data dir (one SQLite file), sharing fan-out, presence, limits, locks and cache
+    invalidation through a redis-server of the bench's own."""
+    redis = RedisProcess()
+    env = {**shopchat_env(data_dir), "CHAT_REDIS_URL": redis.url}
+    name = "shopchat x2 (redis)"
+    return Variant(name, [one_process(f"shopchat-{i}", [sys.executable, "-m", "server"], env) for i in (1, 2)],
+                   True, extra=[redis])
+
+
+# the variants run when BENCH_SERVERS doesn't say
+DEFAULT_SERVERS = ("node", "shopchat", "shopchat x2 (redis)", "bare")
+
+
 def variants(data_dir: str) -> list[Variant]:
-    """The servers of a run, in order. Add a variant here (e.g. two shopchat processes and a redis-server
-    sharing data_dir) and every scenario and the report pick it up."""
+    """The servers of a run, in order (every scenario and the report pick up a variant added here). Each shopchat
+    variant gets its own data dir under data_dir."""
+    wanted = [w.strip() for w in os.environ.get("BENCH_SERVERS", ",".join(DEFAULT_SERVERS)).split(",") if w.strip()]
     out = []
     node = shutil.which("node")
     if node:
@@ -178,13 +243,21 @@ def variants(data_dir: str) -> list[Variant]:
                            False))
     else:
         print("node not found: the Node peer and the official-client generator are skipped", file=sys.stderr)
-    out.append(Variant("shopchat", [one_process("shopchat", [sys.executable, "-m", "server"], shopchat_env(data_dir))],
-                       True))
+    if "shopchat" in wanted:
+        out.append(Variant("shopchat", [one_process("shopchat", [sys.executable, "-m", "server"],
+                                                    shopchat_env(os.path.join(data_dir, "one")))], True))
+    if "shopchat x2 (redis)" in wanted:
+        if os.path.exists(REDIS):
+            out.append(two_over_redis(os.path.join(data_dir, "x2")))
+        else:
+            print("redis-server not found: the two-process variant is skipped", file=sys.stderr)
     out.append(Variant("bare", [one_process("bare", [sys.executable, os.path.join(ROOT, "bench", "peers",
                                                                                  "bare_sio.py")], {})], False))
-    wanted = os.environ.get("BENCH_SERVERS")
-    if wanted:
-        out = [v for v in out if v.name in wanted.split(",")]
+    out = [v for v in out if v.name in wanted]
+    unknown = set(wanted) - {v.name for v in out} - {"node", "shopchat x2 (redis)"}
+    if unknown:
+        print(f"BENCH_SERVERS: unknown {sorted(unknown)}; known: {DEFAULT_SERVERS}",
+              file=sys.stderr)
     return out
 
 
@@ -265,13 +338,24 @@ async def run_phases(variant: Variant, gen: str, auths: list[dict], phases: list
     cpu = {}
 
     def on_phase(i, when):
-        cpu[i, when] = variant.cpu()
+        cpu[i, when] = variant.cpu_parts()
     results = await GENERATORS[gen](variant.urls, auths, phases, on_phase)
     for i, r in enumerate(results):
-        r["server_cpu_s"] = cpu[i, "end"] - cpu[i, "start"]
+        parts = [b - a for a, b in zip(cpu[i, "start"], cpu[i, "end"])]
+        r["server_cpu_s"] = sum(parts)
+        if len(parts) > 1:
+            r["server_cpu_s_by_process"] = dict(zip(variant.process_names, parts))
         if r.get("delivered"):
             r["server_cpu_us_per_delivery"] = r["server_cpu_s"] / r["delivered"] * 1e6
     return results
+
+
+def spread_senders(k: int, n: int, m: int) -> tuple[list[int], list[int]]:
+    """With k processes (client i on process i % k): the big room's senders (one per process) and one sender per
+    group of m (group g is clients g*m .. g*m+m-1; its sender is on process g % k). With k = 1, clients 0 and g*m."""
+    room = list(range(min(k, n)))
+    groups = [g * m + (g % k if m % k == 0 else 0) for g in range(n // m)]
+    return room, groups
 
 
 async def measure(variant: Variant, generators: list[str]) -> dict:
@@ -279,6 +363,12 @@ async def measure(variant: Variant, generators: list[str]) -> dict:
     m = min(100, n)
     solo = 50
     out = {}
+    # senders on every process: the room's 100 messages are split over one sender per process (the same total, and
+    # the same number unacknowledged at a time), each group's sender is on process g % k, the solo senders alternate
+    k = len(variant.urls)
+    room_senders, group_senders = spread_senders(k, n, m)
+    per_room_sender = max(20, 100_000 // n) // len(room_senders)
+    window = max(1, 8 // len(room_senders))
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         url = variant.urls[0]
         if variant.is_shopchat:
@@ -296,13 +386,13 @@ async def measure(variant: Variant, generators: list[str]) -> dict:
         r = {}
         # 1. one room of n clients, one sender; 2. latency at a steady, unsaturated rate in the same room
         r["broadcast"], r["latency"] = await run_phases(variant, gen, auths, [
-            {"kind": "blast", "senders": [[0, convs[0]]], "per_sender": max(20, 100_000 // n), "window": 8,
-             "fanout": n, "timeout_s": 120},
-            {"kind": "paced", "senders": [[0, convs[0]]], "rate_per_s": 5, "seconds": 4, "fanout": n,
-             "timeout_s": 30}])
+            {"kind": "blast", "senders": [[c, convs[0]] for c in room_senders], "per_sender": per_room_sender,
+             "window": window, "fanout": n, "timeout_s": 120},
+            {"kind": "paced", "senders": [[c, convs[0]] for c in room_senders], "rate_per_s": 5, "seconds": 4,
+             "fanout": n, "timeout_s": 30}])
         # 3. the same clients in groups of m, one sender per group
         r["groups"], = await run_phases(variant, gen, small_auths, [
-            {"kind": "blast", "senders": [[g * m, small_convs[g]] for g in range(n // m)],
+            {"kind": "blast", "senders": [[c, small_convs[g]] for g, c in enumerate(group_senders)],
              "per_sender": max(10, 50_000 // n), "window": 8, "fanout": m, "timeout_s": 120}])
         # 4. sends persisted (acked) per second: many senders, no fan-out beyond themselves
         r["persist"], = await run_phases(variant, gen, solo_auths, [
@@ -355,7 +445,8 @@ async def measure_idle(variant: Variant, idle_auths: list[dict], auths: list[dic
         try:
             gen = "official" if shutil.which("node") else "raw"
             latency, = await run_phases(variant, gen, auths, [
-                {"kind": "paced", "senders": [[0, convs[0]]], "rate_per_s": 5, "seconds": 4, "fanout": len(auths),
+                {"kind": "paced", "senders": [[c, convs[0]] for c in range(min(len(variant.urls), len(auths)))],
+                 "rate_per_s": 5, "seconds": 4, "fanout": len(auths),
                  "timeout_s": 30}])
         finally:
             for c in idle:
@@ -363,7 +454,7 @@ async def measure_idle(variant: Variant, idle_auths: list[dict], auths: list[dic
     res = {"connections": len(idle), "connect_s": connect_s, "rss_before_kib": rss0, "rss_idle_kib": rss1,
            "kib_per_connection": (rss1 - rss0) / max(1, len(idle)), "latency_generator": gen,
            "p50_ms": latency["p50_ms"], "p99_ms": latency["p99_ms"], "delivered": latency["delivered"],
-           "expected": latency["expected"]}
+           "delivered_per_process": latency.get("delivered_per_process"), "expected": latency["expected"]}
     print(f"   {variant.name} / idle: " + json.dumps(res), flush=True)
     return res
 
@@ -430,8 +521,10 @@ def fan_table(results: dict, generators: list[str]) -> str:
                 ratios.append(f"{ratio(results['shopchat'][gen][scenario][key], results['bare'][gen][scenario][key]):.2f}×")
             lines.append(f"| {gen} | {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
         lines.append(f"| {gen} | all copies delivered (1 room / groups) | " + " | ".join(
-            f"{results[n][gen]['broadcast']['delivered']}/{results[n][gen]['broadcast']['expected']} · "
-            f"{results[n][gen]['groups']['delivered']}/{results[n][gen]['groups']['expected']}" for n in names)
+            copies(results[n][gen]['broadcast']) + " · " + copies(results[n][gen]['groups']) for n in names)
+            + " |" * (len(others) + ("shopchat" in names and "bare" in names)) + " |")
+        lines.append(f"| {gen} | all copies delivered (latency / persist) | " + " | ".join(
+            copies(results[n][gen]['latency']) + " · " + copies(results[n][gen]['persist']) for n in names)
             + " |" * (len(others) + ("shopchat" in names and "bare" in names)) + " |")
     if all("idle" in results[n] for n in names):
         idle_rows = [("kib_per_connection", "RSS KB per idle connection", "{:.1f}"),
@@ -443,7 +536,30 @@ def fan_table(results: dict, generators: list[str]) -> str:
                 ratios.append(f"{ratio(results['shopchat']['idle'][key], results['bare']['idle'][key]):.2f}×")
             lines.append(f"| {IDLE:,} idle | {label} | " + " | ".join(fmt.format(v) for v in vals) + " | "
                          + " | ".join(ratios) + " |")
-    return "\n".join(lines) + "\n\n" + "\n".join(f"{g}: {GEN_LABEL[g]}" for g in generators)
+    notes = [f"{g}: {GEN_LABEL[g]}" for g in generators]
+    notes += ["copies delivered: delivered/expected; with several processes, (the copies received by the clients of "
+              "each process / what each should get: the clients are spread evenly)"]
+    for n in names:  # several processes: where the CPU went
+        for gen in generators:
+            for scenario in ("broadcast", "groups", "persist"):
+                r = results[n].get(gen, {}).get(scenario, {})
+                parts = r.get("server_cpu_s_by_process")
+                if parts and r.get("delivered"):
+                    per = ", ".join(f"{p} {v / r['delivered'] * 1e6:.1f}" for p, v in parts.items())
+                    notes.append(f"{n} / {gen} / {scenario}: CPU µs per delivery by process: {per}"
+                                 + (f" (per acked send: {parts and sum(parts.values()) / r['acked'] * 1e6:,.0f} µs)"
+                                    if scenario == "persist" and r.get("acked") else ""))
+    return "\n".join(lines) + "\n\n" + "\n".join(notes)
+
+
+def copies(r: dict) -> str:
+    """delivered/expected, and per process when the server has several (each should get an equal share)."""
+    out = f"{r.get('delivered', 0)}/{r.get('expected', 0)}"
+    per = r.get("delivered_per_process") or []
+    if len(per) > 1:
+        share = r.get("expected", 0) // len(per)
+        out += " (" + " + ".join(f"{d}/{share}" for d in per) + ")"
+    return out
 
 
 def report(results: dict, storage_only: dict | None, bot: dict | None = None, verdicts: dict | None = None,

@@ -4,7 +4,7 @@
 //   node loadgen.js SPEC.json
 //
 // SPEC: {urls, auths: [auth, ...], connect_concurrency, phases: [phase, ...]}; client i connects to
-// urls[i % urls.length] (several server processes share the clients)
+// urls[i % urls.length] (several server processes share the clients; results count deliveries per URL too)
 //   phase {kind: "blast", senders: [[client index, conversation id], ...], per_sender, window, fanout, timeout_s}
 //   phase {kind: "paced", senders: [...], rate_per_s, seconds, fanout, timeout_s}
 //   phase {kind: "hold"}: nothing; the connections stay open until the next line on stdin
@@ -27,25 +27,26 @@ const nextLine = () => new Promise((r) => { if (lines.length) r(lines.shift()); 
 const say = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
 const nowUs = () => Math.round(performance.now() * 1000);
 
-const tally = { deliveries: 0, expected: 0, lat: [], first: 0, last: 0, done: null };
+const tally = { deliveries: 0, perProcess: spec.urls.map(() => 0), expected: 0, lat: [], first: 0, last: 0, done: null };
 function reset(expected) {
-  tally.deliveries = 0; tally.expected = expected; tally.lat = []; tally.first = nowUs(); tally.last = 0;
+  tally.deliveries = 0; tally.perProcess = spec.urls.map(() => 0); tally.expected = expected; tally.lat = []; tally.first = nowUs(); tally.last = 0;
   return new Promise((r) => { tally.done = r; if (expected === 0) r(); });
 }
 
-function onMessage(m) {
+function onMessage(proc, m) {
   const now = nowUs();
   tally.deliveries += 1;
+  tally.perProcess[proc] += 1;
   tally.last = now;
   const match = /t=(\d+)/.exec(m && m.text);
   if (match) tally.lat.push(now - Number(match[1]));
   if (tally.deliveries >= tally.expected && tally.done) { const d = tally.done; tally.done = null; d(); }
 }
 
-function connect(url, auth) {
+function connect(proc, auth) {
   return new Promise((resolve, reject) => {
-    const s = io(url, { auth, transports: ["websocket"], forceNew: true, reconnection: false, timeout: 60000 });
-    s.on("message:new", onMessage);
+    const s = io(spec.urls[proc], { auth, transports: ["websocket"], forceNew: true, reconnection: false, timeout: 60000 });
+    s.on("message:new", (m) => onMessage(proc, m));
     s.once("connect", () => resolve(s));
     s.once("connect_error", (e) => reject(new Error(`connect_error: ${e.message}`)));
   });
@@ -55,7 +56,7 @@ async function connectAll(auths, concurrency) {
   const clients = new Array(auths.length);
   let next = 0;
   async function worker() {
-    while (next < auths.length) { const i = next++; clients[i] = await connect(spec.urls[i % spec.urls.length], auths[i]); }
+    while (next < auths.length) { const i = next++; clients[i] = await connect(i % spec.urls.length, auths[i]); }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, auths.length) }, worker));
   return clients;
@@ -72,6 +73,7 @@ async function blast(clients, ph) {
   const done = reset(ph.senders.length * ph.per_sender * ph.fanout);
   const first = tally.first;
   let acked = 0;
+  const refused = [];  // the first few sends not acked ok: why (timeout, or the server's error)
   const deadline = Date.now() + ph.timeout_s * 1000;
   await Promise.all(ph.senders.map(([ci, conv], idx) => new Promise((resolve) => {
     const sock = clients[ci];
@@ -85,6 +87,7 @@ async function blast(clients, ph) {
           { conversation_id: conv, text, client_msg_id: `o${idx}-${n}-${first}` }, (err, ack) => {
             inflight--; answered++;
             if (!err && ack && ack.ok) acked++;
+            else if (refused.length < 5) refused.push(err ? String(err.message || err) : JSON.stringify(ack).slice(0, 200));
             if (answered >= ph.per_sender || (sent === answered && Date.now() >= deadline)) resolve();
             else pump();
           });
@@ -97,6 +100,7 @@ async function blast(clients, ph) {
   await withTimeout(done, Math.max(0, (deadline - Date.now()) / 1000));
   const span = Math.max(1e-9, (tally.last - first) / 1e6);
   return { sent: ph.senders.length * ph.per_sender, acked, expected: tally.expected, delivered: tally.deliveries,
+           delivered_per_process: tally.perProcess.slice(), refused,
            seconds: span, acks_per_s: acked / Math.max(1e-9, (ackedAt - first) / 1e6),
            deliveries_per_s: tally.deliveries / span };
 }
@@ -114,7 +118,7 @@ async function paced(clients, ph) {
   }
   await withTimeout(Promise.all(acks), ph.timeout_s);
   await withTimeout(done, ph.timeout_s);
-  return { delivered: tally.deliveries, expected: tally.expected,
+  return { delivered: tally.deliveries, delivered_per_process: tally.perProcess.slice(), expected: tally.expected,
            p50_ms: percentile(tally.lat, 50) / 1000, p99_ms: percentile(tally.lat, 99) / 1000 };
 }
 
