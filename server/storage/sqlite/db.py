@@ -132,7 +132,8 @@ class Database:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
+        # several processes share the file (CHAT_REDIS_URL): a writer waits its turn rather than failing a send
+        conn.execute("PRAGMA busy_timeout=30000")
         return conn
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
