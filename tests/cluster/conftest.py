@@ -119,7 +119,8 @@ class Cluster:
         self.sockets: list[LiveClient] = []
         self.names = 0
 
-    def start_node(self) -> Node:
+    def start_node(self, settings: dict | None = None) -> Node:
+        """One more process; `settings`: environment variables for this one only, over the cluster's."""
         port = free_port()
         name = f"node{len(self.nodes) + 1}"
         log_path = str(self.tmp_path / f"{name}.log")
@@ -127,7 +128,7 @@ class Cluster:
                "CHAT_DATA_DIR": str(self.tmp_path / "data"), "CHAT_REDIS_URL": self.redis.url,
                "CHAT_SEED_DEMO": "0", "CHAT_BOT": "off", "CHAT_ARGON2_TIME_COST": "1",
                "CHAT_ARGON2_MEMORY_KIB": "256", "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0",
-               "CHAT_NEW_ACCOUNT_HOURS": "0", **self.extra}
+               "CHAT_NEW_ACCOUNT_HOURS": "0", **self.extra, **(settings or {})}
         with open(log_path, "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log,
                                     stderr=subprocess.STDOUT)
