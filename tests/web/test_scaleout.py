@@ -129,9 +129,6 @@ async def test_presence_in_the_member_list_and_on_the_card_then_offline_once_the
     assert xiaomei.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: an open person's card keeps saying 在线 after they go offline; "
-                   "only its dot follows (web/static/account.js userCard: the label is fixed text, "
-                   "refreshPresence in web/static/chat/members.js updates [data-presence] dots only)")
 async def test_an_open_card_says_offline_once_they_close_their_page(chromium, pair):
     a, b = pair.nodes
     xiaomei = await on(chromium, a, "xiaomei", DESKTOP)

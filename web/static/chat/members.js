@@ -18,6 +18,9 @@ export function refreshPresence() {
     dot.className = `dot ${status}`;
     dot.title = t(`presence.${status}`);
   }
+  for (const label of document.querySelectorAll("[data-presence-label]")) {  // an open person's card says it too
+    label.textContent = t(`presence.${state.presence.get(label.dataset.presenceLabel) || "offline"}`);
+  }
 }
 
 export async function toggleMembers() {
