@@ -7,6 +7,7 @@ from .errors import InvalidPayload
 
 ID_RE = re.compile(r"^[0-9a-f]{24}$")
 MAX_TEXT = 4000
+MAX_INT = 2**53 - 1  # the largest whole number a JavaScript client reads exactly; anything beyond is refused
 MAX_TITLE = 120
 MAX_NAME = 64
 
@@ -54,8 +55,9 @@ class Payload:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidPayload(f"{key} must be a whole number", field=key)
-        if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
-            raise InvalidPayload(f"{key} must be between {min_value} and {max_value}", field=key)
+        top = MAX_INT if max_value is None else min(max_value, MAX_INT)
+        if (min_value is not None and value < min_value) or value > top or value < -MAX_INT:
+            raise InvalidPayload(f"{key} must be between {min_value} and {top}", field=key)
         return value
 
     def bool(self, key, *, required=False, default=None):
@@ -114,6 +116,7 @@ def query_int(query, key, *, default=None, min_value=None, max_value=None):
         value = int(raw)
     except ValueError:
         raise InvalidPayload(f"{key} must be a whole number", field=key) from None
-    if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
-        raise InvalidPayload(f"{key} must be between {min_value} and {max_value}", field=key)
+    top = MAX_INT if max_value is None else min(max_value, MAX_INT)
+    if (min_value is not None and value < min_value) or value > top or value < -MAX_INT:
+        raise InvalidPayload(f"{key} must be between {min_value} and {top}", field=key)
     return value

@@ -34,7 +34,7 @@ from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES
 from ..domain.support import TICKET_KINDS, TICKET_STATUSES
 from ..domain.users import PLATFORM_ROLES
 from ..errors import InvalidPayload
-from ..validate import ID_RE, MAX_NAME, MAX_TEXT, MAX_TITLE, Payload, text_problem
+from ..validate import ID_RE, MAX_INT, MAX_NAME, MAX_TEXT, MAX_TITLE, Payload, text_problem
 
 MAX_CLIENT_MSG_ID = 64
 MAX_PAYLOAD = 300
@@ -70,7 +70,8 @@ Id = Annotated[str, BeforeValidator(_id), WithJsonSchema({"type": "string", "pat
 
 
 def Int(lo: int | None = None, hi: int | None = None):  # noqa: N802
-    return Annotated[int, Field(ge=lo, le=hi)]
+    """A whole number, never beyond what a JavaScript client reads exactly (a seq, an offset)."""
+    return Annotated[int, Field(ge=lo, le=MAX_INT if hi is None else min(hi, MAX_INT))]
 
 
 def IdList(max_items: int):  # noqa: N802

@@ -163,9 +163,26 @@ async def test_reactions(room):
     assert ack["message"]["reactions"] == {"👍": [room["b"].id, room["a"].id]}
     ack = await lb.emit("reaction:remove", {"message_id": sent["id"], "emoji": "👍"})
     assert ack["message"]["reactions"] == {"👍": [room["a"].id]}
-    for bad in ("", "a b", "x" * 17, "a.b", "$set", None, 5):
+    for bad in ("", "a b", "x" * 17, "a.b", "$set", None, 5, "\ud83d", "👍\x00", "\x07👍", "\u200b\x1b"):
         ack = await lb.emit("reaction:add", {"message_id": sent["id"], "emoji": bad})
-        assert ack["error"]["code"] == "invalid_payload"
+        assert ack["error"]["code"] == "invalid_payload", bad
+    # nothing stored that can't be served: the history still reads for everyone
+    history = await room["a"].get(f"/api/conversations/{room['cid']}/messages")
+    assert history["messages"][-1]["reactions"] == {"👍": [room["a"].id]}
+
+
+async def test_whole_numbers_beyond_what_a_client_reads_are_refused(room):
+    la = room["la"]
+    for key in ("before", "after", "limit"):
+        for huge in (2**64, 2**53):
+            got = await room["a"].get(f"/api/conversations/{room['cid']}/messages?{key}={huge}", status=400)
+            assert got["error"]["code"] == "invalid_payload" and got["error"]["details"]["field"] == key
+            ack = await la.emit("history", {"conversation_id": room["cid"], key: huge})
+            assert ack["error"]["code"] == "invalid_payload", (key, ack)
+    got = await room["a"].get(f"/api/groups?offset={2**70}", status=400)
+    assert got["error"]["details"]["field"] == "offset"
+    ack = await la.emit("read", {"conversation_id": room["cid"], "seq": 2**63})
+    assert ack["error"]["code"] == "invalid_payload"
 
 
 async def test_mentions_notify_and_at_all_is_for_admins(room, people, live, svc):

@@ -320,3 +320,29 @@ async def test_action_bad_input(board):
     await mod.post(f"/api/moderation/users/{a.id}/actions", {"action": "kick", "reason": "x"}, status=400)
     await mod.post(f"/api/moderation/users/{a.id}/actions", {"action": "delete", "reason": "x",
                                                             "group_id": group["id"]}, status=400)
+
+
+async def test_a_muted_moderator_neither_lifts_their_own_mute_nor_acts_while_it_holds(board):
+    """Sanctions bind moderators too (the owner mutes the group's moderator)."""
+    gid, owner, mod = board["group"]["id"], board["owner"], board["mod"]
+    xiaomei = board["shoppers"][0]
+    muted = (await owner.post(f"/api/moderation/users/{mod.id}/actions",
+                              {"action": "mute", "duration": "1h", "reason": "滥用权限", "group_id": gid}))["sanction"]
+    lift = await mod.post(f"/api/moderation/sanctions/{muted['id']}/lift", {"reason": "我没错"}, status=403)
+    assert lift["error"]["code"] in ("muted", "cannot_sanction")
+    act = await mod.post(f"/api/moderation/users/{xiaomei.id}/actions",
+                         {"action": "warn", "reason": "报复", "group_id": gid}, status=403)
+    assert act["error"]["code"] == "muted"
+    await owner.post(f"/api/moderation/sanctions/{muted['id']}/lift", {"reason": "误会"})
+    await mod.post(f"/api/moderation/users/{xiaomei.id}/actions", {"action": "warn", "reason": "刷屏", "group_id": gid})
+
+
+async def test_nobody_lifts_a_decision_about_themselves(board, people):
+    """A platform moderator, warned by an admin, may act on the platform, but not on that warning."""
+    platform_mod = board["platform_mod"]
+    boss = await people("boss", role="admin")
+    warned = (await boss.post(f"/api/moderation/users/{platform_mod.id}/actions",
+                              {"action": "warn", "reason": "越权"}))["sanction"]
+    refused = await platform_mod.post(f"/api/moderation/sanctions/{warned['id']}/lift", {"reason": "撤销"},
+                                      status=403)
+    assert refused["error"]["code"] == "cannot_sanction"

@@ -35,6 +35,12 @@ def subscribe(svc: Services) -> None:
     svc.bus.subscribe(SanctionLifted, tell)
 
 
+async def _check_acting_moderator(svc: Services, moderator: User, scope: str) -> None:
+    """A moderator acts in the scopes they moderate, and not while muted or banned there themselves."""
+    await check_moderator(svc, moderator, scope)
+    await check_not_silenced(svc, moderator, None if scope == PLATFORM_SCOPE else scope)
+
+
 def parse_duration(action: str, raw) -> int | None:
     """Seconds: a preset (10m, 1h, 1d, 7d) or a number; None is permanent (bans only)."""
     if action not in ("mute", "ban"):
@@ -118,6 +124,7 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
     """Resolves an open case. A message case's sanctions can also take the message down."""
     seconds = _parse_action(action, reason, duration)
     case = await access_case(svc, moderator, case_id)
+    await _check_acting_moderator(svc, moderator, case.scope)
     if case.state != "open":
         raise Conflict("this case was decided already", code="case_resolved")
     if action == "kick" and case.scope == PLATFORM_SCOPE:
@@ -172,7 +179,7 @@ async def check_act_on_user(svc: Services, moderator: User, user_id: str, *, act
     seconds = _parse_action(action, reason, duration)
     if action == "kick" and scope == PLATFORM_SCOPE:
         raise InvalidPayload("kick needs a group_id", field="group_id")
-    await check_moderator(svc, moderator, scope)
+    await _check_acting_moderator(svc, moderator, scope)
     target = await svc.storage.users.get(user_id=user_id)
     if target is None:
         raise NotFound("no such user", code="user_not_found")
@@ -203,7 +210,9 @@ async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> 
 
 async def check_lift(svc: Services, moderator: User, sanction_id: str, *, reason: str) -> Sanction:
     sanction = await _access_sanction(svc, sanction_id)
-    await check_moderator(svc, moderator, sanction.scope)
+    await _check_acting_moderator(svc, moderator, sanction.scope)
+    if sanction.user_id == moderator.id:
+        raise Forbidden("nobody lifts a decision about themselves", code="cannot_sanction")
     _check_reason("lift", reason)
     if sanction.kind not in ("mute", "ban", "delete"):
         raise InvalidPayload("only mutes, bans and deletions can be undone", field="sanction_id")
@@ -266,7 +275,7 @@ async def check_decide_appeal(svc: Services, moderator: User, appeal_id: str, *,
     appeal = await svc.storage.appeals.get(appeal_id=appeal_id)
     if appeal is None:
         raise NotFound("no such appeal", code="appeal_not_found")
-    await check_moderator(svc, moderator, appeal.scope)
+    await _check_acting_moderator(svc, moderator, appeal.scope)
     if appeal.user_id == moderator.id:
         raise Forbidden("you can't decide your own appeal", code="cannot_sanction")
     decided = replace(appeal, state="upheld" if decision == "uphold" else "overturned",
