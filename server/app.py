@@ -128,7 +128,23 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         return web.json_response(spec)
     app.router.add_get("/api/openapi.json", openapi_view)
     _add_web(app, config)
+    app.on_response_prepare.append(_safety_headers)
     return app
+
+
+SAFETY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",  # nobody frames the pages (clickjacking)
+    "Server": "ShopChat",  # no versions to look vulnerabilities up by
+}
+
+
+async def _safety_headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SAFETY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["Server"] = SAFETY_HEADERS["Server"]
 
 
 def subscribe_all(svc: Services) -> None:

@@ -30,3 +30,13 @@ async def test_static_files_are_gzipped_revalidated_and_confined(aiohttp_client,
     for path in ("/static/../../server/config.py", "/static/%2e%2e/%2e%2e/server/config.py", "/static/nope.js",
                  "/static/vendor/../../index.html"):
         assert (await client.get(path)).status == 404, path
+
+
+async def test_every_answer_carries_the_safety_headers_and_no_versions(aiohttp_client, tmp_path):
+    client = await aiohttp_client(create_app(make_config(tmp_path)))
+    for path in ("/", "/static/app.js", "/api/health", "/api/me", "/api/nope"):
+        resp = await client.get(path)
+        assert resp.headers["X-Content-Type-Options"] == "nosniff", path
+        assert resp.headers["Referrer-Policy"] == "no-referrer" and resp.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+        assert resp.headers["Server"] == "ShopChat", path
