@@ -37,7 +37,7 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
         if case.state == "resolved":
             # writing again instead of rating counts as skipping the rating
             case = await move_case(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
-                               context={}, rating_pending=False)
+                                   context={}, rating_pending=False)
             if case is None:
                 return
             await svc.storage.conversations.set_participants(conversation_id=conv.id,

@@ -170,7 +170,7 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
             conversation_id=conv.id, order_id=context.get("order_id", "")))
         context["after_hours_ticket_id"] = ticket.id
     moved = await move_case(svc, case, "bot", state="queued", queued_at=now, handoff_reason=reason, fallbacks=0,
-                        context={**case.context, **context})
+                            context={**case.context, **context})
     if moved is None:
         return None
     position = await svc.storage.support.queue_position(moved)

@@ -102,7 +102,7 @@ async def check_resolve(svc: Services, user: User, conversation_id: str) -> Supp
     if case.state == "assigned" and case.agent_id != user.id and user.role != "admin":
         raise Forbidden("only the agent on this conversation can resolve it", code="not_assigned")
     moved = await move_case(svc, case, case.state, state="resolved", resolved_at=svc.clock.now(),
-                        rating_pending=case.state == "assigned")
+                            rating_pending=case.state == "assigned")
     if moved is None:
         raise Conflict("the conversation changed meanwhile; try again", code="support_changed")
     conv = await svc.storage.conversations.get(conversation_id=conversation_id)
