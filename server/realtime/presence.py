@@ -48,6 +48,10 @@ class Presence:
                 sids[sid] = status
         return self._change(user_id, change)
 
+    def holds(self, user_id: str, sid: str) -> bool:
+        """Whether this connection of the user's is one of this process's."""
+        return sid in self._sids.get(user_id, {})
+
     async def status(self, user_id: str) -> str:
         return _status_of(self._sids.get(user_id, {}).values())
 
@@ -73,13 +77,18 @@ class RedisPresence:
         return _status_of(v for f, v in fields.items() if f.partition("/")[0] in self._live_nodes)
 
     async def _change(self, user_id: str, write) -> bool:
+        """Applies `write` to the user's hash; True when their visible status changed (also when Redis
+        is unreachable: this process's own change is then told, so nobody waits on a lost answer)."""
         key = self._key(user_id)
-        client = self.hub.client
-        async with client.pipeline(transaction=True) as pipe:
-            pipe.hgetall(key)
-            write(pipe, key)
-            pipe.hgetall(key)
-            found = await pipe.execute()
+        try:
+            async with self.hub.client.pipeline(transaction=True) as pipe:
+                pipe.hgetall(key)
+                write(pipe, key)
+                pipe.hgetall(key)
+                found = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("presence of this process only: %s", exc)
+            return True
         return self._status(found[0]) != self._status(found[-1])
 
     async def connect(self, user_id: str, sid: str) -> bool:
@@ -88,29 +97,17 @@ class RedisPresence:
         def write(pipe, key):
             pipe.hset(key, self._field(sid), "online")
             pipe.sadd(self.hub.key("presence-of", self.hub.node_id), user_id)
-        try:
-            return await self._change(user_id, write)
-        except (RedisError, OSError) as exc:
-            log.warning("presence of this process only: %s", exc)
-            return True
+        return await self._change(user_id, write)
 
     async def disconnect(self, user_id: str, sid: str) -> bool:
         await self.local.disconnect(user_id, sid)
-        try:
-            return await self._change(user_id, lambda pipe, key: pipe.hdel(key, self._field(sid)))
-        except (RedisError, OSError) as exc:
-            log.warning("presence of this process only: %s", exc)
-            return True
+        return await self._change(user_id, lambda pipe, key: pipe.hdel(key, self._field(sid)))
 
     async def set(self, user_id: str, sid: str, status: str) -> bool:
-        if sid not in self.local._sids.get(user_id, {}):
+        if not self.local.holds(user_id, sid):
             return False
         await self.local.set(user_id, sid, status)
-        try:
-            return await self._change(user_id, lambda pipe, key: pipe.hset(key, self._field(sid), status))
-        except (RedisError, OSError) as exc:
-            log.warning("presence of this process only: %s", exc)
-            return True
+        return await self._change(user_id, lambda pipe, key: pipe.hset(key, self._field(sid), status))
 
     async def status(self, user_id: str) -> str:
         return (await self.statuses([user_id]))[user_id]

@@ -5,8 +5,9 @@ deliver, a room to enter, a cache entry to forget, a scope's rules to reload) an
 sent it. The listener is supervised: when Redis goes away it is retried with backoff and the
 subscription is made again, and every failure is logged, never swallowed. (A listener task
 that dies silently leaves a process deaf to the others: python-socketio#1581.) Messages sent
-while Redis is away are lost for the other processes; their caches expire on their own
-(shared.cache's TTL), and clients that missed events fill them in with `sync`."""
+while Redis is away are lost for the other processes: once subscribed again, each process
+forgets its caches and reads the rules again (on_resubscribed), and clients that missed events
+fill them in with `sync`."""
 from __future__ import annotations
 
 import asyncio

@@ -10,7 +10,6 @@ from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageEdited
 from ...policy.access import ConversationAccess, access_conversation
 from ...services import Services
-from ...validate import text_problem
 from ..moderation.audit import do_audit
 from ..moderation.screen import screen
 from .publish import do_publish_update
@@ -62,10 +61,9 @@ async def check_delete_message(svc: Services, user: User, *, message_id: str) ->
 
 def check_emoji(emoji) -> str:
     """A reaction is stored and shown to every reader of the message: nothing in it may break a read
-    (a lone surrogate or a control character)."""
+    (a control character, NUL included, or a lone surrogate: Unicode's categories Cc and Cs)."""
     if (not isinstance(emoji, str) or not emoji or len(emoji) > EMOJI_MAX or any(c.isspace() for c in emoji)
-            or "." in emoji or emoji.startswith("$") or text_problem(emoji)
-            or any(unicodedata.category(c) in ("Cc", "Cs") for c in emoji)):
+            or "." in emoji or emoji.startswith("$") or any(unicodedata.category(c) in ("Cc", "Cs") for c in emoji)):
         raise InvalidPayload("emoji must be 1-16 characters without spaces, dots or a leading $", field="emoji")
     return emoji
 
