@@ -201,11 +201,12 @@ def _redis(tmp_path) -> RedisServer:
     return server
 
 
-def _cluster(tmp_path, redis: RedisServer, n: int, env: dict) -> Cluster:
+def _cluster(tmp_path, redis: RedisServer, n: int, env: dict, first: dict | None = None) -> Cluster:
+    """n processes sharing `env`; `first`: settings for the first process alone (say, seeding the demo)."""
     cluster = Cluster(tmp_path, redis, env)
     try:
-        for _ in range(n):  # one after the other: the first creates the database
-            cluster.start_node()
+        for i in range(n):  # one after the other: the first creates the database
+            cluster.start_node(first if i == 0 else None)
     except BaseException:
         cluster.stop()
         redis.stop()
@@ -231,12 +232,12 @@ async def two(shared_two):
     await shared_two.close_session()
 
 
-def own_cluster(env: dict | None = None, n: int = 2):
-    """A fixture with processes of its own (for a test that kills Redis or a process)."""
+def own_cluster(env: dict | None = None, n: int = 2, first: dict | None = None):
+    """A fixture with processes of its own (for a test that kills Redis or a process, or drives browsers)."""
     @pytest.fixture
     async def fixture(tmp_path):
         redis = _redis(tmp_path)
-        cluster = _cluster(tmp_path, redis, n, env or {})
+        cluster = _cluster(tmp_path, redis, n, env or {}, first)
         cluster.open_session()
         yield cluster
         await cluster.close_session()

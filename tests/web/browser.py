@@ -4,6 +4,7 @@ and then a missing Chromium is a failure, not a skip. Importing this module from
 that module when Chromium is missing otherwise."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -79,3 +80,15 @@ async def dashboard(browser, site, tab=None, username="banzhu"):
 async def shot(page, name):
     os.makedirs(SHOTS, exist_ok=True)
     await page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
+
+
+@contextlib.asynccontextmanager
+async def launched():
+    """Debian's Chromium through Playwright, closed on leaving."""
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            await b.close()

@@ -33,10 +33,6 @@ def services(web):
 @pytest.fixture
 async def browser(site):
     """Depends on `site` so it closes first: the server's shutdown waits for open connections."""
-    from playwright.async_api import async_playwright
-
-    from tests.web.browser import ARGS, CHROMIUM
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    from tests.web.browser import launched
+    async with launched() as b:
         yield b
-        await b.close()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cluster.conftest import Cluster, _redis
-from tests.web.browser import ARGS, CHROMIUM, dashboard, log_in, open_group, say, shot
+from tests.cluster.conftest import own_cluster
+from tests.web.browser import dashboard, launched, log_in, open_group, say, shot
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -22,34 +22,16 @@ LIVE = 5000  # ms: what another process sends reaches this page within it
 pytestmark = pytest.mark.timeout(150)
 
 
-@pytest.fixture
-async def pair(tmp_path):
-    """Process A seeds the demo community; B starts once A is healthy, on the same data dir and Redis.
-    Support hours are all day so 联系客服 reaches a person whatever the time."""
-    redis = _redis(tmp_path)
-    cluster = Cluster(tmp_path, redis, {"CHAT_SUPPORT_HOURS": "00:00-24:00"})
-    try:
-        cluster.start_node({"CHAT_SEED_DEMO": "1"})  # start_node returns once /api/health says redis is up
-        cluster.start_node()
-    except BaseException:
-        cluster.stop()
-        redis.stop()
-        raise
-    cluster.open_session()
-    yield cluster
-    await cluster.close_session()
-    cluster.stop()
-    redis.stop()
+# Process A seeds the demo community; B starts once A is healthy, on the same data dir and Redis.
+# Support hours are all day so 联系客服 reaches a person whatever the time.
+pair = own_cluster({"CHAT_SUPPORT_HOURS": "00:00-24:00"}, first={"CHAT_SEED_DEMO": "1"})
 
 
 @pytest.fixture
 async def chromium(pair):
     """Depends on `pair` so it closes first: a process's shutdown waits for open connections."""
-    from playwright.async_api import async_playwright
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    async with launched() as b:
         yield b
-        await b.close()
 
 
 def site(node) -> str:
