@@ -221,3 +221,19 @@ async def test_a_process_killed_mid_conversation(fresh_two):
                            timeout=15)
     seen = await two.call(b, "GET", f"/api/presence?user_ids={xiaomei['id']}", aqiang["token"])
     assert seen["presence"] == {xiaomei["id"]: "offline"}
+
+
+async def test_login_limits_and_slow_mode_count_both_processes_together(two):
+    a, b = two.nodes
+    owner, xiaomei = await two.register(a, "owner"), await two.register(a, "xiaomei")
+    for i in range(5):  # five wrong passwords for one account, spread over both processes
+        await two.call((a, b)[i % 2], "POST", "/api/auth/login", json={"username": xiaomei["username"],
+                                                                        "password": "not-her-password"}, status=401)
+    for node in (a, b):
+        await two.call(node, "POST", "/api/auth/login", json={"username": xiaomei["username"],
+                                                              "password": "a-long-password-9"}, status=429)
+    group = await group_of(two, a, owner, xiaomei)
+    await two.call(b, "PATCH", f"/api/groups/{group['id']}/rules", owner["token"], {"slow_mode_seconds": 60})
+    await say(two, a, xiaomei, group["conversation_id"], "慢速模式下的第一句")
+    refused = await refused_within_a_second(two, b, xiaomei, group["conversation_id"], "马上第二句", 429)
+    assert refused["error"]["code"] == "slow_mode"
