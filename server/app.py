@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from functools import partial
 
 import socketio
 from aiohttp import web
@@ -12,6 +13,7 @@ from moderation import AllowAll, ModerationHook
 from moderation.behaviour import Limits
 
 from .actions import notify
+from .actions.auth import why_session_ended
 from .actions.messages import publish
 from .actions.moderation import reports, sanctions, screen
 from .actions.moderation.rules import load_rules, share_rules
@@ -27,6 +29,7 @@ from .policy.rules_book import RulesBook
 from .realtime.fanout import install_websocket
 from .realtime.presence import presence_for
 from .realtime.publisher import Publisher
+from .realtime.sessions import LiveSessions
 from .services import Services
 from .shared.behaviour import behaviour_log
 from .shared.counters import rate_limiter
@@ -81,6 +84,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             config=config, clock=clock, storage=storage, publisher=publisher,
             passwords=Passwords(time_cost=config.argon2_time_cost, memory_kib=config.argon2_memory_kib),
             moderation=hook, presence=presence_for(hub), secret=config.ensure_secret(), hub=hub,
+            live=LiveSessions(sio, hub=hub),
             login_by_account=rate_limiter(hub, "login-account", clock, limit=config.login_max_per_account,
                                           window_seconds=window),
             login_by_address=rate_limiter(hub, "login-address", clock, limit=config.login_max_per_address,
@@ -98,6 +102,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             support_locks=keyed_locks(hub, "support"), case_locks=keyed_locks(hub, "case"))
         if hub is not None:
             svc.access_cache.share(hub)
+            hub.on_resubscribed.append(lambda: svc.live.recheck(partial(why_session_ended, svc)))
             share_rules(svc)
             svc.presence.on_offline.append(
                 lambda user_id: publisher.publish(PRESENCE, {"user_id": user_id, "status": "offline"},
@@ -108,10 +113,12 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         await svc.bot.start()
         subscribe_all(svc)
         sio_handlers.attach(sio, svc)
+        svc.live.start_sweeping(clock.now, config.session_sweep_seconds)
         app[SERVICES] = svc
         for start in on_start:
             await start(svc)
         yield
+        await svc.live.stop_sweeping()
         await svc.tasks.join()
         await svc.bot.close()
         await publisher.stop()

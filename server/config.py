@@ -36,6 +36,7 @@ class Config:
     trusted_proxies: tuple[str, ...] = ()  # fronts whose X-Forwarded-For names the client (login limits)
     secret: str = ""
     token_ttl_days: int = 30
+    session_sweep_seconds: float = 30.0   # how often open connections are checked for their session's expiry
     seed_demo: bool = True
     sqlite_synchronous: str = "FULL"
     # argon2id cost; tests lower it so they run fast, production keeps the defaults

@@ -18,6 +18,7 @@ from .passwords import Passwords
 from .policy.hours import BusinessHours
 from .realtime.presence import Presence
 from .realtime.publisher import Publisher
+from .realtime.sessions import LiveSessions
 from .shared.behaviour import LocalBehaviour
 from .shared.cache import AccessCache
 from .shared.counters import RateLimiter
@@ -68,6 +69,7 @@ class Services:
     moderation: ModerationHook
     presence: Presence
     secret: str
+    live: LiveSessions
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     access_cache: AccessCache = field(default_factory=AccessCache)
     bus: EventBus = None  # made from `tasks` (deferred subscribers run as its background tasks)

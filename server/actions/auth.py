@@ -7,8 +7,9 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from ..domain.users import User
-from ..errors import Conflict, InvalidPayload, RateLimited, Unauthorized
+from ..domain.users import Session, User
+from ..errors import Conflict, Forbidden, InvalidPayload, RateLimited, Unauthorized
+from ..realtime.sessions import LOGGED_OUT, PASSWORD_CHANGED, ROLE_CHANGED, LiveSession
 from ..services import Services
 from ..storage.base import DuplicateError
 
@@ -81,13 +82,57 @@ async def check_login(svc: Services, *, username, password, address: str) -> tup
 
 
 async def do_logout(svc: Services, *, token: str) -> None:
-    await svc.storage.sessions.revoke(token_hash=token_hash(svc, token))
+    """Ends this token's session: REST answers 401 to it from now on, and its open connections close."""
+    hashed = token_hash(svc, token)
+    session = await svc.storage.sessions.get_valid(token_hash=hashed, now=svc.clock.now())
+    await svc.storage.sessions.revoke(token_hash=hashed)
+    if session is not None:
+        await svc.live.end(session.user_id, LOGGED_OUT, token_hash=hashed)
 
 
-async def access_user_by_token(svc: Services, token: str | None) -> User | None:
+async def check_logout_everywhere(svc: Services, user: User) -> None:
+    """Ends every session of the user (a lost phone): every token, every open connection, every process."""
+    await svc.storage.sessions.revoke_all(user_id=user.id)
+    await svc.live.end(user.id, LOGGED_OUT)
+
+
+async def check_change_password(svc: Services, user: User, *, current_password, new_password) -> str:
+    """A new password ends every session (whoever knew the old one is out) and opens a new one for the caller."""
+    if not isinstance(current_password, str) or len(current_password) > 128:
+        raise InvalidPayload("current_password is required", field="current_password")
+    if not isinstance(new_password, str) or not 8 <= len(new_password) <= 128:
+        raise InvalidPayload("password must be 8-128 characters", code="invalid_password", field="new_password")
+    stored = await svc.storage.users.get(user_id=user.id)
+    if stored is None or not await svc.passwords.verify(stored.password_hash, current_password):
+        raise Forbidden("the current password is wrong", code="wrong_password", field="current_password")
+    if new_password == current_password:
+        raise InvalidPayload("the new password is the old one", code="invalid_password", field="new_password")
+    await svc.storage.users.set_password_hash(user_id=user.id, password_hash=await svc.passwords.hash(new_password))
+    await svc.storage.sessions.revoke_all(user_id=user.id)
+    await svc.live.end(user.id, PASSWORD_CHANGED)
+    return await _issue_token(svc, stored)
+
+
+async def access_session_by_token(svc: Services, token: str | None) -> tuple[Session, User] | None:
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     session = await svc.storage.sessions.get_valid(token_hash=token_hash(svc, token), now=svc.clock.now())
     if session is None:
         return None
-    return await svc.storage.users.get(user_id=session.user_id)
+    user = await svc.storage.users.get(user_id=session.user_id)
+    return None if user is None else (session, user)
+
+
+async def access_user_by_token(svc: Services, token: str | None) -> User | None:
+    found = await access_session_by_token(svc, token)
+    return None if found is None else found[1]
+
+
+async def why_session_ended(svc: Services, live: LiveSession) -> str | None:
+    """For a live connection whose session may have ended while this process wasn't told (Redis was away)."""
+    if await svc.storage.sessions.get_valid(token_hash=live.token_hash, now=svc.clock.now()) is None:
+        return LOGGED_OUT
+    user = await svc.storage.users.get(user_id=live.user.id)
+    if user is None:
+        return LOGGED_OUT
+    return ROLE_CHANGED if user.role != live.user.role else None

@@ -82,6 +82,7 @@ async def check_leave_group(svc: Services, user: User, *, group_id: str) -> None
     await svc.storage.groups.remove_member(group_id=group.id, user_id=user.id)
     svc.access_cache.forget_member(group.id, user.id)
     await svc.publisher.remove_user_from_room(user.id, events.group_room(group.id))
+    await svc.publisher.remove_user_from_room(user.id, events.mods_room(group.id))  # a moderator who left
     svc.publisher.publish(events.MEMBER_LEFT, {"group_id": group.id, "user_id": user.id},
                           events.group_room(group.id), events.user_room(user.id))
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from .. import events, wire
 from ..domain.messages import Conversation, Message, Notification
 from ..domain.users import User
+from ..errors import DomainError
 from ..events.domain import MessageSent
+from ..policy.access import access_conversation
 from ..services import Services
 
 
@@ -32,6 +34,10 @@ async def _notify(svc: Services, conv: Conversation, message: Message) -> None:
     for user_id in message.mentions:
         targets[user_id] = "mention"
     targets.pop(message.author_id, None)
+    if conv.group_id:  # a follower or a quoted author who left the group (or was banned from it) hears nothing
+        for user_id in list(targets):
+            if await svc.storage.groups.get_member(group_id=conv.group_id, user_id=user_id) is None:
+                del targets[user_id]
     now = svc.clock.now()
     for user_id, kind in targets.items():
         note = await svc.storage.notifications.add(user_id=user_id, kind=kind, conversation_id=conv.id,
@@ -51,5 +57,12 @@ async def with_messages(svc: Services, user: User, notes: list[Notification]) ->
     """Notifications as the live event carries them: each with its message, as this user may see it now
     (a deleted or hidden one comes as its tombstone or placeholder; null if it is gone)."""
     found = await svc.storage.messages.get_many(message_ids=[n.message_id for n in notes])
-    shown = {i: wire.message(m, viewer=user.id) for i, m in found.items()}
+    readable = {}
+    for conversation_id in {n.conversation_id for n in notes}:
+        try:  # one who has left the group since (or was removed) no longer reads its words here
+            await access_conversation(svc, user, conversation_id)
+            readable[conversation_id] = True
+        except DomainError:
+            readable[conversation_id] = False
+    shown = {i: wire.message(m, viewer=user.id) for i, m in found.items() if readable.get(m.conversation_id)}
     return [{**wire.notification(n), "message": shown.get(n.message_id)} for n in notes]

@@ -5,6 +5,7 @@ import re
 
 from ..domain.users import PLATFORM_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
+from ..realtime.sessions import ROLE_CHANGED
 from ..services import Services
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -24,7 +25,10 @@ async def check_set_platform_role(svc: Services, user: User, *, user_id: str, ro
         raise Forbidden("only platform admins may change roles", code="not_platform_admin")
     if role not in PLATFORM_ROLES:
         raise InvalidPayload("unknown role", field="role")
-    if await svc.storage.users.get(user_id=user_id) is None:
+    target = await svc.storage.users.get(user_id=user_id)
+    if target is None:
         raise NotFound("no such user", code="user_not_found")
     await svc.storage.users.set_role(user_id=user_id, role=role)
+    if role != target.role:  # their open connections come back with the new role's rooms and powers, or none
+        await svc.live.end(user_id, ROLE_CHANGED)
     return await svc.storage.users.get(user_id=user_id)

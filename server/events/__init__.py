@@ -33,6 +33,7 @@ CONVERSATION_NEW = "conversation:new"
 SUPPORT_UPDATED = "support:updated"  # a support case changed: to its customer, its agent and the desk
 MODERATION_CASE = "moderation:case"  # a report case opened or changed: to the moderators of its scope
 MODERATION_NOTICE = "moderation:notice"  # a sanction or an appeal's decision: to the user concerned
+SESSION_ENDED = "session:ended"  # {reason}: sent just before the server closes a connection whose session ended
 ERROR = "error"
 
 

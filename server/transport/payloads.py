@@ -308,6 +308,12 @@ class Login(Body):
     password: Unchecked({"type": "string", "maxLength": 128}) = None
 
 
+class ChangePassword(Body):
+    model_config = documented_required("current_password", "new_password")
+    current_password: Unchecked({"type": "string", "maxLength": 128}) = None
+    new_password: Unchecked({**_CREDENTIAL, "minLength": 8, "maxLength": 128}) = None
+
+
 class UpdateProfile(Body):
     display_name: Text(MAX_NAME) | None = None
     bio: Text(280) | None = None

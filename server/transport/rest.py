@@ -72,6 +72,21 @@ async def logout(request, svc, user, body):
     return {"ok": True}
 
 
+@api("POST", "/api/auth/logout-all", "Log out everywhere: revoke every token of this account and close its "
+     "open connections (this one's too)", response=R.Ok)
+async def logout_everywhere(request, svc, user, body):
+    await auth.check_logout_everywhere(svc, user)
+    return {"ok": True}
+
+
+@api("POST", "/api/auth/password", "Change the password: every token of the account is revoked and its open "
+     "connections close; returns a new token for this device", body=P.ChangePassword, response=R.TokenOut)
+async def change_password(request, svc, user, body):
+    token = await auth.check_change_password(svc, user, current_password=body.current_password,
+                                             new_password=body.new_password)
+    return {"token": token, "user": wire.user(user)}
+
+
 @api("GET", "/api/me", "The logged-in user", response=R.UserOut)
 async def me(request, svc, user, body):
     return {"user": wire.user(user)}

@@ -7,7 +7,7 @@ import socketio
 
 from .. import events, wire
 from ..actions import messages
-from ..actions.auth import access_user_by_token
+from ..actions.auth import access_session_by_token
 from ..domain.users import STAFF_ROLES
 from ..errors import DomainError, Unauthorized
 from ..policy.access import access_conversation
@@ -28,15 +28,16 @@ EVENT_PAYLOADS: dict[str, type[P.Body]] = {
 
 
 def attach(sio: socketio.AsyncServer, svc: Services) -> None:
-    users: dict[str, object] = {}  # sid -> User, set at connect
+    live = svc.live  # sid -> the user and the session the connection was opened with
 
     async def connect(sid, environ, auth):
         token = auth.get("token") if isinstance(auth, dict) else None
-        user = await access_user_by_token(svc, token)
-        if user is None:
+        found = await access_session_by_token(svc, token)
+        if found is None:
             raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
                                                               "message": "a valid token is required"})
-        users[sid] = user
+        session, user = found
+        live.add(sid, user, session)
         await sio.enter_room(sid, events.user_room(user.id))
         groups = await svc.storage.groups.list_for_user(user_id=user.id)
         for group in groups:
@@ -50,7 +51,8 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
                                   events.presence_room(user.id))
 
     async def disconnect(sid, *args):
-        user = users.pop(sid, None)
+        gone = live.remove(sid)
+        user = gone.user if gone is not None else None
         if user is not None and await svc.presence.disconnect(user.id, sid):
             svc.publisher.publish(events.PRESENCE, {"user_id": user.id, "status": "offline"},
                                   events.presence_room(user.id))
@@ -63,11 +65,11 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
 
         def decorate(fn):
             async def run(sid, data=None):
-                user = users.get(sid)
                 try:
-                    if user is None:
-                        raise Unauthorized("not connected", code="unauthorized")
-                    result = await fn(sid, user, parse(model, data))
+                    session = await live.current(sid, svc.clock.now())
+                    if session is None:  # its session ended (the connection is closing) or it never connected
+                        raise Unauthorized("the session has ended; log in again", code="unauthorized")
+                    result = await fn(sid, session.user, parse(model, data))
                 except DomainError as exc:
                     return {"ok": False, "error": exc.to_dict()}
                 except Exception:  # never let one bad event take the connection down

@@ -69,6 +69,23 @@ async def test_sessions_expire_and_revoke(storage):
     assert await storage.sessions.get_valid(token_hash="nope", now=T0) is None
 
 
+async def test_revoke_all_ends_every_session_of_one_user_only(storage):
+    a, b = await user(storage, "aa"), await user(storage, "bb")
+    later = T0 + timedelta(days=1)
+    for token, owner in (("a1", a), ("a2", a), ("b1", b)):
+        await storage.sessions.create(token_hash=token, user_id=owner.id, created_at=T0, expires_at=later)
+    await storage.sessions.revoke_all(user_id=a.id)
+    assert await storage.sessions.get_valid(token_hash="a1", now=T0) is None
+    assert await storage.sessions.get_valid(token_hash="a2", now=T0) is None
+    assert (await storage.sessions.get_valid(token_hash="b1", now=T0)).user_id == b.id
+
+
+async def test_set_password_hash_replaces_the_hash(storage):
+    a = await user(storage, "aa")
+    await storage.users.set_password_hash(user_id=a.id, password_hash="new-hash")
+    assert (await storage.users.get(user_id=a.id)).password_hash == "new-hash"
+
+
 # -- groups ---------------------------------------------------------------------------
 
 async def test_group_creation_makes_conversation_and_owner(storage):

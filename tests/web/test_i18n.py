@@ -17,6 +17,7 @@ FAMILIES = {
     "role": ["owner", "admin", "moderator"],
     "mod": ["queue", "appeals", "audit", "rules", "tester"],
     "target": ["message", "user", "rules", "sanction", "thread", ""],
+    "session_ended": ["logged_out", "password_changed", "expired", "role_changed"],
 }
 
 

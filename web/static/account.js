@@ -236,10 +236,35 @@ export async function profilePane() {
         el("label", {}, t("display_name"), name), el("label", {}, t("bio"), bio), el("label", { class: "inline" }, t("avatar_color"), color),
         el("button", { type: "submit" }, t("save")), status),
       desktopAlertsSetting(),
+      accountSecurity(),
       el("h3", {}, t("my_sanctions")),
       el("ul", { class: "sanctions", id: "my-sanctions" }, sanctions.length ? sanctions.map(sanctionEntry)
         : el("li", { class: "empty" }, t("no_sanctions")))),
   ];
+}
+
+/** A new password (every other device is logged out; this one gets a new token) and "log out everywhere". */
+function accountSecurity() {
+  const current = el("input", { name: "current_password", type: "password", autocomplete: "current-password", required: true, maxlength: 128 });
+  const next = el("input", { name: "new_password", type: "password", autocomplete: "new-password", required: true, minlength: 8, maxlength: 128 });
+  const status = el("p", { class: "status", role: "status" });
+  const form = el("form", { class: "password-form", onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const { token } = await api("POST", "/api/auth/password", { current_password: current.value, new_password: next.value });
+      state.token = token;
+      localStorage.setItem("token", token);
+      form.reset();
+      status.textContent = t("password_changed");
+    } catch (err) { status.textContent = errorText(err); }
+  } }, el("label", {}, t("current_password"), current), el("label", {}, t("new_password"), next),
+    el("button", { type: "submit" }, t("change_password")), status);
+  const everywhere = el("button", { type: "button", id: "logout-all", onclick: async () => {
+    if (!confirm(t("confirm_logout_all"))) return;
+    await api("POST", "/api/auth/logout-all").catch(() => {});
+    hooks.logout();
+  } }, t("logout_all"));
+  return el("div", { class: "account-security" }, el("h3", {}, t("account_security")), form, everywhere);
 }
 
 /** Whether the browser may show system notifications while the page is in the background. */

@@ -79,8 +79,14 @@ function connect() {
     await flushOutbox();
     await resync();
   });
-  socket.on("disconnect", () => document.body.classList.add("offline"));
+  socket.on("disconnect", (why) => {
+    document.body.classList.add("offline");
+    // the server closed it (a session that ended, a role that changed): come back at once; a token that
+    // no longer holds is refused (connect_error below) and leads to the login
+    if (why === "io server disconnect") setTimeout(() => socket.connect(), 200);
+  });
   socket.on("connect_error", (err) => { if (err?.message === "unauthorized") logout(); });
+  socket.on("session:ended", sessionEnded);
   socket.on("message:new", messageArrived);
   socket.on("message:updated", (m) => { if (m.conversation_id === state.current?.conversation_id) upsert(m); });
   socket.on("read:updated", ({ conversation_id, unread }) => {
@@ -382,6 +388,17 @@ async function openThread(group, thread) {
   await openChat({ ...full, name: full.title, kind: "thread", group });
 }
 
+/** The server is closing this connection: say why; a role change reloads who I am and what I may open. */
+async function sessionEnded({ reason }) {
+  if (reason !== "role_changed") return toast(t(`session_ended.${reason}`), "alert");
+  try {
+    state.me = (await api("GET", "/api/me")).user;
+    state.moderator = await moderatesAnywhere();
+    toast(t("session_ended.role_changed"));
+    render();
+  } catch { /* the reconnect decides */ }
+}
+
 function logout() {
   api("POST", "/api/auth/logout").catch(() => {});
   localStorage.removeItem("token");
@@ -405,7 +422,7 @@ async function roleChanged(groupId, role) {
   renderBell();
 }
 
-Object.assign(hooks, { render, renderGroups, renderBell, openConversation, openChat, back, chatTools, ratingCard, shell,
+Object.assign(hooks, { logout, render, renderGroups, renderBell, openConversation, openChat, back, chatTools, ratingCard, shell,
                        roleChanged });
 setLang(lang);
 if (state.token) start(); else renderLogin();

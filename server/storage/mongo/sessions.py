@@ -21,3 +21,6 @@ class MongoSessions(Store):
 
     async def revoke(self, *, token_hash):
         await self.db.sessions.update_one({"_id": token_hash}, {"$set": {"revoked": True}})
+
+    async def revoke_all(self, *, user_id):
+        await self.db.sessions.update_many({"user_id": user_id, "revoked": False}, {"$set": {"revoked": True}})

@@ -49,6 +49,9 @@ class MongoUsers(Store):
     async def set_role(self, *, user_id, role):
         await self.db.users.update_one({"_id": user_id}, {"$set": {"role": role}})
 
+    async def set_password_hash(self, *, user_id, password_hash):
+        await self.db.users.update_one({"_id": user_id}, {"$set": {"password_hash": password_hash}})
+
     async def list_by_roles(self, *, roles, limit):
         cursor = self.db.users.find({"role": {"$in": list(roles)}}).sort([("display_name", 1), ("_id", 1)])
         return [_user(d) for d in await cursor.limit(limit).to_list(None)]

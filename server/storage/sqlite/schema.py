@@ -84,4 +84,8 @@ UPDATE messages SET card = json_set(card, '$.kind', 'product') WHERE card IS NOT
 UPDATE messages SET card = json_extract(extra, '$.card'), extra = json_remove(extra, '$.card')
     WHERE extra IS NOT NULL AND json_extract(extra, '$.card') IS NOT NULL
 """,
+    # 5: "log out everywhere" and a password change revoke every session of one user
+    """
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id)
+""",
 ]

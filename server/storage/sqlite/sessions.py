@@ -24,3 +24,7 @@ class SqliteSessions(Store):
 
     async def revoke(self, *, token_hash):
         await self.db.write(lambda c: c.execute("UPDATE sessions SET revoked=1 WHERE token_hash=?", (token_hash,)))
+
+    async def revoke_all(self, *, user_id):
+        await self.db.write(lambda c: c.execute("UPDATE sessions SET revoked=1 WHERE user_id=? AND revoked=0",
+                                                (user_id,)))

@@ -53,6 +53,10 @@ class SqliteUsers(Store):
     async def set_role(self, *, user_id, role):
         await self.db.write(lambda c: c.execute("UPDATE users SET role=? WHERE id=?", (role, user_id)))
 
+    async def set_password_hash(self, *, user_id, password_hash):
+        await self.db.write(lambda c: c.execute("UPDATE users SET password_hash=? WHERE id=?",
+                                                (password_hash, user_id)))
+
     async def list_by_roles(self, *, roles, limit):
         rows = await self.db.read(lambda c: c.execute(
             f"SELECT * FROM users WHERE role IN ({placeholders(roles)}) ORDER BY display_name, id LIMIT ?",
