@@ -122,17 +122,17 @@ async def test_a_password_change_ends_every_session_and_gives_this_device_a_new_
 async def test_a_password_change_refuses_a_wrong_current_password_and_bad_new_ones(client, people, live):
     xiaomei = await people("xiaomei")
     socket = await live(xiaomei)
-    path = "/api/auth/password"
-    wrong = await xiaomei.post(path, {"current_password": "nope-nope-nope", "new_password": "换个新密码-2026"}, status=403)
+    path, new = "/api/auth/password", "换个新密码-2026"
+    wrong = await xiaomei.post(path, {"current_password": "nope-nope-nope", "new_password": new}, status=403)
     assert wrong["error"]["code"] == "wrong_password"
     short = await xiaomei.post(path, {"current_password": "password-123", "new_password": "short"}, status=400)
     assert short["error"]["code"] == "invalid_password"
     same = await xiaomei.post(path, {"current_password": "password-123", "new_password": "password-123"}, status=400)
     assert same["error"]["code"] == "invalid_password"
-    for body in ({}, {"current_password": 5, "new_password": "换个新密码-2026"},
+    for body in ({}, {"current_password": 5, "new_password": new},
                  {"current_password": "password-123", "new_password": ["x"] * 9}):
         await xiaomei.post(path, body, status=400)
-    assert (await client.post(path, json={"current_password": "password-123", "new_password": "换个新密码-2026"})).status == 401
+    assert (await client.post(path, json={"current_password": "password-123", "new_password": new})).status == 401
     # nothing changed: the session and its connection hold, the old password still logs in
     assert socket.sio.connected and (await xiaomei.get("/api/me"))["user"]["id"] == xiaomei.id
     await second_login(client, xiaomei)
