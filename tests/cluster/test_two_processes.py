@@ -8,6 +8,9 @@ import asyncio
 from tests.cluster.conftest import eventually
 
 
+PASSWORD = "a-long-password-9"  # every account's, as Cluster.register makes them
+
+
 async def group_of(c, node, owner, *members) -> dict:
     group = (await c.call(node, "POST", "/api/groups", owner["token"],
                           {"name": "好物分享群", "description": "两个进程", "visibility": "public"}))["group"]
@@ -74,6 +77,35 @@ async def test_messages_typing_and_presence_cross_processes(two):
     await on_b.wait_for("presence", lambda d: d["user_id"] == xiaomei["id"] and d["status"] == "offline")
 
 
+async def closed_by_server(socket, reason: str) -> None:
+    ended = await socket.wait_for("session:ended", timeout=2)
+    assert ended["reason"] == reason
+    await eventually(lambda: not socket.sio.connected, 2, "the server closing the connection")
+
+
+async def test_sessions_ended_on_one_process_close_the_connections_on_the_other(two):
+    a, b = two.nodes
+    xiaomei = await two.register(a, "xiaomei")
+
+    async def login(node) -> dict:
+        body = await two.call(node, "POST", "/api/auth/login",
+                              json={"username": xiaomei["username"], "password": xiaomei.get("password", PASSWORD)})
+        return {**xiaomei, "token": body["token"]}
+    other = await login(a)
+    on_b, other_on_b = await two.live(b, xiaomei), await two.live(b, other)
+    await two.call(a, "POST", "/api/auth/logout", xiaomei["token"])  # on A; the connection is on B
+    await closed_by_server(on_b, "logged_out")
+    assert other_on_b.sio.connected  # another token's connection holds
+    changed = await two.call(a, "POST", "/api/auth/password", other["token"],
+                             {"current_password": PASSWORD, "new_password": "another-long-one-7"})
+    await closed_by_server(other_on_b, "password_changed")
+    xiaomei["password"] = "another-long-one-7"
+    on_a, again_on_b = await two.live(a, {**xiaomei, "token": changed["token"]}), await two.live(b, await login(b))
+    await two.call(b, "POST", "/api/auth/logout-all", changed["token"])  # on B; a connection on A as well
+    await closed_by_server(on_a, "logged_out")
+    await closed_by_server(again_on_b, "logged_out")
+
+
 async def test_joining_on_one_process_opens_the_room_on_the_other(two):
     a, b = two.nodes
     owner, newcomer = await two.register(a, "owner"), await two.register(a, "newcomer")
@@ -115,6 +147,9 @@ async def test_a_mute_a_kick_a_block_and_a_banned_word_hold_on_the_other_process
                    {"action": "mute", "duration": "1h", "reason": "刷屏", "group_id": gid})
     refused = await refused_within_a_second(two, b, xiaomei, conv, "我被禁言了吗", 403)
     assert refused["error"]["code"] == "muted"
+    # nor the logout's: B checked its connections' sessions again when it came back
+    await closed_by_server(lost_phone, "logged_out")
+    assert reader.sio.connected
 
     kicked_socket = await two.live(b, aqiang)
     await two.call(a, "POST", f"/api/moderation/users/{aqiang['id']}/actions", owner["token"],
@@ -172,6 +207,9 @@ async def test_redis_going_away_and_coming_back(fresh_two):
     group = await group_of(two, a, owner, xiaomei, aqiang)
     conv = group["conversation_id"]
     reader = await two.live(b, xiaomei)
+    phone = {**aqiang, "token": (await two.call(a, "POST", "/api/auth/login", json={
+        "username": aqiang["username"], "password": PASSWORD}))["token"]}
+    lost_phone = await two.live(b, phone)
     await say(two, b, aqiang, conv, "B 记住了我是成员")  # B's caches hold aqiang's membership and sanctions
     redis_server.stop()
     await asyncio.sleep(0.2)
@@ -183,6 +221,7 @@ async def test_redis_going_away_and_coming_back(fresh_two):
     await two.call(a, "POST", f"/api/moderation/users/{aqiang['id']}/actions", owner["token"],
                    {"action": "mute", "duration": "1h", "reason": "刷屏", "group_id": group["id"]})
     assert (await two.call(b, "GET", "/api/me", xiaomei["token"]))["user"]["id"] == xiaomei["id"]
+    await two.call(a, "POST", "/api/auth/logout", phone["token"])  # A can't tell B: Redis is away
 
     redis_server.start()  # same port
     await eventually(lambda: redis_is(a, "up"), 10, "process A hearing Redis again")
