@@ -35,12 +35,12 @@ def check_credentials_shape(username, password) -> None:
         raise InvalidPayload("password must be 8-128 characters", code="invalid_password", field="password")
 
 
-async def _issue_token(svc: Services, user: User) -> str:
+async def _issue_token(svc: Services, user: User) -> tuple[str, Session]:
     token = secrets.token_urlsafe(32)
     now = svc.clock.now()
-    await svc.storage.sessions.create(token_hash=token_hash(svc, token), user_id=user.id, created_at=now,
-                                      expires_at=now + timedelta(days=svc.config.token_ttl_days))
-    return token
+    session = await svc.storage.sessions.create(token_hash=token_hash(svc, token), user_id=user.id, created_at=now,
+                                                expires_at=now + timedelta(days=svc.config.token_ttl_days))
+    return token, session
 
 
 async def do_register(svc: Services, *, username: str, password: str, display_name: str | None = None,
@@ -53,7 +53,7 @@ async def do_register(svc: Services, *, username: str, password: str, display_na
                                               created_at=created_at or svc.clock.now(), role=role)
     except DuplicateError:
         raise Conflict("this username is taken", code="username_taken") from None
-    return await _issue_token(svc, user), user
+    return (await _issue_token(svc, user))[0], user
 
 
 async def check_register(svc: Services, *, username, password, display_name=None) -> tuple[str, User]:
@@ -78,7 +78,7 @@ async def check_login(svc: Services, *, username, password, address: str) -> tup
         await svc.login_by_address.hit(address)
         raise Unauthorized("wrong username or password", code="bad_credentials")
     await svc.login_by_account.reset(account_key)
-    return await _issue_token(svc, user), user
+    return (await _issue_token(svc, user))[0], user
 
 
 async def do_logout(svc: Services, *, token: str) -> None:
@@ -96,8 +96,9 @@ async def check_logout_everywhere(svc: Services, user: User) -> None:
     await svc.live.end(user.id, LOGGED_OUT)
 
 
-async def check_change_password(svc: Services, user: User, *, current_password, new_password) -> str:
-    """A new password ends every session (whoever knew the old one is out) and opens a new one for the caller."""
+async def check_change_password(svc: Services, user: User, *, token: str, current_password, new_password) -> str:
+    """A new password ends every session (whoever knew the old one is out) and opens a new one for the caller,
+    whose open connections (those of `token`) carry on under it."""
     if not isinstance(current_password, str) or len(current_password) > 128:
         raise InvalidPayload("current_password is required", field="current_password")
     if not isinstance(new_password, str) or not 8 <= len(new_password) <= 128:
@@ -109,8 +110,9 @@ async def check_change_password(svc: Services, user: User, *, current_password, 
         raise InvalidPayload("the new password is the old one", code="invalid_password", field="new_password")
     await svc.storage.users.set_password_hash(user_id=user.id, password_hash=await svc.passwords.hash(new_password))
     await svc.storage.sessions.revoke_all(user_id=user.id)
-    await svc.live.end(user.id, PASSWORD_CHANGED)
-    return await _issue_token(svc, stored)
+    fresh, session = await _issue_token(svc, stored)
+    await svc.live.end(user.id, PASSWORD_CHANGED, successor=session, replaced=token_hash(svc, token))
+    return fresh
 
 
 async def access_session_by_token(svc: Services, token: str | None) -> tuple[Session, User] | None:

@@ -77,18 +77,34 @@ class LiveSessions:
         return len(self._by_sid)
 
     # -- ending sessions ----------------------------------------------------------
-    async def end(self, user_id: str, reason: str, *, token_hash: str | None = None) -> None:
-        """Closes the user's connections (only those opened with token_hash, when given) on every process."""
-        await self._end_local(user_id, reason, token_hash)
+    async def end(self, user_id: str, reason: str, *, token_hash: str | None = None,
+                  successor: Session | None = None, replaced: str | None = None) -> None:
+        """Closes the user's connections (only those opened with token_hash, when given) on every process.
+        With `successor`, the connections opened with the `replaced` token (the device that changed the
+        password) stay open and carry on under the successor session instead."""
+        await self._end_local(user_id, reason, token_hash, replaced, successor)
         if self.hub is not None:
-            self.hub.send("session-end", user=user_id, reason=reason, token=token_hash)
+            self.hub.send("session-end", user=user_id, reason=reason, token=token_hash, replaced=replaced,
+                          successor=None if successor is None else
+                          {"token": successor.token_hash, "expires_at": successor.expires_at.isoformat()})
 
     async def _remote_end(self, message: dict) -> None:
-        await self._end_local(message["user"], message["reason"], message.get("token"))
+        successor = message.get("successor")
+        if successor is not None:
+            successor = Session(token_hash=successor["token"], user_id=message["user"], created_at=None,
+                                expires_at=datetime.fromisoformat(successor["expires_at"]))
+        await self._end_local(message["user"], message["reason"], message.get("token"), message.get("replaced"),
+                              successor)
 
-    async def _end_local(self, user_id: str, reason: str, token_hash: str | None) -> None:
-        sids = [sid for sid in self._by_user.get(user_id, ())
-                if token_hash is None or self._by_sid[sid].token_hash == token_hash]
+    async def _end_local(self, user_id: str, reason: str, token_hash: str | None, replaced: str | None = None,
+                         successor: Session | None = None) -> None:
+        sids = []
+        for sid in self._by_user.get(user_id, ()):
+            live = self._by_sid[sid]
+            if successor is not None and live.token_hash == replaced:
+                live.token_hash, live.expires_at = successor.token_hash, successor.expires_at
+            elif token_hash is None or live.token_hash == token_hash:
+                sids.append(sid)
         await self._close(sids, reason)
 
     async def _close(self, sids: list[str], reason: str) -> None:

@@ -82,8 +82,8 @@ async def logout_everywhere(request, svc, user, body):
 @api("POST", "/api/auth/password", "Change the password: every token of the account is revoked and its open "
      "connections close; returns a new token for this device", body=P.ChangePassword, response=R.TokenOut)
 async def change_password(request, svc, user, body):
-    token = await auth.check_change_password(svc, user, current_password=body.current_password,
-                                             new_password=body.new_password)
+    token = await auth.check_change_password(svc, user, token=bearer(request),
+                                             current_password=body.current_password, new_password=body.new_password)
     return {"token": token, "user": wire.user(user)}
 
 

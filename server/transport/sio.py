@@ -34,8 +34,9 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         found = await access_session_by_token(svc, token)
         if found is None:
-            raise socketio.exceptions.ConnectionRefusedError({"code": "unauthorized",
-                                                              "message": "a valid token is required"})
+            # the client's connect_error: .message "unauthorized", .data the usual error object
+            raise socketio.exceptions.ConnectionRefusedError(
+                "unauthorized", {"code": "unauthorized", "message": "a valid token is required"})
         session, user = found
         live.add(sid, user, session)
         await sio.enter_room(sid, events.user_room(user.id))

@@ -95,14 +95,17 @@ async def test_sessions_ended_on_one_process_close_the_connections_on_the_other(
     await two.call(a, "POST", "/api/auth/logout", xiaomei["token"])  # on A; the connection is on B
     await closed_by_server(on_b, "logged_out")
     assert other_on_b.sio.connected  # another token's connection holds
-    changed = await two.call(a, "POST", "/api/auth/password", other["token"],
+    third = await login(b)
+    third_on_a = await two.live(a, third)
+    changed = await two.call(b, "POST", "/api/auth/password", other["token"],  # on B, from the `other` device
                              {"current_password": PASSWORD, "new_password": "another-long-one-7"})
-    await closed_by_server(other_on_b, "password_changed")
+    await closed_by_server(third_on_a, "password_changed")
+    assert other_on_b.sio.connected  # the device that changed it carries on, under its new token
     xiaomei["password"] = "another-long-one-7"
-    on_a, again_on_b = await two.live(a, {**xiaomei, "token": changed["token"]}), await two.live(b, await login(b))
+    on_a = await two.live(a, {**xiaomei, "token": (await login(a))["token"]})
     await two.call(b, "POST", "/api/auth/logout-all", changed["token"])  # on B; a connection on A as well
     await closed_by_server(on_a, "logged_out")
-    await closed_by_server(again_on_b, "logged_out")
+    await closed_by_server(other_on_b, "logged_out")
 
 
 async def test_joining_on_one_process_opens_the_room_on_the_other(two):

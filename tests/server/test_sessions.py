@@ -106,13 +106,18 @@ async def test_a_password_change_ends_every_session_and_gives_this_device_a_new_
     body = await xiaomei.post("/api/auth/password", {"current_password": "password-123",
                                                      "new_password": "换个新密码-2026"})
     assert body["user"]["id"] == xiaomei.id
-    assert await closed(phone) == "password_changed" and await closed(laptop) == "password_changed"
+    assert await closed(laptop) == "password_changed"
+    # the phone changed it: its connection carries on under the new session, and ends with it
+    assert phone.sio.connected and not phone.of(events.SESSION_ENDED)
+    assert (await phone.emit(events.SYNC, {"cursors": {}}))["ok"]
     for token in (xiaomei.token, other_token):
         assert (await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})).status == 401
     assert (await client.get("/api/me", headers={"Authorization": f"Bearer {body['token']}"})).status == 200
     fresh = await connect(client, body["token"])
     assert fresh.sio.connected
     await fresh.disconnect()
+    await client.post("/api/auth/logout", headers={"Authorization": f"Bearer {body['token']}"})
+    assert await closed(phone) == "logged_out"
     old = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
     assert old.status == 401
     new = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "换个新密码-2026"})

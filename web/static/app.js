@@ -72,7 +72,8 @@ async function start() {
 
 function connect() {
   if (state.socket) state.socket.disconnect();
-  const socket = io({ auth: { token: state.token }, transports: ["websocket"] });
+  // auth is asked at every (re)connect: a password change hands this page a new token
+  const socket = io({ auth: (send) => send({ token: state.token }), transports: ["websocket"] });
   state.socket = socket;
   socket.on("connect", async () => {
     document.body.classList.remove("offline");
