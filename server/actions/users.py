@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ..domain.users import PLATFORM_ROLES, User
+from ..domain.users import PLATFORM_ROLES, STAFF_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..realtime.sessions import ROLE_CHANGED
 from ..services import Services
+from .support.desk import do_release_cases_of
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -29,6 +30,8 @@ async def check_set_platform_role(svc: Services, user: User, *, user_id: str, ro
     if target is None:
         raise NotFound("no such user", code="user_not_found")
     await svc.storage.users.set_role(user_id=user_id, role=role)
+    if target.role in STAFF_ROLES and role not in STAFF_ROLES:
+        await do_release_cases_of(svc, user_id)
     if role != target.role:  # their open connections come back with the new role's rooms and powers, or none
         await svc.live.end(user_id, ROLE_CHANGED)
     return await svc.storage.users.get(user_id=user_id)

@@ -336,3 +336,22 @@ async def test_a_pressed_quick_reply_shows_its_title_and_sends_its_payload(peopl
     group, owner, *_ = shop_group
     await owner.post(f"/api/conversations/{group['conversation_id']}/messages", {"text": "x", "payload": "/greet"},
                      status=400)
+
+
+async def test_a_demoted_agent_hands_their_customers_back_to_the_queue(people, svc, live):
+    admin, kefu, other = await people("boss", role="admin"), await people("kefu", role="agent"), \
+        await people("kefu2", role="agent")
+    xiaomei = await people("xiaomei")
+    conv_id, _ = await open_support(xiaomei)
+    await assign(xiaomei, kefu, conv_id)
+    customer = await live(xiaomei)
+    await admin.call("PUT", f"/api/users/{kefu.id}/role", {"role": "member"})
+    requeued = await customer.wait_for("support:updated", lambda d: d["state"] == "queued")
+    assert requeued["position"] == 1
+    assert (await case_of(xiaomei, conv_id))["state"] == "queued"
+    await kefu.get(f"/api/conversations/{conv_id}/messages", status=404)  # no longer a participant
+    assert any("转接" in m["text"] for m in await messages(xiaomei, conv_id))
+    [waiting] = (await other.get("/api/support/queue"))["queue"]
+    assert waiting["conversation_id"] == conv_id
+    await other.post(f"/api/support/cases/{conv_id}/claim")
+    assert (await case_of(xiaomei, conv_id))["state"] == "assigned"

@@ -115,3 +115,25 @@ async def check_resolve(svc: Services, user: User, conversation_id: str) -> Supp
     if case.state == "queued":
         await announce_queue(svc)
     return moved
+
+
+async def do_release_cases_of(svc: Services, agent_id: str) -> list[SupportCase]:
+    """Someone no longer on the desk (demoted): the customers they were serving go back to the front of
+    the queue (their queued_at is kept) and the conversation is theirs alone again."""
+    released = []
+    for case in await svc.storage.support.list(states=("assigned",)):
+        if case.agent_id != agent_id:
+            continue
+        moved = await move_case(svc, case, "assigned", state="queued", agent_id=None, assigned_at=None)
+        if moved is None:  # transferred or resolved meanwhile
+            continue
+        await svc.storage.conversations.set_participants(conversation_id=case.conversation_id,
+                                                         participants=(case.customer_id,))
+        svc.access_cache.forget_conversation(case.conversation_id)
+        conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
+        await post_as_bot(svc, conv, "正在为您转接其他客服，请稍候。")
+        await announce(svc, moved)
+        released.append(moved)
+    if released:
+        await announce_queue(svc)
+    return released
