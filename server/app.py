@@ -60,7 +60,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
     # websockets without permessage-deflate (as Node's socket.io serves them by default), each remembered
     # on its Engine.IO socket, so that the fan-out writes one shared frame per recipient (realtime/fanout.py)
-    install_websocket(sio)
+    install_websocket(sio, max_pending=config.socket_max_pending)
     sio.attach(app)
     app[SIO] = sio
 
