@@ -7,6 +7,7 @@ from aiohttp import web
 
 from .app import create_app
 from .config import Config
+from .transport.access_log import RedactingAccessLogger
 
 
 def main() -> None:
@@ -18,7 +19,8 @@ def main() -> None:
     if config.seed_demo:  # an empty database gets the demo community
         from scripts.demo import seed_if_empty
         on_start.append(seed_if_empty)
-    web.run_app(create_app(config, on_start=on_start), host=config.host, port=config.port, print=None)
+    web.run_app(create_app(config, on_start=on_start), host=config.host, port=config.port, print=None,
+                access_log_class=RedactingAccessLogger)
 
 
 if __name__ == "__main__":

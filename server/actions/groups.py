@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from .. import events, wire
-from ..domain.groups import GROUP_ROLES, Group, Membership
+from ..domain.groups import GROUP_ROLES, Group, Invite, Membership
 from ..domain.users import User
 from ..errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ..policy.access import access_group, access_group_as_admin, access_group_as_member
@@ -51,8 +51,9 @@ async def check_join_group(svc: Services, user: User, *, group_id: str) -> Membe
 
 
 async def check_accept_invite(svc: Services, user: User, *, code: str) -> tuple[Group, Membership]:
-    invite = await svc.storage.groups.use_invite(code=code, now=svc.clock.now())
-    if invite is None:
+    now = svc.clock.now()
+    invite = await svc.storage.groups.use_invite(code=code, now=now)
+    if invite is None or _lapsed(svc, invite, now):
         raise NotFound("this invite link is unknown, expired or used up", code="invite_invalid")
     group = await svc.storage.groups.get(group_id=invite.group_id)
     if group is None:
@@ -70,9 +71,15 @@ async def check_create_invite(svc: Services, user: User, *, group_id: str, expir
     if group.visibility != "public" and membership.role not in ("admin", "owner", "moderator"):
         raise Forbidden("only group staff may invite to this group", code="not_group_admin")
     now = svc.clock.now()
-    expires_at = now + timedelta(hours=expires_in_hours) if expires_in_hours else None
+    expires_at = now + timedelta(hours=expires_in_hours or svc.config.invite_hours)
     return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(9), created_by=user.id,
-                                                  created_at=now, expires_at=expires_at, max_uses=max_uses)
+                                                  created_at=now, expires_at=expires_at,
+                                                  max_uses=max_uses or svc.config.invite_max_uses)
+
+
+def _lapsed(svc: Services, invite: Invite, now) -> bool:
+    """Links made before every invite had an end date last as long as a new one would."""
+    return invite.expires_at is None and invite.created_at + timedelta(hours=svc.config.invite_hours) <= now
 
 
 async def check_leave_group(svc: Services, user: User, *, group_id: str) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..domain.groups import GROUP_ADMIN_ROLES, Group, Membership
 from ..domain.messages import Conversation
-from ..domain.users import STAFF_ROLES, User
+from ..domain.users import BOT_ROLE, STAFF_ROLES, User
 from ..errors import Forbidden, NotFound
 from ..services import Services
 
@@ -106,3 +106,12 @@ def check_staff(user: User) -> None:
     """Support agents and platform admins work the support desk."""
     if user.role not in STAFF_ROLES:
         raise Forbidden("only support agents may do this", code="not_agent")
+
+
+def check_may_touch(user: User, acc: ConversationAccess) -> None:
+    """Reacting, liking and typing in a support case are for the people in it: the customer, the
+    assigned agent (both participants), the assistant, and platform admins. The rest of the desk
+    may read the case (access_conversation) but leaves no trace in it, as it may not write in it."""
+    conv = acc.conversation
+    if conv.kind == "support" and user.id not in conv.participants and user.role not in (BOT_ROLE, "admin"):
+        raise Forbidden("only the agent on this case may react, like or type in it", code="not_assigned")

@@ -13,9 +13,14 @@ recipient, which is what caps a bare python-socketio server.
 wrapper with one that remembers each socket's aiohttp WebSocketResponse (Engine.IO keeps it only in a
 local of its handler) and negotiates no permessage-deflate, like Node's socket.io server by default:
 a compressed socket has its own deflate stream, so its frames can't be shared. Without it every
-recipient takes the queue."""
+recipient takes the queue. It also gives every Engine.IO socket an OutgoingQueue: a connection whose
+unsent output (its queue, plus its websocket transport's buffer) grows beyond `max_pending` bytes is
+a reader that stopped reading, and is dropped instead of holding the server's memory until the ping
+timeout."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import struct
 from dataclasses import dataclass
 
@@ -24,12 +29,16 @@ from engineio import packet as eio_packet
 from engineio.async_drivers.aiohttp import WebSocket as _EioAiohttpWebSocket
 from socketio import packet as sio_packet
 
+log = logging.getLogger(__name__)
+
 # A recipient whose transport already holds this much unsent data is a slow reader: it gets the
 # queue instead of another direct write, so what we buffer for it in the kernel-side transport
 # stays bounded by this (asyncio's own high-water mark is 64 KiB). From the queue, Engine.IO's
 # writer sends at the pace the reader drains (it waits on the transport), and a reader that stops
 # answering pings is disconnected by Engine.IO's ping timeout, as before this fast path existed.
 FAST_WRITE_LIMIT = 64 * 1024
+
+MAX_PENDING = 1024 * 1024  # the default cap on one connection's unsent output (CHAT_SOCKET_MAX_PENDING)
 
 _WS_ATTR = "_shopchat_ws"  # the aiohttp WebSocketResponse of an Engine.IO socket, set by the wrapper below
 
@@ -40,6 +49,71 @@ class Event:
     data: object
     rooms: tuple[str, ...]
     skip_sid: str | None = None
+
+
+def _size(pkt) -> int:
+    """What a queued Engine.IO packet will take on the wire, about: its data's length (Socket.IO's JSON is
+    ASCII-only, so characters are bytes), a few bytes for the rest."""
+    data = getattr(pkt, "data", None)
+    return (len(data) if isinstance(data, (str, bytes)) else 0) + 8
+
+
+class OutgoingQueue(asyncio.Queue):
+    """Engine.IO's per-socket queue of packets to send, counting the bytes it holds. When those, plus what
+    the socket's websocket transport still buffers, pass `limit`, the connection is dropped (logged at
+    info): what it held is let go, later packets are refused, and the socket closes as if the client
+    had gone (its disconnect handlers run). The writer may still hold one batch taken from the queue
+    before that (at most `limit`), so a connection never holds much more than twice the limit."""
+
+    def __init__(self, server, limit: int):
+        super().__init__()
+        self._server = server
+        self.limit = limit
+        self.pending = 0
+        self.dropped = False
+        self.ws = None  # the aiohttp WebSocketResponse, once the socket has one (_WebSocket)
+
+    def put_nowait(self, item):
+        if self.dropped and item is not None:  # None: Engine.IO telling its writer to stop
+            return
+        super().put_nowait(item)
+        self.pending += _size(item)
+        if self.limit and not self.dropped:
+            backlog = self.backlog()
+            if backlog > self.limit:
+                self._drop(backlog)
+
+    def get_nowait(self):
+        item = super().get_nowait()
+        self.pending -= _size(item)
+        return item
+
+    def _transport(self):
+        writer = getattr(self.ws, "_writer", None)
+        return getattr(writer, "transport", None)
+
+    def backlog(self) -> int:
+        """Bytes waiting for this connection: queued, and in its websocket transport's buffer."""
+        transport = self._transport()
+        return self.pending + (transport.get_write_buffer_size() if transport is not None else 0)
+
+    def _drop(self, backlog: int) -> None:
+        self.dropped = True
+        sock = next((s for s in self._server.sockets.values() if s.queue is self), None)
+        log.info("dropping connection %s: %d bytes unsent (limit %d), it stopped reading",
+                 getattr(sock, "sid", "?"), backlog, self.limit)
+        kept = [item for item in self._queue if item is None]
+        for _ in range(len(self._queue) - len(kept)):
+            self.task_done()
+        self._queue.clear()
+        self._queue.extend(kept)
+        self.pending = sum(_size(i) for i in kept)
+        transport = self._transport()
+        if transport is not None:  # the websocket's handler sees the connection end and closes the socket
+            transport.abort()
+        elif sock is not None:  # long-polling: nobody is waiting on the connection, close the socket
+            self._server.start_background_task(sock.close, wait=False, abort=True,
+                                               reason=self._server.reason.TRANSPORT_ERROR)
 
 
 class _WebSocket(_EioAiohttpWebSocket):
@@ -54,6 +128,8 @@ class _WebSocket(_EioAiohttpWebSocket):
         eio_socket = getattr(self.handler, "__self__", None)  # the bound AsyncSocket._websocket_handler
         if eio_socket is not None:
             setattr(eio_socket, _WS_ATTR, self._sock)
+            if isinstance(eio_socket.queue, OutgoingQueue):
+                eio_socket.queue.ws = self._sock
         try:
             await self.handler(self)
         finally:
@@ -62,12 +138,14 @@ class _WebSocket(_EioAiohttpWebSocket):
         return self._sock
 
 
-def install_websocket(sio) -> None:
+def install_websocket(sio, max_pending: int = MAX_PENDING) -> None:
     """Serve Engine.IO websockets of this server through _WebSocket (the drivers' table is shared by
-    every server of the process, so this server gets its own copy)."""
+    every server of the process, so this server gets its own copy), and give each of its sockets an
+    OutgoingQueue capped at `max_pending` bytes (0: no cap)."""
     eio = sio.eio
     if eio._async.get("websocket") is _EioAiohttpWebSocket:
         eio._async = {**eio._async, "websocket": _WebSocket}
+    eio.create_queue = lambda *args, **kwargs: OutgoingQueue(eio, max_pending)
 
 
 def ws_frame(text: str) -> bytes:

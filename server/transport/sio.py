@@ -10,7 +10,6 @@ from ..actions import messages
 from ..actions.auth import access_session_by_token
 from ..domain.users import STAFF_ROLES
 from ..errors import DomainError, Unauthorized
-from ..policy.access import access_conversation
 from ..policy.roles import moderation_rooms
 from ..services import Services
 from . import payloads as P
@@ -118,11 +117,7 @@ def attach(sio: socketio.AsyncServer, svc: Services) -> None:
 
     @handler(events.TYPING)
     async def typing(sid, user, p):
-        acc = await access_conversation(svc, user, p.conversation_id)
-        svc.publisher.publish(events.TYPING_UPDATED,
-                              {"conversation_id": acc.conversation.id, "user_id": user.id,
-                               "typing": p.typing},
-                              *messages.conversation_rooms(acc.conversation), skip_sid=sid)
+        await messages.check_typing(svc, user, conversation_id=p.conversation_id, typing=p.typing, skip_sid=sid)
         return {}
 
     @handler(events.SYNC)

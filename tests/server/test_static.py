@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 import os
 
-from server.app import create_app
+from server.app import CSP, create_app
 from tests.conftest import make_config
 
 
@@ -38,5 +38,10 @@ async def test_every_answer_carries_the_safety_headers_and_no_versions(aiohttp_c
         resp = await client.get(path)
         assert resp.headers["X-Content-Type-Options"] == "nosniff", path
         assert resp.headers["Referrer-Policy"] == "no-referrer" and resp.headers["X-Frame-Options"] == "DENY"
-        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+        csp = resp.headers["Content-Security-Policy"]
+        assert csp == CSP, path
+        for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
+                          "base-uri 'none'", "frame-ancestors 'none'"):
+            assert directive in csp.split("; "), directive
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert resp.headers["Server"] == "ShopChat", path

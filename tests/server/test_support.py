@@ -355,3 +355,36 @@ async def test_a_demoted_agent_hands_their_customers_back_to_the_queue(people, s
     assert waiting["conversation_id"] == conv_id
     await other.post(f"/api/support/cases/{conv_id}/claim")
     assert (await case_of(xiaomei, conv_id))["state"] == "assigned"
+
+
+async def test_only_the_people_in_a_case_react_like_and_type_in_it(people, svc, live):
+    """The desk reads every case, but an agent not assigned to it leaves no trace: no reaction, like or
+    typing. The customer, the assigned agent and a platform admin may."""
+    xiaomei, kefu, kefu2, boss = (await people("xiaomei"), await people("kefu", role="agent"),
+                                  await people("kefu2", role="agent"), await people("boss", role="admin"))
+    conv_id, _ = await open_support(xiaomei)
+    await assign(xiaomei, kefu, conv_id)
+    sent = (await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "您好"}))["message"]
+    await kefu2.get(f"/api/conversations/{conv_id}/messages")  # reading stays allowed
+    sockets = {p.user["username"]: await live(p) for p in (xiaomei, kefu, kefu2, boss)}
+
+    body = await kefu2.post(f"/api/messages/{sent['id']}/like", status=403)
+    assert body["error"]["code"] == "not_assigned"
+    for event, data in (("reaction:add", {"message_id": sent["id"], "emoji": "👀"}),
+                        ("reaction:remove", {"message_id": sent["id"], "emoji": "👍"}),
+                        ("typing", {"conversation_id": conv_id, "typing": True})):
+        ack = await sockets["kefu2"].emit(event, data)
+        assert ack["ok"] is False and ack["error"]["code"] == "not_assigned", (event, ack)
+    assert (await svc.storage.messages.get(message_id=sent["id"])).reactions == {}
+
+    for name, persona in (("xiaomei", xiaomei), ("kefu", kefu), ("boss", boss)):
+        assert (await persona.post(f"/api/messages/{sent['id']}/like"))["like_count"] >= 1
+        ack = await sockets[name].emit("reaction:add", {"message_id": sent["id"], "emoji": "👍"})
+        assert ack["ok"], (name, ack)
+        assert (await sockets[name].emit("typing", {"conversation_id": conv_id, "typing": True}))["ok"]
+    await sockets["xiaomei"].wait_for("typing", lambda d: d["user_id"] == kefu.id)
+    message = await svc.storage.messages.get(message_id=sent["id"])
+    assert sorted(message.reactions["👍"]) == sorted([xiaomei.id, kefu.id, boss.id])
+    # someone outside the desk still can't find the case at all
+    nosy = await people("nosy")
+    await nosy.post(f"/api/messages/{sent['id']}/like", status=404)

@@ -171,6 +171,7 @@ async def test_invites_count_uses_and_expire(storage):
     assert await storage.groups.use_invite(code="abc", now=T0) is None
     await storage.groups.create_invite(group_id=g.id, code="def", created_by=a.id, created_at=T0,
                                        expires_at=T0 + timedelta(hours=1), max_uses=None)
+    assert await storage.groups.use_invite(code="def", now=T0 + timedelta(hours=1)) is None  # ends at expires_at
     assert await storage.groups.use_invite(code="def", now=T0 + timedelta(hours=2)) is None
     await storage.groups.create_invite(group_id=g.id, code="ghi", created_by=a.id, created_at=T0,
                                        expires_at=None, max_uses=None)

@@ -16,6 +16,10 @@ SHOTS = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "screenshots
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
 PASSWORD = "shopchat-demo"
+# every refusal of the Content-Security-Policy, as the page saw it (window.__csp)
+CSP_WATCH = """window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"""
 
 if not CHROMIUM:
     if REQUIRED:
@@ -28,6 +32,9 @@ async def new_page(browser, site, *, width=1200, height=800):
     page = await context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # what the Content-Security-Policy refused counts as an error too (Chromium reports it on the console)
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
+    await page.add_init_script(CSP_WATCH)
     page.errors = errors
     await page.goto(site)
     return page

@@ -53,7 +53,7 @@ async def test_a_shopper_turns_them_on_and_gets_mentions_and_private_messages_in
     await say(aqiang, "大家周末好")  # group chatter: a badge, no pop-up
     await xiaomei.locator("#group-list .group:has-text('好物分享群') .badge").wait_for(timeout=5000)
     await say(aqiang, "@xiaomei 你的耳机到了吗")
-    await xiaomei.wait_for_function("window.__alerts.length === 1", timeout=5000)
+    await xiaomei.wait_for_function("() => window.__alerts.length === 1", timeout=5000)
     [mention] = await alerts(xiaomei)
     assert mention["title"] == "阿强 提到了你" and "你的耳机到了吗" in mention["body"]
 
@@ -70,7 +70,7 @@ async def test_a_shopper_turns_them_on_and_gets_mentions_and_private_messages_in
     await aqiang.click("#user-card button.dm")
     await aqiang.wait_for_selector("#private-list .group.active:has-text('小美')")
     await say(aqiang, "私聊问一下耳机的事")
-    await xiaomei.wait_for_function("window.__alerts.length === 2", timeout=5000)
+    await xiaomei.wait_for_function("() => window.__alerts.length === 2", timeout=5000)
     assert (await alerts(xiaomei))[1] == {"title": "阿强", "body": "私聊问一下耳机的事"}
     assert xiaomei.errors == [] and aqiang.errors == []
 
@@ -83,13 +83,13 @@ async def test_an_agent_hears_of_a_waiting_customer_and_their_messages_in_the_ba
     await customer.click("#contact-support")
     await say(customer, "我想改一下收货地址")
     await customer.wait_for_selector("#support-status[data-state=queued]", timeout=5000)
-    await kefu.wait_for_function("window.__alerts.length === 1", timeout=5000)
+    await kefu.wait_for_function("() => window.__alerts.length === 1", timeout=5000)
     [waiting] = await alerts(kefu)
     assert waiting["title"] == "有顾客在排队等待人工客服" and waiting["body"].startswith("小美")
     await kefu.evaluate("window.__alerts[0].onclick()")  # opens the case at the desk, claimed
     await kefu.wait_for_selector("#messages .message:has-text('收货地址')", timeout=5000)
     await customer.wait_for_selector("#support-status[data-state=assigned]", timeout=5000)
     await say(customer, "新地址是上海市徐汇区")
-    await kefu.wait_for_function("window.__alerts.length === 2", timeout=5000)
+    await kefu.wait_for_function("() => window.__alerts.length === 2", timeout=5000)
     assert (await alerts(kefu))[1] == {"title": "小美", "body": "新地址是上海市徐汇区"}
     assert kefu.errors == [] and customer.errors == []

@@ -127,6 +127,8 @@ async def test_discover_join_and_invite_link(browser, site):
     await owner.click("#invite")
     link = await owner.input_value(".invite-url")
     assert "/invite/" in link
+    terms = await owner.text_content(".invite-terms")  # a week by default, for a limited number of people
+    assert "100" in terms and ("有效期至" in terms or "Valid until" in terms)
     await page.goto(link)
     await page.wait_for_selector("#group-list .group.active:has-text('VIP 会员群')", timeout=5000)
     assert "/invite/" not in page.url

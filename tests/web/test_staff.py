@@ -136,7 +136,7 @@ async def test_a_new_report_updates_the_queue_without_losing_the_reason_being_ty
     await banzhu.click("#case-list .case")
     await banzhu.fill("#action-reason", "广告")
     assert (await web.post(f"/api/messages/{second['id']}/report", headers=headers, json={"category": "spam"})).status == 200
-    await banzhu.wait_for_function("document.querySelectorAll('#case-list .case').length === 2", timeout=5000)
+    await banzhu.wait_for_function("() => document.querySelectorAll('#case-list .case').length === 2", timeout=5000)
     assert await banzhu.input_value("#action-reason") == "广告"
     assert banzhu.errors == []
 

@@ -133,10 +133,14 @@ export async function acceptInvite(code) {
 
 export async function createInvite(group, anchor) {
   try {
-    const invite = (await api("POST", `/api/groups/${group.id}/invites`, { expires_in_hours: 72 })).invite;
+    // the server's defaults: a week, and a limited number of people (docs/api.md)
+    const invite = (await api("POST", `/api/groups/${group.id}/invites`, {})).invite;
     const url = new URL(invite.url, location.origin).href;
-    anchor.replaceWith(el("input", { class: "invite-url", readonly: true, value: url, "aria-label": t("invite"),
-                                     onfocus: (e) => e.currentTarget.select() }));
+    anchor.replaceWith(el("span", { class: "invite-box" },
+      el("input", { class: "invite-url", readonly: true, value: url, "aria-label": t("invite"),
+                    onfocus: (e) => e.currentTarget.select() }),
+      el("span", { class: "meta invite-terms" },
+         t("invite_terms", { expires: timeLabel(invite.expires_at), uses: invite.max_uses }))));
   } catch (err) { toast(errorText(err), "alert"); }
 }
 

@@ -8,7 +8,7 @@ from ...domain.moderation import PLATFORM_SCOPE
 from ...domain.users import User
 from ...errors import Forbidden, InvalidPayload, NotFound
 from ...events.domain import MessageEdited
-from ...policy.access import ConversationAccess, access_conversation
+from ...policy.access import ConversationAccess, access_conversation, check_may_touch
 from ...services import Services
 from ..moderation.audit import do_audit
 from ..moderation.screen import screen
@@ -70,6 +70,7 @@ def check_emoji(emoji) -> str:
 
 async def check_react(svc: Services, user: User, *, message_id: str, emoji: str, add: bool) -> Message:
     message, acc = await _own_message(svc, user, message_id)
+    check_may_touch(user, acc)
     emoji = check_emoji(emoji)
     if add and emoji not in message.reactions and len(message.reactions) >= 20:
         raise InvalidPayload("this message has too many different reactions", code="too_many_reactions")
@@ -81,7 +82,8 @@ async def check_react(svc: Services, user: User, *, message_id: str, emoji: str,
 
 
 async def check_like_message(svc: Services, user: User, *, message_id: str, like: bool) -> int:
-    message, acc = await _own_message(svc, user, message_id)
+    _, acc = await _own_message(svc, user, message_id)
+    check_may_touch(user, acc)
     store = svc.storage.likes
     count = await (store.like if like else store.unlike)(target_kind="message", target_id=message_id,
                                                         user_id=user.id)

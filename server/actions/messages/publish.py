@@ -5,7 +5,9 @@ from __future__ import annotations
 from ... import events, wire
 from ...domain.messages import Conversation, Message
 from ...domain.moderation import PLATFORM_SCOPE
+from ...domain.users import User
 from ...events.domain import MessageEdited, MessageSent
+from ...policy.access import access_conversation, check_may_touch
 from ...services import Services
 
 
@@ -14,6 +16,16 @@ def conversation_rooms(conv: Conversation) -> tuple[str, ...]:
     if conv.kind in ("private", "support"):
         return tuple(events.user_room(u) for u in conv.participants)
     return (events.group_room(conv.group_id),)
+
+
+async def check_typing(svc: Services, user: User, *, conversation_id: str, typing: bool,
+                       skip_sid: str | None = None) -> None:
+    """Tells the conversation's readers (but the typing socket) that the user is typing or stopped."""
+    acc = await access_conversation(svc, user, conversation_id)
+    check_may_touch(user, acc)
+    svc.publisher.publish(events.TYPING_UPDATED,
+                          {"conversation_id": acc.conversation.id, "user_id": user.id, "typing": typing},
+                          *conversation_rooms(acc.conversation), skip_sid=skip_sid)
 
 
 def do_publish_message(svc: Services, conv: Conversation, message: Message) -> None:
