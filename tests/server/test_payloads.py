@@ -362,3 +362,7 @@ async def test_texts_the_actions_check_keep_the_rule_too(people, svc):
     body = await me.post(f"/api/conversations/{group['conversation_id']}/messages",
                          {"type": "product", "product": {"sku": "SC\x00TEE"}}, status=400)
     assert body["error"]["details"]["field"] == "sku"
+    resp = await me.http.patch(f"/api/groups/{group['id']}/rules", headers=me.headers,
+                               data='{"\\ud800": 1}', )
+    body = await resp.json()
+    assert resp.status == 400 and body["error"]["code"] == "invalid_payload"
