@@ -158,6 +158,12 @@ def check_id(value, what="id") -> str:
     return value
 
 
+def query_text(query, key) -> str:
+    """A text from a URL query string (a search), under the text rule like every other text: a NUL or an
+    escape sequence in ?q= answers 400, not an echo of it. (Invalid UTF-8 there arrives as U+FFFD.)"""
+    return check_text(query.get(key, ""), key, lines=False)
+
+
 def query_int(query, key, *, default=None, min_value=None, max_value=None):
     """An integer from a URL query string."""
     raw = query.get(key)
