@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .errors import InvalidPayload
 
@@ -27,14 +28,13 @@ class Payload:
             return None
         return self.data[key]
 
-    def str(self, key, *, required=True, max_len=MAX_NAME, min_len=0, strip=True, default=None):
+    def str(self, key, *, required=True, max_len=MAX_NAME, min_len=0, strip=True, default=None, lines=False):
         value = self._get(key, required)
         if value is None:
             return default
         if not isinstance(value, str):
             raise InvalidPayload(f"{key} must be a string", field=key)
-        if problem := text_problem(value):
-            raise InvalidPayload(f"{key} {TEXT_PROBLEMS[problem]}", field=key)
+        check_text(value, key, lines=lines)
         if strip:
             value = value.strip()
         if len(value) > max_len:
@@ -83,18 +83,69 @@ class Payload:
         return Payload(value) if isinstance(value, dict) else _not_object(key)
 
 
-TEXT_PROBLEMS = {"nul": "contains a NUL character", "unicode": "is not valid Unicode"}
+# -- the text rule: one for every text a client sends, whichever the field and the transport --------------
+#
+# Everything stored is served again to every reader, so nothing goes in that a read can't carry: a NUL or
+# a lone surrogate (no UTF-8 for it: every read of it answered 500), any other control character (C0 but
+# tab, line feed and carriage return; DEL; C1), and more than MAX_COMBINING combining marks on one letter
+# (a "Zalgo" tower spills over the lines around it). One-line fields (names, titles, codes) also refuse
+# line breaks and tabs, and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069): a name shows among other text everywhere, and an override in it would turn what follows
+# around (the marks U+200E/U+200F/U+061C stay allowed, and longer texts keep the overrides a right-to-left
+# writer may need). Nothing is rewritten (no NFC: it would change CJK compatibility ideographs).
+
+MAX_COMBINING = 8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAK = re.compile("[\t\n\r\u2028\u2029]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_MARKS = ("Mn", "Me")
+
+TEXT_PROBLEMS = {"nul": "contains a NUL character", "unicode": "is not valid Unicode",
+                 "control": "contains a control character", "line_break": "must be one line, without tabs",
+                 "bidi": "contains a bidirectional override",
+                 "combining": f"has more than {MAX_COMBINING} combining marks in a row"}
 
 
-def text_problem(value: str) -> str | None:
-    """What makes a string unfit to store, before any length: a NUL, or a lone surrogate."""
+def text_problem(value: str, *, lines: bool = True, trimmed: bool = True) -> str | None:
+    """What makes a string unfit to store (a key of TEXT_PROBLEMS), or None. `lines`: may it hold
+    line breaks and tabs (a message, a bio), or is it one line (a name, a title)? `trimmed`: white space
+    at the edges of the field is trimmed afterwards, so only breaks inside a one-line field count."""
     if "\x00" in value:
         return "nul"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if _SURROGATE.search(value):
         return "unicode"
+    if _CONTROL.search(value):
+        return "control"
+    if not lines:
+        if _BREAK.search(value.strip() if trimmed else value):
+            return "line_break"
+        if _BIDI.search(value):
+            return "bidi"
+    if not value.isascii() and _combining_flood(value):
+        return "combining"
     return None
+
+
+def _combining_flood(value: str) -> bool:
+    run = 0
+    for c in value:
+        if unicodedata.category(c) in _MARKS:
+            run += 1
+            if run > MAX_COMBINING:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def check_text(value: str, field: str, *, lines: bool = True, what: str | None = None) -> str:
+    """The text rule for a text an action checks itself (canned replies, policies, the rules' words):
+    400 invalid_payload naming the field, as the payload models answer. `what` names the part
+    (words[3].term) in the message when it isn't the whole field."""
+    if problem := text_problem(value, lines=lines):
+        raise InvalidPayload(f"{what or field} {TEXT_PROBLEMS[problem]}", field=field)
+    return value
 
 
 def _not_object(key):
@@ -105,6 +156,12 @@ def check_id(value, what="id") -> str:
     if not isinstance(value, str) or not ID_RE.match(value):
         raise InvalidPayload(f"{what} is not a valid id", code="invalid_id", field=what)
     return value
+
+
+def query_text(query, key) -> str:
+    """A text from a URL query string (a search), under the text rule like every other text: a NUL or an
+    escape sequence in ?q= answers 400, not an echo of it. (Invalid UTF-8 there arrives as U+FFFD.)"""
+    return check_text(query.get(key, ""), key, lines=False)
 
 
 def query_int(query, key, *, default=None, min_value=None, max_value=None):

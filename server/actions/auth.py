@@ -12,6 +12,7 @@ from ..errors import Conflict, Forbidden, InvalidPayload, RateLimited, Unauthori
 from ..realtime.sessions import LOGGED_OUT, PASSWORD_CHANGED, ROLE_CHANGED, LiveSession
 from ..services import Services
 from ..storage.base import DuplicateError
+from .moderation.screen import screen_text
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]{2,32}$")
 AVATAR_COLORS = ("#e57373", "#f06292", "#ba68c8", "#7986cb", "#4fc3f7", "#4db6ac", "#81c784", "#ffb74d",
@@ -58,6 +59,7 @@ async def do_register(svc: Services, *, username: str, password: str, display_na
 
 async def check_register(svc: Services, *, username, password, display_name=None) -> tuple[str, User]:
     check_credentials_shape(username, password)
+    display_name = await screen_text(svc, None, display_name, field="display_name")  # as a profile's
     if await svc.storage.users.get_by_username(username=username):
         raise Conflict("this username is taken", code="username_taken")
     return await do_register(svc, username=username, password=password, display_name=display_name)

@@ -12,6 +12,7 @@ from ..policy.access import access_group, access_group_as_admin, access_group_as
 from ..services import Services
 from ..storage.base import DuplicateError
 from .moderation.sanctions import check_may_join
+from .moderation.screen import screen_texts
 
 
 async def do_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:
@@ -24,7 +25,8 @@ async def do_create_group(svc: Services, user: User, *, name: str, description: 
 async def check_create_group(svc: Services, user: User, *, name: str, description: str, visibility: str) -> Group:
     if not name:
         raise InvalidPayload("name is required", field="name")
-    return await do_create_group(svc, user, name=name, description=description, visibility=visibility)
+    said = await screen_texts(svc, user, name=name, description=description)  # the platform's words: no group yet
+    return await do_create_group(svc, user, name=said["name"], description=said["description"], visibility=visibility)
 
 
 async def do_add_member(svc: Services, group: Group, user: User, role: str = "member") -> Membership:
@@ -135,8 +137,11 @@ async def check_update_group(svc: Services, user: User, *, group_id: str, name=N
     group, _ = await access_group_as_admin(svc, user, group_id)
     if name is not None and not name:
         raise InvalidPayload("name can't be empty", field="name")
+    said = await screen_texts(svc, user, group_id=group.id, name=name, description=description,
+                              announcement=announcement)
     group = await svc.storage.groups.update(
-        group_id=group.id, name=name, description=description, visibility=visibility, announcement=announcement,
+        group_id=group.id, name=said["name"], description=said["description"], visibility=visibility,
+        announcement=said["announcement"],
         announcement_at=svc.clock.now() if announcement is not None else None)
     svc.access_cache.forget_group(group.id)
     svc.publisher.publish(events.GROUP_UPDATED, {"group": wire.group(group)}, events.group_room(group.id))

@@ -14,6 +14,7 @@ from ..errors import Forbidden, InvalidPayload, NotFound
 from ..policy.access import check_staff
 from ..services import Services
 from ..storage.base import new_id
+from ..validate import check_text
 
 POLICIES_KEY = "policies"
 DEFAULT_POLICIES = {
@@ -54,6 +55,7 @@ async def check_set_policies(svc: Services, user: User, changes) -> dict:
             raise InvalidPayload(f"unknown policy {key!r}; known: {', '.join(POLICY_KEYS)}", field="policies")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_POLICY:
             raise InvalidPayload(f"policy {key} must be 1-{MAX_POLICY} characters", field="policies")
+        check_text(text, "policies", what=f"policy {key}")
     stored = await svc.storage.settings.get(key=POLICIES_KEY) or {}
     stored.update({k: v.strip() for k, v in changes.items()})
     await svc.storage.settings.put(key=POLICIES_KEY, value=stored)
@@ -84,7 +86,7 @@ def _free_text(value, field: str) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidPayload(f"{field} must be a string", field=field)
-    return value.strip()[:MAX_FREE_TEXT]
+    return check_text(value, field).strip()[:MAX_FREE_TEXT]
 
 
 async def check_create_aftersale(svc: Services, *, customer_id: str, conversation_id: str, kind, order_id,

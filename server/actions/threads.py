@@ -9,11 +9,13 @@ from ..integrations.search_text import tokenize_for_index
 from ..policy.access import ConversationAccess, access_group_as_member, access_thread
 from ..services import Services
 from .messages import Draft, send_in
+from .moderation.screen import screen_text
 
 
 async def check_create_thread(svc: Services, user: User, *, group_id: str, title: str,
                               draft: Draft) -> tuple[Conversation, Message]:
     group, membership = await access_group_as_member(svc, user, group_id)
+    title = await screen_text(svc, user, title, field="title", group_id=group.id)
     thread = await svc.storage.conversations.create_thread(group_id=group.id, title=title, author_id=user.id,
                                                            now=svc.clock.now(), tokens=tokenize_for_index(title))
     try:

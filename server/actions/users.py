@@ -7,6 +7,7 @@ from ..domain.users import PLATFORM_ROLES, STAFF_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..realtime.sessions import ROLE_CHANGED
 from ..services import Services
+from .moderation.screen import screen_texts
 from .support.desk import do_release_cases_of
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -17,8 +18,9 @@ async def check_update_profile(svc: Services, user: User, *, display_name=None, 
         raise InvalidPayload("display_name can't be empty", field="display_name")
     if avatar_color is not None and not COLOR_RE.match(avatar_color):
         raise InvalidPayload("avatar_color must look like #1a2b3c", field="avatar_color")
-    return await svc.storage.users.update_profile(user_id=user.id, display_name=display_name, bio=bio,
-                                                  avatar_color=avatar_color)
+    said = await screen_texts(svc, user, display_name=display_name, bio=bio)  # the content rules, as messages
+    return await svc.storage.users.update_profile(user_id=user.id, display_name=said["display_name"],
+                                                  bio=said["bio"], avatar_color=avatar_color)
 
 
 async def check_set_platform_role(svc: Services, user: User, *, user_id: str, role: str) -> User:

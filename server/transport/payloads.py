@@ -34,7 +34,7 @@ from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES
 from ..domain.support import TICKET_KINDS, TICKET_STATUSES
 from ..domain.users import PLATFORM_ROLES
 from ..errors import InvalidPayload
-from ..validate import ID_RE, MAX_INT, MAX_NAME, MAX_TEXT, MAX_TITLE, Payload, text_problem
+from ..validate import ID_RE, MAX_INT, MAX_NAME, MAX_TEXT, MAX_TITLE, TEXT_PROBLEMS, Payload, text_problem
 
 MAX_CLIENT_MSG_ID = 64
 MAX_PAYLOAD = 300
@@ -46,18 +46,27 @@ MAX_READ_IDS = 500
 
 # -- field types ---------------------------------------------------------------------------------------
 
-def _plain(value):
-    """What the old checker refused before it stripped and measured a string."""
-    if isinstance(value, str) and (problem := text_problem(value)):
+def _one_line(value):
+    """The text rule (validate.text_problem) for a one-line field: a name, a title, a code."""
+    if isinstance(value, str) and (problem := text_problem(value, lines=False)):
         raise PydanticCustomError(problem, "bad text")
     return value
 
 
-def Text(max_len: int = MAX_NAME, min_len: int = 0, *, strip: bool = True):  # noqa: N802 - reads as a type
+def _lines(value):
+    """The text rule for a text that may hold line breaks: a message, a bio, a note."""
+    if isinstance(value, str) and (problem := text_problem(value, lines=True)):
+        raise PydanticCustomError(problem, "bad text")
+    return value
+
+
+def Text(max_len: int = MAX_NAME, min_len: int = 0, *, strip: bool = True, lines: bool = False):  # noqa: N802
+    """Every text field of every body and event: the one text rule, then trimmed and measured.
+    One line unless `lines`."""
     # the validator stands last so that it runs first, before the constraints (which then keep their
     # own error types, and their maxLength in the schema)
     return Annotated[str, StringConstraints(strip_whitespace=strip, max_length=max_len, min_length=min_len),
-                     BeforeValidator(_plain)]
+                     BeforeValidator(_lines if lines else _one_line)]
 
 
 def _id(value):
@@ -88,6 +97,27 @@ def Unchecked(schema: dict):  # noqa: N802
     says what is missing, in its own words) and name the required ones with `documented_required`.
     That default is no value of the schema, so the document leaves it out."""
     return Annotated[Any, WithJsonSchema(schema), Field(json_schema_extra=_no_default)]
+
+
+def UncheckedText(schema: dict, *, lines: bool = False, encodable_only: bool = False):  # noqa: N802
+    """Unchecked, but a string in it meets the text rule here, like every other text (the action still
+    checks its type and shape in its own words). `encodable_only`: only what can't be stored at all
+    (a lone surrogate): a password is never shown, and any other character may already be in one."""
+    check = _encodable if encodable_only else _lines if lines else _one_line_as_sent
+    return Annotated[Unchecked(schema), BeforeValidator(check)]
+
+
+def _one_line_as_sent(value):
+    """A one-line field nothing trims (a username): a break at its edge counts too."""
+    if isinstance(value, str) and (problem := text_problem(value, lines=False, trimmed=False)):
+        raise PydanticCustomError(problem, "bad text")
+    return value
+
+
+def _encodable(value):
+    if isinstance(value, str) and text_problem(value) == "unicode":
+        raise PydanticCustomError("unicode", "bad text")
+    return value
 
 
 def _no_default(schema: dict) -> None:
@@ -124,8 +154,7 @@ class Body(BaseModel):
 _ERRORS = {
     "missing": ("invalid_payload", "{key} is required"),
     "string_type": ("invalid_payload", "{key} must be a string"),
-    "nul": ("invalid_payload", "{key} contains a NUL character"),
-    "unicode": ("invalid_payload", "{key} is not valid Unicode"),
+    **{problem: ("invalid_payload", "{key} " + said) for problem, said in TEXT_PROBLEMS.items()},
     "string_too_long": ("too_long", "{key} is longer than {max_length} characters"),
     "string_too_short": ("invalid_payload", "{key} must have at least {min_length} characters"),
     "invalid_id": ("invalid_id", "{key} is not a valid id"),
@@ -188,7 +217,7 @@ class DraftFields(Body):
     new kind is added, with its parse, and it keeps its own codes (field `sku` for a product's). The
     `product` key is declared here only for the document."""
     type: _choice(MESSAGE_TYPES) = "text"
-    text: Text(MAX_TEXT) | None = Field(None, validate_default=True,
+    text: Text(MAX_TEXT, lines=True) | None = Field(None, validate_default=True,
                                         description="required for kinds that must say something (text)")
     client_msg_id: Text(MAX_CLIENT_MSG_ID, 1) | None = None
     payload: Text(MAX_PAYLOAD, 2) | None = Field(None, description="a pressed quick-reply button's payload")
@@ -235,7 +264,7 @@ class CreateThread(DraftFields, Titled):  # fields are checked from the last bas
 
 
 class EditMessage(Body):
-    text: Text(MAX_TEXT)
+    text: Text(MAX_TEXT, lines=True)
 
 
 class SioEditMessage(EditMessage, MessageRef):
@@ -297,26 +326,26 @@ _CREDENTIAL = {"type": "string", "description": "checked by the action: invalid_
 
 class Register(Body):
     model_config = documented_required("username", "password")
-    username: Unchecked({**_CREDENTIAL, "minLength": 2, "maxLength": 32}) = None
-    password: Unchecked({**_CREDENTIAL, "minLength": 8, "maxLength": 128}) = None
+    username: UncheckedText({**_CREDENTIAL, "minLength": 2, "maxLength": 32}) = None
+    password: UncheckedText({**_CREDENTIAL, "minLength": 8, "maxLength": 128}, encodable_only=True) = None
     display_name: Text(MAX_NAME) | None = None
 
 
 class Login(Body):
     model_config = documented_required("username", "password")
-    username: Unchecked({"type": "string", "maxLength": 64}) = None
-    password: Unchecked({"type": "string", "maxLength": 128}) = None
+    username: UncheckedText({"type": "string", "maxLength": 64}) = None
+    password: UncheckedText({"type": "string", "maxLength": 128}, encodable_only=True) = None
 
 
 class ChangePassword(Body):
     model_config = documented_required("current_password", "new_password")
-    current_password: Unchecked({"type": "string", "maxLength": 128}) = None
-    new_password: Unchecked({**_CREDENTIAL, "minLength": 8, "maxLength": 128}) = None
+    current_password: UncheckedText({"type": "string", "maxLength": 128}, encodable_only=True) = None
+    new_password: UncheckedText({**_CREDENTIAL, "minLength": 8, "maxLength": 128}, encodable_only=True) = None
 
 
 class UpdateProfile(Body):
     display_name: Text(MAX_NAME) | None = None
-    bio: Text(280) | None = None
+    bio: Text(280, lines=True) | None = None
     avatar_color: Text(MAX_NAME) | None = None
 
 
@@ -330,15 +359,15 @@ class SetMemberRole(Body):
 
 class CreateGroup(Body):
     name: Text(MAX_NAME)
-    description: Text(500) = ""
+    description: Text(500, lines=True) = ""
     visibility: _choice(("public", "private", "invite_only")) = "public"
 
 
 class UpdateGroup(Body):
     name: Text(MAX_NAME) | None = None
-    description: Text(500) | None = None
+    description: Text(500, lines=True) | None = None
     visibility: _choice(("public", "private", "invite_only")) | None = None
-    announcement: Text(MAX_TEXT) | None = None
+    announcement: Text(MAX_TEXT, lines=True) | None = None
 
 
 class CreateInvite(Body):
@@ -367,7 +396,7 @@ class GroupScope(Body):
 
 class Report(Body):
     category: Text(32)
-    note: Text(MAX_NOTE) = ""
+    note: Text(MAX_NOTE, lines=True) = ""
 
 
 class ReportUser(Report, GroupScope):  # group_id was checked first
@@ -375,7 +404,7 @@ class ReportUser(Report, GroupScope):  # group_id was checked first
 
 
 class Appeal(Body):
-    text: Text(4000)
+    text: Text(4000, lines=True)
 
 
 _DURATION = {"description": "mute and ban: 10m, 1h, 1d, 7d, permanent (bans) or seconds; checked by the action",
@@ -384,7 +413,7 @@ _DURATION = {"description": "mute and ban: 10m, 1h, 1d, 7d, permanent (bans) or 
 
 class ActionFields(Body):
     action: Text(16) = Field(json_schema_extra={"enum": ["dismiss", "delete", "warn", "mute", "kick", "ban"]})
-    reason: Text(MAX_NOTE) = ""
+    reason: Text(MAX_NOTE, lines=True) = ""
     duration: Unchecked(_DURATION) = None
     rule: Text(120) = ""
 
@@ -398,16 +427,16 @@ class ActOnUser(ActionFields, GroupScope):  # group_id was checked first
 
 
 class Lift(Body):
-    reason: Text(MAX_NOTE) = ""
+    reason: Text(MAX_NOTE, lines=True) = ""
 
 
 class DecideAppeal(Body):
     decision: Text(16) = Field(json_schema_extra={"enum": ["uphold", "overturn"]})
-    reason: Text(MAX_NOTE) = ""
+    reason: Text(MAX_NOTE, lines=True) = ""
 
 
 class CheckText(GroupScope):
-    text: Text(MAX_TEXT, strip=False)
+    text: Text(MAX_TEXT, strip=False, lines=True)
 
 
 _RULES = {"words": {"type": "array", "maxItems": 1000, "items": {
@@ -455,7 +484,7 @@ class SetCanned(Body):
 class Rate(Body):
     skip: bool = False
     score: Int(1, 5) | None = Field(None, validate_default=True, description="required unless skip")
-    comment: Text(MAX_RATING_COMMENT) = ""
+    comment: Text(MAX_RATING_COMMENT, lines=True) = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -479,7 +508,7 @@ class Transfer(Body):
 class UpdateAfterSale(Body):
     status: _choice(AFTERSALE_STATUSES)
     refund_amount: Text(16) | None = None
-    note: Text(500) | None = None
+    note: Text(500, lines=True) | None = None
 
 
 class UpdateTicket(Body):
@@ -490,14 +519,14 @@ class UpdateTicket(Body):
 class BotAfterSale(Body):
     model_config = documented_required("kind", "order_id")
     kind: Unchecked({"enum": list(AFTERSALE_KINDS)}) = None
-    order_id: Unchecked({"type": "string"}) = None
-    sku: Unchecked({"type": "string"}) = None
-    reason: Unchecked({"type": "string"}) = None
-    description: Unchecked({"type": "string"}) = None
-    exchange_detail: Unchecked({"type": "string"}) = None
+    order_id: UncheckedText({"type": "string"}) = None
+    sku: UncheckedText({"type": "string"}) = None
+    reason: UncheckedText({"type": "string"}, lines=True) = None
+    description: UncheckedText({"type": "string"}, lines=True) = None
+    exchange_detail: UncheckedText({"type": "string"}, lines=True) = None
 
 
 class BotTicket(Body):
     model_config = documented_required("kind", "summary")
     kind: Unchecked({"enum": list(TICKET_KINDS)}) = None
-    summary: Unchecked({"type": "string"}) = None
+    summary: UncheckedText({"type": "string"}, lines=True) = None

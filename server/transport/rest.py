@@ -9,7 +9,7 @@ from .. import wire
 from ..actions import auth, groups, inbox, messages, notify, private, search, threads, users
 from ..errors import InvalidPayload, NotFound
 from ..policy.access import access_group, access_group_as_member, access_thread
-from ..validate import MAX_NAME, check_id, query_int
+from ..validate import MAX_NAME, check_id, query_int, query_text
 from . import payloads as P
 from . import responses as R
 from .keys import SERVICES
@@ -153,7 +153,7 @@ async def presence(request, svc, user, body):
 
 @api("GET", "/api/groups", "Discover public and invite-only groups: ?q=&limit=&offset=", response=R.GroupsOut)
 async def discover(request, svc, user, body):
-    q = request.query.get("q", "")[:MAX_NAME]
+    q = query_text(request.query, "q")[:MAX_NAME]
     found = await svc.storage.groups.discover(query=q.strip(),
                                               limit=query_int(request.query, "limit", default=20, min_value=1,
                                                               max_value=PAGE_MAX),
@@ -208,7 +208,7 @@ async def leave_group(request, svc, user, body):
 async def list_members(request, svc, user, body):
     group, _ = await access_group_as_member(svc, user, request.match_info["group_id"])
     limit = query_int(request.query, "limit", default=50, min_value=1, max_value=PAGE_MAX)
-    query = request.query.get("q", "").strip()
+    query = query_text(request.query, "q").strip()
     if len(query) > MAX_NAME:
         raise InvalidPayload(f"q is at most {MAX_NAME} characters", code="too_long", field="q")
     if query:
@@ -382,7 +382,7 @@ async def delete_message(request, svc, user, body):
 
 @api("GET", "/api/search", "Search messages and threads I may read: ?q=", response=R.SearchOut)
 async def search_view(request, svc, user, body):
-    q = request.query.get("q", "").strip()[:200]
+    q = query_text(request.query, "q").strip()[:200]
     return await search.access_search(svc, user, query=q,
                                       limit=query_int(request.query, "limit", default=20, min_value=1, max_value=50))
 

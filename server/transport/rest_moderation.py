@@ -8,7 +8,7 @@ from .. import wire
 from ..actions.moderation import audit, reports, rules, sanctions
 from ..domain.moderation import CASE_STATES, PLATFORM_SCOPE
 from ..errors import InvalidPayload
-from ..validate import check_id, query_int
+from ..validate import check_id, query_int, query_text
 from . import payloads as P
 from . import responses as R
 from .rest_base import api
@@ -132,7 +132,7 @@ async def decide_appeal(request, svc, user, body):
      response=R.AuditOut)
 async def audit_log(request, svc, user, body):
     actions = tuple(a for a in request.query.get("action", "").split(",") if a) or None
-    entries = await audit.access_audit(svc, user, query=request.query.get("q", "")[:200], actions=actions,
+    entries = await audit.access_audit(svc, user, query=query_text(request.query, "q")[:200], actions=actions,
                                        scope=_scope_filter(request), **_page(request))
     return {"entries": entries}
 

@@ -7,7 +7,7 @@ from ..domain.shop import AFTERSALE_STATUSES
 from ..domain.support import TICKET_STATUSES
 from ..errors import InvalidPayload
 from ..policy.access import check_staff
-from ..validate import query_int
+from ..validate import query_int, query_text
 from . import payloads as P
 from . import responses as R
 from .rest_base import api
@@ -31,7 +31,7 @@ def _statuses(request, allowed) -> tuple[str, ...] | None:
 @api("GET", "/api/products", "Search the catalogue: ?q=&limit=&offset=", response=R.ProductsOut)
 async def products(request, svc, user, body):
     found = await svc.storage.products.search(
-        query=request.query.get("q", "")[:100],
+        query=query_text(request.query, "q")[:100],
         limit=query_int(request.query, "limit", default=20, min_value=1, max_value=PAGE_MAX),
         offset=query_int(request.query, "offset", default=0, min_value=0))
     return {"products": [wire.product(p) for p in found]}

@@ -153,3 +153,24 @@ def test_command_line_check(tmp_path):
     done = subprocess.run([sys.executable, "-m", "moderation", "check", "--words", str(bad)], input="x\n",
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "bad.tsv:1" in done.stderr
+
+
+def test_a_group_lexicon_is_compiled_before_it_is_used(engine):
+    ctx = MessageContext(text="团长福利码", author_id="u", conversation_id="c", conversation_kind="group",
+                         group_id="g1")
+    compiled = engine.group_lexicon([Entry("福利码", "custom")], [])
+    assert engine.check(ctx).action == "allow"  # compiled, not yet in use
+    engine.use_group_lexicon("g1", compiled)
+    assert engine.check(ctx).action == "flag"
+    assert engine.group_lexicon([], []) is None
+
+
+def test_a_group_lexicon_that_fails_never_fails_the_message(engine):
+    """The shipped words still hold: a diversion is blocked, shop talk passes."""
+    engine.use_group_lexicon("g1", object())  # no automatons at all: every use of it raises
+
+    def ctx(text):
+        return MessageContext(text=text, author_id="u", conversation_id="c", conversation_kind="group",
+                              group_id="g1")
+    assert engine.check(ctx("可以用微信支付吗")).action == "allow"
+    assert engine.check(ctx("加 薇 信 领优惠 abc12345")).action == "block"

@@ -2,6 +2,8 @@
 limits, each group's own words and allow-list, held messages, and sanctions stopping posts."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from server.app import create_app
@@ -214,3 +216,55 @@ async def test_rule_tester_is_for_moderators(community):
     assert verdict["action"] == "block" and "diversion" in verdict["categories"]
     await xiaomei.post("/api/moderation/check", {"text": "你好"}, status=403)
     await owner.post("/api/moderation/check", {"text": "x" * 4001, "group_id": group["id"]}, status=400)
+
+
+async def test_a_rules_change_is_checked_whole_before_any_of_it_applies(community):
+    """A word with a lone surrogate used to answer 500 yet load into the engine: every later message
+    with its start then failed. Now the whole change is refused and nothing of it applies."""
+    group, owner, xiaomei, _ = community
+    url, conv = f"/api/groups/{group['id']}/rules", group["conversation_id"]
+    await owner.call("PATCH", url, {"words": [{"term": "旧词", "category": "diversion"}]})
+    for words in ([{"term": "好词", "category": "diversion"}, {"term": "坏\ud800词", "category": "custom"}],
+                  [{"term": "好词", "category": "diversion"}, {"term": "坏\x00词", "category": "custom"}],
+                  [{"term": "好词", "category": "diversion"}, {"term": "坏\x1b词", "category": "custom"}],
+                  [{"term": "好词", "category": "diversion"}, {"term": "两\n行", "category": "custom"}]):
+        resp = await owner.http.patch(url, headers=owner.headers,
+                                      data=json.dumps({"words": words, "slow_mode_seconds": 30}))
+        body = await resp.json()
+        assert resp.status == 400 and body["error"]["details"]["field"] == "words", body
+    resp = await owner.http.patch(url, headers=owner.headers, data=json.dumps({"allow": ["ok", "\udc00"]}))
+    assert resp.status == 400 and (await resp.json())["error"]["details"]["field"] == "allow"
+    rules = (await owner.get(url))["rules"]
+    assert rules["words"] == [{"term": "旧词", "category": "diversion"}] and rules["slow_mode_seconds"] == 0
+    await send(xiaomei, conv, "好词 坏 两 and more")          # none of the refused words took effect
+    await send(xiaomei, conv, "说说旧词", status=422)          # and the old ones still hold
+    await send(xiaomei, conv, "还能发吗")
+
+
+async def test_words_that_do_not_compile_change_nothing(community, svc, monkeypatch):
+    group, owner, xiaomei, _ = community
+    url = f"/api/groups/{group['id']}/rules"
+    await owner.call("PATCH", url, {"words": [{"term": "旧词", "category": "diversion"}]})
+
+    def broken(entries, allow):
+        raise RuntimeError("the automaton can't take this")
+    monkeypatch.setattr(svc.moderation, "group_lexicon", broken)
+    body = await owner.call("PATCH", url, {"words": [{"term": "新词", "category": "diversion"}]}, status=400)
+    assert body["error"]["details"]["field"] == "words"
+    assert (await owner.get(url))["rules"]["words"] == [{"term": "旧词", "category": "diversion"}]
+    await send(xiaomei, group["conversation_id"], "新词")
+    await send(xiaomei, group["conversation_id"], "旧词", status=422)
+
+
+async def test_stored_words_that_do_not_compile_keep_the_rest_starting(community, svc, monkeypatch):
+    from server.actions.moderation.rules import load_rules
+    group, owner, xiaomei, _ = community
+    await owner.call("PATCH", f"/api/groups/{group['id']}/rules", {"words": [{"term": "旧词", "category": "diversion"}],
+                                                                    "slow_mode_seconds": 7})
+
+    def broken(entries, allow):
+        raise RuntimeError("the automaton can't take this")
+    monkeypatch.setattr(svc.moderation, "group_lexicon", broken)
+    await load_rules(svc)  # as at start: no raise, the book still has the group's other rules
+    assert svc.rules.get(group["id"]).slow_mode_seconds == 7
+    await send(xiaomei, group["conversation_id"], "加 薇 信 领优惠 abc12345", status=422)  # the shipped words hold

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import re
 
 import pytest
 
@@ -169,6 +172,34 @@ async def test_reactions(room):
     # nothing stored that can't be served: the history still reads for everyone
     history = await room["a"].get(f"/api/conversations/{room['cid']}/messages")
     assert history["messages"][-1]["reactions"] == {"👍": [room["a"].id]}
+
+
+def _picker() -> list[str]:
+    """The web client's reaction picker (web/static/chat/message.js: EMOJIS): each must still work."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "web", "static", "chat", "message.js")
+    with open(path, encoding="utf-8") as f:
+        found = re.search(r"const EMOJIS = (\[[^\]]*\]);", f.read())
+    return json.loads(found.group(1))
+
+
+PICKER = _picker()
+
+
+async def test_a_reaction_is_one_emoji(room, svc):
+    la = room["la"]
+    sent = (await la.emit("message:send", {"conversation_id": room["cid"], "text": "上新啦"}))["message"]
+    for emoji in [*PICKER, "👍🏽", "👩\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈", "🇨🇳", "1️⃣", "☺", "‼️",
+                  "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"]:
+        ack = await la.emit("reaction:add", {"message_id": sent["id"], "emoji": emoji})
+        assert ack["ok"], (emoji, ack)
+        await la.emit("reaction:remove", {"message_id": sent["id"], "emoji": emoji})
+    for bad in ("ok", "+1", "好", "👍👍", "👍\u200d", "\u200d", "🇨", "1", "👍\u0301", "\u202e👍", "😂\ufe0f\ufe0f"):
+        ack = await la.emit("reaction:add", {"message_id": sent["id"], "emoji": bad})
+        assert ack["error"]["code"] == "invalid_payload" and ack["error"]["details"]["field"] == "emoji", bad
+    # one added when any short text would do can still be taken back
+    await svc.storage.messages.add_reaction(message_id=sent["id"], emoji="ok", user_id=room["a"].id)
+    ack = await la.emit("reaction:remove", {"message_id": sent["id"], "emoji": "ok"})
+    assert ack["ok"] and ack["message"]["reactions"].get("ok", []) == []
 
 
 async def test_whole_numbers_beyond_what_a_client_reads_are_refused(room):

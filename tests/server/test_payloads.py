@@ -2,13 +2,15 @@
 and fields, and payloads that are odd enough to have crashed a server."""
 from __future__ import annotations
 
+import inspect
 import json
 
 import pytest
+from pydantic import BaseModel, ValidationError
 
 from server.errors import DomainError, InvalidPayload
 from server.transport import payloads as P
-from server.validate import MAX_TEXT, Payload, check_id
+from server.validate import MAX_TEXT, Payload, check_id, text_problem
 from tests.conftest import make_group
 
 ID = "0123456789abcdef01234567"
@@ -261,3 +263,106 @@ async def test_socketio_answers_deep_nesting_and_keeps_the_connection(client, pe
         # the deep one never reaches a handler: python-socketio's own JSON decoding gives up on it
         # (it logs a RecursionError and sends no ack); the connection goes on, as the ack above shows
         assert 1 not in answers or answers[1]["ok"] in (True, False)
+
+
+# -- the text rule: one for every text field -----------------------------------------------------------------
+
+@pytest.mark.parametrize("value,lines,problem", [
+    ("你好，世界 👍🏽", False, None),
+    ("两行\n\t缩进\r\n", True, None),
+    ("a\x00b", True, "nul"),
+    ("a\ud800b", True, "unicode"),
+    ("\udfff", False, "unicode"),
+    ("a\x07b", True, "control"),
+    ("a\x1bb", True, "control"),
+    ("a\x7fb", True, "control"),
+    ("a\x85b", True, "control"),             # C1
+    ("a\x9bb", True, "control"),
+    ("a\nb", False, "line_break"),
+    ("a\tb", False, "line_break"),
+    ("a\u2028b", False, "line_break"),
+    ("  trimmed  \n", False, None),         # white space at the edges is trimmed, not refused
+    ("a\u202eb", False, "bidi"),             # an override in a name turns what follows around
+    ("a\u2067b", False, "bidi"),
+    ("a\u202eb", True, None),                # a longer text may need one
+    ("שלום\u200f", False, None),             # the marks stay allowed
+    ("e\u0301\u0302\u0303", False, None),    # a few marks on a letter: Vietnamese, IPA
+    ("a" + "\u0301" * 9, True, "combining"),  # a Zalgo tower
+    ("👩\u200d👩\u200d👧\u200d👦", False, None),
+    ("x" * 10_000, True, None),             # the length is the field's own limit, not the rule's
+])
+def test_the_text_rule(value, lines, problem):
+    assert text_problem(value, lines=lines) == problem
+
+
+def _model_classes():
+    return [m for m in vars(P).values()
+            if inspect.isclass(m) and issubclass(m, BaseModel) and m.__module__ == P.__name__]
+
+
+# fields the models leave to their action, and where the action applies the text rule (tests below and in
+# test_hostile_text.py): the emoji (check_emoji), a kind's own part (validate.Payload.str), a duration (a
+# choice or a number), the policies and the canned replies (validate.check_text per text)
+CHECKED_BY_THE_ACTION = {"emoji", "product", "duration", "policies", "replies", "password", "current_password", "new_password", "kind"}
+
+
+def test_every_text_field_of_every_model_keeps_the_text_rule():
+    """A field added later that takes a string without the rule fails here: it either takes no string at
+    all (an id, a number, a choice), or refuses a control character itself, or its action does."""
+    checked = 0
+    for model in _model_classes():
+        for field in model.model_fields:
+            try:
+                model.model_validate({field: "a\x07b"})
+                errors = []
+            except ValidationError as exc:
+                errors = [e["type"] for e in exc.errors(include_url=False) if e["loc"] and e["loc"][0] == field]
+            if field in CHECKED_BY_THE_ACTION:
+                continue
+            assert errors and errors[0] != "string_type", (model.__name__, field)
+            checked += errors[0] == "control"
+    assert checked > 40
+
+
+@pytest.mark.parametrize("model,data,field", [
+    (P.Titled, {"title": "两\n行"}, "title"),
+    (P.Titled, {"title": "\u202egnp.exe"}, "title"),
+    (P.UpdateProfile, {"display_name": "客服\u202e"}, "display_name"),
+    (P.UpdateProfile, {"bio": "a\x1b[31m"}, "bio"),
+    (P.CreateGroup, {"name": "群\t名"}, "name"),
+    (P.UpdateGroup, {"announcement": "x\x00"}, "announcement"),
+    (P.Report, {"category": "spam", "note": "\ud83d"}, "note"),
+    (P.Register, {"username": "abc\n", "password": "password-123"}, "username"),
+    (P.Register, {"username": "abc", "password": "pass\ud800word"}, "password"),
+    (P.Login, {"username": "abc", "password": "pass\udc00word"}, "password"),
+    (P.BotTicket, {"kind": "complaint", "summary": "\x1b"}, "summary"),
+    (P.SendMessage, {"text": "e" + "\u0300" * 20}, "text"),
+])
+def test_hostile_texts_are_refused_naming_the_field(model, data, field):
+    assert outcome(lambda: P.parse(model, data)) == ("invalid_payload", field)
+
+
+def test_what_the_text_rule_lets_through():
+    assert P.parse(P.SendMessage, {"text": "第一行\n\t第二行"}).text == "第一行\n\t第二行"
+    assert P.parse(P.Titled, {"title": " 标题 \n"}).title == "标题"
+    assert P.parse(P.Register, {"username": "abc", "password": "pass\x07word"}).password == "pass\x07word"
+
+
+async def test_texts_the_actions_check_keep_the_rule_too(people, svc):
+    kefu, admin = await people("kefu", role="agent"), await people("boss", role="admin")
+    for replies in ([{"title": "问\n候", "text": "您好"}], [{"title": "问候", "text": "您好\x00"}],
+                    [{"title": "问候", "text": "\ud800"}]):
+        body = await kefu.call("PUT", "/api/support/canned", {"replies": replies}, status=400)
+        assert body["error"]["details"]["field"] == "replies"
+    await kefu.call("PUT", "/api/support/canned", {"replies": [{"title": "问候", "text": "您好\n有什么可以帮您"}]})
+    body = await admin.call("PATCH", "/api/shop/policies", {"policies": {"shipping": "48小时\x1b发货"}}, status=400)
+    assert body["error"]["details"]["field"] == "policies"
+    me = await people("plain")
+    group = await make_group(me)
+    body = await me.post(f"/api/conversations/{group['conversation_id']}/messages",
+                         {"type": "product", "product": {"sku": "SC\x00TEE"}}, status=400)
+    assert body["error"]["details"]["field"] == "sku"
+    resp = await me.http.patch(f"/api/groups/{group['id']}/rules", headers=me.headers,
+                               data='{"\\ud800": 1}', )
+    body = await resp.json()
+    assert resp.status == 400 and body["error"]["code"] == "invalid_payload"

@@ -20,6 +20,7 @@ from ...services import Services
 from ...storage.base import DuplicateError
 from ..messages import do_set_hidden
 from .audit import ENGINE, do_audit
+from .screen import screen_text
 
 MAX_NOTE = 500
 CONTEXT = 5           # messages shown either side of a reported one
@@ -113,6 +114,7 @@ async def check_report_message(svc: Services, user: User, *, message_id: str, ca
         raise NotFound("this message was deleted", code="message_deleted")
     await _check_report_rate(svc, user)
     conv = acc.conversation
+    note = await screen_text(svc, user, note, field="note", group_id=conv.group_id, quoting=True)
     scope = conv.group_id or PLATFORM_SCOPE
     now = svc.clock.now()
     case = await _add_report(svc, user, ModCase(
@@ -154,6 +156,7 @@ async def check_report_user(svc: Services, user: User, *, target_id: str, group_
             raise Forbidden("join the group first", code="not_member")
         scope = group_id
     await _check_report_rate(svc, user)
+    note = await screen_text(svc, user, note, field="note", group_id=group_id, quoting=True)
     now = svc.clock.now()
     case = await _add_report(svc, user, ModCase(
         id=user_case_id(scope, target.id), target_kind="user", target_id=target.id, scope=scope,

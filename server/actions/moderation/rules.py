@@ -3,6 +3,7 @@ still a new member that the new-member limits apply to."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 
 from moderation.engine import CATEGORIES, MAX_TERM, Entry
@@ -15,7 +16,10 @@ from ...errors import Forbidden, InvalidPayload
 from ...policy.access import access_group
 from ...policy.roles import MODERATOR_ROLES_IN_GROUP, is_platform_moderator
 from ...services import Services
+from ...validate import check_text, text_problem
 from .audit import do_audit
+
+log = logging.getLogger(__name__)
 
 MAX_WORDS = 1000  # a group's list fits the 64 KB request body
 MAX_SLOW_MODE = 3600
@@ -23,10 +27,20 @@ MAX_NEW_ACCOUNT_HOURS = 24 * 365
 
 
 async def load_rules(svc: Services) -> None:
-    """At start: every stored rule set into the book, and the groups' words into the engine."""
+    """At start: every stored rule set into the book, and the groups' words into the engine. A group
+    whose stored words don't compile (stored before they were checked) keeps the shipped words only,
+    and says so in the log: it must not keep the others from starting."""
     for rules in await svc.storage.rules.all():
-        svc.rules.put(rules)
+        await _load_one(svc, rules)
+
+
+async def _load_one(svc: Services, rules: GroupRules) -> None:
+    try:
         await _apply_words(svc, rules)
+    except Exception:
+        log.exception("the stored words of %s don't compile; the shipped words alone apply there", rules.scope)
+        _use_words(svc, rules, None)
+    svc.rules.put(rules)
 
 
 def share_rules(svc: Services) -> None:
@@ -34,8 +48,7 @@ def share_rules(svc: Services) -> None:
     async def reload(message: dict) -> None:
         rules = await svc.storage.rules.get(scope=message["scope"])
         if rules is not None:
-            await _apply_words(svc, rules)
-            svc.rules.put(rules)
+            await _load_one(svc, rules)
     svc.hub.on("rules", reload)
 
     async def reload_all() -> None:  # after Redis was away: changes told meanwhile never arrived
@@ -44,12 +57,25 @@ def share_rules(svc: Services) -> None:
 
 
 async def _apply_words(svc: Services, rules: GroupRules) -> None:
-    engine = svc.moderation
-    if rules.scope == PLATFORM_SCOPE or not hasattr(engine, "set_group_words"):
-        return
+    _use_words(svc, rules, await _compile_words(svc, rules))
+
+
+def _has_group_words(svc: Services, rules: GroupRules) -> bool:
+    return rules.scope != PLATFORM_SCOPE and hasattr(svc.moderation, "group_lexicon")
+
+
+async def _compile_words(svc: Services, rules: GroupRules):
+    """The group's words compiled into the engine's automatons, not yet in use (raises what compiling raised)."""
+    if not _has_group_words(svc, rules):
+        return None
     entries = [Entry(w["term"], w["category"]) for w in rules.words]
     # compiling the automatons for a big list takes a while: not on the event loop
-    await asyncio.to_thread(engine.set_group_words, rules.scope, entries, list(rules.allow))
+    return await asyncio.to_thread(svc.moderation.group_lexicon, entries, list(rules.allow))
+
+
+def _use_words(svc: Services, rules: GroupRules, lexicon) -> None:
+    if _has_group_words(svc, rules):
+        svc.moderation.use_group_lexicon(rules.scope, lexicon)
 
 
 # -- reading and changing the rules ------------------------------------------------------------
@@ -79,8 +105,9 @@ def _parse_words(raw) -> list[dict]:
     for i, item in enumerate(raw):
         term = item.get("term") if isinstance(item, dict) else None
         category = item.get("category", "custom") if isinstance(item, dict) else None
-        if not isinstance(term, str) or not term.strip() or len(term.strip()) > MAX_TERM or "\x00" in term:
+        if not isinstance(term, str) or not term.strip() or len(term.strip()) > MAX_TERM:
             raise InvalidPayload(f"words[{i}].term must be 1-{MAX_TERM} characters", field="words")
+        check_text(term, "words", lines=False, what=f"words[{i}].term")  # the text rule: terms are one line
         if category not in CATEGORIES:
             raise InvalidPayload(f"words[{i}].category must be one of {', '.join(CATEGORIES)}", field="words")
         out.append({"term": term.strip(), "category": category})
@@ -89,9 +116,11 @@ def _parse_words(raw) -> list[dict]:
 
 def _parse_allow(raw) -> list[str]:
     if (not isinstance(raw, list) or len(raw) > MAX_WORDS
-            or not all(isinstance(t, str) and 0 < len(t.strip()) <= MAX_TERM and "\x00" not in t for t in raw)):
+            or not all(isinstance(t, str) and 0 < len(t.strip()) <= MAX_TERM for t in raw)):
         raise InvalidPayload(f"allow must be a list of at most {MAX_WORDS} terms of 1-{MAX_TERM} characters",
                              field="allow")
+    for i, term in enumerate(raw):
+        check_text(term, "allow", lines=False, what=f"allow[{i}]")
     return [t.strip() for t in raw]
 
 
@@ -110,7 +139,9 @@ def _flag(value, field: str) -> bool:
 
 
 async def check_update_rules(svc: Services, user: User, scope: str, patch: dict) -> dict:
-    """Changes only the fields given; effective for the next message, no restart."""
+    """Changes only the fields given; effective for the next message, no restart. The change is checked
+    whole before any of it takes effect: every field, then the words compiled (and tried on a text),
+    then stored; only then does the engine use them. A refusal leaves the engine and the book as they were."""
     rules = await _access_scope_rules(svc, user, scope, change=True)
     changes = {}
     if "words" in patch:
@@ -134,11 +165,21 @@ async def check_update_rules(svc: Services, user: User, scope: str, patch: dict)
         changes["hide_threshold"] = float(value)
     unknown = set(patch) - set(wire.RULE_FIELDS)
     if unknown:
-        raise InvalidPayload(f"unknown field {sorted(unknown)[0]}", field=sorted(unknown)[0])
+        name = min(unknown)
+        name = ascii(name) if text_problem(name, lines=False) else name  # the answer must carry it
+        raise InvalidPayload(f"unknown field {name}", field=name)
     updated = replace(rules, **changes, updated_at=svc.clock.now(), updated_by=user.id)
-    if "words" in changes or "allow" in changes:
-        await _apply_words(svc, updated)
+    new_words = "words" in changes or "allow" in changes
+    lexicon = None
+    if new_words:
+        try:
+            lexicon = await _compile_words(svc, updated)
+        except Exception:
+            log.exception("the words given for %s don't compile", scope)
+            raise InvalidPayload("these words can't be used; nothing was changed", field="words") from None
     await svc.storage.rules.put(updated)
+    if new_words:
+        _use_words(svc, updated, lexicon)
     svc.rules.put(updated)
     if svc.hub is not None:
         svc.hub.send("rules", scope=scope)

@@ -16,7 +16,7 @@ from ...storage.base import DuplicateError, new_id
 from ..messages import do_set_hidden
 from .audit import do_audit
 from .reports import access_case, publish_case
-from .screen import check_not_silenced
+from .screen import check_not_silenced, screen_text
 
 DURATIONS = {"10m": 600, "1h": 3600, "1d": 86400, "7d": 7 * 86400}
 MAX_DURATION = 366 * 86400
@@ -239,6 +239,8 @@ async def check_appeal(svc: Services, user: User, sanction_id: str, *, text: str
         raise InvalidPayload("say why the decision should change", field="text")
     if len(text) > MAX_APPEAL:
         raise InvalidPayload(f"text is longer than {MAX_APPEAL} characters", code="too_long", field="text")
+    text = await screen_text(svc, user, text, field="text", quoting=True,
+                             group_id=None if sanction.scope == PLATFORM_SCOPE else sanction.scope)
     appeal = Appeal(id=sanction.id, user_id=user.id, scope=sanction.scope, text=text, state="open",
                     created_at=svc.clock.now())
     try:

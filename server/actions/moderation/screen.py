@@ -191,3 +191,42 @@ async def _audit_verdict(svc: Services, user: User, conv: Conversation, text: st
                    scope=conv.group_id or PLATFORM_SCOPE, target_kind="user", target_id=user.id,
                    rule=verdict.rule or "", details={"conversation_id": conv.id, "text": text[:AUDITED_TEXT],
                                                      "categories": ",".join(verdict.categories)})
+
+
+# -- what members write outside messages -------------------------------------------------------------
+
+async def screen_text(svc: Services, user: User | None, text: str, *, field: str, group_id: str | None = None,
+                      quoting: bool = False) -> str:
+    """A text a member writes that is no message (a thread title, a display name, a bio, a group's name,
+    description or announcement, a report note, an appeal, a rating comment) meets the content rules a
+    message meets: the rules engine, with the group's own words where it belongs to a group. A block is
+    refused as a message's is (422 moderation_blocked, with the rule, its categories and the field), and so
+    is a hold: such a text can't wait out of sight for a moderator. A mask is stored masked; a flag is
+    let through and audited. The behaviour checks (flood, repeats) are the message pipeline's alone.
+
+    `quoting`: a text only moderators read, written to tell them about someone's words (a report's note,
+    an appeal), which quotes those words as often as not: its block is audited, not refused (refusing
+    would stop the report of a diversion that quotes it), and its mask still applies.
+    The engine's context names the field as its conversation_kind. `user` None: someone registering.
+    Returns the text to store."""
+    if not text or (user is not None and user.role == BOT_ROLE):
+        return text
+    author_id = user.id if user is not None else ""
+    verdict = svc.moderation.check(MessageContext(text=text, author_id=author_id, conversation_id="",
+                                                  conversation_kind=field, group_id=group_id))
+    if verdict.action == "allow":
+        return text
+    action = "hold" if verdict.hold else verdict.action
+    await do_audit(svc, actor_id=ENGINE, action=f"engine:{action}", scope=group_id or PLATFORM_SCOPE,
+                   target_kind="user", target_id=author_id, rule=verdict.rule or "",
+                   details={"field": field, "text": text[:AUDITED_TEXT], "categories": ",".join(verdict.categories)})
+    if (verdict.action == "block" or verdict.hold) and not quoting:
+        raise Rejected(f"this {field.replace('_', ' ')} breaks the community rules", rule=verdict.rule,
+                       categories=list(verdict.categories), field=field)
+    return verdict.text if verdict.text is not None else text
+
+
+async def screen_texts(svc: Services, user: User, *, group_id: str | None = None, **fields: str | None) -> dict:
+    """screen_text for each field given (None and empty ones pass as they are); the texts to store, by field."""
+    return {name: await screen_text(svc, user, value, field=name, group_id=group_id) if value else value
+            for name, value in fields.items()}

@@ -5,6 +5,7 @@ from ...domain.users import User
 from ...errors import InvalidPayload
 from ...policy.access import check_staff
 from ...services import Services
+from ...validate import check_text
 
 CANNED_KEY = "canned_replies"
 MAX_CANNED = 50
@@ -23,6 +24,8 @@ async def check_set_canned(svc: Services, user: User, replies) -> list[dict]:
     for item in replies:
         if not isinstance(item, dict) or not isinstance(item.get("title"), str) or not isinstance(item.get("text"), str):
             raise InvalidPayload("each reply needs a title and a text", field="replies")
+        check_text(item["title"], "replies", lines=False, what="a reply's title")  # the text rule, as every field
+        check_text(item["text"], "replies", what="a reply's text")
         title, text = item["title"].strip(), item["text"].strip()
         if not title or not text or len(title) > 40 or len(text) > 1000:
             raise InvalidPayload("a title is 1-40 characters and a text 1-1000", field="replies")

@@ -16,6 +16,7 @@ from ...policy.access import ConversationAccess
 from ...services import Services
 from ...storage.base import DuplicateError, new_id
 from ..messages import Draft, send_in
+from ..moderation.screen import screen_text
 
 MAX_RATING_COMMENT = 500
 BOT_USERNAME = "xiaozhi"
@@ -147,6 +148,7 @@ async def check_rate(svc: Services, user: User, conversation_id: str, *, score: 
         raise InvalidPayload("score must be 1 to 5", field="score")
     if len(comment) > MAX_RATING_COMMENT:
         raise InvalidPayload(f"comment can be at most {MAX_RATING_COMMENT} characters", field="comment")
+    comment = await screen_text(svc, user, comment, field="comment")
     rating = Rating(score=score, comment=comment, agent_id=case.agent_id, rated_at=svc.clock.now())
     moved = await move_case(svc, case, case.state, rating_pending=False, ratings=[*case.ratings, rating])
     if moved is None:
