@@ -47,7 +47,7 @@ const TEXT = {
     "error.bad_credentials": "用户名或密码错误", "error.username_taken": "用户名已被占用",
     "error.invalid_username": "用户名需为 2–32 个字母、数字、下划线或汉字", "error.invalid_password": "密码需要 8–128 个字符",
     "error.muted": "你已被禁言", "error.banned": "你已被封禁", "error.flood": "发言太快了，请稍后再试",
-    "error.slow_mode": "本群开启了慢速模式，请稍后再发", "error.moderation_blocked": "消息包含违规内容，未发送",
+    "error.slow_mode": "本群开启了慢速模式，请稍后再发", "error.moderation_blocked": "消息包含违规内容，未发送", "error.moderation_blocked_field": "这段文字违反社区规范，未保存",
     "error.new_member_limit": "新成员暂时不能发送链接或私信陌生人", "error.default": "出错了，请重试",
     "error.offline": "网络连接已断开", "error.blocked": "对方已屏蔽你，无法发送", "error.thread_closed": "话题已关闭",
     "error.mention_all_forbidden": "只有管理员可以 @所有人", "error.not_author": "只能编辑自己的消息",
@@ -151,7 +151,7 @@ const TEXT = {
     "error.invalid_username": "Usernames are 2–32 letters, digits, _ or Chinese characters",
     "error.invalid_password": "Passwords are 8–128 characters",
     "error.muted": "You are muted", "error.banned": "You are banned", "error.flood": "Slow down a little",
-    "error.slow_mode": "This group is in slow mode; wait a moment", "error.moderation_blocked": "Not sent: it breaks the community rules",
+    "error.slow_mode": "This group is in slow mode; wait a moment", "error.moderation_blocked": "Not sent: it breaks the community rules", "error.moderation_blocked_field": "This text breaks the community rules and was not saved",
     "error.new_member_limit": "New members can't post links or message strangers yet", "error.default": "Something went wrong",
     "error.offline": "You are offline", "error.blocked": "They blocked you; it can't be sent", "error.thread_closed": "This topic is closed",
     "error.mention_all_forbidden": "Only admins can mention everyone", "error.not_author": "You can only edit your own messages",
@@ -212,8 +212,10 @@ export function t(key, vars = {}) {
 
 export function errorText(error) {
   if (!error) return t("error.default");
-  let text = TEXT[lang][`error.${error.code}`] ? t(`error.${error.code}`) : (error.message || t("error.default"));
   const d = error.details || {};
+  // a refused name, title or bio: not "the message" (moderation_blocked carries the field it was about)
+  const code = error.code === "moderation_blocked" && d.field ? "moderation_blocked_field" : error.code;
+  let text = TEXT[lang][`error.${code}`] ? t(`error.${code}`) : (error.message || t("error.default"));
   if (d.seconds_left) text += " · " + t("seconds_left", { n: d.seconds_left });
   else if (d.retry_after) text += " · " + t("seconds_left", { n: Math.ceil(d.retry_after) });
   if (d.reason) text += " · " + t("reason", { r: d.reason });
