@@ -39,6 +39,10 @@ def check_credentials_shape(username, password) -> None:
     if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
         raise InvalidPayload("username must be 2-32 letters, digits, underscores or Chinese characters",
                              code="invalid_username", field="username")
+    check_password_shape(password)
+
+
+def check_password_shape(password) -> None:
     if not isinstance(password, str) or not 8 <= len(password) <= 128:
         raise InvalidPayload("password must be 8-128 characters", code="invalid_password", field="password")
     if text_problem(password) or any(unicodedata.category(ch) == "Cc" for ch in password):
@@ -48,7 +52,8 @@ def check_credentials_shape(username, password) -> None:
 
 def check_password_policy(username: str, password: str) -> None:
     """NIST SP 800-63B: no common passwords, none made of the username, none trivially repetitive.
-    For every new password: registration, and a password change."""
+    For every new password: registration, and a password change (its shape is checked here too)."""
+    check_password_shape(password)
     problem = password_problem(username, password)
     if problem:
         raise InvalidPayload(f"this password is too easy to guess: it {WEAK_REASONS[problem]}",

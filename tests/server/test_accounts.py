@@ -100,6 +100,10 @@ def test_the_policy_is_one_function_a_password_change_can_call():
     with pytest.raises(InvalidPayload) as refused:
         check_password_policy("xiaomei", "qwerty123")
     assert refused.value.code == "weak_password" and refused.value.details["weakness"] == "common"
+    for bad in ("short", "x" * 129, None, "bad\x07bell-password"):
+        with pytest.raises(InvalidPayload) as refused:
+            check_password_policy("xiaomei", bad)
+        assert refused.value.code == "invalid_password"
     assert password_problem("ab", "ab-cd-ef-gh") is None  # a two-letter username may appear inside
     assert password_problem("abc", "xx-abc-yy-zz") == "username"
 
