@@ -42,9 +42,20 @@ class Config:
     # argon2id cost; tests lower it so they run fast, production keeps the defaults
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
-    login_max_per_account: int = 5
-    login_max_per_address: int = 20
-    login_window_seconds: int = 300
+    # logins (actions/auth.py): failures are counted per account and address together; the first
+    # login_free_failures cost nothing, then each waits twice as long (login_backoff_seconds, 2x, 4x ...
+    # up to login_backoff_max_seconds). Nobody else's failures hold an owner at their address. An account
+    # failed more than login_account_ceiling times from everywhere only gets one free failure per address.
+    login_free_failures: int = 5
+    login_backoff_seconds: float = 30.0
+    login_backoff_max_seconds: float = 900.0
+    login_account_ceiling: int = 100
+    login_max_per_address: int = 20       # failures from one address over all accounts
+    login_window_seconds: int = 900       # failures older than this are forgotten
+    login_known_days: int = 30            # an address that logged in to an account is known this long
+    register_per_address: int = 5         # new accounts an hour from one address
+    register_per_hour: int = 200          # new accounts an hour from everywhere
+    shop_name: str = "ShopChat"           # reserved for staff, like 管理员 and 客服 (policy/names.py)
     moderation: bool = True               # CHAT_MODERATION=off: no rules engine (not for production)
     shop_domains: str = "shopchat.com"    # links to these (and their subdomains) are never flagged
     flood_messages: int = 10              # per user per flood_seconds (0: off)
@@ -105,6 +116,13 @@ class Config:
             invite_hours=_int(env, "CHAT_INVITE_HOURS", 24 * 7),
             invite_max_uses=_int(env, "CHAT_INVITE_MAX_USES", 100),
             socket_max_pending=_int(env, "CHAT_SOCKET_MAX_PENDING", 1024 * 1024),
+            login_free_failures=_int(env, "CHAT_LOGIN_FREE_FAILURES", 5),
+            login_backoff_seconds=_float(env, "CHAT_LOGIN_BACKOFF_SECONDS", 30.0),
+            login_account_ceiling=_int(env, "CHAT_LOGIN_ACCOUNT_CEILING", 100),
+            login_max_per_address=_int(env, "CHAT_LOGIN_MAX_PER_ADDRESS", 20),
+            register_per_address=_int(env, "CHAT_REGISTER_PER_ADDRESS", 5),
+            register_per_hour=_int(env, "CHAT_REGISTER_PER_HOUR", 200),
+            shop_name=env.get("CHAT_SHOP_NAME", "ShopChat"),
             bot=env.get("CHAT_BOT", "on").lower() not in ("0", "false", "no", "off"),
             bot_url=env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/"),
             bot_timeout_seconds=_float(env, "CHAT_BOT_TIMEOUT", 8.0),

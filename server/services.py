@@ -73,8 +73,12 @@ class Services:
     tasks: BackgroundTasks = field(default_factory=BackgroundTasks)
     access_cache: AccessCache = field(default_factory=AccessCache)
     bus: EventBus = None  # made from `tasks` (deferred subscribers run as its background tasks)
-    login_by_account: RateLimiter | None = None
-    login_by_address: RateLimiter | None = None
+    login_by_pair: RateLimiter | None = None      # failures per (account, address): the backoff
+    login_by_account: RateLimiter | None = None   # failures per account from everywhere: the ceiling
+    login_by_address: RateLimiter | None = None   # failures per address over all accounts
+    login_known: RateLimiter | None = None        # (account, address) pairs that logged in lately
+    register_by_address: RateLimiter | None = None
+    register_overall: RateLimiter | None = None
     bot: BotClient | None = None
     bot_user: User | None = None
     hours: BusinessHours | None = None

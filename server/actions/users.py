@@ -7,6 +7,7 @@ from ..domain.users import PLATFORM_ROLES, STAFF_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..realtime.sessions import ROLE_CHANGED
 from ..services import Services
+from .auth import check_name_allowed
 from .moderation.screen import screen_texts
 from .support.desk import do_release_cases_of
 
@@ -16,6 +17,7 @@ COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 async def check_update_profile(svc: Services, user: User, *, display_name=None, bio=None, avatar_color=None) -> User:
     if display_name is not None and not display_name:
         raise InvalidPayload("display_name can't be empty", field="display_name")
+    check_name_allowed(svc, display_name, role=user.role)
     if avatar_color is not None and not COLOR_RE.match(avatar_color):
         raise InvalidPayload("avatar_color must look like #1a2b3c", field="avatar_color")
     said = await screen_texts(svc, user, display_name=display_name, bio=bio)  # the content rules, as messages

@@ -1,4 +1,5 @@
 """Sliding-window rate limits (logins, registrations, reports), keyed by anything with a str().
+`recent` with `backoff_wait` turns a window of failures into an exponential backoff (logins).
 
 RateLimiter keeps its windows in memory (one process). RedisRateLimiter keeps them in a Redis
 sorted set per key, so every process counts the same hits: five wrong passwords are five,
@@ -42,6 +43,14 @@ class RateLimiter:
             return 0.0
         return max(0.0, hits[0] + self.window - self.clock.now().timestamp())
 
+    async def recent(self, key) -> tuple[int, float | None]:
+        """How many hits are in the window, and when the newest was (a timestamp, None without hits)."""
+        hits = self._live(key)
+        if not hits:
+            self._hits.pop(key, None)
+            return 0, None
+        return len(hits), hits[-1]
+
     async def hit(self, key) -> None:
         self._live(key).append(self.clock.now().timestamp())
 
@@ -75,6 +84,20 @@ class RedisRateLimiter:
             return 0.0
         return max(0.0, oldest[0][1] + self.window - now)
 
+    async def recent(self, key) -> tuple[int, float | None]:
+        now = self.clock.now().timestamp()
+        k = self._key(key)
+        try:
+            async with self.hub.client.pipeline(transaction=False) as pipe:
+                pipe.zremrangebyscore(k, "-inf", now - self.window)
+                pipe.zcard(k)
+                pipe.zrange(k, -1, -1, withscores=True)
+                _, count, newest = await pipe.execute()
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit %s counted in this process only: %s", self.name, exc)
+            return await self._fallback.recent(key)
+        return (count, newest[0][1]) if count and newest else (0, None)
+
     async def hit(self, key) -> None:
         now = self.clock.now().timestamp()
         k = self._key(key)
@@ -92,6 +115,16 @@ class RedisRateLimiter:
             await self.hub.client.delete(self._key(key))
         except (RedisError, OSError):
             await self._fallback.reset(key)
+
+
+def backoff_wait(failures: int, newest: float | None, now: float, *, free: int, base: float, cap: float) -> float:
+    """Seconds until the next try is allowed after `failures` recent failures, the newest at `newest`:
+    the first `free` cost nothing, then each one doubles the wait after the newest (base, 2*base, ...),
+    up to `cap`. It never locks: the wait always ends, and a success (reset) clears it."""
+    if newest is None or failures < free:
+        return 0.0
+    wait = min(cap, base * 2 ** min(failures - free, 32))
+    return max(0.0, newest + wait - now)
 
 
 def rate_limiter(hub, name: str, clock: Clock, *, limit: int, window_seconds: float):

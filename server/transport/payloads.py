@@ -170,11 +170,16 @@ _ERRORS = {
 }
 
 
+CREDENTIAL_CODES = {"username": "invalid_username", "password": "invalid_password", "new_password": "invalid_password"}
+
+
 def domain_error(exc: ValidationError) -> InvalidPayload:
     """The first of pydantic's errors, as the hand-written checker said it."""
     first = exc.errors(include_url=False)[0]
     key = str(first["loc"][0]) if first["loc"] else None
     code, template = _ERRORS.get(first["type"], ("invalid_payload", "{key}: {msg}"))
+    if code == "invalid_payload":  # the sign-up form names the credential that is wrong
+        code = CREDENTIAL_CODES.get(key, code)
     message = template.format(key=key, msg=first["msg"], **first.get("ctx", {}))
     return InvalidPayload(message, code=code, **({"field": key} if key else {}))
 

@@ -55,7 +55,7 @@ async def health(request, svc, user, body):
      response=R.TokenOut)
 async def register(request, svc, user, body):
     token, user = await auth.check_register(svc, username=body.username, password=body.password,
-                                            display_name=body.display_name)
+                                            display_name=body.display_name, address=_address(request))
     return {"token": token, "user": wire.user(user)}
 
 

@@ -128,7 +128,9 @@ class Cluster:
                "CHAT_DATA_DIR": str(self.tmp_path / "data"), "CHAT_REDIS_URL": self.redis.url,
                "CHAT_SEED_DEMO": "0", "CHAT_BOT": "off", "CHAT_ARGON2_TIME_COST": "1",
                "CHAT_ARGON2_MEMORY_KIB": "256", "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0",
-               "CHAT_NEW_ACCOUNT_HOURS": "0", **self.extra, **(settings or {})}
+               "CHAT_NEW_ACCOUNT_HOURS": "0", "CHAT_REGISTER_PER_ADDRESS": "10000", "CHAT_REGISTER_PER_HOUR": "10000",
+               "CHAT_TRUSTED_PROXIES": "127.0.0.1",
+               **self.extra, **(settings or {})}
         with open(log_path, "wb") as log:
             proc = subprocess.Popen([sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log,
                                     stderr=subprocess.STDOUT)
@@ -139,8 +141,11 @@ class Cluster:
         return node
 
     async def call(self, node: Node, method: str, path: str, token: str | None = None, json=None,
-                   status: int = 200) -> dict:
+                   status: int = 200, address: str | None = None) -> dict:
+        """address: the client's, as the trusted front (127.0.0.1) forwards it."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if address:
+            headers["X-Forwarded-For"] = address
         async with self.http.request(method, node.url + path, json=json, headers=headers) as r:
             body = await r.json()
             assert r.status == status, (node.name, method, path, r.status, body)
@@ -248,3 +253,4 @@ def own_cluster(env: dict | None = None, n: int = 2, first: dict | None = None):
 
 fresh_two = own_cluster()
 two_limited = own_cluster({"CHAT_FLOOD_MESSAGES": "5", "CHAT_FLOOD_SECONDS": "60"})  # 5 a minute per person
+two_few_sign_ups = own_cluster({"CHAT_REGISTER_PER_ADDRESS": "2"})

@@ -264,17 +264,31 @@ async def test_a_process_killed_mid_conversation(fresh_two):
     assert seen["presence"] == {xiaomei["id"]: "offline"}
 
 
-async def test_login_limits_and_slow_mode_count_both_processes_together(two):
+async def test_login_backoff_and_slow_mode_count_both_processes_together(two):
     a, b = two.nodes
     owner, xiaomei = await two.register(a, "owner"), await two.register(a, "xiaomei")
-    for i in range(5):  # five wrong passwords for one account, spread over both processes
-        await two.call((a, b)[i % 2], "POST", "/api/auth/login", json={"username": xiaomei["username"],
-                                                                        "password": "not-her-password"}, status=401)
-    for node in (a, b):
-        await two.call(node, "POST", "/api/auth/login", json={"username": xiaomei["username"],
-                                                              "password": "a-long-password-9"}, status=429)
+    guess = {"username": xiaomei["username"], "password": "not-her-password"}
+    right = {"username": xiaomei["username"], "password": "a-long-password-9"}
+    for i in range(5):  # five wrong passwords from one address, spread over both processes
+        await two.call((a, b)[i % 2], "POST", "/api/auth/login", json=guess, status=401, address="203.0.113.9")
+    for node in (a, b):  # that address now waits, on either process
+        await two.call(node, "POST", "/api/auth/login", json=right, status=429, address="203.0.113.9")
+    for node in (a, b):  # she, at her own address, is not locked out by it
+        await two.call(node, "POST", "/api/auth/login", json=right, address="198.51.100.7")
     group = await group_of(two, a, owner, xiaomei)
     await two.call(b, "PATCH", f"/api/groups/{group['id']}/rules", owner["token"], {"slow_mode_seconds": 60})
     await say(two, a, xiaomei, group["conversation_id"], "慢速模式下的第一句")
     refused = await refused_within_a_second(two, b, xiaomei, group["conversation_id"], "马上第二句", 429)
     assert refused["error"]["code"] == "slow_mode"
+
+
+async def test_sign_ups_per_address_count_both_processes_together(two_few_sign_ups):
+    two = two_few_sign_ups
+    a, b = two.nodes
+    await two.register(a, "first")
+    await two.register(b, "second")
+    for node in (a, b):
+        refused = await two.call(node, "POST", "/api/auth/register", json={"username": "third",
+                                                                           "password": "a-long-password-9"},
+                                 status=429)
+        assert refused["error"]["code"] == "rate_limited" and refused["error"]["details"]["retry_after"] > 0

@@ -87,16 +87,41 @@ async def test_tokens_expire(clocked):
     assert (await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})).status == 401
 
 
-async def test_login_is_rate_limited_per_account(clocked):
+async def test_login_backs_off_per_account_and_address(clocked):
     client, clock = clocked
     await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
-    for _ in range(5):
-        resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "wrong-password"})
-        assert resp.status == 401
-    resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
+
+    async def login(password):
+        return await client.post("/api/auth/login", json={"username": "xiaomei", "password": password})
+    for _ in range(5):  # five free failures
+        assert (await login("wrong-password")).status == 401
+    resp = await login("password-123")  # then even the right password waits: guessing stays slow
     assert resp.status == 429 and (await resp.json())["error"]["code"] == "rate_limited"
-    assert int(resp.headers["Retry-After"]) > 0
-    clock.advance(minutes=6)
+    assert 0 < int(resp.headers["Retry-After"]) <= 30
+    clock.advance(seconds=31)
+    assert (await login("wrong-password")).status == 401  # one more try, and the wait doubles
+    resp = await login("wrong-password")
+    assert resp.status == 429 and 30 < (await resp.json())["error"]["details"]["retry_after"] <= 60
+    clock.advance(seconds=61)
+    assert (await login("password-123")).status == 200  # a success clears the failures
+    for _ in range(5):
+        assert (await login("wrong-password")).status == 401
+    assert (await login("wrong-password")).status == 429
+
+
+async def test_the_backoff_is_capped_and_never_a_lock(clocked):
+    client, clock = clocked
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    waits = []
+    for _ in range(12):  # a guesser who always waits her turn
+        while (resp := await client.post("/api/auth/login", json={"username": "xiaomei",
+                                                                 "password": "wrong-password"})).status == 429:
+            wait = (await resp.json())["error"]["details"]["retry_after"]
+            waits.append(wait)
+            clock.advance(seconds=wait)
+        assert resp.status == 401
+    assert waits[:5] == [30, 60, 120, 240, 480] and max(waits) <= 900  # doubling, at most 15 minutes
+    clock.advance(seconds=900)
     resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
     assert resp.status == 200
 
@@ -109,6 +134,68 @@ async def test_login_is_rate_limited_per_address(clocked):
         assert resp.status == 401
     resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
     assert resp.status == 429
+    clock.advance(minutes=16)  # the old failures leave the window
+    resp = await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})
+    assert resp.status == 200
+
+
+@pytest.fixture
+async def fronted(aiohttp_client, tmp_path):
+    """Behind a trusted front, so each request can come from an address of its own (X-Forwarded-For)."""
+    clock = FakeClock()
+    app = create_app(make_config(tmp_path, trusted_proxies=("127.0.0.0/8",), login_account_ceiling=10), clock=clock)
+    client = await aiohttp_client(app)
+
+    async def login(address, password="wrong-password", username="xiaomei"):
+        return await client.post("/api/auth/login", json={"username": username, "password": password},
+                                 headers={"X-Forwarded-For": address})
+    await client.post("/api/auth/register", json={"username": "xiaomei", "password": "password-123"})
+    return login, clock
+
+
+async def test_a_stranger_elsewhere_never_locks_the_owner_out(fronted):
+    """Five wrong passwords for admin or kefu from anywhere used to lock them out for five minutes."""
+    login, _ = fronted
+    for _ in range(5):
+        assert (await login("203.0.113.9")).status == 401
+    for _ in range(3):
+        assert (await login("203.0.113.9")).status == 429  # the stranger is held ...
+    assert (await login("198.51.100.7", "password-123")).status == 200  # ... the owner at home is not
+    assert (await login("203.0.113.9")).status == 429  # and her login does not free him
+
+
+async def test_an_attack_from_many_addresses_only_slows_each_of_them(fronted):
+    login, clock = fronted
+    for i in range(10):  # ten addresses, one failure each: the account's ceiling is reached
+        assert (await login(f"203.0.113.{i}")).status == 401
+    assert (await login("192.0.2.1")).status == 401  # a new address: one free failure, then the backoff
+    resp = await login("192.0.2.1")
+    assert resp.status == 429 and (await resp.json())["error"]["details"]["retry_after"] <= 30
+    assert (await login("198.51.100.7", "password-123")).status == 200  # the owner's first try goes through
+    assert (await login("198.51.100.8", "wrong-password")).status == 401  # her typo from a new place ...
+    assert (await login("198.51.100.8", "password-123")).status == 429  # ... costs her at most 30 s
+    clock.advance(seconds=31)
+    assert (await login("198.51.100.8", "password-123")).status == 200
+
+
+async def test_an_address_the_owner_logged_in_from_is_not_held_by_a_guesser_there(fronted):
+    login, clock = fronted
+    assert (await login("100.64.0.1", "password-123")).status == 200  # her carrier's shared address
+    clock.advance(minutes=1)
+    for i in range(20):  # someone behind the same address tries many accounts
+        assert (await login("100.64.0.1", username=f"user{i}")).status == 401
+    assert (await login("100.64.0.1", username="user99")).status == 429  # held there ...
+    assert (await login("100.64.0.1", "password-123")).status == 200  # ... she is known there, not held
+
+
+@pytest.mark.parametrize("payload,code", [
+    ({"username": "ab\ud800", "password": "password-123"}, "invalid_username"),
+    ({"username": "xiaomei", "password": "password-\udfff"}, "invalid_password"),
+    ({"username": "xiao\u0000mei", "password": "password-123"}, "invalid_username"),
+])
+async def test_login_refuses_unencodable_text(client, payload, code):
+    resp = await client.post("/api/auth/login", json=payload)  # sent as the escape \ud800: valid JSON
+    assert resp.status == 400 and (await resp.json())["error"]["code"] == code
 
 
 async def test_behind_a_trusted_front_the_forwarded_address_counts(aiohttp_client, tmp_path):
@@ -179,3 +266,13 @@ async def test_only_platform_admins_set_roles(people):
     assert err["error"]["code"] == "invalid_payload"
     err = await admin.call("PUT", "/api/users/not-an-id/role", {"role": "agent"}, status=400)
     assert err["error"]["code"] == "invalid_id"
+
+
+async def test_tokens_that_are_not_text_are_refused_not_a_500(client, svc):
+    from server.actions.auth import access_user_by_token
+    assert await access_user_by_token(svc, "tok\ud800en") is None  # hashing it would raise
+    resp = await client.get("/api/me", headers={"Authorization": "Bearer caf\xe9\xff"})
+    assert resp.status == 401
+    lc = LiveClient()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await lc.connect(str(client.make_url("/")), "tok\ud800en")

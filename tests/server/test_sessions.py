@@ -243,3 +243,16 @@ async def test_a_banned_member_gets_no_notifications_carrying_the_groups_text(cl
 
 async def _has_notifications(persona):
     return (await persona.get("/api/notifications"))["notifications"]
+
+
+async def test_a_new_password_meets_the_policy_and_guessing_the_current_one_is_slowed(client, people):
+    xiaomei = await people("xiaomei")
+    path = "/api/auth/password"
+    weak = await xiaomei.post(path, {"current_password": "password-123", "new_password": "12345678"}, status=400)
+    assert weak["error"]["code"] == "weak_password" and weak["error"]["details"]["field"] == "new_password"
+    for _ in range(5):  # a stolen token guessing the password it would need to lock the owner out
+        await xiaomei.post(path, {"current_password": "guess-guess", "new_password": "换个新密码-2026"}, status=403)
+    slowed = await xiaomei.post(path, {"current_password": "password-123", "new_password": "换个新密码-2026"},
+                                status=429)
+    assert slowed["error"]["details"]["retry_after"] >= 1
+    assert (await client.post("/api/auth/login", json={"username": "xiaomei", "password": "password-123"})).status == 200

@@ -99,6 +99,10 @@ async def test_discover_join_and_invite_link(browser, site):
     page = await new_page(browser, site)
     await page.click("a.switch")
     await page.fill("input[name=username]", "xinren")
+    await page.fill("input[name=password]", "woaini1314")  # a common one: the form says why it's refused
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("form.login p.error:has-text('最常见的密码')")
+    await page.fill("input[name=username]", "xinren")
     await page.fill("input[name=password]", "a-long-password")
     await page.click("button[type=submit]")
     await page.wait_for_selector("#discover")

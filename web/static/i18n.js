@@ -46,6 +46,9 @@ const TEXT = {
     block: "屏蔽", unblock: "取消屏蔽", blocked_now: "已屏蔽", unblocked_now: "已取消屏蔽", report_user: "举报此人",
     "error.bad_credentials": "用户名或密码错误", "error.username_taken": "用户名已被占用",
     "error.invalid_username": "用户名需为 2–32 个字母、数字、下划线或汉字", "error.invalid_password": "密码需要 8–128 个字符",
+    "error.weak_password": "密码太容易被猜到，请换一个", "error.weak_password.common": "这是最常见的密码之一，请换一个更难猜的",
+    "error.weak_password.username": "密码不能包含用户名", "error.weak_password.repetitive": "密码太简单（重复字符或 12345678 这样的连续字符）",
+    "error.reserved_name": "这个名字留给官方客服和管理员使用，请换一个",
     "error.muted": "你已被禁言", "error.banned": "你已被封禁", "error.flood": "发言太快了，请稍后再试",
     "error.slow_mode": "本群开启了慢速模式，请稍后再发", "error.moderation_blocked": "消息包含违规内容，未发送", "error.moderation_blocked_field": "这段文字违反社区规范，未保存",
     "error.new_member_limit": "新成员暂时不能发送链接或私信陌生人", "error.default": "出错了，请重试",
@@ -150,6 +153,11 @@ const TEXT = {
     "error.bad_credentials": "Wrong username or password", "error.username_taken": "That username is taken",
     "error.invalid_username": "Usernames are 2–32 letters, digits, _ or Chinese characters",
     "error.invalid_password": "Passwords are 8–128 characters",
+    "error.weak_password": "That password is too easy to guess; pick another",
+    "error.weak_password.common": "That is one of the most common passwords; pick one harder to guess",
+    "error.weak_password.username": "The password can't contain the username",
+    "error.weak_password.repetitive": "Too simple: repeated characters or a run like 12345678",
+    "error.reserved_name": "That name is kept for the shop's staff; pick another",
     "error.muted": "You are muted", "error.banned": "You are banned", "error.flood": "Slow down a little",
     "error.slow_mode": "This group is in slow mode; wait a moment", "error.moderation_blocked": "Not sent: it breaks the community rules", "error.moderation_blocked_field": "This text breaks the community rules and was not saved",
     "error.new_member_limit": "New members can't post links or message strangers yet", "error.default": "Something went wrong",
@@ -215,7 +223,8 @@ export function errorText(error) {
   const d = error.details || {};
   // a refused name, title or bio: not "the message" (moderation_blocked carries the field it was about)
   const code = error.code === "moderation_blocked" && d.field ? "moderation_blocked_field" : error.code;
-  let text = TEXT[lang][`error.${code}`] ? t(`error.${code}`) : (error.message || t("error.default"));
+  const key = [`error.${code}.${d.weakness}`, `error.${code}`].find((k) => TEXT[lang][k]);  // weak_password says why
+  let text = key ? t(key) : (error.message || t("error.default"));
   if (d.seconds_left) text += " · " + t("seconds_left", { n: d.seconds_left });
   else if (d.retry_after) text += " · " + t("seconds_left", { n: Math.ceil(d.retry_after) });
   if (d.reason) text += " · " + t("reason", { r: d.reason });
