@@ -25,6 +25,6 @@ async def check_set_platform_role(svc: Services, user: User, *, user_id: str, ro
     if role not in PLATFORM_ROLES:
         raise InvalidPayload("unknown role", field="role")
     if await svc.storage.users.get(user_id=user_id) is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     await svc.storage.users.set_role(user_id=user_id, role=role)
     return await svc.storage.users.get(user_id=user_id)

@@ -1,5 +1,7 @@
 """Schema migrations for the SQLite backend; PRAGMA user_version counts the ones applied.
-Append new migrations; never edit an applied one."""
+Append new migrations; never edit an applied one. A migration is SQL (statements split at ';\n') or a
+function of the connection, run in the same one transaction."""
+from .rekey import rekey
 
 MIGRATIONS = [
     # 1: the community core
@@ -84,4 +86,6 @@ UPDATE messages SET card = json_set(card, '$.kind', 'product') WHERE card IS NOT
 UPDATE messages SET card = json_extract(extra, '$.card'), extra = json_remove(extra, '$.card')
     WHERE extra IS NOT NULL AND json_extract(extra, '$.card') IS NOT NULL
 """,
+    # 5: issue 12 -- the guessable 24-hex ids of what users can't see by right get unguessable ones (rekey.py)
+    rekey,
 ]
