@@ -74,13 +74,15 @@ async def access_conversation(svc: Services, user: User, conversation_id: str, *
         conv = await svc.storage.conversations.get(conversation_id=conversation_id)
         group = membership = None
     if conv is None:
-        if not cached:  # the reads a hidden group conversation costs, so that both answers take as long
-            await access_group(svc, user, conversation_id, what=what)
+        if not cached:
+            await _reads_of_a_group(svc, user, conversation_id)
         raise hidden(what)
     if conv.kind in ("private", "support"):
         # the support desk reads every support conversation; only the assigned agent writes
         desk = conv.kind == "support" and user.role in STAFF_ROLES
         if user.id not in conv.participants and not desk:
+            if not cached:
+                await _reads_of_a_group(svc, user, conversation_id)
             raise hidden(what)
         return ConversationAccess(conv, None, None)
     if not cached:
@@ -92,6 +94,14 @@ async def access_conversation(svc: Services, user: User, conversation_id: str, *
             raise hidden(what)
         raise Forbidden("join the group first", code="not_member")
     return ConversationAccess(conv, group, membership)
+
+
+async def _reads_of_a_group(svc: Services, user: User, some_id: str) -> None:
+    """The two reads a group conversation's check costs (its group, the membership), done for nothing on
+    the paths that answer not found sooner, so that a missing conversation, someone else's private one
+    and a private group's take the same work (issue 12: timing must not tell them apart either)."""
+    await svc.storage.groups.get(group_id=some_id)
+    await svc.storage.groups.get_member(group_id=some_id, user_id=user.id)
 
 
 async def access_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
