@@ -71,8 +71,10 @@ async def check_create_invite(svc: Services, user: User, *, group_id: str, expir
         raise Forbidden("only group staff may invite to this group", code="not_group_admin")
     now = svc.clock.now()
     expires_at = now + timedelta(hours=expires_in_hours) if expires_in_hours else None
-    return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(9), created_by=user.id,
-                                                  created_at=now, expires_at=expires_at, max_uses=max_uses)
+    # 128 random bits (issue 12: nothing a user can't see by right is guessable; older codes had 72)
+    return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(16),
+                                                  created_by=user.id, created_at=now, expires_at=expires_at,
+                                                  max_uses=max_uses)
 
 
 async def check_leave_group(svc: Services, user: User, *, group_id: str) -> None:
