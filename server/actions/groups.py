@@ -56,10 +56,10 @@ async def check_accept_invite(svc: Services, user: User, *, code: str) -> tuple[
     now = svc.clock.now()
     invite = await svc.storage.groups.use_invite(code=code, now=now)
     if invite is None or _lapsed(svc, invite, now):
-        raise NotFound("this invite link is unknown, expired or used up", code="invite_invalid")
+        raise NotFound("this invite link is unknown, expired or used up")
     group = await svc.storage.groups.get(group_id=invite.group_id)
     if group is None:
-        raise NotFound("no such group", code="group_not_found")
+        raise NotFound("no such group")
     existing = await svc.storage.groups.get_member(group_id=group.id, user_id=user.id)
     if existing is not None:
         return group, existing
@@ -74,8 +74,9 @@ async def check_create_invite(svc: Services, user: User, *, group_id: str, expir
         raise Forbidden("only group staff may invite to this group", code="not_group_admin")
     now = svc.clock.now()
     expires_at = now + timedelta(hours=expires_in_hours or svc.config.invite_hours)
-    return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(9), created_by=user.id,
-                                                  created_at=now, expires_at=expires_at,
+    # 128 random bits (issue 12: nothing a user can't see by right is guessable; older codes had 72)
+    return await svc.storage.groups.create_invite(group_id=group.id, code=secrets.token_urlsafe(16),
+                                                  created_by=user.id, created_at=now, expires_at=expires_at,
                                                   max_uses=max_uses or svc.config.invite_max_uses)
 
 
@@ -100,7 +101,7 @@ async def check_set_member_role(svc: Services, user: User, *, group_id: str, mem
     group, mine = await access_group_as_admin(svc, user, group_id)
     target = await svc.storage.groups.get_member(group_id=group.id, user_id=member_id)
     if target is None:
-        raise NotFound("not a member of this group", code="member_not_found")
+        raise NotFound("not a member of this group")
     if role not in GROUP_ROLES:
         raise InvalidPayload("unknown role", field="role")
     handed_over = role == "owner" and member_id != user.id
@@ -152,7 +153,7 @@ async def check_pin(svc: Services, user: User, *, group_id: str, message_id: str
     group, _ = await access_group_as_admin(svc, user, group_id)
     message = await svc.storage.messages.get(message_id=message_id)
     if message is None or message.group_id != group.id or message.deleted_at is not None:
-        raise NotFound("no such message in this group", code="message_not_found")
+        raise NotFound("no such message in this group")
     if pin:
         await svc.storage.groups.pin(group_id=group.id, message_id=message_id, pinned_by=user.id,
                                      pinned_at=svc.clock.now())

@@ -13,7 +13,7 @@ async def check_start_private(svc: Services, user: User, *, other_id: str) -> Co
         raise InvalidPayload("you can't start a conversation with yourself", code="self_conversation")
     other = await svc.storage.users.get(user_id=other_id)
     if other is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     if await svc.storage.blocks.is_blocked(blocker_id=other_id, blocked_id=user.id):
         raise Forbidden("this user doesn't accept your messages", code="blocked")
     conv = await svc.storage.conversations.get_or_create_private(user_a=user.id, user_b=other_id,
@@ -26,7 +26,7 @@ async def check_block(svc: Services, user: User, *, other_id: str, block: bool) 
     if other_id == user.id:
         raise InvalidPayload("you can't block yourself", code="self_block")
     if await svc.storage.users.get(user_id=other_id) is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     store = svc.storage.blocks
     await (store.block if block else store.unblock)(blocker_id=user.id, blocked_id=other_id)
     svc.access_cache.forget_block(user.id, other_id)

@@ -67,7 +67,7 @@ async def check_set_policies(svc: Services, user: User, changes) -> dict:
 async def access_product(svc: Services, sku: str) -> ShopProduct:
     product = await svc.storage.products.get(sku=sku.upper())
     if product is None:
-        raise NotFound("no such product", code="product_not_found")
+        raise NotFound("no such product")
     return product
 
 
@@ -75,7 +75,7 @@ async def access_my_order(svc: Services, customer_id: str, order_id: str) -> Ord
     """Someone else's order number gets exactly the answer a made-up one gets."""
     order = await svc.storage.orders.get(order_id=order_id.upper())
     if order is None or order.customer_id != customer_id:
-        raise NotFound("no such order", code="order_not_found")
+        raise NotFound("no such order")
     return order
 
 
@@ -132,7 +132,7 @@ async def check_update_aftersale(svc: Services, user: User, request_id: str, *, 
     check_staff(user)
     request = await svc.storage.aftersales.get(request_id=request_id)
     if request is None:
-        raise NotFound("no such after-sales request", code="aftersale_not_found")
+        raise NotFound("no such after-sales request")
     if status not in AFTERSALE_FLOW.get(request.status, ()):
         allowed = ", ".join(AFTERSALE_FLOW.get(request.status, ())) or "nothing"
         raise InvalidPayload(f"a {request.status} request can move to {allowed}", code="bad_transition",
@@ -181,7 +181,7 @@ async def check_update_ticket(svc: Services, user: User, ticket_id: str, *, stat
     check_staff(user)
     ticket = await svc.storage.tickets.get(ticket_id=ticket_id)
     if ticket is None:
-        raise NotFound("no such ticket", code="ticket_not_found")
+        raise NotFound("no such ticket")
     if ticket.status == status:
         return ticket
     updated = Ticket(**{**_fields(ticket), "status": status, "updated_at": svc.clock.now()})

@@ -32,7 +32,7 @@ async def check_set_platform_role(svc: Services, user: User, *, user_id: str, ro
         raise InvalidPayload("unknown role", field="role")
     target = await svc.storage.users.get(user_id=user_id)
     if target is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     await svc.storage.users.set_role(user_id=user_id, role=role)
     if target.role in STAFF_ROLES and role not in STAFF_ROLES:
         await do_release_cases_of(svc, user_id)

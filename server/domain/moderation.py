@@ -1,6 +1,7 @@
 """Moderation: reports and their cases, sanctions, appeals, the audit log, each scope's rules."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,6 +13,13 @@ CASE_STATES = ("open", "resolved")
 APPEAL_STATES = ("open", "upheld", "overturned")
 PLATFORM_SCOPE = "platform"  # a case, sanction or rule set that isn't one group's
 MODERATOR_ROLES = ("moderator", "admin")  # platform roles that moderate every group
+
+
+def user_case_id(scope: str, user_id: str) -> str:
+    """One case per reported user and scope, with an id shaped like every other id (32 hex). Derived
+    from the scope and the user, so anyone could work it out: only a moderator of the scope gets an
+    answer other than not_found for it (policy.roles.access_moderated)."""
+    return hashlib.sha1(f"user:{scope}:{user_id}".encode()).hexdigest()[:32]
 
 
 @dataclass(slots=True)

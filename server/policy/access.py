@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.groups import GROUP_ADMIN_ROLES, Group, Membership
-from ..domain.messages import Conversation
+from ..domain.messages import Conversation, Message
 from ..domain.users import BOT_ROLE, STAFF_ROLES, User
 from ..errors import Forbidden, NotFound
 from ..services import Services
@@ -27,14 +27,20 @@ class ConversationAccess:
         return self.membership is not None and self.membership.role in ("moderator", *GROUP_ADMIN_ROLES)
 
 
-async def access_group(svc: Services, user: User, group_id: str) -> tuple[Group, Membership | None]:
-    """A group the user may see: private groups are invisible to non-members."""
+def hidden(what: str) -> NotFound:
+    """The one answer for a thing that doesn't exist and for one the caller may not see: the same
+    code, status and message (issue 12: an answer that differs tells what exists)."""
+    return NotFound(f"no such {what}")
+
+
+async def access_group(svc: Services, user: User, group_id: str, *,
+                       what: str = "group") -> tuple[Group, Membership | None]:
+    """A group the user may see: private groups are invisible to non-members. The membership is
+    read whether or not the group exists, so both answers take the same work."""
     group = await svc.storage.groups.get(group_id=group_id)
-    if group is None:
-        raise NotFound("no such group", code="group_not_found")
     membership = await svc.storage.groups.get_member(group_id=group_id, user_id=user.id)
-    if group.visibility == "private" and membership is None and user.role != "admin":
-        raise NotFound("no such group", code="group_not_found")
+    if group is None or (group.visibility == "private" and membership is None and user.role != "admin"):
+        raise hidden(what)
     return group, membership
 
 
@@ -52,10 +58,13 @@ async def access_group_as_admin(svc: Services, user: User, group_id: str) -> tup
     return group, membership
 
 
-async def access_conversation(svc: Services, user: User, conversation_id: str, *,
-                              cached: bool = False) -> ConversationAccess:
+async def access_conversation(svc: Services, user: User, conversation_id: str, *, cached: bool = False,
+                              what: str = "conversation", members_only: bool = False) -> ConversationAccess:
     """A conversation the user may read: members for group chats and threads, the two
-    participants for private ones. Others are told it doesn't exist or that they must join.
+    participants for private ones. Others are told it doesn't exist (`hidden(what)`: what the
+    caller asked for, a conversation or a message in it), or, for a public group's conversation,
+    that they must join -- unless members_only, where a non-member hears not found too (a message
+    id must not tell that it exists in some public group).
 
     cached=True serves the send path from the access cache: its conversation and group
     carry authorization facts only (their counters may be stale)."""
@@ -65,20 +74,48 @@ async def access_conversation(svc: Services, user: User, conversation_id: str, *
         conv = await svc.storage.conversations.get(conversation_id=conversation_id)
         group = membership = None
     if conv is None:
-        raise NotFound("no such conversation", code="conversation_not_found")
+        if not cached:
+            await _reads_of_a_group(svc, user, conversation_id)
+        raise hidden(what)
     if conv.kind in ("private", "support"):
         # the support desk reads every support conversation; only the assigned agent writes
         desk = conv.kind == "support" and user.role in STAFF_ROLES
         if user.id not in conv.participants and not desk:
-            raise NotFound("no such conversation", code="conversation_not_found")
+            if not cached:
+                await _reads_of_a_group(svc, user, conversation_id)
+            raise hidden(what)
         return ConversationAccess(conv, None, None)
     if not cached:
-        group, membership = await access_group(svc, user, conv.group_id)
+        group, membership = await access_group(svc, user, conv.group_id, what=what)
     elif group is None or (group.visibility == "private" and membership is None and user.role != "admin"):
-        raise NotFound("no such group", code="group_not_found")
+        raise hidden(what)
     if membership is None:
+        if members_only:
+            raise hidden(what)
         raise Forbidden("join the group first", code="not_member")
     return ConversationAccess(conv, group, membership)
+
+
+async def _reads_of_a_group(svc: Services, user: User, some_id: str) -> None:
+    """The two reads a group conversation's check costs (its group, the membership), done for nothing on
+    the paths that answer not found sooner, so that a missing conversation, someone else's private one
+    and a private group's take the same work (issue 12: timing must not tell them apart either)."""
+    await svc.storage.groups.get(group_id=some_id)
+    await svc.storage.groups.get_member(group_id=some_id, user_id=user.id)
+
+
+async def access_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
+    """A message the user may see, with its conversation: a member's (or participant's), not deleted.
+    Missing, deleted, or in a conversation the user can't read, even a public group's: one answer."""
+    message = await svc.storage.messages.get(message_id=message_id)
+    try:  # a missing message takes the same path, through a conversation that isn't there
+        acc = await access_conversation(svc, user, message.conversation_id if message else message_id,
+                                        what="message", members_only=True)
+    except NotFound:
+        raise hidden("message") from None
+    if message is None or message.deleted_at is not None:
+        raise hidden("message")
+    return message, acc
 
 
 async def _cached_parts(svc: Services, user: User, conversation_id: str):
@@ -96,9 +133,9 @@ async def _cached_parts(svc: Services, user: User, conversation_id: str):
 
 
 async def access_thread(svc: Services, user: User, thread_id: str) -> ConversationAccess:
-    acc = await access_conversation(svc, user, thread_id)
+    acc = await access_conversation(svc, user, thread_id, what="thread")
     if acc.conversation.kind != "thread":
-        raise NotFound("no such thread", code="thread_not_found")
+        raise hidden("thread")
     return acc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain.groups import GROUP_ADMIN_ROLES
 from ..domain.moderation import MODERATOR_ROLES, PLATFORM_SCOPE
 from ..domain.users import BOT_ROLE, STAFF_ROLES, User
-from ..errors import Forbidden
+from ..errors import Forbidden, NotFound
 from ..services import Services
 
 MODERATOR_ROLES_IN_GROUP = ("moderator", *GROUP_ADMIN_ROLES)
@@ -50,8 +50,25 @@ async def moderation_rooms(svc: Services, user: User, groups) -> list[str]:
     return await _groups_moderated(svc, user, groups)
 
 
+async def moderates(svc: Services, user: User, scope: str | None) -> bool:
+    """Platform moderators act everywhere; a group's moderators and admins only in their group.
+    scope None: the thing asked about doesn't exist -- the membership read a real group scope costs
+    is done all the same (uncached), and the answer is no."""
+    if scope is None:
+        if not is_platform_moderator(user):
+            await svc.storage.groups.get_member(group_id=PLATFORM_SCOPE, user_id=user.id)
+        return False
+    return is_platform_moderator(user) or (scope != PLATFORM_SCOPE and await _moderates_group(svc, user.id, scope))
+
+
 async def check_moderator(svc: Services, user: User, scope: str) -> None:
-    """Platform moderators act everywhere; a group's moderators and admins only in their group."""
-    if is_platform_moderator(user) or (scope != PLATFORM_SCOPE and await _moderates_group(svc, user.id, scope)):
-        return
-    raise Forbidden("you don't moderate here", code="not_moderator")
+    if not await moderates(svc, user, scope):
+        raise Forbidden("you don't moderate here", code="not_moderator")
+
+
+async def access_moderated(svc: Services, user: User, thing, what: str):
+    """A case, sanction or appeal (anything with a scope) to someone who moderates its scope; to anyone
+    else it doesn't exist: the answer a made-up id gets (not a 403 that says it does)."""
+    if not await moderates(svc, user, thing.scope if thing is not None else None):
+        raise NotFound(f"no such {what}")
+    return thing

@@ -3,8 +3,8 @@ take keyword arguments and return plain dataclasses. Two backends implement it
 (`sqlite` and `mongo`); nothing outside this package imports a database driver."""
 from __future__ import annotations
 
-import itertools
-import os
+import secrets
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,14 +23,32 @@ class DuplicateError(Exception):
     """A unique key (username, membership, like, ...) already exists."""
 
 
-_PROCESS = int.from_bytes(os.urandom(3), "big")
-_counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+ID_RANDOM_BITS = 80
+_id_lock = threading.Lock()
+_last = [0, 0]  # the last id's milliseconds and random part, in this process
 
 
 def new_id() -> str:
-    """24 hex characters, time-ordered: sortable ids on both backends. The middle is
-    random per process and the tail a counter, so two processes don't collide."""
-    return f"{int(time.time() * 1000):012x}{_PROCESS:06x}{next(_counter) & 0xFFFFFF:06x}"
+    """32 hex characters: 12 of epoch milliseconds, then 20 (80 bits) from the OS's random source.
+
+    Sortable by time (code sorts by id); nobody can guess one from ids they hold. Within one
+    millisecond a process adds 1 + 64 random bits to the last random part, so its own ids stay in
+    order and two neighbours are still 2**64 apart on average; an overflow moves to the next millisecond."""
+    with _id_lock:
+        ms = max(int(time.time() * 1000), _last[0])
+        if ms == _last[0]:
+            rand = _last[1] + 1 + secrets.randbits(64)
+            if rand >> ID_RANDOM_BITS:
+                ms, rand = ms + 1, secrets.randbits(ID_RANDOM_BITS - 1)
+        else:
+            rand = secrets.randbits(ID_RANDOM_BITS)
+        _last[0], _last[1] = ms, rand
+    return f"{ms:012x}{rand:020x}"
+
+
+def is_legacy_id(value: str) -> bool:
+    """The 24-hex ids before issue 12: milliseconds, a per-process constant and a counter (guessable)."""
+    return len(value) == 24
 
 
 @dataclass(slots=True)
@@ -208,6 +226,7 @@ class Storage:
     rules: "RulesStore" = None
     reporters: "ReporterStore" = None
     close: object = None  # async callable
+    rekey: object = None  # async callable: the issue-12 id migration again (rekey.py); the backends run it at start
 
     def attach_docs(self, table_for) -> "Storage":
         """Builds the shop and moderation stores over the backend's document tables: table_for(kind) -> DocTable."""
@@ -220,6 +239,10 @@ class Storage:
         self.appeals, self.audit = AppealStore(table_for("appeal")), AuditStore(table_for("audit"))
         self.rules, self.reporters = RulesStore(table_for("rules")), ReporterStore(table_for("reporter"))
         return self
+
+    async def rekey_legacy_ids(self) -> int:
+        """Gives guessable 24-hex ids left in storage unguessable ones (rekey.py); how many it replaced."""
+        return await self.rekey()
 
     async def aclose(self) -> None:
         if self.close is not None:

@@ -115,7 +115,7 @@ async def get_users(request, svc, user, body):
 async def get_user(request, svc, user, body):
     found = await svc.storage.users.get(user_id=request.match_info["user_id"])
     if found is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     return {"user": wire.user(found), "presence": await svc.presence.status(found.id)}
 
 
@@ -241,7 +241,7 @@ async def create_invite(request, svc, user, body):
 async def accept_invite(request, svc, user, body):
     code = request.match_info["code"]
     if len(code) > 64:
-        raise NotFound("this invite link is unknown, expired or used up", code="invite_invalid")
+        raise NotFound("this invite link is unknown, expired or used up")
     group, membership = await groups.check_accept_invite(svc, user, code=code)
     return {"group": wire.group(group, my_role=membership.role)}
 

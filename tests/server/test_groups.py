@@ -49,7 +49,7 @@ async def test_private_group_is_invisible_to_outsiders(people):
     owner, outsider = await people("owner"), await people("outsider")
     g = await make_group(owner, "内部群", visibility="private")
     err = await outsider.get(f"/api/groups/{g['id']}", status=404)
-    assert err["error"]["code"] == "group_not_found"
+    assert err["error"]["code"] == "not_found"
     err = await outsider.post(f"/api/groups/{g['id']}/join", status=404)
     err = await outsider.get(f"/api/conversations/{g['conversation_id']}/messages", status=404)
 
@@ -66,7 +66,7 @@ async def test_invite_only_needs_an_invite_link(people):
     joined = await shopper.post(f"/api/invites/{invite['code']}/accept")
     assert joined["group"]["id"] == g["id"] and joined["group"]["my_role"] == "member"
     err = await late.post(f"/api/invites/{invite['code']}/accept", status=404)
-    assert err["error"]["code"] == "invite_invalid"
+    assert err["error"]["code"] == "not_found"
     err = await late.post("/api/invites/nonexistent/accept", status=404)
     err = await owner.post(f"/api/groups/{g['id']}/invites", {"max_uses": 0}, status=400)
     assert err["error"]["code"] == "invalid_payload"
@@ -140,7 +140,7 @@ async def test_pins_only_by_group_admins(people):
     assert (await member.get(f"/api/groups/{g['id']}"))["pins"] == []
     other = await make_group(owner, "别的群")
     err = await owner.post(f"/api/groups/{other['id']}/pins", {"message_id": mid}, status=404)
-    assert err["error"]["code"] == "message_not_found"
+    assert err["error"]["code"] == "not_found"
 
 
 async def test_group_creation_validates(people):

@@ -45,7 +45,7 @@ async def test_an_invite_ends_after_a_week_and_lets_the_configured_number_join(p
     await accept(b, invite["code"])
     used_up = await accept(c, invite["code"], status=404)
     unknown = await accept(c, "no-such-code", status=404)
-    assert used_up["error"]["code"] == unknown["error"]["code"] == "invite_invalid"
+    assert used_up["error"]["code"] == unknown["error"]["code"] == "not_found"
 
     later = (await owner.post(f"/api/groups/{g['id']}/invites", {}))["invite"]
     clock.advance(days=7, seconds=-1)
@@ -62,7 +62,7 @@ async def test_the_creator_picks_a_shorter_or_longer_life_and_a_use_limit_within
     long = (await owner.post(f"/api/groups/{g['id']}/invites", {"expires_in_hours": 24 * 30}))["invite"]
     assert short["max_uses"] == 10 and long["max_uses"] == 2
     clock.advance(hours=1)
-    assert (await accept(a, short["code"], status=404))["error"]["code"] == "invite_invalid"
+    assert (await accept(a, short["code"], status=404))["error"]["code"] == "not_found"
     clock.advance(days=20)
     await accept(a, long["code"])
     for bad in ({"expires_in_hours": 0}, {"expires_in_hours": 24 * 365 + 1}, {"max_uses": 0},
@@ -78,7 +78,7 @@ async def test_links_made_without_an_end_last_as_long_as_a_new_one(people, svc, 
                                            created_at=clock.now() - timedelta(days=8), expires_at=None, max_uses=None)
     await svc.storage.groups.create_invite(group_id=g["id"], code="recent-code", created_by=owner.id,
                                            created_at=clock.now() - timedelta(days=1), expires_at=None, max_uses=None)
-    assert (await accept(a, "legacy-code", status=404))["error"]["code"] == "invite_invalid"
+    assert (await accept(a, "legacy-code", status=404))["error"]["code"] == "not_found"
     await accept(a, "recent-code")
 
 

@@ -60,10 +60,10 @@ async def test_resending_a_client_msg_id_returns_the_original(room):
     ({"type": "product", "product": {"title": "t", "price": "9"}}, "invalid_payload"),
     ({"type": "product", "product": {"sku": ""}}, "invalid_payload"),
     ({"type": "product", "product": "SC-TEE-05"}, "invalid_payload"),
-    ({"type": "product", "product": {"sku": "NO-SUCH-SKU"}}, "product_not_found"),
+    ({"type": "product", "product": {"sku": "NO-SUCH-SKU"}}, "not_found"),
     ({"text": "hi", "client_msg_id": "c" * 65}, "too_long"),
     ({"text": "hi", "reply_to": "nope"}, "invalid_id"),
-    ({"text": "hi", "reply_to": "0" * 24}, "message_not_found"),
+    ({"text": "hi", "reply_to": "0" * 24}, "not_found"),
     ({"text": "bad \x00 nul"}, "invalid_payload"),
     ({"text": "bad \ud800 surrogate"}, "invalid_payload"),
 ])
@@ -124,7 +124,7 @@ async def test_outsiders_can_neither_read_nor_write(room, people, live):
     await asyncio.sleep(0.05)
     assert lo.of("message:new") == []
     ack = await lo.emit("message:send", {"conversation_id": "0" * 24, "text": "x"})
-    assert ack["error"]["code"] == "conversation_not_found"
+    assert ack["error"]["code"] == "not_found"
 
 
 async def test_edit_delete_only_by_author_and_tombstone(room):
@@ -145,7 +145,7 @@ async def test_edit_delete_only_by_author_and_tombstone(room):
     history = (await lb.emit("history", {"conversation_id": room["cid"]}))["messages"]
     assert [(m["seq"], m["deleted"], m["text"]) for m in history] == [(1, True, "")]
     again = await la.emit("message:edit", {"message_id": sent["id"], "text": "复活"})
-    assert again["error"]["code"] == "message_deleted"
+    assert again["error"]["code"] == "not_found"
 
 
 async def test_group_moderators_may_delete_others_messages(room):
@@ -327,7 +327,7 @@ async def test_sync_pages_and_reports_unreadable(room):
     out = await room["lb"].emit("sync", {"cursors": {room["cid"]: 0, "0" * 24: 0}})
     page = out["conversations"][room["cid"]]
     assert len(page["messages"]) == 100 and page["has_more"] is True
-    assert out["conversations"]["0" * 24]["error"]["code"] == "conversation_not_found"
+    assert out["conversations"]["0" * 24]["error"]["code"] == "not_found"
     for bad in ({"cursors": []}, {"cursors": {room["cid"]: -1}}, {"cursors": {"x": 1}}, {}):
         assert (await room["lb"].emit("sync", bad))["ok"] is False
 

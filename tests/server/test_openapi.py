@@ -6,6 +6,7 @@ import pytest
 
 from server import events
 from server.transport.rest_base import ROUTES
+from server.validate import ID_RE
 
 
 @pytest.fixture
@@ -96,7 +97,7 @@ def test_the_message_shapes_are_spelled_out(spec):
     send = schemas["SendMessage"]["properties"]
     assert send["text"]["anyOf"][0]["maxLength"] == 4000
     assert send["type"]["enum"] == ["text", "product"]
-    assert send["reply_to"]["anyOf"][0]["pattern"] == "^[0-9a-f]{24}$"
+    assert send["reply_to"]["anyOf"][0]["pattern"] == ID_RE.pattern
     assert schemas["CreateThread"]["required"] == ["title"]
     message = schemas["MessageWire"]
     assert {"id", "seq", "text", "created_at"} <= set(message["required"])

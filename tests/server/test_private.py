@@ -20,9 +20,9 @@ async def test_private_conversation_between_two_users(people, live):
     assert listed[0]["other"]["username"] == "xiaomei" and listed[0]["last_message"]["text"] == "在吗？"
     # only the two read it
     assert (await c.get(f"/api/conversations/{conv['id']}/messages", status=404))["error"]["code"] == \
-        "conversation_not_found"
+        "not_found"
     assert (await lc.emit("message:send", {"conversation_id": conv["id"], "text": "偷看"}))["error"]["code"] == \
-        "conversation_not_found"
+        "not_found"
 
 
 async def test_list_by_latest_activity(people):
@@ -55,6 +55,6 @@ async def test_private_bad_input(people):
     assert (await a.post("/api/conversations/private", {"user_id": a.id}, status=400))["error"]["code"] == \
         "self_conversation"
     assert (await a.post("/api/conversations/private", {"user_id": "0" * 24}, status=404))["error"]["code"] == \
-        "user_not_found"
+        "not_found"
     assert (await a.post("/api/conversations/private", {"user_id": "zz"}, status=400))["error"]["code"] == "invalid_id"
     assert (await a.post(f"/api/users/{a.id}/block", status=400))["error"]["code"] == "self_block"

@@ -123,7 +123,8 @@ async def test_mute_stops_posting_with_the_time_left_and_the_user_can_appeal_onc
 
     queue = (await mod.get("/api/moderation/appeals"))["appeals"]
     assert [a["id"] for a in queue] == [mute["id"]] and queue[0]["sanction"]["kind"] == "mute"
-    await r1.post(f"/api/moderation/appeals/{mute['id']}/decide", {"decision": "overturn", "reason": "x"}, status=403)
+    # someone who doesn't moderate its scope: the appeal doesn't exist for them (issue 12)
+    await r1.post(f"/api/moderation/appeals/{mute['id']}/decide", {"decision": "overturn", "reason": "x"}, status=404)
     await owner.post(f"/api/moderation/appeals/{mute['id']}/decide", {"decision": "overturn", "reason": "初犯，解除禁言"})
     await owner.post(f"/api/moderation/appeals/{mute['id']}/decide", {"decision": "uphold", "reason": "x"}, status=409)
     decided = await notices.wait_for("moderation:notice", lambda n: "appeal" in n)
@@ -180,8 +181,9 @@ async def test_only_moderators_act_and_group_moderators_only_in_their_group(boar
     await owner.post(f"/api/messages/{in_other['id']}/report", {"category": "spam"})
     # group moderator of `group` only
     assert (await mod.get("/api/moderation/cases"))["cases"] == []
-    await mod.get(f"/api/moderation/cases/{in_other['id']}", status=403)
-    await mod.post(f"/api/moderation/cases/{in_other['id']}/actions", {"action": "dismiss"}, status=403)
+    # another scope's case: not found, as a made-up id (issue 12)
+    await mod.get(f"/api/moderation/cases/{in_other['id']}", status=404)
+    await mod.post(f"/api/moderation/cases/{in_other['id']}/actions", {"action": "dismiss"}, status=404)
     await mod.get(f"/api/moderation/cases?group_id={other['id']}", status=403)
     await mod.post(f"/api/moderation/users/{b.id}/actions", {"action": "warn", "reason": "x", "group_id": other["id"]},
                    status=403)
@@ -190,7 +192,7 @@ async def test_only_moderators_act_and_group_moderators_only_in_their_group(boar
     for path in ("/api/moderation/cases", "/api/moderation/appeals", "/api/moderation/audit"):
         body = await a.get(path, status=403)
         assert body["error"]["code"] == "not_moderator"
-    await a.post(f"/api/moderation/cases/{in_other['id']}/actions", {"action": "dismiss"}, status=403)
+    await a.post(f"/api/moderation/cases/{in_other['id']}/actions", {"action": "dismiss"}, status=404)
     await a.post(f"/api/moderation/users/{b.id}/actions", {"action": "mute", "duration": "1h", "reason": "x",
                                                           "group_id": group["id"]}, status=403)
     # rank: a group moderator can't act on the owner or another moderator; nobody on platform staff
@@ -201,9 +203,9 @@ async def test_only_moderators_act_and_group_moderators_only_in_their_group(boar
                      {"action": "ban", "reason": "x", "group_id": group["id"]}, status=403)
     # platform moderators see every scope
     assert [c["id"] for c in (await board["platform_mod"].get("/api/moderation/cases"))["cases"]] == [in_other["id"]]
-    # reporting needs read access
+    # reporting needs read access: to an outsider, a public group's message doesn't exist
     outsider = await people("outsider")
-    await outsider.post(f"/api/messages/{in_other['id']}/report", {"category": "spam"}, status=403)
+    await outsider.post(f"/api/messages/{in_other['id']}/report", {"category": "spam"}, status=404)
 
 
 async def test_report_bad_input_and_rate_limit(board, clock):

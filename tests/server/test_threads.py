@@ -97,4 +97,4 @@ async def test_thread_denials_and_bad_input(forum, people):
         assert err["error"]["code"] == code
     assert len((await forum["a"].get(f"/api/groups/{gid}/threads"))["threads"]) == 1  # nothing half-made
     err = await forum["a"].get(f"/api/threads/{forum['g']['conversation_id']}", status=404)
-    assert err["error"]["code"] == "thread_not_found"
+    assert err["error"]["code"] == "not_found"

@@ -6,9 +6,9 @@ import unicodedata
 from ...domain.messages import Conversation, Message
 from ...domain.moderation import PLATFORM_SCOPE
 from ...domain.users import User
-from ...errors import Forbidden, InvalidPayload, NotFound
+from ...errors import Forbidden, InvalidPayload
 from ...events.domain import MessageEdited
-from ...policy.access import ConversationAccess, access_conversation, check_may_touch
+from ...policy.access import ConversationAccess, access_message, check_may_touch
 from ...services import Services
 from ..moderation.audit import do_audit
 from ..moderation.screen import screen
@@ -19,13 +19,7 @@ EMOJI_MAX = 16
 
 
 async def _own_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
-    message = await svc.storage.messages.get(message_id=message_id)
-    if message is None:
-        raise NotFound("no such message", code="message_not_found")
-    acc = await access_conversation(svc, user, message.conversation_id)
-    if message.deleted_at is not None:
-        raise NotFound("this message was deleted", code="message_deleted")
-    return message, acc
+    return await access_message(svc, user, message_id)
 
 
 async def check_edit_message(svc: Services, user: User, *, message_id: str, text: str) -> Message:

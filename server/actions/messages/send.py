@@ -104,7 +104,7 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     if draft.reply_to is not None:
         quoted = await svc.storage.messages.get(message_id=draft.reply_to)
         if quoted is None or quoted.conversation_id != conv.id:
-            raise NotFound("the quoted message is not in this conversation", code="message_not_found")
+            raise NotFound("the quoted message is not in this conversation")
     mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
     screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
     text = screened.text

@@ -10,7 +10,7 @@ from ...domain.moderation import APPEAL_STATES, MOD_ACTIONS, PLATFORM_SCOPE, App
 from ...domain.users import User
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
 from ...events.domain import SanctionIssued, SanctionLifted
-from ...policy.roles import check_moderator, is_platform_moderator, moderated_scopes
+from ...policy.roles import access_moderated, check_moderator, is_platform_moderator, moderated_scopes
 from ...services import Services
 from ...storage.base import DuplicateError, new_id
 from ..messages import do_set_hidden
@@ -135,7 +135,7 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
     if action != "dismiss":
         target = await svc.storage.users.get(user_id=case.author_id)
         if target is None:
-            raise NotFound("the user is gone", code="user_not_found")
+            raise NotFound("the user is gone")
         await _check_may_sanction(svc, moderator, target, case.scope)
     rule = rule or case.rule or (f"report:{case.categories[0]}" if case.categories else "")
     # each report counts towards its reporter's accuracy once, even if the case is reopened and decided again
@@ -182,7 +182,7 @@ async def check_act_on_user(svc: Services, moderator: User, user_id: str, *, act
     await _check_acting_moderator(svc, moderator, scope)
     target = await svc.storage.users.get(user_id=user_id)
     if target is None:
-        raise NotFound("no such user", code="user_not_found")
+        raise NotFound("no such user")
     await _check_may_sanction(svc, moderator, target, scope)
     return await do_sanction(svc, moderator, user_id=target.id, scope=scope, kind=action, reason=reason,
                              rule=rule, seconds=seconds)
@@ -191,7 +191,7 @@ async def check_act_on_user(svc: Services, moderator: User, user_id: str, *, act
 async def _access_sanction(svc: Services, sanction_id: str) -> Sanction:
     sanction = await svc.storage.sanctions.get(sanction_id=sanction_id)
     if sanction is None:
-        raise NotFound("no such sanction", code="sanction_not_found")
+        raise NotFound("no such sanction")
     return sanction
 
 
@@ -209,7 +209,8 @@ async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> 
 
 
 async def check_lift(svc: Services, moderator: User, sanction_id: str, *, reason: str) -> Sanction:
-    sanction = await _access_sanction(svc, sanction_id)
+    sanction = await access_moderated(svc, moderator, await svc.storage.sanctions.get(sanction_id=sanction_id),
+                                      "sanction")
     await _check_acting_moderator(svc, moderator, sanction.scope)
     if sanction.user_id == moderator.id:
         raise Forbidden("nobody lifts a decision about themselves", code="cannot_sanction")
@@ -234,7 +235,7 @@ async def access_my_sanctions(svc: Services, user: User) -> list[dict]:
 async def check_appeal(svc: Services, user: User, sanction_id: str, *, text: str) -> Appeal:
     sanction = await _access_sanction(svc, sanction_id)
     if sanction.user_id != user.id:
-        raise NotFound("no such sanction", code="sanction_not_found")
+        raise NotFound("no such sanction")
     if not text:
         raise InvalidPayload("say why the decision should change", field="text")
     if len(text) > MAX_APPEAL:
@@ -274,9 +275,7 @@ async def check_decide_appeal(svc: Services, moderator: User, appeal_id: str, *,
     if decision not in ("uphold", "overturn"):
         raise InvalidPayload("decision must be uphold or overturn", field="decision")
     _check_reason(decision, reason)
-    appeal = await svc.storage.appeals.get(appeal_id=appeal_id)
-    if appeal is None:
-        raise NotFound("no such appeal", code="appeal_not_found")
+    appeal = await access_moderated(svc, moderator, await svc.storage.appeals.get(appeal_id=appeal_id), "appeal")
     await _check_acting_moderator(svc, moderator, appeal.scope)
     if appeal.user_id == moderator.id:
         raise Forbidden("you can't decide your own appeal", code="cannot_sanction")

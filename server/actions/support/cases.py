@@ -48,7 +48,7 @@ async def post_as_bot(svc: Services, conv: Conversation, text: str, **extra) -> 
 async def find_case(svc: Services, conversation_id: str) -> SupportCase:
     case = await svc.storage.support.get(conversation_id=conversation_id)
     if case is None:
-        raise NotFound("no such support conversation", code="support_not_found")
+        raise NotFound("no such support conversation")
     return case
 
 
@@ -56,7 +56,7 @@ async def access_case(svc: Services, user: User, conversation_id: str) -> Suppor
     """A case its customer or the desk may see; to others it doesn't exist."""
     case = await find_case(svc, conversation_id)
     if user.id != case.customer_id and user.role not in STAFF_ROLES:
-        raise NotFound("no such support conversation", code="support_not_found")
+        raise NotFound("no such support conversation")
     return case
 
 

@@ -16,6 +16,7 @@ from .likes import MongoLikes
 from .messages import MongoMessages
 from .notifications import MongoNotifications
 from .reads import MongoReads
+from .rekey import rekey, rekey_once
 from .sessions import MongoSessions
 from .users import MongoUsers
 
@@ -26,7 +27,7 @@ def storage_for(db, close=None) -> Storage:
     return Storage(backend="mongodb", users=MongoUsers(db), sessions=MongoSessions(db), groups=MongoGroups(db),
                    conversations=MongoConversations(db), messages=MongoMessages(db), reads=MongoReads(db),
                    likes=MongoLikes(db), follows=MongoFollows(db), blocks=MongoBlocks(db),
-                   notifications=MongoNotifications(db), close=close) \
+                   notifications=MongoNotifications(db), close=close, rekey=lambda: rekey(db)) \
         .attach_docs(lambda kind: MongoDocs(db[f"shop_{kind}"]))
 
 
@@ -37,6 +38,7 @@ async def open_mongo(uri: str, *, client=None, db_name: str | None = None, close
         client = AsyncIOMotorClient(uri, w="majority", journal=True)
     db = client[db_name] if db_name else client.get_default_database("shopchat")
     await create_indexes(db)
+    await rekey_once(db)  # issue 12: the guessable ids of older data get new ones (rekey.py)
 
     async def close():
         if close_client:

@@ -15,6 +15,7 @@ from .likes import SqliteLikes
 from .messages import SqliteMessages
 from .notifications import SqliteNotifications
 from .reads import SqliteReads
+from .rekey import rekey
 from .schema import MIGRATIONS
 from .sessions import SqliteSessions
 from .users import SqliteUsers
@@ -29,4 +30,5 @@ async def open_sqlite(data_dir: str, *, synchronous: str = "FULL") -> Storage:
     return Storage(backend="sqlite", users=SqliteUsers(db), sessions=SqliteSessions(db), groups=SqliteGroups(db),
                    conversations=SqliteConversations(db), messages=SqliteMessages(db), reads=SqliteReads(db),
                    likes=SqliteLikes(db), follows=SqliteFollows(db), blocks=SqliteBlocks(db),
-                   notifications=SqliteNotifications(db), close=db.close).attach_docs(lambda kind: SqliteDocs(db, kind))
+                   notifications=SqliteNotifications(db), close=db.close,
+                   rekey=lambda: db.write(rekey)).attach_docs(lambda kind: SqliteDocs(db, kind))

@@ -119,7 +119,7 @@ class _Writer(_Worker):
 
 
 class Database:
-    def __init__(self, path: str, migrations: list[str], *, synchronous: str = "FULL"):
+    def __init__(self, path: str, migrations: list, *, synchronous: str = "FULL"):
         self.path = path
         self._migrations = migrations
         self._synchronous = synchronous
@@ -141,9 +141,12 @@ class Database:
         for number, script in enumerate(self._migrations[version:], start=version + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in script.split(";\n"):
-                    if statement.strip():
-                        conn.execute(statement)
+                if callable(script):
+                    script(conn)
+                else:
+                    for statement in script.split(";\n"):
+                        if statement.strip():
+                            conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={number}")
                 conn.execute("COMMIT")
             except BaseException:

