@@ -68,15 +68,20 @@ class RedisRateLimiter:
     def _key(self, key) -> str:
         return self.hub.key("rate", self.name, str(key))
 
-    async def retry_after(self, key) -> float:
+    async def _window(self, key, index: int) -> tuple[float, int, list]:
+        """Drops what left the window; the count in it and the hit at `index` (0 oldest, -1 newest)."""
         now = self.clock.now().timestamp()
         k = self._key(key)
+        async with self.hub.client.pipeline(transaction=False) as pipe:
+            pipe.zremrangebyscore(k, "-inf", now - self.window)
+            pipe.zcard(k)
+            pipe.zrange(k, index, index, withscores=True)
+            _, count, found = await pipe.execute()
+        return now, count, found
+
+    async def retry_after(self, key) -> float:
         try:
-            async with self.hub.client.pipeline(transaction=False) as pipe:
-                pipe.zremrangebyscore(k, "-inf", now - self.window)
-                pipe.zcard(k)
-                pipe.zrange(k, 0, 0, withscores=True)
-                _, count, oldest = await pipe.execute()
+            now, count, oldest = await self._window(key, 0)
         except (RedisError, OSError) as exc:
             log.warning("rate limit %s counted in this process only: %s", self.name, exc)
             return await self._fallback.retry_after(key)
@@ -85,14 +90,8 @@ class RedisRateLimiter:
         return max(0.0, oldest[0][1] + self.window - now)
 
     async def recent(self, key) -> tuple[int, float | None]:
-        now = self.clock.now().timestamp()
-        k = self._key(key)
         try:
-            async with self.hub.client.pipeline(transaction=False) as pipe:
-                pipe.zremrangebyscore(k, "-inf", now - self.window)
-                pipe.zcard(k)
-                pipe.zrange(k, -1, -1, withscores=True)
-                _, count, newest = await pipe.execute()
+            _, count, newest = await self._window(key, -1)
         except (RedisError, OSError) as exc:
             log.warning("rate limit %s counted in this process only: %s", self.name, exc)
             return await self._fallback.recent(key)
