@@ -146,3 +146,15 @@ async def test_numbers_beyond_64_bits_in_history_are_refused(world, live):
             assert answer["ok"] is False and answer["error"]["code"] == "invalid_payload", (key, value, answer)
     answer = await socket.emit(events.READ, {"conversation_id": ids["conversation_id"], "seq": 2**70})
     assert answer["ok"] is False and answer["error"]["code"] == "invalid_payload"
+
+
+async def test_a_password_with_a_lone_surrogate_is_no_crash(client):
+    """Found by the fuzz suite: argon2 encoded the password as UTF-8 and raised (a 500)."""
+    body = '{"username": "surrogate_pw", "password": "\\ud800\\ud800abcdefgh"}'
+    headers = {"Content-Type": "application/json"}
+    resp = await client.post("/api/auth/register", data=body, headers=headers)
+    assert resp.status == 200, await resp.json()
+    resp = await client.post("/api/auth/login", data=body, headers=headers)
+    assert resp.status == 200, await resp.json()
+    resp = await client.post("/api/auth/login", data=body.replace("abc", "abd"), headers=headers)
+    assert resp.status == 401
