@@ -100,6 +100,8 @@ async def test_deep_json_on_every_event_is_an_error_ack(client, world):
         assert (await ws.receive_str()).startswith("0")
         await ws.send_str("40" + json.dumps({"token": owner.token}))
         assert (await ws.receive_str()).startswith("40")
+        await ws.send_str("4" + DEEP_LIST)      # deep at the Engine.IO level, and no Socket.IO packet at all
+        await ws.send_str("4" + DEEP_OBJECT)
         names = list(EVENT_PAYLOADS)
         for number, name in enumerate(names, start=1):
             payload = DEEP_LIST if number % 2 else DEEP_OBJECT
@@ -158,3 +160,26 @@ async def test_a_password_with_a_lone_surrogate_is_no_crash(client):
     assert resp.status == 200, await resp.json()
     resp = await client.post("/api/auth/login", data=body.replace("abc", "abd"), headers=headers)
     assert resp.status == 401
+
+
+async def test_a_socket_message_over_the_size_limit_is_refused_and_the_server_goes_on(client, world):
+    owner, ids = world
+    url = client.make_url("/socket.io/?EIO=4&transport=websocket")
+    async with client.session.ws_connect(url) as ws:
+        handshake = json.loads((await ws.receive_str())[1:])
+        assert handshake["maxPayload"] == 256 * 1024
+        await ws.send_str("40" + json.dumps({"token": owner.token}))
+        assert (await ws.receive_str()).startswith("40")
+        text = "x" * (300 * 1024)
+        await ws.send_str(f'421["message:send",{{"conversation_id":"{ids["conversation_id"]}","text":"{text}"}}]')
+        while True:  # the connection is closed; no ack comes for it
+            frame = await ws.receive()
+            assert not (frame.type.name == "TEXT" and frame.data.startswith("431")), frame
+            if frame.type.name in ("CLOSE", "CLOSED", "CLOSING", "ERROR"):
+                break
+            if frame.data == "2":
+                await ws.send_str("3")
+    async with client.session.ws_connect(url) as ws:  # and the next connection is served as ever
+        assert (await ws.receive_str()).startswith("0")
+        await ws.send_str("40" + json.dumps({"token": owner.token}))
+        assert (await ws.receive_str()).startswith("40")
