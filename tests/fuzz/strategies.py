@@ -9,18 +9,25 @@ import os
 import re
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-# the whole fuzz run's example budget (REST routes and Socket.IO events share it), fixed seed
+# the whole fuzz run's example budget (REST routes and Socket.IO events share it)
 TOTAL = int(os.environ.get("SHOPCHAT_FUZZ_EXAMPLES", "10000"))
 REST_SHARE = 0.8
 
 
+# the default run is the same every time (derandomized); SHOPCHAT_FUZZ_SEED=N explores other payloads
+SEED = os.environ.get("SHOPCHAT_FUZZ_SEED", "")
+
+
 def fuzz_settings(examples: int):
-    return settings(max_examples=max(1, examples), derandomize=True, database=None, deadline=None,
-                    suppress_health_check=list(HealthCheck), print_blob=True)
+    chosen = settings(max_examples=max(1, examples), derandomize=not SEED, database=None, deadline=None,
+                      suppress_health_check=list(HealthCheck), print_blob=True)
+    if not SEED:
+        return chosen
+    return lambda test: seed(int(SEED))(chosen(test))
 
 
 def weighted(*choices: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:

@@ -1,6 +1,7 @@
 """Every REST route, fuzzed: bodies from its model's schema (strategies.py), path ids real and not, query
 strings, as five kinds of caller. Never a 5xx, never `internal`; afterwards the server is healthy and
-every view reads. SHOPCHAT_FUZZ_EXAMPLES scales the run (the default: 10,000 over REST and Socket.IO)."""
+every view reads. SHOPCHAT_FUZZ_EXAMPLES scales the run (the default: 10,000 over REST and Socket.IO, a
+fixed seed); SHOPCHAT_FUZZ_SEED=N draws other payloads."""
 from __future__ import annotations
 
 import pytest
