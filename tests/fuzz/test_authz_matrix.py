@@ -92,10 +92,11 @@ T = {
     ("GET", "/api/moderation/cases"): (OWN, None),         # a moderator sees their own groups' cases only
     ("GET", "/api/moderation/cases/{case_id}"): (DENY, None),
     ("POST", "/api/moderation/cases/{case_id}/actions"): (DENY, {"action": "dismiss"}),
-    ("POST", "/api/moderation/users/{user_id}/actions"): (DENY, {"action": "warn", "group_id": "$group_id"}),
+    ("POST", "/api/moderation/users/{user_id}/actions"): (DENY, {"action": "warn", "group_id": "$group_id",
+                                                                    "reason": "r"}),
     ("POST", "/api/moderation/sanctions/{sanction_id}/lift"): (DENY, {}),
     ("GET", "/api/moderation/appeals"): (OWN, None),
-    ("POST", "/api/moderation/appeals/{appeal_id}/decide"): (DENY, {"decision": "overturn"}),
+    ("POST", "/api/moderation/appeals/{appeal_id}/decide"): (DENY, {"decision": "overturn", "reason": "r"}),
     ("GET", "/api/moderation/audit"): (OWN, None),
     ("GET", "/api/groups/{group_id}/rules"): (DENY, None),
     ("PATCH", "/api/groups/{group_id}/rules"): (DENY, {"require_order": True}),
@@ -217,8 +218,8 @@ def test_route_is_refused(world, route):
                 assert status in (401, 403), (what, status, answer)
             else:
                 assert status == 401, (what, status, answer)
-        elif rule == DENY:
-            assert status in (401, 403, 404) or (400 <= status < 500 and status != 409), (what, status, answer)
+        elif rule == DENY:  # the bodies are well-formed: a 400 would mean the check for who asks came too late
+            assert status in (401, 403, 404), (what, status, answer)
             assert not 200 <= status < 300, (what, status, answer)
         assert_no_leak(world, answer, url + json.dumps([body, params], ensure_ascii=False), what)
 
