@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ class World:
     people: dict[str, Who] = field(default_factory=dict)
     ids: dict[str, dict[str, str]] = field(default_factory=dict)  # path parameter -> {label: id}
     sockets: dict[str, socketio.AsyncClient] = field(default_factory=dict)
+    errors: list[logging.LogRecord] = field(default_factory=list)  # what the server logged as an error
 
     def run(self, coro, timeout: float = 30):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
@@ -115,6 +117,8 @@ def start(**overrides) -> tuple[World, callable]:
     if "error" in box:
         raise box["error"]
     world: World = box["world"]
+    catcher = _Errors(world.errors)
+    logging.getLogger().addHandler(catcher)
     world.run(populate(world), timeout=120)
 
     def stop():
@@ -128,11 +132,23 @@ def start(**overrides) -> tuple[World, callable]:
             for task in rest:
                 task.cancel()
             await asyncio.gather(*rest, return_exceptions=True)
+        logging.getLogger().removeHandler(catcher)
         world.run(down(), timeout=60)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
         loop.close()
     return world, stop
+
+
+class _Errors(logging.Handler):
+    """Keeps the server's error records: a failure after the answer (a deferred task) shows only there."""
+
+    def __init__(self, into: list):
+        super().__init__(logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record)
 
 
 async def register(world: World, name: str, role: str | None = None) -> Who:
