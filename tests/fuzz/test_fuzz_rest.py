@@ -4,6 +4,8 @@ every view reads. SHOPCHAT_FUZZ_EXAMPLES scales the run (the default: 10,000 ove
 fixed seed); SHOPCHAT_FUZZ_SEED=N draws other payloads."""
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +18,7 @@ from .strategies import REST_SHARE, TOTAL, body_strategy, encode, fuzz_settings,
 # logging out would end the fuzzing callers' sessions (the authorization matrix sends it)
 NOT_FUZZED = {("POST", "/api/auth/logout")}
 FUZZED = [r for r in ROUTES if (r.method, r.path) not in NOT_FUZZED]
-PER_ROUTE = max(1, round(TOTAL * REST_SHARE / len(FUZZED)))
+PER_ROUTE = max(1, math.ceil(TOTAL * REST_SHARE / len(FUZZED)))
 CALLERS = ("mod", "mod", "mod", "member", "agent", "admin", None)
 sent = {"examples": 0}
 

@@ -3,6 +3,8 @@
 emit is acked (none hangs), never with `internal`; afterwards the server is healthy and every view reads."""
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,7 +15,7 @@ from .checks import ack_ok, healthy
 from .strategies import NASTY, REST_SHARE, TOTAL, fuzz_settings, model_schema, object_strategy
 
 EVENTS = sorted(EVENT_PAYLOADS)
-PER_EVENT = max(1, round(TOTAL * (1 - REST_SHARE) / len(EVENTS)))
+PER_EVENT = max(1, math.ceil(TOTAL * (1 - REST_SHARE) / len(EVENTS)))
 CALLERS = ("mod", "mod", "member", "admin")
 BINARY = st.sampled_from([b"", b"\x00\xff", {"conversation_id": b"\x00" * 24}, [b"x", {"y": b"z"}]])
 sent = {"examples": 0}
