@@ -160,8 +160,9 @@ def targets(w) -> dict[str, str]:
             "thread_id": w.ids["thread_id"]["private"], "case_id": w.ids["case_id"]["private"],
             "sanction_id": w.ids["sanction_id"]["private"], "appeal_id": w.ids["appeal_id"]["private"],
             "user_id": w.people["member"].id, "order": "SC9001", "sku": "NOSUCHSKU", "code": "nosuchcode",
-            "conversation_id": w.ids["conversation_id"]["private"], "request_id": "0" * 24,
-            "ticket_id": "0" * 24}
+            "conversation_id": w.ids["conversation_id"]["private"],
+            # no after-sales request or ticket exists: well-formed ids (as long as the real ones) of none
+            "request_id": "0" * len(w.people["member"].id), "ticket_id": "0" * len(w.people["member"].id)}
 
 
 def secrets(w) -> dict[str, str]:

@@ -152,7 +152,12 @@ class _Errors(logging.Handler):
 
 
 async def register(world: World, name: str, role: str | None = None) -> Who:
-    answer = await world.expect(None, "POST", "/api/auth/register", {"username": name, "password": PASSWORD})
+    status, answer = await world.call(None, "POST", "/api/auth/register", {"username": name, "password": PASSWORD})
+    if status == 429:  # a registration limit per address: the world's people are made as the action makes them
+        from server.actions.auth import do_register
+        token, user = await do_register(world.svc, username=name, password=PASSWORD)
+        answer = {"token": token, "user": {"id": user.id}}
+    assert "token" in answer, (status, answer)
     who = Who(name, answer["token"], answer["user"]["id"])
     if role:
         await world.svc.storage.users.set_role(user_id=who.id, role=role)
