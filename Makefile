@@ -83,7 +83,9 @@ run: $(STAMP) $(WEB_VENDOR)
 	PYTHONPATH=. $(BIN)/python -m server
 
 # Everything, the real assistant included: server tests, data validation, action unit tests,
-# story tests, the held-out NLU evaluation and the end-to-end test with Rasa.
+# story tests, the held-out NLU evaluation and the end-to-end test with Rasa. tests/fuzz sends 10,000
+# Hypothesis payloads (fixed seed; hypothesis comes from requirements.lock): `make test SHOPCHAT_FUZZ_EXAMPLES=N`
+# sends N.
 test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 	SHOPCHAT_BOT_E2E=1 SHOPCHAT_BROWSER_E2E=1 SHOPCHAT_REDIS_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
 	PYTHONPATH=. $(BIN)/python -m moderation.evaluate

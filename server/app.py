@@ -39,6 +39,7 @@ from .transport import internal, openapi, rest, rest_moderation, rest_support  #
 from .transport import sio as sio_handlers
 from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes
+from .transport.sio_guard import GUARDED, guard_events
 from .transport.static import StaticFiles
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,11 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     clock = clock or Clock()
     hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
     app = web.Application(client_max_size=1024 * 1024)
-    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024)
+    # every packet's JSON through safe_json (depth, number length), and events a client may not send
+    # refused with an error ack (sio_guard)
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024,
+                               **GUARDED)
+    guard_events(sio)
     # websockets without permessage-deflate (as Node's socket.io serves them by default), each remembered
     # on its Engine.IO socket, so that the fan-out writes one shared frame per recipient (realtime/fanout.py)
     install_websocket(sio, max_pending=config.socket_max_pending)

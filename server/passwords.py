@@ -13,12 +13,18 @@ class Passwords:
         self._dummy = self._hasher.hash("not a real password")
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self._hasher.hash, password)
+        return await asyncio.to_thread(self._hasher.hash, _bytes(password))
 
     async def verify(self, password_hash: str | None, password: str) -> bool:
         def check() -> bool:
             try:
-                return self._hasher.verify(password_hash or self._dummy, password) and password_hash is not None
+                return self._hasher.verify(password_hash or self._dummy, _bytes(password)) and password_hash is not None
             except (VerificationError, InvalidHashError):
                 return False
         return await asyncio.to_thread(check)
+
+
+def _bytes(password: str) -> bytes:
+    """UTF-8, as argon2 would encode it, except that a lone surrogate (JSON can carry one: "\\ud800") is
+    encoded too instead of raising: any string is a password that hashes, or that fails to match."""
+    return password.encode("utf-8", "surrogatepass")

@@ -12,6 +12,7 @@ from aiohttp import web
 from ..actions.auth import access_user_by_token
 from ..errors import DomainError, InvalidPayload, Unauthorized
 from ..validate import check_id
+from . import safe_json
 from .keys import SERVICES
 from .payloads import parse
 
@@ -76,12 +77,7 @@ def api(method: str, path: str, summary: str, *, auth: bool = True, body: type |
                     if len(raw) > MAX_BODY:
                         raise InvalidPayload("request body too large", code="too_large")
                     if raw.strip():
-                        try:
-                            data = json.loads(raw)
-                        except (ValueError, UnicodeDecodeError):
-                            raise InvalidPayload("body is not valid JSON", code="invalid_json") from None
-                        except RecursionError:  # a body nested thousands deep: the parser gives up
-                            raise InvalidPayload("body is nested too deeply", code="invalid_json") from None
+                        data = read_json(raw)
                 result = await handler(request, svc, user, parse(model, data))
             except DomainError as exc:
                 return error_response(exc)
@@ -92,6 +88,16 @@ def api(method: str, path: str, summary: str, *, auth: bool = True, body: type |
         routes.route(method, path)(endpoint)
         return handler
     return decorate
+
+
+def read_json(raw: bytes):
+    """A request body's JSON, through safe_json: nesting deeper than MAX_DEPTH is refused before parsing."""
+    try:
+        return safe_json.loads(raw)
+    except safe_json.TooDeep:
+        raise InvalidPayload(f"body is nested deeper than {safe_json.MAX_DEPTH}", code="invalid_json") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InvalidPayload("body is not valid JSON", code="invalid_json") from None
 
 
 def _dumps(obj) -> str:
