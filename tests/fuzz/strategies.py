@@ -167,8 +167,8 @@ def encode(body) -> bytes | None:
 
 QUERY_KEYS = ("offset", "limit", "before", "after", "q", "sort", "state", "status", "unread", "user_ids", "ids",
               "group_id", "action")
-QUERY_VALUE = st.one_of(st.integers().map(str), HUGE_INTS.map(str), st.text(PLAIN, max_size=20), st.sampled_from(["", "1e3", "-1", "0x10", "1.5", "9" * 5000,
-                                                                    "true", "%00", "\x00"]))
+QUERY_VALUE = st.one_of(st.integers().map(str), HUGE_INTS.map(str), st.text(PLAIN, max_size=20),
+                        st.sampled_from(["", "1e3", "-1", "0x10", "1.5", "9" * 5000, "true", "%00", "\x00"]))
 
 
 def query_strategy(pool: dict) -> st.SearchStrategy[dict]:

@@ -195,7 +195,8 @@ async def populate(w: World) -> None:
     await w.expect(member, "POST", f"/api/invites/{invite['code']}/accept")
 
     async def say(who, conversation_id, text):
-        return (await w.expect(who, "POST", f"/api/conversations/{conversation_id}/messages", {"text": text}))["message"]
+        sent = await w.expect(who, "POST", f"/api/conversations/{conversation_id}/messages", {"text": text})
+        return sent["message"]
     public_messages = [await say(p, public["conversation_id"], f"大家好 {i}") for i, p in
                        enumerate((owner, member, mod, member))]
     owner_private_message = await say(owner, private["conversation_id"], "私密群里的话")
