@@ -23,6 +23,10 @@ async def test_a_password_change_on_the_phone_logs_the_laptop_out(browser, site)
     await phone.reload()
     await phone.wait_for_selector("#group-list .group")
     await laptop.fill("input[name=username]", "xiaomei")
+    await laptop.fill("input[name=password]", "wrong-password-1")
+    await laptop.click("button[type=submit]")
+    await laptop.wait_for_selector("form.login .error")
+    assert await laptop.input_value("input[name=username]") == "xiaomei"  # a refusal keeps what was typed
     await laptop.fill("input[name=password]", NEW_PASSWORD)
     await laptop.click("button[type=submit]")
     await laptop.wait_for_selector("#group-list .group")
@@ -43,8 +47,9 @@ async def test_log_out_everywhere_ends_this_page_and_the_others(browser, site):
 
 
 async def test_a_demoted_agent_loses_the_desk_on_the_open_page(browser, site, web):
-    kefu = await log_in(browser, site, "kefu")
-    await kefu.wait_for_selector("#switch-desk")
+    kefu = await log_in(browser, site, "kefu", width=390, height=844)
+    await kefu.click("#switch-desk")  # on the desk itself when it happens
+    await kefu.wait_for_selector(".desk")
     admin = await web.post("/api/auth/login", json={"username": "admin", "password": PASSWORD})
     token = (await admin.json())["token"]
     me = await web.post("/api/auth/login", json={"username": "kefu", "password": PASSWORD})
@@ -54,5 +59,8 @@ async def test_a_demoted_agent_loses_the_desk_on_the_open_page(browser, site, we
     assert resp.status == 200
     await kefu.wait_for_selector(".toast:has-text('角色已变更')", timeout=5000)
     await kefu.wait_for_selector("#switch-desk", state="detached", timeout=5000)
-    await kefu.wait_for_selector("#group-list .group")  # still logged in, as a member
+    await kefu.wait_for_selector(".desk", state="detached", timeout=5000)
+    await kefu.wait_for_selector("#group-list .group")  # still logged in, as a member, back in the chats
+    assert await kefu.locator(".toast:has-text('角色已变更')").count() == 1
+    assert not await kefu.evaluate("() => document.body.classList.contains('offline')")
     assert not kefu.errors

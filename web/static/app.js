@@ -14,8 +14,9 @@ const app = document.getElementById("app");
 
 // -- logging in ------------------------------------------------------------------------------------------------
 
-function renderLogin(error) {
-  const username = el("input", { name: "username", autocomplete: "username", placeholder: t("username"), required: true });
+function renderLogin(error, typed = "") {
+  const username = el("input", { name: "username", autocomplete: "username", placeholder: t("username"), required: true,
+                                 value: typed });
   const password = el("input", { name: "password", type: "password", autocomplete: "current-password",
                                  placeholder: t("password"), required: true });
   const form = el("form", { class: "login", onsubmit: async (e) => {
@@ -27,7 +28,10 @@ function renderLogin(error) {
       localStorage.setItem("token", data.token);
       await start();
     } catch (err) {
-      renderLogin(errorText(err));
+      renderLogin(errorText(err), username.value);  // keep what was typed: retyping it on a phone is a chore
+      const field = err?.details?.field === "username" || err?.code === "invalid_username" || err?.code === "reserved_name"
+        ? "username" : "password";
+      document.querySelector(`form.login input[name=${field}]`)?.focus();
     }
   } },
     el("h1", {}, t("app")), username, password,
@@ -38,7 +42,7 @@ function renderLogin(error) {
        state.registering ? t("have_account") : t("no_account")),
     languageButton());
   app.replaceChildren(form);
-  username.focus();
+  (typed ? password : username).focus();
 }
 
 function languageButton() {
@@ -76,12 +80,14 @@ function connect() {
   const socket = io({ auth: (send) => send({ token: state.token }), transports: ["websocket"] });
   state.socket = socket;
   socket.on("connect", async () => {
+    state.sessionEnded = null;
     document.body.classList.remove("offline");
     await flushOutbox();
     await resync();
   });
   socket.on("disconnect", (why) => {
-    document.body.classList.add("offline");
+    // a role change closes the connection on purpose and it comes straight back: not "offline"
+    if (!(why === "io server disconnect" && state.sessionEnded === "role_changed")) document.body.classList.add("offline");
     // the server closed it (a session that ended, a role that changed): come back at once; a token that
     // no longer holds is refused (connect_error below) and leads to the login
     if (why === "io server disconnect") setTimeout(() => socket.connect(), 200);
@@ -391,11 +397,13 @@ async function openThread(group, thread) {
 
 /** The server is closing this connection: say why; a role change reloads who I am and what I may open. */
 async function sessionEnded({ reason }) {
+  state.sessionEnded = reason;
   if (reason !== "role_changed") return toast(t(`session_ended.${reason}`), "alert");
   try {
     state.me = (await api("GET", "/api/me")).user;
     state.moderator = await moderatesAnywhere();
     toast(t("session_ended.role_changed"));
+    if ((state.view === "desk" && !isAgent()) || (state.view === "mod" && !state.moderator)) return backToChat();
     render();
   } catch { /* the reconnect decides */ }
 }
