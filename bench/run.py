@@ -209,8 +209,10 @@ class Variant:
 def shopchat_env(data_dir: str) -> dict:
     return {"CHAT_HOST": "127.0.0.1", "CHAT_DATA_DIR": data_dir, "CHAT_SEED_DEMO": "0", "CHAT_ARGON2_TIME_COST": "1",
             "CHAT_ARGON2_MEMORY_KIB": "1024", "PYTHONPATH": ROOT,
-            # the load generator's clients post as fast as they can: the flood and repeat limits would refuse them
-            "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0"}
+            # the load generator's clients post as fast as they can: the flood and repeat limits would refuse them;
+            # and its thousand accounts sign up from one address, past the sign-up limits
+            "CHAT_FLOOD_MESSAGES": "0", "CHAT_REPEAT_COUNT": "0",
+            "CHAT_REGISTER_PER_ADDRESS": "1000000", "CHAT_REGISTER_PER_HOUR": "1000000"}
 
 
 def one_process(name: str, argv: list[str], env: dict) -> Server:

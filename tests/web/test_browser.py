@@ -79,7 +79,7 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     error = aqiang.locator("#send-error")
     await error.filter(has_text="你已被禁言").wait_for(timeout=5000)
     text = await error.inner_text()
-    assert "请文明交流" in text and "剩余" in text
+    assert "请文明交流" in text and "剩余约 60 分钟" in text, text  # an hour, not 3600 seconds
     await shot(aqiang, "shopper-muted")
     assert banzhu.errors == [] and aqiang.errors == [] and xiaomei.errors == []
 

@@ -1,6 +1,6 @@
 // Around the conversations: discovering and joining groups, search, notifications, people's cards,
 // reports, my profile and the decisions moderators took about me (with the appeal).
-import { t, errorText } from "./i18n.js";
+import { t, errorText, timeLeft } from "./i18n.js";
 import { state, hooks, el, api, loadUsers, nameOf, avatar, highlighted, timeLabel, presenceDot, toast, setGroups, desktopAlert, latestInto } from "./core.js";
 
 export const CATEGORIES = ["spam", "diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "harassment", "other"];
@@ -291,7 +291,7 @@ function desktopAlertsSetting() {
 export function sanctionLabel(s) {
   const kind = t(`act.${s.kind}`);
   const where = s.scope === "platform" ? t("platform") : state.groups.find((g) => g.id === s.scope)?.name || t("a_group");
-  const left = s.in_force && s.seconds_left ? ` · ${t("seconds_left", { n: s.seconds_left })}` : s.permanent && s.in_force ? ` · ${t("permanent")}` : "";
+  const left = s.in_force && s.seconds_left ? ` · ${timeLeft(s.seconds_left)}` : s.permanent && s.in_force ? ` · ${t("permanent")}` : "";
   return `${kind} · ${where}${left}`;
 }
 

@@ -65,7 +65,7 @@ const TEXT = {
     "error.appeal_decided": "该申诉已被处理", "error.already_lifted": "已经解除了", "error.not_queued": "该客户已被接待",
     "error.support_changed": "其他客服已接待该客户", "error.not_an_agent": "只能转接给客服", "error.too_long": "内容太长了",
     "error.invalid_payload": "输入有误", "error.rate_limited": "尝试次数太多，请稍后再试", "error.cannot_report_self": "不能举报自己",
-    seconds_left: "剩余 {n} 秒", reason: "原因：{r}",
+    seconds_left: "剩余 {n} 秒", minutes_left: "剩余约 {n} 分钟", hours_left: "剩余约 {n} 小时", reason: "原因：{r}",
     report: "举报", report_sent: "已举报，感谢你的反馈", category: "类别", note: "补充说明（选填）", cancel: "取消",
     "cat.spam": "垃圾广告", "cat.diversion": "引流/私下交易", "cat.scam": "诈骗", "cat.gambling": "赌博", "cat.porn": "色情",
     "cat.abuse": "辱骂", "cat.counterfeit": "假货", "cat.harassment": "骚扰", "cat.other": "其他", "cat.custom": "自定义",
@@ -171,7 +171,7 @@ const TEXT = {
     "error.support_changed": "Another agent took this customer", "error.not_an_agent": "Transfer to an agent",
     "error.too_long": "That is too long", "error.invalid_payload": "Check what you entered",
     "error.rate_limited": "Too many attempts; try later", "error.cannot_report_self": "You can't report yourself",
-    seconds_left: "{n} s left", reason: "Reason: {r}",
+    seconds_left: "{n} s left", minutes_left: "about {n} min left", hours_left: "about {n} h left", reason: "Reason: {r}",
     report: "Report", report_sent: "Reported, thank you", category: "Category", note: "Note (optional)", cancel: "Cancel",
     "cat.spam": "Spam", "cat.diversion": "Off-platform trading", "cat.scam": "Scam", "cat.gambling": "Gambling",
     "cat.porn": "Porn", "cat.abuse": "Abuse", "cat.counterfeit": "Counterfeit", "cat.harassment": "Harassment",
@@ -218,6 +218,13 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
 }
 
+/** A wait as people say it: "剩余 40 秒", "剩余约 58 分钟", "剩余约 3 小时" (not 3507 seconds). */
+export function timeLeft(seconds) {
+  if (seconds < 90) return t("seconds_left", { n: seconds });
+  if (seconds < 90 * 60) return t("minutes_left", { n: Math.round(seconds / 60) });
+  return t("hours_left", { n: Math.round(seconds / 3600) });
+}
+
 export function errorText(error) {
   if (!error) return t("error.default");
   const d = error.details || {};
@@ -225,8 +232,8 @@ export function errorText(error) {
   const code = error.code === "moderation_blocked" && d.field ? "moderation_blocked_field" : error.code;
   const key = [`error.${code}.${d.weakness}`, `error.${code}`].find((k) => TEXT[lang][k]);  // weak_password says why
   let text = key ? t(key) : (error.message || t("error.default"));
-  if (d.seconds_left) text += " · " + t("seconds_left", { n: d.seconds_left });
-  else if (d.retry_after) text += " · " + t("seconds_left", { n: Math.ceil(d.retry_after) });
+  const wait = d.seconds_left || Math.ceil(d.retry_after || 0);
+  if (wait) text += " · " + timeLeft(wait);
   if (d.reason) text += " · " + t("reason", { r: d.reason });
   return text;
 }
