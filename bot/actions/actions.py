@@ -151,8 +151,13 @@ class ActionCancelOrder(ShopAction):
         if order["status"] in fmt.OPEN_FOR_CHANGES:
             request = await client.create_aftersale(customer, kind="cancel", order_id=order["id"],
                                                     reason=latest_text(tracker)[:MAX_FREE_TEXT])
-            dispatcher.utter_message(text=f"已为您提交订单 {order['id']} 的取消申请（售后单 #{request['number']}）。"
-                                          "未发货订单取消后，款项 1-3 个工作日内原路退回。")
+            number = request["number"]
+            if request.get("duplicate"):
+                dispatcher.utter_message(text=f"订单 {order['id']} 的取消申请已经提交过了（售后单 #{number}），"
+                                              "正在处理中，不用重复提交。")
+            else:
+                dispatcher.utter_message(text=f"已为您提交订单 {order['id']} 的取消申请（售后单 #{number}）。"
+                                              "未发货订单取消后，款项 1-3 个工作日内原路退回。")
         elif order["status"] in fmt.SHIPPED:
             dispatcher.utter_message(
                 text=f"订单 {order['id']} 已经发货，不能直接取消了。您可以拒收，或者签收后申请退货。",
@@ -439,7 +444,12 @@ class ActionSubmitAftersale(ShopAction):
                      "exchange": "审核通过后请寄回原商品，我们收到后为您发出新的。",
                      "damaged": "破损问题会优先处理，客服会尽快联系您，无需寄回前请保留好商品和包装。",
                      "repair": "客服审核后会告诉您寄修地址。"}[kind]
-        dispatcher.utter_message(text=f"已为您提交{fmt.KIND_LABELS[kind]}申请（售后单 #{request['number']}）。{follow_up}")
+        label, number = fmt.KIND_LABELS[kind], request["number"]
+        if request.get("duplicate"):  # asked twice: the first request stands, nothing new is filed
+            dispatcher.utter_message(text=f"这件商品的{label}申请已经提交过了（售后单 #{number}），"
+                                          "正在处理中，不用重复提交。")
+            return reset
+        dispatcher.utter_message(text=f"已为您提交{label}申请（售后单 #{number}）。{follow_up}")
         return reset
 
 

@@ -89,8 +89,14 @@ def _free_text(value, field: str) -> str:
     return check_text(value, field).strip()[:MAX_FREE_TEXT]
 
 
+OPEN_AFTERSALE = ("pending", "approved", "refunding")  # still being handled: asking again files nothing new
+
+
 async def check_create_aftersale(svc: Services, *, customer_id: str, conversation_id: str, kind, order_id,
-                                 sku=None, reason=None, description=None, exchange_detail=None) -> AfterSale:
+                                 sku=None, reason=None, description=None,
+                                 exchange_detail=None) -> tuple[AfterSale, bool]:
+    """The request, and whether it is new: asking again for what is still being handled (the same kind for the
+    same order and item: a customer saying "退货" twice, the assistant's retry) returns the open request."""
     if kind not in AFTERSALE_KINDS:
         raise InvalidPayload(f"kind must be one of {', '.join(AFTERSALE_KINDS)}", field="kind")
     if not isinstance(order_id, str):
@@ -109,6 +115,19 @@ async def check_create_aftersale(svc: Services, *, customer_id: str, conversatio
         raise InvalidPayload("a shipped order can't be cancelled; ask for a return", code="order_shipped")
     if kind != "cancel" and order.status not in ("shipped", "delivered"):
         raise InvalidPayload("after-sales needs a shipped order; cancel it instead", code="order_not_shipped")
+    wanted_sku = item["sku"] if item else ""
+    # two asking at once (on any process) file one request
+    async with svc.support_locks.hold(f"aftersale:{customer_id}:{order.id}"):
+        for open_ in await svc.storage.aftersales.list(customer_id=customer_id):
+            if (open_.order_id, open_.kind, open_.status in OPEN_AFTERSALE) == (order.id, kind, True) and \
+                    (kind == "cancel" or open_.sku == wanted_sku):
+                return open_, False
+        return await _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,
+                                    exchange_detail), True
+
+
+async def _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,
+                         exchange_detail) -> AfterSale:
     now = svc.clock.now()
     refund = order.total if kind == "cancel" else (
         _money(item.get("price"), item.get("qty", 1)) if kind == "return" and item else "")

@@ -78,10 +78,10 @@ async def bot_aftersales(request, svc, user, body):
      public=False, body=P.BotAfterSale, response=R.AfterSaleOut)
 async def bot_create_aftersale(request, svc, user, body):
     customer_id, conversation_id = _customer(request, svc)
-    request_ = await shop.check_create_aftersale(
+    request_, created = await shop.check_create_aftersale(
         svc, customer_id=customer_id, conversation_id=conversation_id, kind=body.kind, order_id=body.order_id,
         sku=body.sku, reason=body.reason, description=body.description, exchange_detail=body.exchange_detail)
-    return {"aftersale": wire.aftersale(request_)}
+    return {"aftersale": wire.aftersale(request_), "duplicate": not created}
 
 
 @api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False,

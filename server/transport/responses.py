@@ -328,6 +328,7 @@ class AfterSalesOut(TypedDict):
 
 class AfterSaleOut(TypedDict):
     aftersale: AfterSaleWire
+    duplicate: NotRequired[bool]  # the bot API: an open request for the same thing was returned, nothing filed
 
 
 class TicketsOut(TypedDict):

@@ -57,9 +57,15 @@ class FakePlatform:
                  "refund_amount": "359.00"}] if customer.customer_id == "aqiang" else []
 
     async def create_aftersale(self, customer, **fields):
+        """As the platform: the same kind for the same order and item, still open, is the request already filed."""
         self._check()
-        self.created.append(("aftersale", {"customer": customer.customer_id, **fields}))
-        return {"number": "AS000001", **fields}
+        key = {"customer": customer.customer_id, **fields}
+        same = lambda made: {k: made.get(k) for k in ("customer", "kind", "order_id", "sku")} == \
+            {k: key.get(k) for k in ("customer", "kind", "order_id", "sku")}  # noqa: E731
+        duplicate = any(kind == "aftersale" and same(made) for kind, made in self.created)
+        if not duplicate:
+            self.created.append(("aftersale", key))
+        return {"number": "AS000001", **fields, "duplicate": duplicate}
 
     async def create_ticket(self, customer, *, kind, summary):
         self._check()

@@ -137,6 +137,19 @@ def test_a_confirmed_request_is_created_and_a_declined_one_is_not(platform):
     assert said[0]["response"] == "utter_aftersale_cancelled" and len(platform.created) == 1
 
 
+def test_asking_twice_for_the_same_request_says_it_is_already_filed(platform):
+    slots = {"aftersale_kind": "return", "order_id": "SC20261101001", "item_sku": "SC-HOODIE-01",
+             "reason": "不喜欢", "confirm": True}
+    said, _ = run(actions.ActionSubmitAftersale(), tracker("是的", "affirm", slots=slots))
+    assert "已为您提交退货申请" in texts(said)
+    said, _ = run(actions.ActionSubmitAftersale(), tracker("是的", "affirm", slots=slots))
+    assert "已经提交过了" in texts(said) and "已为您提交" not in texts(said) and len(platform.created) == 1
+    for _ in range(2):
+        said, _ = run(actions.ActionCancelOrder(), tracker("取消SC20261120003", "cancel_order",
+                                                           entities={"order_id": "SC20261120003"}))
+    assert "已经提交过了" in texts(said) and len(platform.created) == 2
+
+
 def test_required_slots_depend_on_the_kind_of_request(platform):
     form = actions.ValidateAftersaleForm()
     for kind, wanted in (("damaged", "photo_description"), ("exchange", "exchange_detail"), ("return", "reason")):

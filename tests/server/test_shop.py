@@ -2,6 +2,8 @@
 API the bot's action server uses (shared secret + the customer the platform signed)."""
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 import pytest
@@ -109,6 +111,29 @@ async def test_bot_creates_after_sales_requests_only_on_own_orders(client, shop)
     assert status == 200 and body["aftersale"]["sku"] == "SC-HOODIE-01"
     mine = await client.get("/internal/bot/aftersales", headers=bot_headers(xiaomei.id))
     assert len((await mine.json())["aftersales"]) == 3
+
+
+async def test_asking_again_for_what_is_still_being_handled_files_nothing_new(client, shop, people, svc):
+    xiaomei = shop["xiaomei"]
+
+    async def create(**body):
+        resp = await client.post("/internal/bot/aftersales", json=body, headers=bot_headers(xiaomei.id))
+        assert resp.status == 200, await resp.json()
+        return await resp.json()
+
+    first = await create(kind="return", order_id="SC20261115002", sku="SC-EARBUDS-02", reason="不喜欢")
+    again = await create(kind="return", order_id="SC20261115002", sku="sc-earbuds-02", reason="还是想退")
+    assert not first["duplicate"] and again["duplicate"] and again["aftersale"]["id"] == first["aftersale"]["id"]
+    other_item = await create(kind="return", order_id="SC20261115002", sku="SC-SERUM-04")  # another item: its own
+    assert not other_item["duplicate"]
+    two = await asyncio.gather(*(create(kind="cancel", order_id="SC20261120003") for _ in range(2)))
+    assert sorted(t["duplicate"] for t in two) == [False, True]  # two taps at once: one request
+    assert two[0]["aftersale"]["id"] == two[1]["aftersale"]["id"]
+    assert len(await svc.storage.aftersales.list(customer_id=xiaomei.id)) == 3
+    # once it is decided, asking again is a new request
+    kefu = await people("kefu", role="agent")
+    await kefu.call("PATCH", f"/api/aftersales/{first['aftersale']['id']}", {"status": "rejected", "note": "已拆封"})
+    assert not (await create(kind="return", order_id="SC20261115002", sku="SC-EARBUDS-02"))["duplicate"]
 
 
 async def test_agents_move_after_sales_requests_along_their_flow(client, shop, people):

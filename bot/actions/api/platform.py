@@ -85,7 +85,8 @@ class PlatformClient:
         found = await self._call("POST", "/internal/bot/aftersales", customer, body=fields)
         if found is None:
             raise PlatformError("the order is not among the customer's orders")
-        return found["aftersale"]
+        # duplicate: the same request is still being handled, and nothing new was filed
+        return {**found["aftersale"], "duplicate": bool(found.get("duplicate"))}
 
     async def create_ticket(self, customer: Customer, *, kind: str, summary: str) -> dict:
         found = await self._call("POST", "/internal/bot/tickets", customer, body={"kind": kind, "summary": summary})
