@@ -37,11 +37,10 @@ def token_hash(svc: Services, token: str) -> str:
     return hmac.new(svc.secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def check_credentials_shape(username, password) -> None:
+def check_username_shape(username) -> None:
     if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
         raise InvalidPayload("username must be 2-32 letters, digits, underscores or Chinese characters",
                              code="invalid_username", field="username")
-    check_password_shape(password)
 
 
 def check_password_shape(password, field: str = "password") -> None:
@@ -78,6 +77,17 @@ async def _check_rate(limiter, key, message: str) -> None:
         raise RateLimited(message, retry_after=math.ceil(wait))
 
 
+async def _check_backoff(svc: Services, key: str, message: str, *, free: int) -> None:
+    """The login backoff of `key` (an account and address, or an account's password change): after `free`
+    recent failures, each next try waits twice as long as the one before (counters.backoff_wait)."""
+    cfg = svc.config
+    failures, newest = await svc.login_by_pair.recent(key)
+    wait = backoff_wait(failures, newest, svc.clock.now().timestamp(), free=free, base=cfg.login_backoff_seconds,
+                        cap=cfg.login_backoff_max_seconds)
+    if wait:
+        raise RateLimited(message, retry_after=math.ceil(wait))
+
+
 async def _issue_token(svc: Services, user: User) -> tuple[str, Session]:
     token = secrets.token_urlsafe(32)
     now = svc.clock.now()
@@ -104,8 +114,8 @@ async def check_register(svc: Services, *, username, password, display_name=None
     """A member's own sign-up: its shape, a password that is not easily guessed, no staff name, and at
     most config.register_per_address an hour from one address and config.register_per_hour overall
     (counted in the shared layer, so across processes). Accounts made, not attempts, are counted."""
-    check_credentials_shape(username, password)
-    check_password_policy(username, password)
+    check_username_shape(username)
+    check_password_policy(username, password)  # its shape, then how easily it is guessed
     check_name_allowed(svc, username, field="username")
     check_name_allowed(svc, display_name)
     display_name = await screen_text(svc, None, display_name, field="display_name")  # as a profile's
@@ -137,18 +147,14 @@ async def check_login(svc: Services, *, username, password, address: str) -> tup
         raise InvalidPayload("username is not valid text", code="invalid_username", field="username")
     if text_problem(password):
         raise InvalidPayload("password is not valid text", code="invalid_password", field="password")
-    cfg = svc.config
     account_key = username.lower()
     pair = f"{account_key}|{address}"
     known = (await svc.login_known.recent(pair))[0] > 0
     if not known:
         await _check_rate(svc.login_by_address, address, "too many login attempts from this address; try again later")
     under_attack = not known and await svc.login_by_account.retry_after(account_key) > 0
-    failures, newest = await svc.login_by_pair.recent(pair)
-    wait = backoff_wait(failures, newest, svc.clock.now().timestamp(), free=1 if under_attack else
-                        cfg.login_free_failures, base=cfg.login_backoff_seconds, cap=cfg.login_backoff_max_seconds)
-    if wait:
-        raise RateLimited("too many login attempts; try again later", retry_after=math.ceil(wait))
+    await _check_backoff(svc, pair, "too many login attempts; try again later",
+                         free=1 if under_attack else svc.config.login_free_failures)
     user = await svc.storage.users.get_by_username(username=username)
     ok = await svc.passwords.verify(user.password_hash if user else None, password)
     if not ok or user is None:
@@ -183,12 +189,9 @@ async def check_change_password(svc: Services, user: User, *, token: str, curren
     if not isinstance(current_password, str) or len(current_password) > 128:
         raise InvalidPayload("current_password is required", field="current_password")
     check_password_policy(user.username, new_password, field="new_password")
-    cfg, attempts = svc.config, f"{user.username.lower()}|password-change"  # a stolen token guessing the password
-    failures, newest = await svc.login_by_pair.recent(attempts)
-    wait = backoff_wait(failures, newest, svc.clock.now().timestamp(), free=cfg.login_free_failures,
-                        base=cfg.login_backoff_seconds, cap=cfg.login_backoff_max_seconds)
-    if wait:
-        raise RateLimited("too many wrong passwords; try again later", retry_after=math.ceil(wait))
+    attempts = f"{user.username.lower()}|password-change"  # a stolen token guessing the password
+    await _check_backoff(svc, attempts, "too many wrong passwords; try again later",
+                         free=svc.config.login_free_failures)
     stored = await svc.storage.users.get(user_id=user.id)
     if stored is None or not await svc.passwords.verify(stored.password_hash, current_password):
         await svc.login_by_pair.hit(attempts)

@@ -8,7 +8,7 @@ from ...domain.moderation import PLATFORM_SCOPE
 from ...domain.users import User
 from ...errors import Forbidden, InvalidPayload
 from ...events.domain import MessageEdited
-from ...policy.access import ConversationAccess, access_message, check_may_touch
+from ...policy.access import access_message, check_may_touch
 from ...services import Services
 from ..moderation.audit import do_audit
 from ..moderation.screen import screen
@@ -18,12 +18,8 @@ from .send import tokens_for
 EMOJI_MAX = 16
 
 
-async def _own_message(svc: Services, user: User, message_id: str) -> tuple[Message, ConversationAccess]:
-    return await access_message(svc, user, message_id)
-
-
 async def check_edit_message(svc: Services, user: User, *, message_id: str, text: str) -> Message:
-    message, acc = await _own_message(svc, user, message_id)
+    message, acc = await access_message(svc, user, message_id)
     if message.author_id != user.id:
         raise Forbidden("only the author may edit a message", code="not_author")
     if not text:
@@ -39,7 +35,7 @@ async def check_edit_message(svc: Services, user: User, *, message_id: str, text
 
 
 async def check_delete_message(svc: Services, user: User, *, message_id: str) -> Message:
-    message, acc = await _own_message(svc, user, message_id)
+    message, acc = await access_message(svc, user, message_id)
     if message.author_id != user.id and not acc.is_group_moderator:
         raise Forbidden("only the author or a group moderator may delete a message", code="not_author")
     updated = await svc.storage.messages.delete(message_id=message_id, deleted_at=svc.clock.now())
@@ -116,7 +112,7 @@ def check_emoji(emoji, *, taking_back: bool = False) -> str:
 
 
 async def check_react(svc: Services, user: User, *, message_id: str, emoji: str, add: bool) -> Message:
-    message, acc = await _own_message(svc, user, message_id)
+    message, acc = await access_message(svc, user, message_id)
     check_may_touch(user, acc)
     emoji = check_emoji(emoji, taking_back=not add)
     if add and emoji not in message.reactions and len(message.reactions) >= 20:
@@ -129,7 +125,7 @@ async def check_react(svc: Services, user: User, *, message_id: str, emoji: str,
 
 
 async def check_like_message(svc: Services, user: User, *, message_id: str, like: bool) -> int:
-    _, acc = await _own_message(svc, user, message_id)
+    _, acc = await access_message(svc, user, message_id)
     check_may_touch(user, acc)
     store = svc.storage.likes
     count = await (store.like if like else store.unlike)(target_kind="message", target_id=message_id,
