@@ -1,13 +1,14 @@
 // The web client's entry: logging in, the live connection, the page's frame and navigation. The
 // screens live in chat.js (conversations), account.js (groups, search, notifications, profile),
-// service.js (联系客服 and the agents' desk) and moderation.js (the moderators' dashboard).
+// service.js (联系客服), desk.js (the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
-import { openSupport, supportTools, supportUpdated, ratingCard, deskTools, loadDesk, openDeskCase } from "./service.js";
+import { openSupport, supportTools, supportUpdated, ratingCard } from "./service.js";
+import { deskTools, loadDesk, openDeskCase } from "./desk.js";
 import { showModeration, caseEvent } from "./moderation.js";
 
 const app = document.getElementById("app");
