@@ -95,8 +95,9 @@ async def through_platform(url: str, secret: str) -> tuple[list[float], dict]:
         await client.disconnect()
     sys.path.insert(0, ROOT)
     from server.integrations.rasa import sign_customer
-    metadata = {"customer_id": me["id"], "conversation_id": conv_id,
-                "signature": sign_customer(secret, me["id"], conv_id)}
+    expires = int(time.time()) + 3600
+    metadata = {"customer_id": me["id"], "conversation_id": conv_id, "expires": expires,
+                "signature": sign_customer(secret, me["id"], conv_id, expires)}
     return times, metadata
 
 

@@ -1,7 +1,9 @@
 """python -m server: run the platform with the configuration from the environment."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 from aiohttp import web
 
@@ -19,8 +21,29 @@ def main() -> None:
     if config.seed_demo:  # an empty database gets the demo community
         from scripts.demo import seed_if_empty
         on_start.append(seed_if_empty)
-    web.run_app(create_app(config, on_start=on_start), host=config.host, port=config.port, print=None,
-                access_log_class=RedactingAccessLogger)
+    app = create_app(config, on_start=on_start)
+    if not config.internal_port:
+        web.run_app(app, host=config.host, port=config.port, print=None, access_log_class=RedactingAccessLogger)
+        return
+    logging.getLogger("server").info("internal API (the assistant's action server) on http://%s:%d",
+                                     config.internal_host, config.internal_port)
+    asyncio.run(_serve_two_ports(app, config))
+
+
+async def _serve_two_ports(app, config) -> None:
+    """The public port and the internal one (/internal/* for the action server), one app behind both."""
+    runner = web.AppRunner(app, access_log_class=RedactingAccessLogger)
+    await runner.setup()
+    await web.TCPSite(runner, config.host, config.port).start()
+    await web.TCPSite(runner, config.internal_host, config.internal_port).start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 if __name__ == "__main__":

@@ -60,7 +60,8 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
     scripts/, outside the app's imports, is handed in by `python -m server`)."""
     clock = clock or Clock()
     hours = BusinessHours.parse(config.support_hours, config.support_days, config.support_tz)
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024,
+                          middlewares=[_internal_only_on(config.internal_port)] if config.internal_port else [])
     # every packet's JSON through safe_json (depth, number length), and events a client may not send
     # refused with an error ack (sio_guard)
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins=[], max_http_buffer_size=256 * 1024,
@@ -99,7 +100,8 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             login_by_address=rate_limiter(hub, "login-address", clock, limit=config.login_max_per_address,
                                           window_seconds=window),
             bot=BotClient(enabled=config.bot, url=config.bot_url, timeout=config.bot_timeout_seconds,
-                          probe_seconds=config.bot_probe_seconds),
+                          probe_seconds=config.bot_probe_seconds, workers=config.bot_workers,
+                          token=config.ensure_rasa_token() if config.bot else ""),
             hours=hours, bot_secret=config.ensure_bot_secret(),
             behaviour=behaviour_log(hub, Limits(flood_messages=config.flood_messages,
                                                 flood_seconds=config.flood_seconds,
@@ -170,6 +172,19 @@ async def _safety_headers(request: web.Request, response: web.StreamResponse) ->
     for name, value in SAFETY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers["Server"] = SAFETY_HEADERS["Server"]
+
+
+def _internal_only_on(port: int):
+    """With an internal listener, the action server's API is not on the public port at all: a 404 there,
+    as for any unknown path, so the public side does not even learn it exists."""
+    @web.middleware
+    async def internal_only(request: web.Request, handler):
+        if request.path.startswith("/internal/"):
+            sockname = request.transport.get_extra_info("sockname") if request.transport else None
+            if not sockname or sockname[1] != port:
+                raise web.HTTPNotFound()
+        return await handler(request)
+    return internal_only
 
 
 def subscribe_all(svc: Services) -> None:

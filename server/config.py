@@ -74,6 +74,10 @@ class Config:
     bot_timeout_seconds: float = 8.0      # a reply slower than this ends in an apology and a hand-off
     bot_probe_seconds: float = 10.0
     bot_secret: str = ""                  # shared with the action server; generated into data_dir if empty
+    internal_port: int = 0                # set: /internal/* only on this port (on internal_host), 404 elsewhere
+    internal_host: str = "127.0.0.1"
+    rasa_token: str = ""                  # Rasa's --auth-token; generated into data_dir/rasa_token if empty
+    bot_workers: tuple[str, ...] = ()     # several Rasa processes (CHAT_BOT_WORKERS, comma-separated URLs)
     support_hours: str = "09:00-21:00"    # when human agents work, in support_tz
     support_days: str = "1-7"             # ISO weekdays, 1 = Monday
     support_tz: str = "Asia/Shanghai"
@@ -127,6 +131,10 @@ class Config:
             bot_url=env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/"),
             bot_timeout_seconds=_float(env, "CHAT_BOT_TIMEOUT", 8.0),
             bot_secret=env.get("CHAT_BOT_SECRET", ""),
+            rasa_token=env.get("CHAT_RASA_TOKEN", ""),
+            internal_port=_int(env, "CHAT_INTERNAL_PORT", 0),
+            internal_host=env.get("CHAT_INTERNAL_HOST", "127.0.0.1"),
+            bot_workers=tuple(u.strip().rstrip("/") for u in env.get("CHAT_BOT_WORKERS", "").split(",") if u.strip()),
             support_hours=env.get("CHAT_SUPPORT_HOURS", "09:00-21:00"),
             support_days=env.get("CHAT_SUPPORT_DAYS", "1-7"),
             support_tz=env.get("CHAT_SUPPORT_TZ", "Asia/Shanghai"),
@@ -144,6 +152,12 @@ class Config:
         if not self.bot_secret:
             self.bot_secret = self._kept_secret("bot_secret")
         return self.bot_secret
+
+    def ensure_rasa_token(self) -> str:
+        """CHAT_RASA_TOKEN, or data_dir/rasa_token: `make bot` starts Rasa with it, the platform sends it."""
+        if not self.rasa_token:
+            self.rasa_token = self._kept_secret("rasa_token")
+        return self.rasa_token
 
     def _kept_secret(self, name: str) -> str:
         os.makedirs(self.data_dir, exist_ok=True)

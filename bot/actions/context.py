@@ -12,7 +12,8 @@ ORDER_ID_RE = re.compile(r"SC\d{8,14}", re.IGNORECASE)
 
 
 def customer_of(tracker: Tracker) -> Optional[Customer]:
-    """The customer the platform vouched for in the metadata of the latest user message."""
+    """The customer the platform vouched for in the metadata of the latest user message, only for the
+    conversation it was signed for: an identity copied into another sender's messages names nobody."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     if not metadata.get("customer_id"):
         for event in reversed(tracker.events):
@@ -20,10 +21,14 @@ def customer_of(tracker: Tracker) -> Optional[Customer]:
                 metadata = event.get("metadata") or {}
                 break
     customer_id = metadata.get("customer_id")
-    if not customer_id:
+    if not customer_id or str(metadata.get("conversation_id", "")) != str(tracker.sender_id):
         return None
-    return Customer(customer_id=str(customer_id), conversation_id=str(metadata.get("conversation_id", "")),
-                    signature=str(metadata.get("signature", "")))
+    try:
+        expires = int(metadata.get("expires") or 0)
+    except (TypeError, ValueError):
+        expires = 0
+    return Customer(customer_id=str(customer_id), conversation_id=str(metadata["conversation_id"]),
+                    signature=str(metadata.get("signature", "")), expires=expires)
 
 
 def latest_entity(tracker: Tracker, name: str) -> Optional[str]:

@@ -14,6 +14,9 @@ import aiohttp
 
 log = logging.getLogger(__name__)
 
+# how long a signed customer identity is good for: one message's turn, actions included, with room to spare
+IDENTITY_SECONDS = 600
+
 OFF, STARTING, UP, DOWN = "off", "starting", "up", "down"
 
 
@@ -25,15 +28,30 @@ class BotUnavailable(Exception):
         self.reason = reason  # "offline" | "timeout" | "error"
 
 
-def sign_customer(secret: str, customer_id: str, conversation_id: str) -> str:
-    """What the action server hands back to prove which customer a question came from."""
-    return hmac.new(secret.encode(), f"{customer_id}:{conversation_id}".encode(), hashlib.sha256).hexdigest()
+def sign_customer(secret: str, customer_id: str, conversation_id: str, expires: int) -> str:
+    """What the action server hands back to prove which customer a question came from. The conversation
+    and an expiry are signed with it: a copy read out of a transcript is worth nothing in another
+    conversation, and nothing at all once it has expired (each message is signed afresh)."""
+    return hmac.new(secret.encode(), f"{customer_id}:{conversation_id}:{int(expires)}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def escape_text(text: str) -> str:
+    """Typed text as Rasa should read it: as words. Rasa 3.6 parses a message starting with "/" as an
+    intent (RegexInterpreter: `/restart`, `/track_order{"order_id": ...}`), so a customer could skip the
+    NLU and fill slots at will; a zero-width space in front keeps the text and stops the shortcut."""
+    return "\u200b" + text if text.lstrip().startswith("/") else text
 
 
 class BotClient:
-    def __init__(self, *, enabled: bool, url: str, timeout: float, probe_seconds: float = 10.0):
+    def __init__(self, *, enabled: bool, url: str, timeout: float, probe_seconds: float = 10.0, token: str = "",
+                 workers: tuple[str, ...] = ()):
         self.enabled = enabled
         self.url = url.rstrip("/")
+        # several Rasa processes sharing one tracker store: each conversation always goes to the same one,
+        # so two messages of one conversation never race in two processes (each has its own lock store)
+        self.urls = tuple(u.rstrip("/") for u in workers) or (self.url,)
+        self.token = token  # Rasa's --auth-token: without it, Rasa's HTTP API answers 401
         self.timeout = timeout
         self.probe_seconds = probe_seconds
         self.state = STARTING if enabled else OFF
@@ -61,8 +79,10 @@ class BotClient:
     async def probe(self) -> str:
         """Asks Rasa's root endpoint whether it is serving; updates and returns the state."""
         try:
-            async with self._session.get(self.url + "/", timeout=aiohttp.ClientTimeout(total=3)) as resp:
-                ok = resp.status == 200
+            ok = True
+            for url in self.urls:
+                async with self._session.get(url + "/", timeout=aiohttp.ClientTimeout(total=3)) as resp:
+                    ok = ok and resp.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
             ok = False
         self._set(UP if ok else (STARTING if self.state == STARTING else DOWN))
@@ -78,12 +98,18 @@ class BotClient:
             log.info("assistant: %s -> %s", self.state, state)
             self.state = state
 
+    def worker_for(self, sender: str) -> str:
+        """The Rasa process that owns this conversation: a stable hash, the same on every platform process."""
+        digest = hashlib.sha256(sender.encode()).digest()
+        return self.urls[int.from_bytes(digest[:4], "big") % len(self.urls)]
+
     async def ask(self, *, sender: str, text: str, metadata: dict) -> list[dict]:
         """The assistant's replies to one customer message (Rasa REST channel format)."""
         if self._session is None:
             raise BotUnavailable("offline")
+        params = {"token": self.token} if self.token else None
         try:
-            async with self._session.post(self.url + "/webhooks/rest/webhook",
+            async with self._session.post(self.worker_for(sender) + "/webhooks/rest/webhook", params=params,
                                           json={"sender": sender, "message": text, "metadata": metadata},
                                           timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
                 if resp.status != 200:

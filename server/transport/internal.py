@@ -22,22 +22,32 @@ def _check_bot(request, svc: Services) -> None:
         raise Unauthorized("the bot secret is missing or wrong", code="bad_bot_secret")
 
 
-def _customer(request, svc: Services) -> tuple[str, str]:
-    """(customer_id, conversation_id), once the signature proves the platform vouched for them."""
+async def _customer(request, svc: Services) -> tuple[str, str]:
+    """(customer_id, conversation_id), once the signature proves the platform vouched for them, for this
+    conversation, not long ago, and the conversation is still that customer's support conversation."""
     _check_bot(request, svc)
     customer_id = request.headers.get("X-Customer", "")
     conversation_id = request.headers.get("X-Conversation", "")
     signature = request.headers.get("X-Customer-Sig", "")
-    expected = sign_customer(svc.bot_secret, customer_id, conversation_id)
+    try:
+        expires = int(request.headers.get("X-Customer-Expires", ""))
+    except ValueError:
+        expires = 0
+    expected = sign_customer(svc.bot_secret, customer_id, conversation_id, expires)
     if not customer_id or not hmac.compare_digest(signature.encode(), expected.encode()):
         raise Forbidden("the customer's signature doesn't match", code="bad_customer_signature")
+    if expires < svc.clock.now().timestamp():
+        raise Forbidden("the customer's signature has expired", code="customer_signature_expired")
+    case = await svc.storage.support.get(conversation_id=conversation_id)
+    if case is None or case.customer_id != customer_id:
+        raise Forbidden("the conversation is not this customer's support conversation", code="not_customer_conversation")
     return customer_id, conversation_id
 
 
 @api("GET", "/internal/bot/orders", "The asking customer's orders, newest first (bot secret + signed customer)",
      auth=False, public=False, response=R.OrdersOut)
 async def bot_orders(request, svc, user, body):
-    customer_id, _ = _customer(request, svc)
+    customer_id, _ = await _customer(request, svc)
     orders = await svc.storage.orders.list_for_customer(customer_id=customer_id, limit=10)
     return {"orders": [wire.order(o) for o in orders]}
 
@@ -45,7 +55,7 @@ async def bot_orders(request, svc, user, body):
 @api("GET", "/internal/bot/orders/{order}", "One of the asking customer's orders; 404 for anyone else's", auth=False,
      public=False, response=R.OrderOut)
 async def bot_order(request, svc, user, body):
-    customer_id, _ = _customer(request, svc)
+    customer_id, _ = await _customer(request, svc)
     return {"order": wire.order(await shop.access_my_order(svc, customer_id, request.match_info["order"]))}
 
 
@@ -69,7 +79,7 @@ async def bot_product(request, svc, user, body):
 @api("GET", "/internal/bot/aftersales", "The asking customer's after-sales requests", auth=False, public=False,
      response=R.AfterSalesOut)
 async def bot_aftersales(request, svc, user, body):
-    customer_id, _ = _customer(request, svc)
+    customer_id, _ = await _customer(request, svc)
     return {"aftersales": [wire.aftersale(a) for a in await svc.storage.aftersales.list(customer_id=customer_id)]}
 
 
@@ -77,7 +87,7 @@ async def bot_aftersales(request, svc, user, body):
      "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description}", auth=False,
      public=False, body=P.BotAfterSale, response=R.AfterSaleOut)
 async def bot_create_aftersale(request, svc, user, body):
-    customer_id, conversation_id = _customer(request, svc)
+    customer_id, conversation_id = await _customer(request, svc)
     request_, created = await shop.check_create_aftersale(
         svc, customer_id=customer_id, conversation_id=conversation_id, kind=body.kind, order_id=body.order_id,
         sku=body.sku, reason=body.reason, description=body.description, exchange_detail=body.exchange_detail)
@@ -87,7 +97,7 @@ async def bot_create_aftersale(request, svc, user, body):
 @api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False,
      public=False, body=P.BotTicket, response=R.TicketOut)
 async def bot_create_ticket(request, svc, user, body):
-    customer_id, conversation_id = _customer(request, svc)
+    customer_id, conversation_id = await _customer(request, svc)
     ticket = await shop.check_create_ticket(svc, customer_id=customer_id, conversation_id=conversation_id,
                                             kind=body.kind, summary=body.summary)
     return {"ticket": wire.ticket(ticket)}

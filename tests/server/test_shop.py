@@ -3,6 +3,7 @@ API the bot's action server uses (shared secret + the customer the platform sign
 from __future__ import annotations
 
 import asyncio
+import time
 
 import json
 
@@ -26,15 +27,23 @@ async def shop(svc, people):
     """The demo catalogue and orders, owned by fresh xiaomei / aqiang / lily accounts."""
     personas = {name: await people(name) for name in ("xiaomei", "aqiang", "lily")}
     await seed_shop_if_empty(svc)
+    for persona in personas.values():  # the platform only vouches for a customer in their support conversation
+        SUPPORT[persona.id] = (await persona.post("/api/support"))["conversation"]["id"]
     return personas
 
 
-def bot_headers(customer_id: str | None = None, conversation_id: str = "c1", *, secret: str = SECRET,
-                signature: str | None = None) -> dict:
+SUPPORT: dict[str, str] = {}  # customer id -> their support conversation (filled by the shop fixture)
+
+
+def bot_headers(customer_id: str | None = None, conversation_id: str | None = None, *, secret: str = SECRET,
+                signature: str | None = None, expires: int | None = None) -> dict:
     headers = {"X-Bot-Secret": secret}
     if customer_id is not None:
+        conversation_id = conversation_id or SUPPORT.get(customer_id, "c1")
+        expires = int(time.time()) + 600 if expires is None else expires
         headers.update({"X-Customer": customer_id, "X-Conversation": conversation_id,
-                        "X-Customer-Sig": signature or sign_customer(SECRET, customer_id, conversation_id)})
+                        "X-Customer-Expires": str(expires),
+                        "X-Customer-Sig": signature or sign_customer(SECRET, customer_id, conversation_id, expires)})
     return headers
 
 
@@ -69,9 +78,10 @@ async def test_internal_api_needs_the_secret_and_a_signed_customer(client, shop)
     assert resp.status == 401
     resp = await client.get("/internal/bot/orders", headers=bot_headers(xiaomei.id, signature="0" * 64))
     assert resp.status == 403
-    resp = await client.get("/internal/bot/orders", headers=bot_headers(xiaomei.id, "c1",
+    expires = int(time.time()) + 600
+    resp = await client.get("/internal/bot/orders", headers=bot_headers(xiaomei.id, expires=expires,
                                                                         signature=sign_customer(SECRET, xiaomei.id,
-                                                                                                "c2")))
+                                                                                                "c2", expires)))
     assert resp.status == 403
     resp = await client.get("/internal/bot/orders", headers=bot_headers(xiaomei.id))
     assert resp.status == 200 and len((await resp.json())["orders"]) == 3

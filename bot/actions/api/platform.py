@@ -26,6 +26,7 @@ class Customer:
     customer_id: str
     conversation_id: str
     signature: str
+    expires: int = 0  # signed with the rest: the platform refuses the identity after this (Unix seconds)
 
 
 class PlatformClient:
@@ -44,7 +45,7 @@ class PlatformClient:
         headers = {"X-Bot-Secret": self.secret}
         if customer is not None:
             headers.update({"X-Customer": customer.customer_id, "X-Conversation": customer.conversation_id,
-                            "X-Customer-Sig": customer.signature})
+                            "X-Customer-Sig": customer.signature, "X-Customer-Expires": str(customer.expires)})
         return headers
 
     async def _call(self, method: str, path: str, customer: Optional[Customer], *, params=None,

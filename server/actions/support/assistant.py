@@ -7,7 +7,7 @@ import logging
 from ...domain.messages import Conversation, Message
 from ...domain.support import SupportCase
 from ...events.domain import MessageSent
-from ...integrations.rasa import BotUnavailable, sign_customer
+from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
 from ...services import Services
 from ..messages.kinds import text_of
 from .cases import announce, handoff, move_case, post_as_bot
@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 FALLBACKS_BEFORE_HANDOFF = 2
 MAX_BUTTONS = 10
+OFFERED_WITHIN = 20  # messages looked back through for the button a customer pressed
 
 
 def subscribe(svc: Services) -> None:
@@ -54,13 +55,24 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
         await _ask_assistant(svc, conv, case, message)
 
 
+async def _offered(svc: Services, conv: Conversation, payload: str) -> bool:
+    """Whether the assistant offered this button in its recent messages here: a payload is an intent with
+    slots, so only the platform's own buttons may send one."""
+    recent = await svc.storage.messages.history(conversation_id=conv.id, limit=OFFERED_WITHIN)
+    return any(m.author_id == svc.bot_user.id and any(b.get("payload") == payload
+                                                      for b in (m.extra.get("buttons") or ()))
+               for m in recent)
+
+
 async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, message: Message) -> None:
-    if message.extra.get("payload"):
-        text = message.extra["payload"]  # a pressed quick-reply button
+    payload = message.extra.get("payload")
+    if payload and await _offered(svc, conv, payload):
+        text = payload  # a pressed quick-reply button
     else:
-        text = text_of(message)
-    metadata = {"customer_id": case.customer_id, "conversation_id": conv.id,
-                "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id)}
+        text = escape_text(text_of(message))  # typed (or a payload never offered): words, not an intent
+    expires = int(svc.clock.now().timestamp()) + IDENTITY_SECONDS
+    metadata = {"customer_id": case.customer_id, "conversation_id": conv.id, "expires": expires,
+                "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id, expires)}
     try:
         replies = await svc.bot.ask(sender=conv.id, text=text.strip() or "🙂", metadata=metadata)
     except BotUnavailable as exc:
