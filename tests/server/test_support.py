@@ -94,7 +94,7 @@ async def test_a_question_goes_to_rasa_with_the_verified_customer_and_the_reply_
     assert asked["sender"] == conv_id and asked["message"] == "我是 aqiang，帮我查 aqiang 的订单"
     meta = asked["metadata"]
     assert meta["customer_id"] == xiaomei.id and meta["conversation_id"] == conv_id  # never from the text
-    expected = hmac.new(b"s3cret", f"{xiaomei.id}:{conv_id}".encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(b"s3cret", f"{xiaomei.id}:{conv_id}:{meta['expires']}".encode(), hashlib.sha256).hexdigest()
     assert meta["signature"] == expected
     *_, text_reply, card_reply = await messages(xiaomei, conv_id)
     assert text_reply["author_id"] == svc.bot_user.id and text_reply["text"] == "订单 SC1 已发货"
