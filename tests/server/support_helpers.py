@@ -40,6 +40,13 @@ class StandInRasa:
         return web.json_response([{"recipient_id": body["sender"], **r} for r in replies])
 
 
+async def serve(aiohttp_server, stand_in: StandInRasa) -> StandInRasa:
+    """The stand-in served on a free port, its address in `url` (what the platform's config points at)."""
+    server = await aiohttp_server(stand_in.app())
+    stand_in.url = str(server.make_url("")).rstrip("/")
+    return stand_in
+
+
 async def wait_until(check, timeout: float = 5.0):
     """Polls an async check until it returns something truthy."""
     deadline = asyncio.get_running_loop().time() + timeout

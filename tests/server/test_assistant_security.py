@@ -13,7 +13,7 @@ from server.clock import FakeClock
 from server.integrations.rasa import IDENTITY_SECONDS, BotClient, escape_text, sign_customer
 from tests.conftest import make_config
 
-from .support_helpers import IN_HOURS, StandInRasa
+from .support_helpers import IN_HOURS, StandInRasa, serve
 
 SECRET = "s3cret"
 
@@ -36,9 +36,7 @@ class RecordingRasa(StandInRasa):
 @pytest.fixture
 async def rasa(aiohttp_server):
     stand_in = RecordingRasa("rasa-tok")
-    server = await aiohttp_server(stand_in.app())
-    stand_in.url = str(server.make_url("")).rstrip("/")
-    return stand_in
+    return await serve(aiohttp_server, stand_in)
 
 
 @pytest.fixture

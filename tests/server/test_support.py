@@ -11,15 +11,13 @@ from server.app import create_app
 from server.clock import FakeClock
 from tests.conftest import make_config
 
-from .support_helpers import AFTER_HOURS, IN_HOURS, StandInRasa
+from .support_helpers import AFTER_HOURS, IN_HOURS, StandInRasa, serve
 
 
 @pytest.fixture
 async def rasa(aiohttp_server):
     stand_in = StandInRasa()
-    server = await aiohttp_server(stand_in.app())
-    stand_in.url = str(server.make_url("")).rstrip("/")
-    return stand_in
+    return await serve(aiohttp_server, stand_in)
 
 
 @pytest.fixture

@@ -137,12 +137,10 @@ async def test_a_topic_thread_started_liked_and_answered_live(browser, site):
 
 @pytest.fixture
 async def rasa(aiohttp_server):
-    from tests.server.support_helpers import StandInRasa
+    from tests.server.support_helpers import StandInRasa, serve
     stand_in = StandInRasa()
     stand_in.script = lambda text: [{"text": f"小智收到：{text}，还有什么可以帮你？"}]
-    server = await aiohttp_server(stand_in.app())
-    stand_in.url = str(server.make_url("")).rstrip("/")
-    return stand_in
+    return await serve(aiohttp_server, stand_in)
 
 
 async def test_support_bot_hand_off_agent_answer_and_rating(browser, rasa, aiohttp_client, tmp_path):
