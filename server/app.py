@@ -35,7 +35,7 @@ from .shared.behaviour import behaviour_log
 from .shared.counters import rate_limiter
 from .shared.locks import keyed_locks
 from .storage.base import Storage
-from .transport import internal, openapi, rest, rest_moderation, rest_support  # noqa: F401  (they register routes)
+from .transport import internal, openapi, rest, rest_moderation, rest_shop, rest_support  # noqa: F401  (they register routes)
 from .transport import sio as sio_handlers
 from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes

@@ -4,6 +4,7 @@ payment, invoices, authenticity and promotions)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +16,7 @@ from ..policy.access import check_staff
 from ..services import Services
 from ..storage.base import new_id
 from ..validate import check_text
+from ..wire import short_number
 
 POLICIES_KEY = "policies"
 DEFAULT_POLICIES = {
@@ -71,9 +73,22 @@ async def access_product(svc: Services, sku: str) -> ShopProduct:
     return product
 
 
+ORDER_NUMBER_RE = re.compile(r"S\s*C[\s-]*((?:\d[\s-]*){8,14})", re.IGNORECASE)
+
+
+def normalize_order_id(text: str) -> str:
+    """An order number however a shopper typed it: full width (ＳＣ２０２６…), lower case, spaces or dashes
+    between the digits. Anything else is returned upper-cased as it was."""
+    plain = unicodedata.normalize("NFKC", text or "").strip()
+    match = ORDER_NUMBER_RE.fullmatch(plain)
+    if match:
+        return "SC" + re.sub(r"[\s-]", "", match.group(1))
+    return plain.upper()
+
+
 async def access_my_order(svc: Services, customer_id: str, order_id: str) -> Order:
     """Someone else's order number gets exactly the answer a made-up one gets."""
-    order = await svc.storage.orders.get(order_id=order_id.upper())
+    order = await svc.storage.orders.get(order_id=normalize_order_id(order_id))
     if order is None or order.customer_id != customer_id:
         raise NotFound("no such order")
     return order
@@ -115,15 +130,62 @@ async def check_create_aftersale(svc: Services, *, customer_id: str, conversatio
         raise InvalidPayload("a shipped order can't be cancelled; ask for a return", code="order_shipped")
     if kind != "cancel" and order.status not in ("shipped", "delivered"):
         raise InvalidPayload("after-sales needs a shipped order; cancel it instead", code="order_not_shipped")
+    if kind == "exchange" and item:
+        await check_exchange_in_stock(svc, item, exchange_detail)
     wanted_sku = item["sku"] if item else ""
     # two asking at once (on any process) file one request
     async with svc.support_locks.hold(f"aftersale:{customer_id}:{order.id}"):
         for open_ in await svc.storage.aftersales.list(customer_id=customer_id):
-            if (open_.order_id, open_.kind, open_.status in OPEN_AFTERSALE) == (order.id, kind, True) and \
-                    (kind == "cancel" or open_.sku == wanted_sku):
+            if open_.order_id != order.id or open_.status not in OPEN_AFTERSALE:
+                continue
+            if open_.kind == kind and (kind == "cancel" or open_.sku == wanted_sku):
                 return open_, False
+            if kind != "cancel" and open_.kind != "cancel" and open_.sku == wanted_sku:
+                # a return while an exchange of the same item is being handled: one of them would be wrong
+                raise InvalidPayload(f"a {open_.kind} request for this item is still being handled",
+                                     code="aftersale_open", number=short_number(open_.id), kind=open_.kind)
         return await _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,
                                     exchange_detail), True
+
+
+ANY_SIZE_RE = re.compile(r"(?<![A-Z0-9])(?:[2-5]?X{0,3}[SL]|M|XXS|均码|\d{2}(?:\.5)?码?)(?![A-Z0-9])")
+ANY_COLOR_RE = re.compile(r"[黑白灰红蓝粉绿黄紫棕橙]色?|[米杏咖卡]色")
+
+
+def wanted_variant(product: ShopProduct, item: dict, detail: str) -> tuple[str, str] | None:
+    """The (size, colour) an exchange asks for: what the text names, the rest as bought. None when the text
+    names neither a size nor a colour of the product (a free-text wish an agent reads)."""
+    text = unicodedata.normalize("NFKC", detail or "").upper()
+    sizes = sorted({str(v.get("size") or "") for v in product.variants} - {""}, key=len, reverse=True)
+    colors = sorted({str(v.get("color") or "") for v in product.variants} - {""}, key=len, reverse=True)
+    size = next((s for s in sizes if re.search(rf"(?<![A-Z0-9]){re.escape(s.upper())}(?![A-Z0-9])", text)), "")
+    color = next((c for c in colors if c.upper() in text or c.rstrip("色") in text), "")
+    if not size and not color:
+        named = ANY_SIZE_RE.search(text) or ANY_COLOR_RE.search(text)
+        return ("", named.group(0)) if named else None  # a size or colour the product doesn't come in
+    return size or str(item.get("size") or ""), color or str(item.get("color") or "")
+
+
+async def check_exchange_in_stock(svc: Services, item: dict, detail) -> None:
+    """An exchange is filed only for a variant the shop has: out of stock is refused with what is in stock."""
+    product = await svc.storage.products.get(sku=str(item.get("sku", "")).upper())
+    if product is None or not product.variants or not isinstance(detail, str):
+        return
+    wanted = wanted_variant(product, item, detail)
+    if wanted is None:
+        return
+    size, color = wanted
+    variant = next((v for v in product.variants if str(v.get("size") or "") == size
+                    and str(v.get("color") or "") == color), None)
+    in_stock = [" ".join(x for x in (str(v.get("color") or ""), str(v.get("size") or "")) if x)
+                for v in product.variants if v.get("stock", 0) > 0]
+    label = " ".join(x for x in (color, size) if x)
+    if variant is None:
+        raise InvalidPayload(f"{product.title} has no {label}", code="no_such_variant", field="exchange_detail",
+                             in_stock=in_stock)
+    if variant.get("stock", 0) <= 0:
+        raise InvalidPayload(f"{product.title} {label} is out of stock", code="out_of_stock",
+                             field="exchange_detail", in_stock=in_stock)
 
 
 async def _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,

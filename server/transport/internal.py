@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 
 from .. import wire
-from ..actions import shop
+from ..actions import catalogue, shop
 from ..errors import Forbidden, Unauthorized
 from ..integrations.rasa import sign_customer
 from ..services import Services
@@ -59,13 +59,13 @@ async def bot_order(request, svc, user, body):
     return {"order": wire.order(await shop.access_my_order(svc, customer_id, request.match_info["order"]))}
 
 
-@api("GET", "/internal/bot/products", "Catalogue search for the bot: ?q=&limit=", auth=False, public=False,
+@api("GET", "/internal/bot/products", "Catalogue search for the bot, by the names shoppers use (aliases, synonyms): ?q=&limit=", auth=False, public=False,
      response=R.ProductsOut)
 async def bot_products(request, svc, user, body):
     _check_bot(request, svc)
-    found = await svc.storage.products.search(query=request.query.get("q", "")[:100],
-                                              limit=query_int(request.query, "limit", default=5, min_value=1,
-                                                              max_value=20))
+    found = await catalogue.search_products(svc, request.query.get("q", "")[:100],
+                                            limit=query_int(request.query, "limit", default=5, min_value=1,
+                                                            max_value=20))
     return {"products": [wire.product(p) for p in found]}
 
 

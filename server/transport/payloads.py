@@ -478,6 +478,13 @@ class SetPolicies(Body):
                          "description": "policy key -> text; checked by the action (platform admins)"}) = None
 
 
+class SetAliases(Body):
+    aliases: Unchecked({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        "description": "sku -> the names shoppers use for it; replaces all aliases"}) = None
+    synonyms: Unchecked({"type": "array", "items": {"type": "array", "items": {"type": "string"}},
+                         "description": "groups of words that mean the same (短袖, T恤); replaces all groups"}) = None
+
+
 class SetCanned(Body):
     model_config = documented_required("replies")
     replies: Unchecked({"type": "array", "maxItems": 50, "items": {

@@ -339,6 +339,11 @@ class TicketOut(TypedDict):
     ticket: TicketWire
 
 
+class AliasesOut(TypedDict):
+    aliases: dict[str, list[str]]
+    synonyms: list[list[str]]
+
+
 class PoliciesOut(TypedDict):
     policies: dict[str, str]
 

@@ -113,6 +113,8 @@ T = {
     ("GET", "/api/me/aftersales"): (OWN, None),
     ("GET", "/api/shop/policies"): (OWN, None),
     ("PATCH", "/api/shop/policies"): (DENY, {"returns": "x"}),
+    ("GET", "/api/shop/aliases"): (OWN, None),             # the catalogue's names: the same for everyone
+    ("PUT", "/api/shop/aliases"): (DENY, {"synonyms": [["a", "b"]]}),
     ("POST", "/api/support"): (OWN, None),                 # opens the caller's own case
     ("GET", "/api/support/cases/{conversation_id}"): (DENY, None),
     ("POST", "/api/support/cases/{conversation_id}/handoff"): (DENY, None),
