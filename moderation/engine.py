@@ -148,6 +148,15 @@ class Lexicon:
         self.tokenizer().lcut("预热")
 
 
+def _masked(text: str, found: list[Found], index: list[int], view_index: list[int]) -> str:
+    chars = list(text)
+    for f in found:
+        positions = index if f.view == "folded" else view_index
+        for i in range(f.start, f.end):
+            chars[positions[i]] = MASK
+    return "".join(chars)
+
+
 class Engine:
     """The moderation hook of the send pipeline. Group lexicons can be swapped at run time."""
 
@@ -191,7 +200,27 @@ class Engine:
     def verdict(self, text: str, lexicon: Lexicon | None = None) -> Verdict:
         if not text:
             return ALLOW
-        lexicon = lexicon or self.lexicon
+        found, index, view_index = self._found(text, lexicon or self.lexicon)
+        if not found:
+            return ALLOW
+        action = max((self.actions[f.category] for f in found), key=SEVERITY.__getitem__)
+        worst = max(found, key=lambda f: (SEVERITY[self.actions[f.category]], f.end - f.start))
+        to_mask = [f for f in found if self.actions[f.category] == "mask"]
+        masked = _masked(text, to_mask, index, view_index) if to_mask and action != "block" else None
+        return Verdict(action="flag" if action == "hold" else action, hold=action == "hold",
+                       categories=tuple(sorted({f.category for f in found})),
+                       matches=tuple(dict.fromkeys(f.term for f in found)), text=masked,
+                       rule=_rule(worst))
+
+    def mask(self, text: str, categories: tuple[str, ...]) -> str:
+        """`text` with what was found of these categories masked, whatever their action: a phone number a
+        customer gives support reaches the shop, and only this masked text goes any further."""
+        if not text:
+            return text
+        found, index, view_index = self._found(text, self.lexicon)
+        return _masked(text, [f for f in found if f.category in categories], index, view_index)
+
+    def _found(self, text: str, lexicon: Lexicon) -> tuple[list[Found], list[int], list[int]]:
         folded, index = fold(text)
         found = self._lexicon_matches(text, folded, index, lexicon) + contacts(folded)
         if MAYBE_LINK.search(text):
@@ -199,23 +228,7 @@ class Engine:
             found += links(view, self.allowed_domains)
         else:
             view_index = []
-        if not found:
-            return ALLOW
-        action = max((self.actions[f.category] for f in found), key=SEVERITY.__getitem__)
-        worst = max(found, key=lambda f: (SEVERITY[self.actions[f.category]], f.end - f.start))
-        masked = None
-        to_mask = [f for f in found if self.actions[f.category] == "mask"]
-        if to_mask and action != "block":
-            chars = list(text)
-            for f in to_mask:
-                positions = index if f.view == "folded" else view_index
-                for i in range(f.start, f.end):
-                    chars[positions[i]] = MASK
-            masked = "".join(chars)
-        return Verdict(action="flag" if action == "hold" else action, hold=action == "hold",
-                       categories=tuple(sorted({f.category for f in found})),
-                       matches=tuple(dict.fromkeys(f.term for f in found)), text=masked,
-                       rule=_rule(worst))
+        return found, index, view_index
 
     def _lexicon_matches(self, text: str, folded: str, index: list[int], lexicon: Lexicon) -> list[Found]:
         candidates: list[Found] = []

@@ -112,7 +112,9 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     message, created = await svc.storage.messages.append(NewMessage(
         conversation_id=conv.id, author_id=user.id, type=draft.type, text=text, created_at=svc.clock.now(),
         client_msg_id=draft.client_msg_id, card=card, reply_to=draft.reply_to, mentions=mentions,
-        mention_all=mention_all, tokens=tokens, extra=draft.extra, hidden=screened.hidden))
+        mention_all=mention_all, tokens=tokens, hidden=screened.hidden,
+        extra={**(draft.extra or {}), "assistant_text": screened.for_assistant} if screened.for_assistant
+        else draft.extra))
     if created:  # a resend of the same client_msg_id changes nothing and tells nobody
         await svc.bus.emit(MessageSent(conv, message, user, screened.verdict, screened.posted))
     return message, created

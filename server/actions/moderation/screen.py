@@ -34,6 +34,7 @@ class Screened:
     posted: str = ""           # what the author wrote: what the repeat check compares
     verdict: Verdict = ALLOW
     hidden: str | None = None  # "held": stored out of sight until a moderator approves it
+    for_assistant: str | None = None  # contact details a customer gave support, masked for the assistant
 
 
 async def sanctions_in_force(svc: Services, user_id: str) -> list[Sanction]:
@@ -103,6 +104,7 @@ class Screening:
     exempt: bool              # moderators (and agents at the desk) are not held to the behaviour checks
     rules: GroupRules
     verdict: Verdict = ALLOW
+    for_assistant: str | None = None
 
     @property
     def conversation(self) -> Conversation:
@@ -141,6 +143,22 @@ async def check_content(s: Screening) -> None:
         conv = s.conversation
         s.verdict = s.svc.moderation.check(MessageContext(text=s.text, author_id=s.user.id, conversation_id=conv.id,
                                                           conversation_kind=conv.kind, group_id=conv.group_id))
+        _allow_contact_for_support(s)
+
+
+SUPPORT_CONTACT = ("diversion",)
+
+
+def _allow_contact_for_support(s: Screening) -> None:
+    """A phone number or WeChat id a customer gives in their support conversation is for the shop (the
+    courier, a call back), not diversion: it reaches the agents as written; the assistant gets it masked."""
+    v = s.verdict
+    if (s.conversation.kind != "support" or s.exempt or v.action == "allow"
+            or not set(v.categories) <= set(SUPPORT_CONTACT)):
+        return
+    mask = getattr(s.svc.moderation, "mask", None)
+    s.for_assistant = mask(s.text, SUPPORT_CONTACT) if mask else "＊" * len(s.text)
+    s.verdict = Verdict(action="allow", categories=v.categories, matches=v.matches, rule="support:contact")
 
 
 async def check_new_member_links(s: Screening) -> None:
@@ -174,7 +192,7 @@ async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, 
         raise Rejected("this message breaks the community rules", rule=verdict.rule,
                        categories=list(verdict.categories))
     return Screened(verdict.text if verdict.text is not None else text, text, verdict,
-                    "held" if verdict.hold else None)
+                    "held" if verdict.hold else None, s.for_assistant)
 
 
 def subscribe(svc: Services) -> None:

@@ -9,7 +9,7 @@ from ...domain.support import SupportCase
 from ...events.domain import MessageSent
 from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
 from ...services import Services
-from ..messages.kinds import text_of
+from ..messages.kinds import assistant_text_of
 from .cases import announce, handoff, move_case, post_as_bot
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
     if payload and await _offered(svc, conv, payload):
         text = payload  # a pressed quick-reply button
     else:
-        text = escape_text(text_of(message))  # typed (or a payload never offered): words, not an intent
+        text = escape_text(assistant_text_of(message))  # typed (or a payload never offered): words, not an intent
     expires = int(svc.clock.now().timestamp()) + IDENTITY_SECONDS
     metadata = {"customer_id": case.customer_id, "conversation_id": conv.id, "expires": expires,
                 "signature": sign_customer(svc.bot_secret, case.customer_id, conv.id, expires)}

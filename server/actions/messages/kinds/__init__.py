@@ -34,5 +34,12 @@ def kind_of(name: str) -> Kind:
 
 
 def text_of(message) -> str:
-    """What a stored message says, for search and the assistant."""
+    """What a stored message says, for search."""
     return kind_of(message.type).text_of(message.text, message.card)
+
+
+def assistant_text_of(message) -> str:
+    """What the assistant is told a message says: contact details a customer gave support masked
+    (they are for the shop's people; Rasa's tracker keeps transcripts)."""
+    masked = (message.extra or {}).get("assistant_text")
+    return kind_of(message.type).text_of(masked, message.card) if masked else text_of(message)
