@@ -229,6 +229,9 @@ class DraftFields(Body):
     product: Unchecked({"type": "object", "required": ["sku"],
                         "properties": {"sku": {"type": "string", "minLength": 1, "maxLength": 64}},
                         "description": "type product: the shop's product to share"}) = None
+    order: Unchecked({"type": "object", "required": ["id"],
+                      "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 40}},
+                      "description": "type order: one of your orders, shown in your support conversation"}) = None
     reply_to: Id | None = None
 
     @field_validator("text")

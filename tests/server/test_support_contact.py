@@ -48,3 +48,41 @@ async def test_abuse_in_support_is_still_refused(client, people, rasa, svc):
     resp = await xiaomei.call("POST", f"/api/conversations/{conv_id}/messages",
                               {"text": "卖高仿包加v abc12345"}, status=422)
     assert resp["error"]["code"] == "moderation_blocked"  # contact details with a counterfeit offer: still refused
+
+
+# -- order cards --------------------------------------------------------------------------------------------
+
+async def test_a_customer_shows_support_one_of_their_orders_as_a_card(client, people, rasa, svc):
+    from scripts.demo import seed_shop_if_empty
+    xiaomei, lily, kefu = await people("xiaomei"), await people("lily"), await people("kefu", role="agent")
+    await people("aqiang")
+    await seed_shop_if_empty(svc)
+    conv_id, _ = await open_support(xiaomei)
+    sent = await xiaomei.post(f"/api/conversations/{conv_id}/messages",
+                              {"type": "order", "text": "这单什么时候到", "order": {"id": "sc20261101001"}})
+    await svc.tasks.join()
+    card = sent["message"]["card"]
+    assert (sent["message"]["type"], card["kind"], card["order_id"]) == ("order", "order", "SC20261101001")
+    assert card["items"][0]["title"] == "加绒连帽卫衣" and card["status"] == "shipped"
+    assert "SC20261101001" in rasa.asked[-1]["message"] and "这单什么时候到" in rasa.asked[-1]["message"]
+    # someone else's order: the same answer as a made-up one
+    for order_id in ("SC20261118005", "SC99999999999"):
+        await xiaomei.call("POST", f"/api/conversations/{conv_id}/messages",
+                           {"type": "order", "order": {"id": order_id}}, status=404)
+    # the agent who took the case shows the customer another of her orders
+    await assign(xiaomei, kefu, conv_id)
+    shown = await kefu.post(f"/api/conversations/{conv_id}/messages",
+                            {"type": "order", "order": {"id": "SC20261115002"}})
+    assert shown["message"]["card"]["order_id"] == "SC20261115002"
+    await kefu.call("POST", f"/api/conversations/{conv_id}/messages",
+                    {"type": "order", "order": {"id": "SC20261118005"}}, status=404)  # lily's, not the customer's
+    # not in a group; bad shapes are 400
+    owner = await people("owner")
+    group = await make_group(owner)
+    await lily.post(f"/api/groups/{group['id']}/join")
+    refused = await lily.call("POST", f"/api/conversations/{group['conversation_id']}/messages",
+                              {"type": "order", "order": {"id": "SC20261118005"}}, status=400)
+    assert refused["error"]["code"] == "order_card_support_only"
+    for body in ({"type": "order"}, {"type": "order", "order": {}}, {"type": "order", "order": {"id": ""}},
+                 {"type": "order", "order": "SC20261101001"}):
+        await xiaomei.call("POST", f"/api/conversations/{conv_id}/messages", body, status=400)

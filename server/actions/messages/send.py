@@ -98,7 +98,7 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
     kind = kind_of(draft.type)
     if kind.text_required and not draft.text:
         raise InvalidPayload("text can't be empty", field="text")
-    card = draft.card if user.role == BOT_ROLE else await kind.card(svc, draft.given)
+    card = draft.card if user.role == BOT_ROLE else await kind.card(svc, draft.given, author=user, conversation=conv)
     if draft.extra and "payload" in draft.extra and conv.kind != "support":
         raise InvalidPayload("quick-reply payloads only go to the support assistant", field="payload")
     if draft.reply_to is not None:

@@ -89,6 +89,8 @@ export function composer() {
     el("div", { class: "reply-bar", id: "reply-bar", hidden: true }), suggest, picker,
     inService() ? null : el("button", { type: "button", id: "share-product", title: t("share_product"), "aria-label": t("share_product"),
                                         onclick: () => toggleProductPicker(picker) }, "🛍"),
+    state.current.kind === "support" ? el("button", { type: "button", id: "share-order", title: t("send_order"),
+                                                      "aria-label": t("send_order"), onclick: () => toggleOrderPicker(picker) }, "📦") : null,
     input, el("button", { type: "submit" }, t("send")), el("p", { class: "error", role: "alert", id: "send-error" }));
 }
 
@@ -110,6 +112,21 @@ function toggleProductPicker(picker) {
   picker.hidden = false;
   q.focus();
   search();
+}
+
+/** 联系客服: show support one of my orders as a card, picked from my own orders. */
+async function toggleOrderPicker(picker) {
+  if (!picker.hidden) { picker.hidden = true; return; }
+  const results = el("ul", { class: "product-results order-results" });
+  picker.replaceChildren(el("p", { class: "meta" }, t("pick_order")), results);
+  picker.hidden = false;
+  const { orders } = await api("GET", "/api/me/orders");
+  results.replaceChildren(...(orders.length ? orders.slice(0, 10).map((o) => el("li", {}, el("button", { type: "button", "data-order": o.id,
+    onclick: async () => {
+      picker.hidden = true;
+      await sendDraft({ type: "order", text: "", order: { id: o.id } });  // the server builds the card from my order
+    } }, el("strong", {}, o.id), el("span", {}, o.status_label), el("span", { class: "meta" }, o.items.map((i) => i.title).join("、")))))
+    : [el("li", { class: "empty" }, t("no_orders"))]));
 }
 
 async function suggestMentions(input, suggest) {

@@ -27,8 +27,10 @@ export function messageItem(m) {
   }
   const extras = [];
   if (m.card?.kind === "order") {
-    extras.push(el("div", { class: "order-card" }, el("strong", {}, m.card.order_id),
-                   el("span", {}, m.card.status_label || m.card.status || "")));
+    const items = (m.card.items || []).map((i) => `${i.title}×${i.qty || 1}`).join("、");
+    extras.push(el("div", { class: "order-card", "data-order": m.card.order_id }, el("strong", {}, m.card.order_id),
+                   el("span", {}, m.card.status_label || ""), items ? el("span", { class: "meta" }, items) : null,
+                   m.card.total ? el("span", { class: "price" }, `¥${m.card.total}`) : null));
   }
   if (m.card?.kind === "rating_request" && state.current?.kind === "support") extras.push(hooks.ratingCard());
   if (m.buttons?.length && state.current?.kind === "support") {

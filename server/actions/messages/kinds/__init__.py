@@ -8,7 +8,7 @@ from typing import Protocol
 
 from ....services import Services
 from ....validate import Payload
-from . import product, text
+from . import order, product, text
 
 
 class Kind(Protocol):
@@ -18,14 +18,15 @@ class Kind(Protocol):
     def parse(self, p: Payload) -> dict | None:
         """What of a send's payload this kind takes (checked for shape only)."""
 
-    async def card(self, svc: Services, given: dict | None) -> dict | None:
-        """The card stored with the message, built from what was given (and the shop's data)."""
+    async def card(self, svc: Services, given: dict | None, *, author=None, conversation=None) -> dict | None:
+        """The card stored with the message, built from what was given (and the shop's data), for this
+        author in this conversation (an order card: only the customer's own order, only in support)."""
 
     def text_of(self, text: str, card: dict | None) -> str:
         """The words the message carries: what search indexes and the assistant reads."""
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND)}
+KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND, order.KIND)}
 MESSAGE_TYPES = tuple(KINDS)
 
 

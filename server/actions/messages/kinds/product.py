@@ -17,7 +17,7 @@ class ProductKind:
         found = p.obj("product", required=True)
         return {"sku": found.str("sku", max_len=64, min_len=1)}
 
-    async def card(self, svc, given: dict | None) -> dict:
+    async def card(self, svc, given: dict | None, **_) -> dict:
         sku = (given or {}).get("sku")
         if not sku:
             raise InvalidPayload("a product message needs a product", field="product")

@@ -9,7 +9,7 @@ class Text:
     def parse(self, p) -> dict | None:
         return None
 
-    async def card(self, svc, given: dict | None) -> dict | None:
+    async def card(self, svc, given: dict | None, **_) -> dict | None:
         return None
 
     def text_of(self, text: str, card: dict | None) -> str:
