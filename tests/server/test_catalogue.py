@@ -65,6 +65,8 @@ async def test_only_admins_edit_aliases_and_bad_ones_are_refused(client, shop, p
                        ({"aliases": ["SC-TEE-05"]}, "invalid_payload"),
                        ({"synonyms": [["只有一个"]]}, "invalid_payload"),
                        ({"synonyms": [["a", 3]]}, "invalid_payload"),
+                       ({"aliases": {"SC-TEE-05": ["小\x07白"]}}, "invalid_payload"),
+                       ({"synonyms": [["短\u202e袖", "t恤"]]}, "invalid_payload"),
                        ({}, "invalid_payload")):
         assert (await admin.call("PUT", "/api/shop/aliases", body, status=400))["error"]["code"] == code, body
     assert (await admin.get("/api/shop/aliases"))["aliases"] == {}  # nothing half-saved
