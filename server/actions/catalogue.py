@@ -60,7 +60,7 @@ def _words(value, field: str, limit: int) -> list[str]:
     for word in value:
         if not isinstance(word, str) or not normalize(word) or len(word.strip()) > MAX_WORD:
             raise InvalidPayload(f"every word in {field} must be 1-{MAX_WORD} characters", field=field)
-        check_text(word, field)
+        check_text(word, field, lines=False)
         if normalize(word) not in words:
             words.append(normalize(word))
     return words
