@@ -76,7 +76,10 @@ web: $(WEB_VENDOR)
 
 # The platform serves at once; unless CHAT_BOT=off, the assistant starts beside it (the first
 # start installs Rasa's environment and trains the model: several minutes; support goes to
-# human agents until the assistant is up).
+# human agents until the assistant is up). bot/manage.py supervises Rasa and the action server:
+# one that exits is started again with a back-off, and a `[bot] rasa exited (code N); restarting
+# in Xs` line says so. CHAT_BOT_WORKERS=N runs N Rasa workers (ports 5005, 5006 …), one
+# conversation always on the same one; their trackers are in data/rasa_tracker.db.
 run: $(STAMP) $(WEB_VENDOR)
 	@bot=; trap 'test -n "$$bot" && kill $$bot 2>/dev/null; wait' EXIT INT TERM; \
 	if [ "$${CHAT_BOT:-on}" != "off" ]; then $(BOT) run & bot=$$!; fi; \

@@ -2,7 +2,9 @@
 
     python bot/manage.py env          create (once) the Python 3.10 environment Rasa needs
     python bot/manage.py train        train the model if the bot's data or config changed
-    python bot/manage.py run          Rasa (HTTP API on 127.0.0.1:5005) + the action server (5055)
+    python bot/manage.py run          Rasa (HTTP API on 127.0.0.1:5005, behind a token; CHAT_BOT_WORKERS=N
+                                      starts N of them on 5005, 5006 …) + the action server (127.0.0.1:5055),
+                                      restarted when they exit
     python bot/manage.py validate     rasa data validate, warnings count as errors
     python bot/manage.py eval         intent accuracy, macro-F1 and confused pairs on the held-out set
     python bot/manage.py test         action unit tests and story tests
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 BOT_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BOT_DIR)
@@ -29,7 +32,7 @@ CACHE = os.environ.get("SHOPCHAT_CACHE") or os.path.join(os.path.expanduser("~")
 LOCK = os.path.join(BOT_DIR, "requirements.lock")
 MODEL_INPUTS = ("config.yml", "domain.yml", "data/**/*.yml", "dict/*")
 ACCURACY_TARGET = 0.90
-RASA_PORT = int(os.environ.get("SHOPCHAT_RASA_PORT", "5005"))
+RASA_PORT = 5005  # the platform's CHAT_BOT_URL (and CHAT_BOT_WORKERS) say which ports `run` uses
 ACTIONS_PORT = int(os.environ.get("SHOPCHAT_ACTIONS_PORT", "5055"))
 QUIET = {"PYTHONWARNINGS": "ignore", "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
          "RASA_TELEMETRY_ENABLED": "false", "LOG_LEVEL": "WARNING"}
@@ -110,36 +113,126 @@ def ensure_model(bin_dir: str) -> str:
     return path
 
 
+def platform_config():
+    """The platform's own configuration, read from the same environment `python -m server` reads, so the
+    two sides agree on the secrets, the token and the Rasa workers (server/config.py is stdlib-only)."""
+    data_dir = os.path.abspath(os.environ.get("CHAT_DATA_DIR") or os.path.join(ROOT, "data"))
+    sys.path.insert(0, ROOT)
+    from server.config import Config
+    return Config.from_env({**os.environ, "CHAT_DATA_DIR": data_dir})
+
+
 def platform_secret() -> str:
     """The shared secret of the platform's internal bot API: CHAT_BOT_SECRET, or the one the
     platform generated into its data directory (created here first if the bot starts first)."""
-    if os.environ.get("CHAT_BOT_SECRET"):
-        return os.environ["CHAT_BOT_SECRET"]
-    data_dir = os.path.abspath(os.environ.get("CHAT_DATA_DIR", os.path.join(ROOT, "data")))
-    sys.path.insert(0, ROOT)
-    from server.config import Config  # stdlib-only module: safe to import from any Python
-    return Config(data_dir=data_dir).ensure_bot_secret()
+    return platform_config().ensure_bot_secret()
 
 
-def start(bin_dir: str, model: str, *, platform_url: str, secret: str, rasa_port: int = RASA_PORT,
-          actions_port: int = ACTIONS_PORT, log_dir: str | None = None) -> list[subprocess.Popen]:
-    """Starts the action server and the Rasa server (HTTP API on) in the background."""
-    env = {**_bot_env(), "SHOPCHAT_PLATFORM_URL": platform_url, "SHOPCHAT_BOT_SECRET": secret,
-           "SHOPCHAT_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook"}
-    outputs = [None, None]
-    if log_dir:
-        outputs = [open(os.path.join(log_dir, name), "w") for name in ("actions.log", "rasa.log")]
-    actions = subprocess.Popen([os.path.join(bin_dir, "rasa"), "run", "actions", "--actions", "actions",
-                                "--port", str(actions_port)], cwd=BOT_DIR, env=env, stdout=outputs[0],
-                               stderr=subprocess.STDOUT if log_dir else None)
-    rasa = subprocess.Popen([os.path.join(bin_dir, "rasa"), "run", "--enable-api", "-i", "127.0.0.1",
-                             "-p", str(rasa_port), "--model", model, "--endpoints", "endpoints.yml",
-                             "--credentials", "credentials.yml"], cwd=BOT_DIR, env=env, stdout=outputs[1],
-                            stderr=subprocess.STDOUT if log_dir else None)
-    for output in outputs:
-        if output is not None:
-            output.close()  # the children keep their own copies
-    return [actions, rasa]
+def rasa_ports(config) -> list[int]:
+    """The ports of the Rasa workers the platform will ask (CHAT_BOT_URL, or CHAT_BOT_WORKERS)."""
+    ports = []
+    for url in config.bot_worker_urls():
+        host, port = urllib.parse.urlsplit(url).hostname, urllib.parse.urlsplit(url).port
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            say(f"warning: {url} is not on this machine; starting that worker on 127.0.0.1:{port} anyway")
+        ports.append(port or 5005)
+    return ports
+
+
+def stores(config) -> dict:
+    """Where Rasa keeps its trackers and locks (endpoints.yml reads these): the trackers in a real store,
+    so a restarted Rasa carries on with a half-filled form, and shared by every worker.
+
+    CHAT_BOT_TRACKER_URL picks the store: sqlite:///… or postgresql://… (SQL) or mongodb://… (MongoDB);
+    default: SQLite at CHAT_DATA_DIR/rasa_tracker.db (in WAL mode, so workers read while one writes).
+    The lock that keeps two messages of one conversation in order is Redis's when CHAT_REDIS_URL is set;
+    otherwise each worker's own memory, which is right because the platform sends every conversation to
+    one worker only (BotClient.worker_for)."""
+    url = os.environ.get("CHAT_BOT_TRACKER_URL", "")
+    if not url:
+        path = os.path.join(config.data_dir, "rasa_tracker.db")
+        prepare_sqlite(path)
+        url = f"sqlite:///{path}?timeout=30"  # an absolute path: sqlite:////…
+    env = {"SHOPCHAT_TRACKER_TYPE": "mongod" if url.startswith(("mongodb://", "mongodb+srv://")) else "SQL",
+           "SHOPCHAT_TRACKER_URL": url, "SHOPCHAT_LOCK_STORE": "in_memory", "SHOPCHAT_LOCK_HOST": "",
+           "SHOPCHAT_LOCK_PORT": "6379", "SHOPCHAT_LOCK_DB": "1", "SHOPCHAT_LOCK_PASSWORD": ""}
+    if config.redis_url:
+        redis = urllib.parse.urlsplit(config.redis_url)
+        env.update(SHOPCHAT_LOCK_STORE="redis", SHOPCHAT_LOCK_HOST=redis.hostname or "127.0.0.1",
+                   SHOPCHAT_LOCK_PORT=str(redis.port or 6379),
+                   SHOPCHAT_LOCK_DB=(redis.path or "/0").strip("/") or "0",
+                   SHOPCHAT_LOCK_PASSWORD=urllib.parse.unquote(redis.password or ""))
+    return env
+
+
+def prepare_sqlite(path: str) -> None:
+    """The tracker database file, in WAL mode (the mode stays with the file): several Rasa workers
+    share it, and a reader never waits for a writer."""
+    import sqlite3
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with sqlite3.connect(path, timeout=30) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+
+
+# Rasa reads its --auth-token from the command line only, where any user of the machine can read it
+# (ps, /proc/*/cmdline); this launcher adds it from the environment inside the process instead.
+RASA_LAUNCHER = ("import os, sys; sys.argv = ['rasa'] + sys.argv[1:] + "
+                 "['--auth-token', os.environ.pop('SHOPCHAT_RASA_TOKEN')]; "
+                 "from rasa.__main__ import main; main()")
+
+
+class Child:
+    """One process the assistant needs: how to start it and where its output goes."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, cwd: str = BOT_DIR, log_path: str | None = None):
+        self.name, self.argv, self.env, self.cwd, self.log_path = name, argv, env, cwd, log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> subprocess.Popen:
+        output = open(self.log_path, "a") if self.log_path else None
+        try:
+            self.process = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=output,
+                                            stderr=subprocess.STDOUT if output else None)
+        finally:
+            if output is not None:
+                output.close()  # the child keeps its own copy
+        return self.process
+
+
+def children(bin_dir: str, model: str, *, platform_url: str, secret: str, token: str, ports: list[int],
+             actions_port: int = ACTIONS_PORT, store_env: dict, log_dir: str | None = None) -> list[Child]:
+    """The action server (on 127.0.0.1 only) and one Rasa server per port, each with its HTTP API
+    behind the token, all sharing the tracker store."""
+    if not token:
+        raise SystemExit("[bot] no Rasa token: CHAT_RASA_TOKEN or CHAT_DATA_DIR/rasa_token")
+    env = {**_bot_env(), **store_env, "SHOPCHAT_PLATFORM_URL": platform_url, "SHOPCHAT_BOT_SECRET": secret,
+           "SHOPCHAT_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook", "SANIC_HOST": "127.0.0.1"}
+    log = (lambda name: os.path.join(log_dir, name)) if log_dir else (lambda name: None)
+    found = [Child("actions", [os.path.join(bin_dir, "rasa"), "run", "actions", "--actions", "actions",
+                               "--port", str(actions_port)], env, log_path=log("actions.log"))]
+    for index, port in enumerate(ports):
+        name = "rasa" if len(ports) == 1 else f"rasa-{index + 1}"
+        found.append(Child(name, [os.path.join(bin_dir, "python"), "-c", RASA_LAUNCHER, "run", "--enable-api",
+                                  "-i", "127.0.0.1", "-p", str(port), "--model", model, "--endpoints",
+                                  "endpoints.yml", "--credentials", "credentials.yml"],
+                           {**env, "SHOPCHAT_RASA_TOKEN": token},
+                           log_path=log("rasa.log" if len(ports) == 1 else f"{name}.log")))
+    return found
+
+
+def start(bin_dir: str, model: str, *, platform_url: str, secret: str, token: str, rasa_port: int | None = None,
+          ports: list[int] | None = None, actions_port: int = ACTIONS_PORT, data_dir: str | None = None,
+          log_dir: str | None = None) -> list[subprocess.Popen]:
+    """Starts the action server and the Rasa worker(s) in the background, once (tests and the bench;
+    `run` supervises them). The trackers go to data_dir's SQLite unless CHAT_BOT_TRACKER_URL says
+    otherwise."""
+    config = platform_config()
+    if data_dir:
+        config.data_dir = data_dir
+    ports = ports or [rasa_port or RASA_PORT]
+    return [child.start() for child in children(bin_dir, model, platform_url=platform_url, secret=secret,
+                                                 token=token, ports=ports, actions_port=actions_port,
+                                                 store_env=stores(config), log_dir=log_dir)]
 
 
 def stop(processes: list[subprocess.Popen]) -> None:
@@ -151,24 +244,94 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+class Supervisor:
+    """Keeps the children running: one that exits is started again after a back-off that doubles with
+    each quick failure (first_delay … max_delay) and starts over once it has stayed up healthy_after
+    seconds; every restart is said on stderr."""
+
+    def __init__(self, children: list[Child], *, first_delay: float = 1.0, max_delay: float = 30.0,
+                 healthy_after: float = 60.0, report=say, clock=time.monotonic):
+        self.children = children
+        self.first_delay, self.max_delay, self.healthy_after = first_delay, max_delay, healthy_after
+        self.report, self.clock = report, clock
+        self.stopping = False
+        self.restarts = {c.name: 0 for c in children}
+        self._delay = {c.name: first_delay for c in children}
+        self._started: dict[str, float] = {}
+        self._due: dict[str, float] = {}
+
+    def start_all(self) -> None:
+        for child in self.children:
+            self._start(child)
+
+    def _start(self, child: Child) -> None:
+        child.start()
+        self._started[child.name] = self.clock()
+
+    def check(self) -> None:
+        """One look at every child: notes those that exited, restarts those whose back-off is over."""
+        now = self.clock()
+        for child in self.children:
+            if self.stopping:
+                return
+            if child.name in self._due:
+                if now >= self._due[child.name]:
+                    del self._due[child.name]
+                    self.restarts[child.name] += 1
+                    self._start(child)
+                continue
+            code = child.process.poll() if child.process is not None else None
+            if code is None:
+                continue
+            if now - self._started.get(child.name, now) >= self.healthy_after:
+                self._delay[child.name] = self.first_delay  # it had been up a while: not a crash loop
+            delay = self._delay[child.name]
+            self._delay[child.name] = min(delay * 2, self.max_delay)
+            self._due[child.name] = now + delay
+            self.report(f"{child.name} exited (code {code}); restarting in {delay:g}s")
+
+    def run(self, interval: float = 0.5) -> None:
+        self.start_all()
+        while not self.stopping:
+            self.check()
+            time.sleep(interval)
+
+    def stop(self) -> None:
+        self.stopping = True
+        stop([c.process for c in self.children if c.process is not None])
 
 
 def cmd_run() -> int:
     bin_dir = ensure_env()
     model = ensure_model(bin_dir)
-    platform_url = os.environ.get("SHOPCHAT_PLATFORM_URL", f"http://127.0.0.1:{os.environ.get('CHAT_PORT', '8080')}")
-    processes = start(bin_dir, model, platform_url=platform_url, secret=platform_secret())
-    say(f"starting Rasa on 127.0.0.1:{RASA_PORT} (POST /model/parse works) and actions on :{ACTIONS_PORT}; "
-        "loading takes about a minute")
-    signal.signal(signal.SIGTERM, lambda *_: stop(processes) or sys.exit(0))
+    config = platform_config()
+    platform_url = os.environ.get("SHOPCHAT_PLATFORM_URL", f"http://127.0.0.1:{config.port}")
+    if config.internal_port:  # the internal API is served only there
+        platform_url = os.environ.get("SHOPCHAT_PLATFORM_URL",
+                                      f"http://{config.internal_host}:{config.internal_port}")
+    ports = rasa_ports(config)
+    supervisor = Supervisor(children(bin_dir, model, platform_url=platform_url, secret=config.ensure_bot_secret(),
+                                     token=config.ensure_rasa_token(), ports=ports, store_env=stores(config)))
+    where = ", ".join(f"127.0.0.1:{p}" for p in ports)
+    say(f"starting Rasa on {where} (its HTTP API needs the token in {config.data_dir}/rasa_token or "
+        f"CHAT_RASA_TOKEN) and actions on 127.0.0.1:{ACTIONS_PORT}; trackers in "
+        f"{stores(config)['SHOPCHAT_TRACKER_URL'].split('?')[0]}; loading takes about a minute")
+
+    def on_term(*_):
+        supervisor.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
     try:
-        while all(p.poll() is None for p in processes):
-            time.sleep(1)
+        supervisor.run()
     except KeyboardInterrupt:
         pass
     finally:
-        stop(processes)
-    return max((p.returncode or 0) for p in processes)
+        supervisor.stop()
+    return 0
 
 
 def cmd_validate() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import urllib.parse
 from dataclasses import dataclass, field
 
 
@@ -24,6 +25,25 @@ def _int(env, name: str, default: int) -> int:
 
 def _float(env, name: str, default: float) -> float:
     return _number(env, name, default, float)
+
+
+def _bot_workers(raw: str, bot_url: str) -> tuple[str, ...]:
+    """CHAT_BOT_WORKERS: a number N (N workers on consecutive ports from CHAT_BOT_URL's) or their URLs."""
+    raw = raw.strip()
+    if not raw:
+        return ()
+    if raw.isdigit():
+        count = int(raw)
+        if not 1 <= count <= 32:
+            raise SystemExit(f"CHAT_BOT_WORKERS must be 1 to 32 workers, got {raw}")
+        base = urllib.parse.urlsplit(bot_url)
+        port = base.port or 5005
+        return tuple(f"{base.scheme}://{base.hostname}:{port + i}" for i in range(count))
+    urls = tuple(u.strip().rstrip("/") for u in raw.split(",") if u.strip())
+    for url in urls:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise SystemExit(f"CHAT_BOT_WORKERS: a number of workers or http:// URLs, got {url!r}")
+    return urls
 
 
 @dataclass
@@ -77,7 +97,10 @@ class Config:
     internal_port: int = 0                # set: /internal/* only on this port (on internal_host), 404 elsewhere
     internal_host: str = "127.0.0.1"
     rasa_token: str = ""                  # Rasa's --auth-token; generated into data_dir/rasa_token if empty
-    bot_workers: tuple[str, ...] = ()     # several Rasa processes (CHAT_BOT_WORKERS, comma-separated URLs)
+    # several Rasa processes sharing one tracker store, each conversation always asking the same one:
+    # CHAT_BOT_WORKERS=N is N workers on CHAT_BOT_URL's port and the next N-1 (`make run` starts them),
+    # or a comma-separated list of their URLs (docker-compose)
+    bot_workers: tuple[str, ...] = ()
     support_hours: str = "09:00-21:00"    # when human agents work, in support_tz
     support_days: str = "1-7"             # ISO weekdays, 1 = Monday
     support_tz: str = "Asia/Shanghai"
@@ -134,12 +157,17 @@ class Config:
             rasa_token=env.get("CHAT_RASA_TOKEN", ""),
             internal_port=_int(env, "CHAT_INTERNAL_PORT", 0),
             internal_host=env.get("CHAT_INTERNAL_HOST", "127.0.0.1"),
-            bot_workers=tuple(u.strip().rstrip("/") for u in env.get("CHAT_BOT_WORKERS", "").split(",") if u.strip()),
+            bot_workers=_bot_workers(env.get("CHAT_BOT_WORKERS", ""),
+                                     env.get("CHAT_BOT_URL", "http://127.0.0.1:5005").rstrip("/")),
             support_hours=env.get("CHAT_SUPPORT_HOURS", "09:00-21:00"),
             support_days=env.get("CHAT_SUPPORT_DAYS", "1-7"),
             support_tz=env.get("CHAT_SUPPORT_TZ", "Asia/Shanghai"),
         )
         return cfg
+
+    def bot_worker_urls(self) -> tuple[str, ...]:
+        """Every Rasa URL the platform asks (one unless CHAT_BOT_WORKERS says more)."""
+        return self.bot_workers or (self.bot_url,)
 
     def ensure_secret(self) -> str:
         """CHAT_SECRET, or one generated once into the data dir and kept there."""
