@@ -331,6 +331,20 @@ def say(text: str) -> None:
     print(f"[conversations] {text}", file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _environment(**values):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 class Assistant:
     """The real Rasa server and action server, pointing at the platform's fixed port."""
 
@@ -351,14 +365,15 @@ class Assistant:
         manage = self.manage
         bin_dir = await asyncio.to_thread(manage.ensure_env)
         model = await asyncio.to_thread(manage.ensure_model, bin_dir)
-        # the same token and secret whichever way manage.start reads them (arguments or the environment),
-        # and the assistant's own state (a tracker store, if configured) in the log directory
-        os.environ.update(CHAT_RASA_TOKEN=self.token, CHAT_BOT_SECRET=self.secret, CHAT_DATA_DIR=self.log_dir)
         kwargs = dict(platform_url=f"http://127.0.0.1:{self.platform_port}", secret=self.secret,
                       rasa_port=self.rasa_port, actions_port=self.actions_port, log_dir=self.log_dir)
         accepted = inspect.signature(manage.start).parameters
         kwargs.update({name: self.token for name in ("token", "rasa_token", "auth_token") if name in accepted})
-        self.processes = manage.start(bin_dir, model, **{k: v for k, v in kwargs.items() if k in accepted})
+        # the same token and secret whichever way manage.start reads them (arguments or the environment the
+        # children inherit), and the assistant's own state (a tracker store, if configured) in the log
+        # directory; this process's environment is put back afterwards
+        with _environment(CHAT_RASA_TOKEN=self.token, CHAT_BOT_SECRET=self.secret, CHAT_DATA_DIR=self.log_dir):
+            self.processes = manage.start(bin_dir, model, **{k: v for k, v in kwargs.items() if k in accepted})
         await self._wait_for(f"http://127.0.0.1:{self.actions_port}/health", timeout=180)
         await self._wait_for(f"{self.url}/status?token={self.token}", timeout=300, statuses=(200,))
 
@@ -696,8 +711,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.only:
-        exact = [c for c in conversations if c.name in args.only]
-        conversations = exact or [c for c in conversations if any(o in c.name for o in args.only)]
+        conversations = [c for c in conversations if any(o == c.name or o in c.name for o in args.only)]
         if not conversations:
             print(f"error: no conversation named {', '.join(args.only)!r}", file=sys.stderr)
             return 2
@@ -712,10 +726,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print_summary(report, time.monotonic() - started)
-    if report.score < floor:
+    code = exit_code(report, floor)
+    if code:
         print(f"below the floor of {floor:.0%}", file=sys.stderr)
-        return 1
-    return 0
+    return code
+
+
+def exit_code(report: Report, floor: float) -> int:
+    """1 when the share of right turns is below the floor (a conversation that could not be played
+    counts all its turns wrong), else 0."""
+    return 1 if report.score < floor else 0
 
 
 if __name__ == "__main__":
