@@ -47,3 +47,8 @@ class SupportCase:
     fallbacks: int = 0
     rating_pending: bool = False
     ratings: list = field(default_factory=list)  # of Rating
+    # what the assistant understood when it handed off: {intent, form, requested_slot, slots: {...}}
+    understood: dict = field(default_factory=dict)
+    after_hours: bool = False  # queued while no human could take it: the assistant keeps answering meanwhile
+    ticket_id: str = ""        # the hand-off's one ticket (the assistant's complaint ticket, or the after-hours one)
+    first_response_at: datetime | None = None  # the agent's first message after the claim (service figures)

@@ -35,7 +35,7 @@ def drop_none(**fields) -> dict:
 # -- dataclasses <-> DocTable documents (docs.py): datetimes as epoch milliseconds ------------
 
 _TIME_FIELDS = {"created_at", "updated_at", "opened_at", "queued_at", "assigned_at", "resolved_at", "rated_at",
-                "expires_at", "lifted_at", "decided_at", "at"}
+                "expires_at", "lifted_at", "decided_at", "at", "first_response_at"}
 
 
 def encode(obj) -> dict:

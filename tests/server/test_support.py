@@ -9,6 +9,7 @@ import pytest
 
 from server.app import create_app
 from server.clock import FakeClock
+from server.transport.keys import SERVICES
 from tests.conftest import make_config
 
 from .support_helpers import AFTER_HOURS, IN_HOURS, StandInRasa, serve
@@ -179,17 +180,23 @@ async def test_odd_messages_and_odd_replies_never_break_the_conversation(people,
     assert resp.status == 400  # an empty message is refused with a reason, not sent to the bot
 
 
-async def test_bot_offline_goes_straight_to_the_queue_and_health_says_so(aiohttp_client, tmp_path, people):
+async def test_bot_offline_greets_then_queues_on_the_first_message_and_health_says_so(aiohttp_client, tmp_path,
+                                                                                        people):
     cfg = make_config(tmp_path, bot=True, bot_url="http://127.0.0.1:9", bot_secret="x")
     client = await aiohttp_client(create_app(cfg, clock=FakeClock(IN_HOURS)))
     assert (await (await client.get("/api/health")).json())["bot"] == "starting"
     resp = await client.post("/api/auth/register", json={"username": "shopper", "password": "password-123"})
-    token = (await resp.json())["token"]
-    body = await (await client.post("/api/support", headers={"Authorization": f"Bearer {token}"})).json()
-    assert body["support"]["state"] == "queued" and body["support"]["position"] == 1
-    history = await (await client.get(f"/api/conversations/{body['conversation']['id']}/messages",
-                                      headers={"Authorization": f"Bearer {token}"})).json()
-    assert "智能客服暂时不在线" in history["messages"][-1]["text"]
+    auth = {"Authorization": f"Bearer {(await resp.json())['token']}"}
+    body = await (await client.post("/api/support", headers=auth)).json()
+    conv_id = body["conversation"]["id"]
+    assert body["support"]["state"] == "bot" and body["support"]["position"] is None  # opening only greets
+    history = await (await client.get(f"/api/conversations/{conv_id}/messages", headers=auth)).json()
+    [greeting] = history["messages"]
+    assert "智能客服暂时不在线" in greeting["text"] and "转接人工客服" in greeting["text"]
+    await client.post(f"/api/conversations/{conv_id}/messages", json={"text": "快递三天没动了"}, headers=auth)
+    await client.server.app[SERVICES].tasks.join()
+    case = (await (await client.get(f"/api/support/cases/{conv_id}", headers=auth)).json())["support"]
+    assert case["state"] == "queued" and case["position"] == 1
 
 
 async def test_queue_positions_move_up_when_an_agent_claims(people, svc, live):

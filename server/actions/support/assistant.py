@@ -10,7 +10,8 @@ from ...events.domain import MessageSent
 from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
 from ...services import Services
 from ..messages.kinds import assistant_text_of
-from .cases import announce, handoff, move_case, post_as_bot
+from .cases import announce, handoff, move_case, post_as_bot, reopen_for_customer
+from .hours import humans_at_hand
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +38,25 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
             return
         if case.state == "resolved":
             # writing again instead of rating counts as skipping the rating
-            case = await move_case(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
-                                   context={}, rating_pending=False)
+            case = await reopen_for_customer(svc, case)
             if case is None:
                 return
-            await svc.storage.conversations.set_participants(conversation_id=conv.id,
-                                                             participants=(case.customer_id,))
-            svc.access_cache.forget_conversation(conv.id)
-            await announce(svc, case)
         if case.state == "queued":
             await announce(svc, case)  # the desk sees the new message's wait
-        if case.state != "bot":
+            if not await _assistant_meanwhile(svc, case):
+                return  # a human can take it: the assistant stays silent
+        elif case.state != "bot":
             return  # a human has it: the assistant stays silent
         if not svc.bot.available:
             await handoff(svc, conv, case, reason="offline")
             return
         await _ask_assistant(svc, conv, case, message)
+
+
+async def _assistant_meanwhile(svc: Services, case: SupportCase) -> bool:
+    """A case queued after hours while nobody could take it: the customer was told the assistant goes on
+    answering until an agent is there, so it does (until an agent is online or the desk opens)."""
+    return case.after_hours and svc.bot.available and not await humans_at_hand(svc, svc.clock.now())
 
 
 async def _offered(svc: Services, conv: Conversation, payload: str) -> bool:
@@ -80,8 +84,8 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
         return
     handoff_request, fell_back = None, False
     current = await svc.storage.support.get(conversation_id=conv.id)
-    if current is None or current.state != "bot":
-        return  # handed off while the assistant was thinking: its answer is no longer wanted
+    if current is None or (current.state != "bot" and not (current.state == "queued" and current.after_hours)):
+        return  # handed off (or claimed) while the assistant was thinking: its answer is no longer wanted
     for reply in replies:
         custom = reply.get("custom")
         if isinstance(custom, dict):
@@ -97,14 +101,34 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
         if text or buttons:
             await post_as_bot(svc, conv, text or "请选择：", buttons=buttons)
     fallbacks = current.fallbacks + 1 if fell_back else 0
+    if current.state != "bot":
+        return  # queued after hours: it is with the desk already, no second hand-off
     if handoff_request is not None:
-        context = {k: str(v) for k, v in handoff_request.items() if k != "reason" and v}
+        context = {k: str(v) for k, v in handoff_request.items() if k not in ("reason", "understood") and v
+                   and isinstance(v, (str, int, float))}
         await handoff(svc, conv, current, reason=str(handoff_request.get("reason") or "human_handoff"),
-                      context=context)
+                      context=context, understood=_understood(handoff_request.get("understood")))
     elif fallbacks >= FALLBACKS_BEFORE_HANDOFF:
         await handoff(svc, conv, current, reason="fallback")
     elif fallbacks != current.fallbacks:
         await move_case(svc, current, "bot", fallbacks=fallbacks)
+
+
+MAX_SLOTS = 30
+
+
+def _understood(raw) -> dict:
+    """What the assistant understood ({intent, form, requested_slot, slots}), kept as short strings: it is
+    shown to the agent beside the conversation, never trusted for anything."""
+    if not isinstance(raw, dict):
+        return {}
+    out = {key: str(raw[key])[:80] for key in ("intent", "form", "requested_slot")
+           if isinstance(raw.get(key), (str, int, float)) and str(raw[key])}
+    slots = raw.get("slots")
+    if isinstance(slots, dict):
+        out["slots"] = {str(k)[:40]: str(v)[:200] for k, v in list(slots.items())[:MAX_SLOTS]
+                        if v not in (None, "", [], {}) and isinstance(v, (str, int, float, bool, list))}
+    return out
 
 
 def _buttons(raw) -> list[dict]:

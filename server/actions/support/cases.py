@@ -11,12 +11,13 @@ from ...domain.messages import Conversation, Message
 from ...domain.support import Rating, SupportCase, Ticket
 from ...domain.users import BOT_ROLE, STAFF_ROLES, User
 from ...errors import Conflict, Forbidden, InvalidPayload, NotFound
-from ...events.domain import HandedOff
+from ...events.domain import HandedOff, MessageSent
 from ...policy.access import ConversationAccess
 from ...services import Services
 from ...storage.base import DuplicateError, new_id
 from ..messages import Draft, send_in
 from ..moderation.screen import screen_text
+from .hours import humans_at_hand, say_opening
 
 MAX_RATING_COMMENT = 500
 BOT_USERNAME = "xiaozhi"
@@ -71,13 +72,20 @@ async def describe(svc: Services, case: SupportCase, *, for_staff: bool) -> dict
         agent = await svc.storage.users.get(user_id=case.agent_id)
         body["agent"] = wire.user(agent) if agent else None
     body["business_hours"] = {"open": svc.hours.is_open(now), "hours": svc.hours.describe()}
+    body["after_hours"] = case.after_hours
+    if for_staff:  # DESK_FIELDS
+        body.update({"understood": case.understood, "ticket_id": case.ticket_id,
+                     "first_response_at": wire.ts(case.first_response_at)})
     return body
+
+
+DESK_FIELDS = (*wire.SUPPORT_STAFF_FIELDS, "understood", "ticket_id", "first_response_at")  # never to the customer
 
 
 async def announce(svc: Services, case: SupportCase) -> None:
     """Tells the customer (with their queue position), the agent and the desk what changed."""
     staff_view = await describe(svc, case, for_staff=True)
-    customer_view = {k: v for k, v in staff_view.items() if k not in wire.SUPPORT_STAFF_FIELDS}
+    customer_view = {k: v for k, v in staff_view.items() if k not in DESK_FIELDS}
     svc.publisher.to_users(events.SUPPORT_UPDATED, customer_view, [case.customer_id])
     svc.publisher.publish(events.SUPPORT_UPDATED, staff_view, events.desk_room())
 
@@ -114,6 +122,8 @@ async def _open_support(svc: Services, user: User) -> tuple[Conversation, Suppor
     case = await svc.storage.support.add(SupportCase(conversation_id=conv.id, customer_id=user.id, state="bot",
                                                      opened_at=now, updated_at=now))
     svc.publisher.to_users(events.CONVERSATION_NEW, wire.conversation(conv), [user.id])
+    # opening only greets: nothing is queued or ticketed until the customer writes (then the assistant,
+    # or, when it is down, the hand-off to a human, follows their first message)
     if svc.bot.available:
         await post_as_bot(svc, conv, f"您好 {user.display_name}，我是智能客服小智 😊 可以帮您查订单物流、推荐尺码、"
                                      "查库存价格，也可以办理退换货。请问有什么可以帮您？",
@@ -122,18 +132,42 @@ async def _open_support(svc: Services, user: User) -> tuple[Conversation, Suppor
                                    {"title": "我要退换货", "payload": "/return_request"},
                                    {"title": "转人工客服", "payload": "/human_handoff"}])
     else:
-        case = await handoff(svc, conv, case, reason="offline") or case
+        await post_as_bot(svc, conv, f"您好 {user.display_name}，智能客服暂时不在线 🙏 请直接说说您遇到的问题，"
+                                     "发送后会为您转接人工客服。")
     return conv, case
 
 
 async def check_request_human(svc: Services, user: User, conversation_id: str) -> SupportCase:
+    """转人工: a case with the assistant is queued; a resolved one is reopened and queued (never a 200 that
+    does nothing); one already with the desk (queued, assigned) stays as it is."""
     case = await access_case(svc, user, conversation_id)
     if user.id != case.customer_id:
         raise Forbidden("only the customer can ask for a human here", code="not_customer")
-    if case.state != "bot":
-        return case
-    conv = await svc.storage.conversations.get(conversation_id=conversation_id)
-    return await handoff(svc, conv, case, reason="customer_request") or await find_case(svc, conversation_id)
+    async with svc.support_locks.hold(conversation_id):
+        case = await find_case(svc, conversation_id)
+        if case.state == "resolved":
+            case = await reopen_for_customer(svc, case)
+            if case is None:
+                raise Conflict("the conversation changed meanwhile; try again", code="support_changed")
+        if case.state != "bot":
+            return case
+        conv = await svc.storage.conversations.get(conversation_id=conversation_id)
+        return await handoff(svc, conv, case, reason="customer_request") or await find_case(svc, conversation_id)
+
+
+async def reopen_for_customer(svc: Services, case: SupportCase) -> SupportCase | None:
+    """A resolved case the customer comes back to: with the assistant again, theirs alone (a rating not
+    given by then is skipped)."""
+    moved = await move_case(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
+                            context={}, understood={}, ticket_id="", after_hours=False, rating_pending=False,
+                            first_response_at=None)
+    if moved is None:
+        return None
+    await svc.storage.conversations.set_participants(conversation_id=case.conversation_id,
+                                                     participants=(case.customer_id,))
+    svc.access_cache.forget_conversation(case.conversation_id)
+    await announce(svc, moved)
+    return moved
 
 
 async def check_rate(svc: Services, user: User, conversation_id: str, *, score: int | None,
@@ -158,35 +192,84 @@ async def check_rate(svc: Services, user: User, conversation_id: str, *, score: 
 
 
 async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reason: str,
-                  context: dict | None = None) -> SupportCase | None:
-    """Queues the case for a human; the transcript stays in the conversation and the
-    order context travels in the case. Outside business hours a ticket is opened too."""
+                  context: dict | None = None, understood: dict | None = None) -> SupportCase | None:
+    """Queues the case for a human; the transcript stays in the conversation, the order context and what the
+    assistant understood travel in the case. One hand-off has at most one ticket: the assistant's own (a
+    complaint it filed, named in the context) or, when no human can take it now, an after-hours one. After
+    hours the customer is told when an agent answers and that the assistant goes on answering meanwhile,
+    and it does (assistant.py); with an agent online after hours, the case is simply queued."""
+    if case.state != "bot":
+        return None  # already with the desk: no second hand-off, no second ticket
     now = svc.clock.now()
     context = dict(context or {})
-    open_now = svc.hours.is_open(now)
-    ticket = None
-    if not open_now:
+    at_hand = await humans_at_hand(svc, now)
+    ticket = await _their_ticket(svc, case, context.pop("ticket_id", ""))
+    if ticket is None and not at_hand:
         ticket = await svc.storage.tickets.add(Ticket(
             id=new_id(), kind="after_hours", status="open", customer_id=case.customer_id,
             summary=f"非工作时间转人工：{HANDOFF_REASONS.get(reason, reason)}", created_at=now, updated_at=now,
             conversation_id=conv.id, order_id=context.get("order_id", "")))
-        context["after_hours_ticket_id"] = ticket.id
     moved = await move_case(svc, case, "bot", state="queued", queued_at=now, handoff_reason=reason, fallbacks=0,
-                            context={**case.context, **context})
+                            context={**case.context, **context}, understood=dict(understood or {}),
+                            ticket_id=ticket.id if ticket else "", after_hours=not at_hand,
+                            first_response_at=None)
     if moved is None:
         return None
     position = await svc.storage.support.queue_position(moved)
     apology = {"timeout": "抱歉，智能客服暂时无法回答 🙏 ", "offline": "智能客服暂时不在线 🙏 ",
                "error": "抱歉，智能客服出了点问题 🙏 ", "fallback": "抱歉，我好像没能理解您的问题 🙏 "}.get(reason, "")
-    if open_now:
+    if at_hand:
         await post_as_bot(svc, conv, f"{apology}已为您转接人工客服，您前面还有 {position - 1} 位，请稍候～")
     else:
+        meanwhile = "在此之前，智能客服小智仍会回答您的问题。" if svc.bot.available else "您可以先留言说明情况。"
         await post_as_bot(svc, conv, f"{apology}现在是非工作时间（人工客服 {svc.hours.describe()}），已为您登记工单 "
-                                     f"#{wire.short_number(ticket.id)}，客服上班后会第一时间联系您。")
+                                     f"#{wire.short_number(ticket.id)}，人工客服将于 {say_opening(svc, now)} "
+                                     f"起第一时间回复您。{meanwhile}")
     await svc.bus.emit(HandedOff(moved, reason))
     return moved
 
 
+async def _their_ticket(svc: Services, case: SupportCase, ticket_id) -> Ticket | None:
+    """The ticket the assistant filed for this hand-off, if it really is this customer's open one here."""
+    if not isinstance(ticket_id, str) or not ticket_id:
+        return None
+    ticket = await svc.storage.tickets.get(ticket_id=ticket_id)
+    if ticket is None or ticket.customer_id != case.customer_id or ticket.status != "open" or \
+            ticket.conversation_id not in ("", case.conversation_id):
+        return None
+    return ticket
+
+
+async def _on_staff_message(svc: Services, conv: Conversation, author: User) -> None:
+    """An agent writing into the case they resolved reopens it, and the conversation says so: never a
+    message into a finished case that nobody is told about. (Anyone else on the desk is refused by the
+    send check: only the case's participants write.)"""
+    async with svc.support_locks.hold(conv.id):
+        case = await svc.storage.support.get(conversation_id=conv.id)
+        if case is None or case.state != "resolved" or author.id not in conv.participants:
+            return
+        moved = await move_case(svc, case, "resolved", state="assigned", agent_id=author.id,
+                                assigned_at=svc.clock.now(), resolved_at=None, rating_pending=False)
+        if moved is None:
+            return
+        await post_as_bot(svc, conv, f"人工客服 {author.display_name} 重新打开了本次会话，继续为您服务。")
+        await announce(svc, moved)
+
+
 def subscribe(svc: Services) -> None:
-    """A hand-off is told to the customer (their place in the queue) and to the desk."""
+    """A hand-off is told to the customer (their place in the queue) and to the desk; an agent's message
+    into a resolved case reopens it; an agent's first message after the claim is the case's first response."""
     svc.bus.subscribe(HandedOff, lambda e: announce(svc, e.case))
+
+    def on_sent(e: MessageSent):
+        if e.conversation.kind != "support" or e.author.role not in STAFF_ROLES:
+            return None
+        return _after_staff_message(svc, e.conversation, e.author)
+    svc.bus.subscribe(MessageSent, on_sent)
+
+
+async def _after_staff_message(svc: Services, conv: Conversation, author: User) -> None:
+    await _on_staff_message(svc, conv, author)
+    case = await svc.storage.support.get(conversation_id=conv.id)
+    if case is not None and case.state == "assigned" and case.agent_id == author.id and case.first_response_at is None:
+        await move_case(svc, case, "assigned", first_response_at=svc.clock.now())
