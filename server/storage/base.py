@@ -16,6 +16,7 @@ from ..domain.users import Session, User
 
 if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
+    from .desk import CaseNoteStore, CustomerProfileStore, SupportSessionStore
     from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
 
 
@@ -219,6 +220,9 @@ class Storage:
     tickets: "TicketStore" = None
     support: "SupportStore" = None
     settings: "SettingStore" = None
+    support_sessions: "SupportSessionStore" = None
+    case_notes: "CaseNoteStore" = None
+    profiles: "CustomerProfileStore" = None
     cases: "CaseStore" = None
     sanctions: "SanctionStore" = None
     appeals: "AppealStore" = None
@@ -234,6 +238,10 @@ class Storage:
         self.products, self.orders = ProductStore(table_for("product")), OrderStore(table_for("order"))
         self.aftersales, self.tickets = AfterSaleStore(table_for("aftersale")), TicketStore(table_for("ticket"))
         self.support, self.settings = SupportStore(table_for("support")), SettingStore(table_for("setting"))
+        from .desk import CaseNoteStore, CustomerProfileStore, SupportSessionStore
+        self.support_sessions = SupportSessionStore(table_for("supportsession"))
+        self.case_notes = CaseNoteStore(table_for("casenote"))
+        self.profiles = CustomerProfileStore(table_for("profile"))
         from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
         self.cases, self.sanctions = CaseStore(table_for("modcase")), SanctionStore(table_for("sanction"))
         self.appeals, self.audit = AppealStore(table_for("appeal")), AuditStore(table_for("audit"))

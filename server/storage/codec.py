@@ -35,7 +35,7 @@ def drop_none(**fields) -> dict:
 # -- dataclasses <-> DocTable documents (docs.py): datetimes as epoch milliseconds ------------
 
 _TIME_FIELDS = {"created_at", "updated_at", "opened_at", "queued_at", "assigned_at", "resolved_at", "rated_at",
-                "expires_at", "lifted_at", "decided_at", "at", "first_response_at"}
+                "expires_at", "lifted_at", "decided_at", "at", "first_response_at", "started_at"}
 
 
 def encode(obj) -> dict:
@@ -57,5 +57,5 @@ def decode(cls, doc: dict | None):
         values[key] = from_ms(values[key]) if values[key] is not None else None
     if "ratings" in values:
         values["ratings"] = [Rating(score=r["score"], comment=r["comment"], agent_id=r["agent_id"],
-                                    rated_at=from_ms(r["rated_at"])) for r in values["ratings"]]
+                                    rated_at=from_ms(r["rated_at"]), ticket_id=r.get("ticket_id", "")) for r in values["ratings"]]
     return cls(**values)

@@ -12,6 +12,7 @@ from ...services import Services
 from ..messages.kinds import assistant_text_of
 from .cases import announce, handoff, move_case, post_as_bot, reopen_for_customer
 from .hours import humans_at_hand
+from .sessions import new_session
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ async def _on_customer_message(svc: Services, conv: Conversation, message: Messa
             case = await reopen_for_customer(svc, case)
             if case is None:
                 return
+        if case.state == "bot" and not case.session_id:  # the first message of a new round
+            session = await svc.storage.support_sessions.put(new_session(svc, case, first_seq=message.seq))
+            case = await move_case(svc, case, "bot", session_id=session.id) or case
         if case.state == "queued":
             await announce(svc, case)  # the desk sees the new message's wait
             if not await _assistant_meanwhile(svc, case):

@@ -18,6 +18,7 @@ from ...storage.base import DuplicateError, new_id
 from ..messages import Draft, send_in
 from ..moderation.screen import screen_text
 from .hours import humans_at_hand, say_opening
+from .sessions import new_session, record
 
 MAX_RATING_COMMENT = 500
 BOT_USERNAME = "xiaozhi"
@@ -160,7 +161,7 @@ async def reopen_for_customer(svc: Services, case: SupportCase) -> SupportCase |
     given by then is skipped)."""
     moved = await move_case(svc, case, "resolved", state="bot", agent_id=None, fallbacks=0, handoff_reason="",
                             context={}, understood={}, ticket_id="", after_hours=False, rating_pending=False,
-                            first_response_at=None)
+                            first_response_at=None, session_id="", rating_agent_id=None, rating_ticket_id="")
     if moved is None:
         return None
     await svc.storage.conversations.set_participants(conversation_id=case.conversation_id,
@@ -183,10 +184,14 @@ async def check_rate(svc: Services, user: User, conversation_id: str, *, score: 
     if len(comment) > MAX_RATING_COMMENT:
         raise InvalidPayload(f"comment can be at most {MAX_RATING_COMMENT} characters", field="comment")
     comment = await screen_text(svc, user, comment, field="comment")
-    rating = Rating(score=score, comment=comment, agent_id=case.agent_id, rated_at=svc.clock.now())
-    moved = await move_case(svc, case, case.state, rating_pending=False, ratings=[*case.ratings, rating])
+    rating = Rating(score=score, comment=comment, agent_id=case.rating_agent_id or case.agent_id,
+                    rated_at=svc.clock.now(), ticket_id=case.rating_ticket_id)
+    moved = await move_case(svc, case, case.state, rating_pending=False, ratings=[*case.ratings, rating],
+                            rating_agent_id=None, rating_ticket_id="")
     if moved is None:
         raise Conflict("the conversation changed meanwhile; try again", code="support_changed")
+    if not case.rating_ticket_id:
+        await record(svc, moved, score=score)
     await announce(svc, moved)
     return moved
 
@@ -209,12 +214,14 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
             id=new_id(), kind="after_hours", status="open", customer_id=case.customer_id,
             summary=f"非工作时间转人工：{HANDOFF_REASONS.get(reason, reason)}", created_at=now, updated_at=now,
             conversation_id=conv.id, order_id=context.get("order_id", "")))
+    session_id = case.session_id or (await svc.storage.support_sessions.put(new_session(svc, case))).id
     moved = await move_case(svc, case, "bot", state="queued", queued_at=now, handoff_reason=reason, fallbacks=0,
                             context={**case.context, **context}, understood=dict(understood or {}),
                             ticket_id=ticket.id if ticket else "", after_hours=not at_hand,
-                            first_response_at=None)
+                            first_response_at=None, session_id=session_id)
     if moved is None:
         return None
+    await record(svc, moved, state="queued", handed_off=True, reason=reason, queued_at=now, after_hours=not at_hand)
     position = await svc.storage.support.queue_position(moved)
     apology = {"timeout": "抱歉，智能客服暂时无法回答 🙏 ", "offline": "智能客服暂时不在线 🙏 ",
                "error": "抱歉，智能客服出了点问题 🙏 ", "fallback": "抱歉，我好像没能理解您的问题 🙏 "}.get(reason, "")
@@ -252,6 +259,7 @@ async def _on_staff_message(svc: Services, conv: Conversation, author: User) -> 
                                 assigned_at=svc.clock.now(), resolved_at=None, rating_pending=False)
         if moved is None:
             return
+        await record(svc, moved, state="assigned", resolved_at=None)
         await post_as_bot(svc, conv, f"人工客服 {author.display_name} 重新打开了本次会话，继续为您服务。")
         await announce(svc, moved)
 
@@ -272,4 +280,6 @@ async def _after_staff_message(svc: Services, conv: Conversation, author: User) 
     await _on_staff_message(svc, conv, author)
     case = await svc.storage.support.get(conversation_id=conv.id)
     if case is not None and case.state == "assigned" and case.agent_id == author.id and case.first_response_at is None:
-        await move_case(svc, case, "assigned", first_response_at=svc.clock.now())
+        moved = await move_case(svc, case, "assigned", first_response_at=svc.clock.now())
+        if moved is not None:
+            await record(svc, moved, first_response_at=moved.first_response_at)

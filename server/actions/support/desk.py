@@ -8,6 +8,7 @@ from ...errors import Conflict, Forbidden, InvalidPayload
 from ...policy.access import check_staff
 from ...services import Services
 from .cases import announce, announce_queue, describe, find_case, move_case, post_as_bot
+from .sessions import record
 
 
 async def access_queue(svc: Services, user: User) -> list[dict]:
@@ -67,6 +68,7 @@ async def _assign(svc: Services, case: SupportCase, expect: str, agent: User) ->
     conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
     svc.publisher.to_users(events.CONVERSATION_NEW, wire.conversation(conv), [agent.id])
     await post_as_bot(svc, conv, f"人工客服 {agent.display_name} 已接入，为您服务 😊")
+    await record(svc, moved, state="assigned", agent_id=agent.id, assigned_at=moved.assigned_at)
     await announce(svc, moved)
     return moved
 
@@ -105,6 +107,7 @@ async def check_resolve(svc: Services, user: User, conversation_id: str) -> Supp
                             rating_pending=case.state == "assigned")
     if moved is None:
         raise Conflict("the conversation changed meanwhile; try again", code="support_changed")
+    await record(svc, moved, state="resolved", resolved_at=moved.resolved_at)
     conv = await svc.storage.conversations.get(conversation_id=conversation_id)
     if moved.rating_pending:
         await post_as_bot(svc, conv, "本次服务已结束，请为客服打个分吧（1-5 星，可以跳过）。感谢您的耐心！",
@@ -132,6 +135,7 @@ async def do_release_cases_of(svc: Services, agent_id: str) -> list[SupportCase]
         svc.access_cache.forget_conversation(case.conversation_id)
         conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
         await post_as_bot(svc, conv, "正在为您转接其他客服，请稍候。")
+        await record(svc, moved, state="queued")
         await announce(svc, moved)
         released.append(moved)
     if released:

@@ -64,5 +64,5 @@ class MongoDocs:
         return await self.col.count_documents(query)
 
 
-DOC_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting",
+DOC_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting", "supportsession", "casenote", "profile",
              "modcase", "sanction", "appeal", "audit", "rules", "reporter")
