@@ -47,6 +47,13 @@ class CaseNoteStore:
         docs = await self.table.find(owner=conversation_id, ascending=True, limit=limit)
         return [_decode(CaseNote, d) for d in docs]
 
+    async def search(self, *, query: str, limit: int = 50) -> list[CaseNote]:
+        """Notes holding every word of `query`, newest first (the desk's search; a scan, at human pace)."""
+        words = tuple(w.lower() for w in query.split() if w)
+        if not words:
+            return []
+        return [_decode(CaseNote, d) for d in await self.table.find(words=words, limit=limit)]
+
 
 class CustomerProfileStore:
     """Keyed by the customer."""

@@ -1,8 +1,14 @@
 """REST endpoints of the shop and the support desk (customers, agents, admins)."""
 from __future__ import annotations
 
+from typing_extensions import TypedDict
+
+from aiohttp import web
+
 from .. import wire
 from ..actions import shop, support
+from ..actions.support import notes, stats
+from ..actions.support import tickets as desk_tickets
 from ..domain.shop import AFTERSALE_STATUSES
 from ..domain.support import TICKET_STATUSES
 from ..errors import InvalidPayload
@@ -13,6 +19,102 @@ from . import responses as R
 from .rest_base import api
 
 PAGE_MAX = 100
+
+
+# -- the desk's own bodies and answers ---------------------------------------------------------------
+
+class ResolveTicket(P.Body):
+    resolution: P.Text(desk_tickets.MAX_RESOLUTION, 1, lines=True)
+
+
+class AddCaseNote(P.Body):
+    text: P.Text(notes.MAX_NOTE, 1, lines=True)
+
+
+class SetCustomerProfile(P.Body):
+    note: P.Text(notes.MAX_PROFILE_NOTE, lines=True) | None = None
+    labels: P.Unchecked({"type": "array", "maxItems": notes.MAX_LABELS,
+                         "items": {"type": "string", "minLength": 1, "maxLength": notes.MAX_LABEL}}) = None
+
+
+class DeskTicket(wire.TicketWire):
+    resolution: str
+    resolved_by: str | None
+
+
+class DeskTicketsOut(TypedDict):
+    tickets: list[DeskTicket]
+
+
+class DeskTicketOut(TypedDict):
+    ticket: DeskTicket
+
+
+class CaseNoteView(TypedDict):
+    id: str
+    conversation_id: str
+    author_id: str
+    text: str
+    created_at: str
+
+
+class CaseNotesOut(TypedDict):
+    notes: list[CaseNoteView]
+
+
+class CaseNoteOut(TypedDict):
+    note: CaseNoteView
+
+
+class CustomerProfileView(TypedDict):
+    customer_id: str
+    note: str
+    labels: list[str]
+    updated_at: str | None
+    updated_by: str | None
+
+
+class CustomerProfileOut(TypedDict):
+    profile: CustomerProfileView
+
+
+class ServiceFigures(TypedDict):
+    conversations: int
+    handed_off: int
+    solved_by_assistant: int
+    resolved: int
+    waiting_p50: float | None
+    waiting_p90: float | None
+    first_response_p50: float | None
+    first_response_p90: float | None
+    resolution_p50: float | None
+    resolution_p90: float | None
+    csat: dict[str, int]
+    rated: int
+    csat_satisfied: float | None
+    average_score: float | None
+
+
+class AgentServiceFigures(ServiceFigures):
+    agent_id: str
+    display_name: str
+
+
+class HandoffReasonCount(TypedDict):
+    reason: str
+    label: str
+    count: int
+
+
+class ServiceDay(TypedDict):
+    date: str
+    conversations: int
+    handed_off: int
+    solved_by_assistant: int
+
+
+ServiceStatsOut = TypedDict("StatsOut", {"from": str, "to": str, "total": ServiceFigures, "handoff_reasons": list[HandoffReasonCount],
+                                  "agents": list[AgentServiceFigures], "days": list[ServiceDay]})
 
 
 def _statuses(request, allowed) -> tuple[str, ...] | None:
@@ -171,14 +273,14 @@ async def update_aftersale(request, svc, user, body):
 
 
 @api("GET", "/api/tickets", "Tickets (complaints, after-hours requests): ?status=open (agents)",
-     response=R.TicketsOut)
+     response=DeskTicketsOut)
 async def tickets(request, svc, user, body):
     check_staff(user)
     found = await svc.storage.tickets.list(
         statuses=_statuses(request, TICKET_STATUSES),
         limit=query_int(request.query, "limit", default=50, min_value=1, max_value=PAGE_MAX),
         offset=query_int(request.query, "offset", default=0, min_value=0))
-    return {"tickets": [wire.ticket(t) for t in found]}
+    return {"tickets": [desk_tickets.ticket_view(t) for t in found]}
 
 
 @api("PATCH", "/api/tickets/{ticket_id}", "Close or reopen a ticket: {status} (agents)",
@@ -186,3 +288,60 @@ async def tickets(request, svc, user, body):
 async def update_ticket(request, svc, user, body):
     updated = await shop.check_update_ticket(svc, user, request.match_info["ticket_id"], status=body.status)
     return {"ticket": wire.ticket(updated)}
+
+
+@api("POST", "/api/tickets/{ticket_id}/resolve",
+     "Resolve a ticket: {resolution}; it is posted to the customer, who is asked to rate it (agents)",
+     body=ResolveTicket, response=DeskTicketOut)
+async def resolve_ticket(request, svc, user, body):
+    ticket = await desk_tickets.check_resolve_ticket(svc, user, request.match_info["ticket_id"],
+                                                     resolution=body.resolution)
+    return {"ticket": desk_tickets.ticket_view(ticket)}
+
+
+# -- what only the desk sees: internal notes, customer profiles, service figures ----------------------------
+
+@api("GET", "/api/support/cases/{conversation_id}/notes", "Internal notes of a case, oldest first (agents)",
+     response=CaseNotesOut)
+async def case_notes(request, svc, user, body):
+    return {"notes": await notes.access_notes(svc, user, request.match_info["conversation_id"])}
+
+
+@api("POST", "/api/support/cases/{conversation_id}/notes",
+     "Add an internal note to a case: {text}; never shown to the customer (agents)", body=AddCaseNote, response=CaseNoteOut)
+async def add_case_note(request, svc, user, body):
+    return {"note": await notes.check_add_note(svc, user, request.match_info["conversation_id"], body.text)}
+
+
+@api("GET", "/api/support/notes", "Search the internal notes of every case: ?q= (agents)", response=CaseNotesOut)
+async def search_notes(request, svc, user, body):
+    return {"notes": await notes.access_note_search(svc, user, query_text(request.query, "q")[:100])}
+
+
+@api("GET", "/api/support/customers/{customer_id}/profile", "The desk's note and labels about a customer (agents)",
+     response=CustomerProfileOut)
+async def customer_profile(request, svc, user, body):
+    return {"profile": await notes.access_profile(svc, user, request.match_info["customer_id"])}
+
+
+@api("PUT", "/api/support/customers/{customer_id}/profile",
+     "Set the desk's note and labels about a customer: {note?, labels?} (agents)", body=SetCustomerProfile,
+     response=CustomerProfileOut)
+async def set_customer_profile(request, svc, user, body):
+    return {"profile": await notes.check_set_profile(svc, user, request.match_info["customer_id"], note=body.note,
+                                                     labels=body.labels)}
+
+
+@api("GET", "/api/support/stats",
+     "Service figures over a period: ?from=YYYY-MM-DD&to=YYYY-MM-DD (the shop's days, 7 by default)"
+     "&format=csv for a spreadsheet (agents)", response=ServiceStatsOut)
+async def support_stats(request, svc, user, body):
+    figures = await stats.access_stats(svc, user, request.query.get("from"), request.query.get("to"))
+    fmt = request.query.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidPayload("format is json or csv", field="format")
+    if fmt == "csv":
+        name = f"service-{figures['from']}-{figures['to']}.csv"
+        return web.Response(text=stats.stats_csv(figures), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return figures

@@ -131,6 +131,13 @@ T = {
     ("PATCH", "/api/aftersales/{request_id}"): (DENY, {"status": "approved"}),
     ("GET", "/api/tickets"): (DENY, None),
     ("PATCH", "/api/tickets/{ticket_id}"): (DENY, {"status": "closed"}),
+    ("POST", "/api/tickets/{ticket_id}/resolve"): (DENY, {"resolution": "已处理"}),
+    ("GET", "/api/support/cases/{conversation_id}/notes"): (DENY, None),
+    ("POST", "/api/support/cases/{conversation_id}/notes"): (DENY, {"text": "内部备注"}),
+    ("GET", "/api/support/notes"): (DENY, None),
+    ("GET", "/api/support/customers/{customer_id}/profile"): (DENY, None),
+    ("PUT", "/api/support/customers/{customer_id}/profile"): (DENY, {"note": "x", "labels": ["VIP"]}),
+    ("GET", "/api/support/stats"): (DENY, None),
 }
 
 # the support routes are aimed at the member's support case, the others at the private group's conversation
@@ -164,7 +171,7 @@ def targets(w) -> dict[str, str]:
     return {"group_id": w.ids["group_id"]["private"], "message_id": w.ids["message_id"]["private"],
             "thread_id": w.ids["thread_id"]["private"], "case_id": w.ids["case_id"]["private"],
             "sanction_id": w.ids["sanction_id"]["private"], "appeal_id": w.ids["appeal_id"]["private"],
-            "user_id": w.people["member"].id, "order": "SC9001", "sku": "NOSUCHSKU", "code": "nosuchcode",
+            "user_id": w.people["member"].id, "customer_id": w.people["member"].id, "order": "SC9001", "sku": "NOSUCHSKU", "code": "nosuchcode",
             "conversation_id": w.ids["conversation_id"]["private"],
             # no after-sales request or ticket exists: well-formed ids (as long as the real ones) of none
             "request_id": "0" * len(w.people["member"].id), "ticket_id": "0" * len(w.people["member"].id)}

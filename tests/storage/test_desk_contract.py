@@ -64,3 +64,12 @@ async def test_a_case_keeps_what_the_assistant_understood_and_its_session(storag
                        after_hours=True, ticket_id="t1", session_id="s1", first_response_at=T0)
     await storage.support.add(case)
     assert await storage.support.get(conversation_id=case.conversation_id) == case
+
+
+async def test_case_notes_are_found_by_every_word(storage):
+    for text in ("顾客说快递员态度差", "已联系快递站 态度 道歉"):
+        await storage.case_notes.add(CaseNote(id=new_id(), conversation_id="c" * 24, author_id="a1", text=text,
+                                              created_at=T0))
+    assert {n.text for n in await storage.case_notes.search(query="快递站 道歉")} == {"已联系快递站 态度 道歉"}
+    assert len(await storage.case_notes.search(query="态度")) == 2
+    assert await storage.case_notes.search(query="  ") == []

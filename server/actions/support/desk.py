@@ -8,7 +8,9 @@ from ...errors import Conflict, Forbidden, InvalidPayload
 from ...policy.access import check_staff
 from ...services import Services
 from .cases import announce, announce_queue, describe, find_case, move_case, post_as_bot
+from .notes import note_wire, profile_wire
 from .sessions import record
+from .tickets import ticket_view
 
 
 async def access_queue(svc: Services, user: User) -> list[dict]:
@@ -55,7 +57,23 @@ async def access_case_for_desk(svc: Services, user: User, conversation_id: str) 
     body["orders"] = [wire.order(o) for o in orders]
     transcript = await svc.storage.messages.history(conversation_id=conversation_id, limit=50)
     body["transcript"] = [wire.message(m) for m in transcript]
+    # the whole story beside the conversation: after-sales requests, tickets, earlier rounds, the desk's notes
+    body["aftersales"] = [wire.aftersale(a) for a in
+                          await svc.storage.aftersales.list(customer_id=case.customer_id, limit=20)]
+    body["tickets"] = [ticket_view(t) for t in await svc.storage.tickets.list(customer_id=case.customer_id, limit=20)]
+    body["earlier"] = [session_view(s) for s in await svc.storage.support_sessions.list(customer_id=case.customer_id,
+                                                                                         limit=21)
+                       if s.id != case.session_id][:20]
+    body["notes"] = [note_wire(n) for n in await svc.storage.case_notes.list(conversation_id=conversation_id)]
+    body["profile"] = profile_wire(await svc.storage.profiles.get(customer_id=case.customer_id))
     return body
+
+
+def session_view(s) -> dict:
+    """An earlier round of the customer's support conversation, as the desk lists it."""
+    return {"id": s.id, "state": s.state, "started_at": wire.ts(s.started_at), "handed_off": s.handed_off,
+            "reason": s.reason, "agent_id": s.agent_id, "resolved_at": wire.ts(s.resolved_at), "score": s.score,
+            "first_seq": s.first_seq}
 
 
 async def _assign(svc: Services, case: SupportCase, expect: str, agent: User) -> SupportCase:
