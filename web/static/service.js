@@ -16,14 +16,18 @@ export async function openSupport({ seq } = {}) {
 export function supportTools(chat) {
   const c = chat.support || {};
   const label = c.state === "queued" ? t("queued", { n: c.position ?? "…" })
-    : c.state === "assigned" ? t("agent_serving", { name: c.agent?.display_name || "" })
+    : c.state === "assigned" ? t("agent_serving", { name: agentTitle(c.agent?.display_name || "") })
     : c.state === "resolved" ? t("support_resolved") : t("bot_serving");
-  return el("span", { class: "tools", id: "support-status", "data-state": c.state || "" }, el("span", { class: "state" }, label),
-    c.state === "bot" ? el("button", { type: "button", id: "handoff", onclick: async () => {
+  const after = c.state === "queued" && c.after_hours ? el("span", { class: "meta" }, t("after_hours_meanwhile")) : null;
+  return el("span", { class: "tools", id: "support-status", "data-state": c.state || "" }, el("span", { class: "state" }, label), after,
+    c.state === "bot" || c.state === "resolved" ? el("button", { type: "button", id: "handoff", onclick: async () => {
       chat.support = (await api("POST", `/api/support/cases/${chat.conversation_id}/handoff`)).support;
       document.getElementById("support-status")?.replaceWith(supportTools(chat));
     } }, t("handoff")) : null);
 }
+
+/** "客服 小林", but "客服小林" as it is: never "客服 客服小林". */
+export const agentTitle = (name) => (name.includes("客服") ? name : t("agent_title", { name }));
 
 const waitingSeen = new Set();  // cases already announced as waiting, so each is announced once per wait
 

@@ -40,6 +40,12 @@ async def ensure_bot_user(svc: Services) -> User:
     return found
 
 
+def agent_title(agent: User) -> str:
+    """"人工客服 小林", but "客服小林" as it is: never "人工客服 客服小林"."""
+    name = agent.display_name.strip()
+    return name if "客服" in name else f"人工客服 {name}"
+
+
 async def post_as_bot(svc: Services, conv: Conversation, text: str, **extra) -> Message:
     card = extra.pop("card", None)
     draft = Draft(text=text, card=card, extra={k: v for k, v in extra.items() if v} or None)
@@ -260,7 +266,7 @@ async def _on_staff_message(svc: Services, conv: Conversation, author: User) -> 
         if moved is None:
             return
         await record(svc, moved, state="assigned", resolved_at=None)
-        await post_as_bot(svc, conv, f"人工客服 {author.display_name} 重新打开了本次会话，继续为您服务。")
+        await post_as_bot(svc, conv, f"{agent_title(author)} 重新打开了本次会话，继续为您服务。")
         await announce(svc, moved)
 
 

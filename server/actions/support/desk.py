@@ -7,7 +7,7 @@ from ...domain.users import STAFF_ROLES, User
 from ...errors import Conflict, Forbidden, InvalidPayload
 from ...policy.access import check_staff
 from ...services import Services
-from .cases import announce, announce_queue, describe, find_case, move_case, post_as_bot
+from .cases import agent_title, announce, announce_queue, describe, find_case, move_case, post_as_bot
 from .notes import note_wire, profile_wire
 from .sessions import record
 from .tickets import ticket_view
@@ -85,7 +85,7 @@ async def _assign(svc: Services, case: SupportCase, expect: str, agent: User) ->
     svc.access_cache.forget_conversation(case.conversation_id)
     conv = await svc.storage.conversations.get(conversation_id=case.conversation_id)
     svc.publisher.to_users(events.CONVERSATION_NEW, wire.conversation(conv), [agent.id])
-    await post_as_bot(svc, conv, f"人工客服 {agent.display_name} 已接入，为您服务 😊")
+    await post_as_bot(svc, conv, f"{agent_title(agent)} 已接入，为您服务 😊")
     await record(svc, moved, state="assigned", agent_id=agent.id, assigned_at=moved.assigned_at)
     await announce(svc, moved)
     return moved
