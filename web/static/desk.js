@@ -420,17 +420,19 @@ const SVG = "http://www.w3.org/2000/svg";
 function svg(tag, attrs = {}, ...children) {
   const node = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children.flat()) if (c) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat()) {
+    if (c !== null && c !== undefined && c !== false) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
   return node;
 }
 
 /** One pair of bars a day: solved by the assistant alone, and handed to a person. */
 function dayChart(days) {
-  const width = Math.max(320, days.length * 28), height = 160, base = 130;
+  const width = Math.min(720, Math.max(320, days.length * 40)), height = 160, base = 130;
   const top = Math.max(1, ...days.map((d) => d.conversations));
   const step = (width - 20) / days.length;
   const bar = Math.max(4, Math.min(10, step / 2 - 2));
-  return el("div", { class: "chart" }, svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", id: "stats-chart",
+  return el("div", { class: "chart" }, svg("svg", { viewBox: `0 0 ${width} ${height}`, width, height, role: "img", id: "stats-chart",
                                                      "aria-label": t("stat.by_day") },
     svg("line", { x1: 10, y1: base, x2: width - 10, y2: base, stroke: "#c9cdd4" }),
     days.map((d, i) => {
@@ -450,7 +452,7 @@ function dayChart(days) {
 
 function csatChart(csat) {
   const top = Math.max(1, ...Object.values(csat));
-  return el("div", { class: "chart" }, svg("svg", { viewBox: "0 0 320 120", role: "img", id: "csat-chart", "aria-label": t("stat.csat_distribution") },
+  return el("div", { class: "chart" }, svg("svg", { viewBox: "0 0 320 120", width: 320, height: 120, role: "img", id: "csat-chart", "aria-label": t("stat.csat_distribution") },
     [1, 2, 3, 4, 5].map((n, i) => {
       const w = (csat[String(n)] / top) * 220;
       return svg("g", {}, svg("text", { x: 0, y: 18 + i * 22, "font-size": 12, fill: "#1f2329" }, `${n}★`),
