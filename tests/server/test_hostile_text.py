@@ -111,6 +111,7 @@ async def test_each_hostile_text_through_each_route_then_every_view(people, live
     first = (await xiaomei.post(f"/api/conversations/{gconv}/messages", {"text": "hostile 第一条"}))["message"]
     await owner.post(f"/api/groups/{gid}/pins", {"message_id": first["id"]})
     support_conv = (await xiaomei.post("/api/support"))["conversation"]["id"]
+    await xiaomei.post(f"/api/support/cases/{support_conv}/handoff")  # opening only greets
     await kefu.post(f"/api/support/cases/{support_conv}/claim")
     threads, cases = [], []
     write = Writer()
@@ -248,6 +249,7 @@ async def test_each_hostile_text_through_each_route_then_every_view(people, live
                     refused=refused and name != "too_long")
         customer = await people(f"customer{i}")
         rated = (await customer.post("/api/support"))["conversation"]["id"]
+        await customer.post(f"/api/support/cases/{rated}/handoff")
         await kefu.post(f"/api/support/cases/{rated}/claim")
         await kefu.post(f"/api/support/cases/{rated}/resolve")
         await write(customer, "POST", f"/api/support/cases/{rated}/rating", {"score": 4, "comment": line[:500]},
