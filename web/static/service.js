@@ -29,6 +29,9 @@ export function supportTools(chat) {
 /** "客服 小林", but "客服小林" as it is: never "客服 客服小林". */
 export const agentTitle = (name) => (name.includes("客服") ? name : t("agent_title", { name }));
 
+/** A hand-off reason in words; one this client doesn't know is "其他原因", never the raw code. */
+const reasonText = (code) => (t(`handoff.${code}`) === `handoff.${code}` ? t("handoff._other") : t(`handoff.${code}`));
+
 const waitingSeen = new Set();  // cases already announced as waiting, so each is announced once per wait
 
 export function supportUpdated(c) {
@@ -36,7 +39,7 @@ export function supportUpdated(c) {
   else if (c.customer_id !== state.me.id && isAgent() && !waitingSeen.has(c.conversation_id)) {
     waitingSeen.add(c.conversation_id);
     loadUsers([c.customer_id]).then(() => desktopAlert(t("customer_waiting"),
-      [nameOf(c.customer_id), c.handoff_reason ? t(`handoff.${c.handoff_reason}`) : ""].filter(Boolean).join(" · "),
+      [nameOf(c.customer_id), c.handoff_reason ? reasonText(c.handoff_reason) : ""].filter(Boolean).join(" · "),
       { tag: `queued:${c.conversation_id}`, onclick: () => { state.view = "desk"; openDeskCase(c, true); } }));
   }
   if (state.current?.conversation_id === c.conversation_id && state.current.kind === "support") {

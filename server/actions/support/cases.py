@@ -25,7 +25,8 @@ BOT_USERNAME = "xiaozhi"
 HANDOFF_REASONS = {"human_handoff": "顾客要求转人工", "complaint": "投诉", "fallback": "连续两次没听懂",
                    "timeout": "智能客服超时", "offline": "智能客服不在线", "error": "智能客服出错",
                    "customer_request": "顾客点击转人工", "modify_order": "修改订单", "platform_error": "查询失败",
-                   "no_identity": "无法确认身份", "no_policy": "没有现成答案"}
+                   "no_identity": "无法确认身份", "no_policy": "没有现成答案",
+                   "aftersale_refused": "售后申请不符合条件"}
 
 
 async def ensure_bot_user(svc: Services) -> User:
@@ -218,7 +219,7 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
     if ticket is None and not at_hand:
         ticket = await svc.storage.tickets.add(Ticket(
             id=new_id(), kind="after_hours", status="open", customer_id=case.customer_id,
-            summary=f"非工作时间转人工：{HANDOFF_REASONS.get(reason, reason)}", created_at=now, updated_at=now,
+            summary=f"非工作时间转人工：{HANDOFF_REASONS.get(reason, '其他原因')}", created_at=now, updated_at=now,
             conversation_id=conv.id, order_id=context.get("order_id", "")))
     session_id = case.session_id or (await svc.storage.support_sessions.put(new_session(svc, case))).id
     moved = await move_case(svc, case, "bot", state="queued", queued_at=now, handoff_reason=reason, fallbacks=0,

@@ -102,7 +102,7 @@ async def access_stats(svc: Services, user: User, raw_from: str | None, raw_to: 
                      "handed_off": sum(1 for s in todays if s.handed_off),
                      "solved_by_assistant": sum(1 for s in todays if not s.handed_off)})
     return {"from": start.isoformat(), "to": end.isoformat(), "total": _figures(sessions),
-            "handoff_reasons": [{"reason": r, "label": HANDOFF_REASONS.get(r, r), "count": n}
+            "handoff_reasons": [{"reason": r, "label": HANDOFF_REASONS.get(r, "其他原因"), "count": n}
                                 for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])],
             "agents": agents, "days": days}
 
