@@ -126,7 +126,8 @@ async def test_what_the_assistant_understood_reaches_the_desk_not_the_customer(p
     xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
     conv_id, _ = await open_support(xiaomei)
     understood = {"intent": "return_request", "form": "return_form", "requested_slot": "return_reason",
-                  "slots": {"order_id": "SC20261101001", "sku": "TS-01", "empty": None}, "junk": {"x": 1}}
+                  "slots": {"order_id": "SC20261101001", "sku": "TS-01", "empty": None, "confirm": True,
+                            "colors": ["白色", "黑色"], "aftersale_kind": "return"}, "junk": {"x": 1}}
     rasa.script = lambda text: [{"custom": {"handoff": {"reason": "human_handoff", "understood": understood,
                                                         "order_id": "SC20261101001"}}}]
     customer = await live(xiaomei)
@@ -134,7 +135,9 @@ async def test_what_the_assistant_understood_reaches_the_desk_not_the_customer(p
     seen = await kefu.get(f"/api/support/cases/{conv_id}")
     assert seen["support"]["understood"] == {"intent": "return_request", "form": "return_form",
                                              "requested_slot": "return_reason",
-                                             "slots": {"order_id": "SC20261101001", "sku": "TS-01"}}
+                                             "slots": {"order_id": "SC20261101001", "sku": "TS-01",
+                                                       "confirm": "是", "colors": "白色、黑色",
+                                                       "aftersale_kind": "退货"}}
     assert seen["support"]["context"] == {"order_id": "SC20261101001"}  # understood is not flattened into it
     assert "understood" not in await case_of(xiaomei, conv_id)
     update = await customer.wait_for("support:updated", lambda d: d["state"] == "queued")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from ...domain.messages import Conversation, Message
+from ...domain.shop import AFTERSALE_KINDS
 from ...domain.support import SupportCase
 from ...events.domain import MessageSent
 from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
@@ -130,9 +131,20 @@ def _understood(raw) -> dict:
            if isinstance(raw.get(key), (str, int, float)) and str(raw[key])}
     slots = raw.get("slots")
     if isinstance(slots, dict):
-        out["slots"] = {str(k)[:40]: str(v)[:200] for k, v in list(slots.items())[:MAX_SLOTS]
+        out["slots"] = {str(k)[:40]: _said(k, v)[:200] for k, v in list(slots.items())[:MAX_SLOTS]
                         if v not in (None, "", [], {}) and isinstance(v, (str, int, float, bool, list))}
     return out
+
+
+def _said(slot, value) -> str:
+    """A slot's value as the agent reads it: 是 / 否, not True / False; 退货, not return; a list as 、-joined words."""
+    if slot == "aftersale_kind" and value in AFTERSALE_KINDS:
+        return AFTERSALE_KINDS[value]
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value if not isinstance(v, (dict, list)))
+    return str(value)
 
 
 def _buttons(raw) -> list[dict]:
