@@ -485,7 +485,8 @@ async def main() -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
     bot = None
     if os.environ.get("BENCH_BOT", "on") != "off":
-        print("-- the assistant: reply time through the platform vs Rasa directly", flush=True)
+        print(f"-- the assistant: reply time through the platform vs Rasa directly, {bot_latency.LEVELS} customers "
+              f"at once, {bot_latency.WORKERS} Rasa workers", flush=True)
         bot = await bot_latency.run(free_port)
         print(json.dumps(bot, indent=1), flush=True)
     web = None
@@ -571,12 +572,8 @@ def report(results: dict, storage_only: dict | None, bot: dict | None = None, ve
         table += (f"\n\nSQLite backend alone (MessageStore.append, commit before return, {persist.SENDERS} senders): "
                   f"{storage_only['persisted_per_s']:,.0f} messages/s")
     if bot:
-        via, direct = bot["through_platform"], bot["rasa_direct"]
-        table += ("\n\n| assistant reply time | through the platform (send → bot reply arrives) | Rasa REST directly | "
-                  "platform ÷ direct |\n|---|---|---|---|\n"
-                  + "\n".join(f"| {k[:3]} | {via[k]:.1f} ms | {direct[k]:.1f} ms | {ratio(via[k], direct[k]):.2f}× |"
-                               for k in ("p50_ms", "p99_ms"))
-                  + f"\n\n({via['n']} questions each, one at a time, real Rasa 3.6 model and action server)")
+        table += ("\n\nThe assistant, customers asking at once (send → first reply; bench/bot_latency.py):\n\n"
+                  + bot_latency.table(bot))
     if verdicts:
         table += (f"\n\nModeration verdict time, {verdicts['chars']}-character messages, {verdicts['terms']:,}-term "
                   f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs")

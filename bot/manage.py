@@ -5,6 +5,7 @@
     python bot/manage.py run          Rasa (HTTP API on 127.0.0.1:5005, behind a token; CHAT_BOT_WORKERS=N
                                       starts N of them on 5005, 5006 …) + the action server (127.0.0.1:5055),
                                       restarted when they exit
+    python bot/manage.py serve        Rasa alone in this process, as its container runs it (CHAT_RASA_TOKEN required)
     python bot/manage.py validate     rasa data validate, warnings count as errors
     python bot/manage.py eval         intent accuracy, macro-F1 and confused pairs on the held-out set
     python bot/manage.py test         action unit tests and story tests
@@ -206,7 +207,11 @@ def children(bin_dir: str, model: str, *, platform_url: str, secret: str, token:
     if not token:
         raise SystemExit("[bot] no Rasa token: CHAT_RASA_TOKEN or CHAT_DATA_DIR/rasa_token")
     env = {**_bot_env(), **store_env, "SHOPCHAT_PLATFORM_URL": platform_url, "SHOPCHAT_BOT_SECRET": secret,
-           "SHOPCHAT_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook", "SANIC_HOST": "127.0.0.1"}
+           "SHOPCHAT_ACTION_URL": f"http://127.0.0.1:{actions_port}/webhook", "SANIC_HOST": "127.0.0.1",
+           # one sentence at a time is too small for TensorFlow's thread pools to pay; with a worker per
+           # core, one thread each keeps the workers from fighting over the cores
+           **{k: os.environ.get(k, "1") for k in ("TF_INTRA_OP_PARALLELISM_THREADS",
+                                                   "TF_INTER_OP_PARALLELISM_THREADS", "OMP_NUM_THREADS")}}
     log = (lambda name: os.path.join(log_dir, name)) if log_dir else (lambda name: None)
     found = [Child("actions", [os.path.join(bin_dir, "rasa"), "run", "actions", "--actions", "actions",
                                "--port", str(actions_port)], env, log_path=log("actions.log"))]
@@ -334,6 +339,23 @@ def cmd_run() -> int:
     return 0
 
 
+def cmd_serve() -> int:
+    """Rasa in this process, as a container runs it (Dockerfile.bot, docker-compose.yml): its HTTP API
+    behind CHAT_RASA_TOKEN, which is required; SHOPCHAT_RASA_HOST (127.0.0.1), SHOPCHAT_RASA_PORT (5005),
+    SHOPCHAT_MODEL (models/); the stores come from the environment endpoints.yml reads."""
+    token = os.environ.pop("CHAT_RASA_TOKEN", "")
+    if not token:
+        raise SystemExit("[bot] set CHAT_RASA_TOKEN in .env (openssl rand -hex 32): Rasa's HTTP API needs a token")
+    os.environ["SHOPCHAT_RASA_TOKEN"] = token
+    argv = [sys.executable, "-c", RASA_LAUNCHER, "run", "--enable-api",
+            "-i", os.environ.get("SHOPCHAT_RASA_HOST", "127.0.0.1"), "-p", os.environ.get("SHOPCHAT_RASA_PORT", "5005"),
+            "--model", os.environ.get("SHOPCHAT_MODEL", "models"), "--endpoints", "endpoints.yml",
+            "--credentials", "credentials.yml"]
+    os.chdir(BOT_DIR)
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
 def cmd_validate() -> int:
     bin_dir = ensure_env()
     return subprocess.run([os.path.join(bin_dir, "rasa"), "data", "validate", "--fail-on-warnings"],
@@ -380,7 +402,7 @@ def cmd_test() -> int:
 
 
 COMMANDS = {"env": lambda: print(ensure_env()) or 0, "train": lambda: print(ensure_model(ensure_env())) or 0,
-            "run": cmd_run, "validate": cmd_validate, "eval": cmd_eval, "test": cmd_test}
+            "run": cmd_run, "serve": cmd_serve, "validate": cmd_validate, "eval": cmd_eval, "test": cmd_test}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:

@@ -202,3 +202,24 @@ def test_chat_bot_workers_n_gives_n_consecutive_ports_that_manage_and_the_platfo
 def test_chat_bot_workers_refuses_what_it_cannot_use(raw):
     with pytest.raises(SystemExit):
         Config.from_env({"CHAT_BOT_WORKERS": raw})
+
+
+def test_serve_runs_rasa_behind_the_token_and_refuses_without_one(monkeypatch):
+    """`python manage.py serve`, the container's command: Rasa in that process, the token through the
+    environment (not the command line), on 127.0.0.1 unless SHOPCHAT_RASA_HOST says otherwise."""
+    ran = []
+    monkeypatch.setattr(manage.os, "execv", lambda path, argv: ran.append(argv))
+    monkeypatch.setattr(manage.os, "chdir", lambda path: None)
+    monkeypatch.delenv("CHAT_RASA_TOKEN", raising=False)
+    with pytest.raises(SystemExit, match="CHAT_RASA_TOKEN"):
+        manage.cmd_serve()
+    assert ran == []
+    monkeypatch.setenv("CHAT_RASA_TOKEN", "compose-token")
+    monkeypatch.setenv("SHOPCHAT_RASA_HOST", "0.0.0.0")
+    monkeypatch.delenv("SHOPCHAT_RASA_TOKEN", raising=False)
+    manage.cmd_serve()
+    [argv] = ran
+    assert argv[1:3] == ["-c", manage.RASA_LAUNCHER] and "compose-token" not in " ".join(argv)
+    assert argv[argv.index("-i") + 1] == "0.0.0.0" and argv[argv.index("-p") + 1] == "5005"
+    assert os.environ["SHOPCHAT_RASA_TOKEN"] == "compose-token" and "CHAT_RASA_TOKEN" not in os.environ
+    monkeypatch.delenv("SHOPCHAT_RASA_TOKEN")
