@@ -377,7 +377,8 @@ class Assistant:
         bin_dir = await asyncio.to_thread(manage.ensure_env)
         model = await asyncio.to_thread(manage.ensure_model, bin_dir)
         kwargs = dict(platform_url=f"http://127.0.0.1:{self.platform_port}", secret=self.secret,
-                      rasa_port=self.rasa_port, actions_port=self.actions_port, log_dir=self.log_dir)
+                      rasa_port=self.rasa_port, actions_port=self.actions_port, log_dir=self.log_dir,
+                      data_dir=self.log_dir)
         accepted = inspect.signature(manage.start).parameters
         kwargs.update({name: self.token for name in ("token", "rasa_token", "auth_token") if name in accepted})
         # the same token and secret whichever way manage.start reads them (arguments or the environment the
