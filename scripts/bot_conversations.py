@@ -1,7 +1,17 @@
 """Whole conversations with the real assistant, scored per turn.
 
-    PYTHONPATH=. /work/main/.venv/bin/python -m scripts.bot_conversations FILE [--floor 0.0] [--only NAME]
-                                                                       [--logs DIR] [--quiet]
+    PYTHONPATH=. /work/main/.venv/bin/python -m scripts.bot_conversations FILE [--floor 0.0] [--only NAME]...
+        [--logs DIR] [--json OUT] [--cap 20] [--quiet-seconds 1.5]
+
+    e.g. the development set:  ... -m scripts.bot_conversations bot/tests/conversations.yml
+         one conversation:     ... -m scripts.bot_conversations bot/tests/conversations.yml --only "cancel twice"
+         as a gate:            ... -m scripts.bot_conversations FILE --floor 0.95 --json score.json
+
+--only picks conversations by name (exact or a part of it; repeatable); --logs keeps Rasa's and the
+action server's logs and each conversation's platform data directory (default: a temporary directory,
+removed); --json writes the score and every turn's replies and verdict. A run needs the assistant's
+environment and model (made on first use, as `make bot` does) and takes about 1 minute for Rasa to
+load plus 2-3 s per turn (20 s for a turn nobody answers).
 
 FILE is a conversations file (docs: the format below). The runner starts the real Rasa server and the
 real action server ONCE (bot/manage.py's ensure_env/ensure_model/start, free ports, a fresh secret and
@@ -64,6 +74,7 @@ import asyncio
 import contextlib
 import importlib.util
 import inspect
+import json
 import logging
 import os
 import re
@@ -366,7 +377,8 @@ class Assistant:
         bin_dir = await asyncio.to_thread(manage.ensure_env)
         model = await asyncio.to_thread(manage.ensure_model, bin_dir)
         kwargs = dict(platform_url=f"http://127.0.0.1:{self.platform_port}", secret=self.secret,
-                      rasa_port=self.rasa_port, actions_port=self.actions_port, log_dir=self.log_dir)
+                      rasa_port=self.rasa_port, actions_port=self.actions_port, log_dir=self.log_dir,
+                      data_dir=self.log_dir)
         accepted = inspect.signature(manage.start).parameters
         kwargs.update({name: self.token for name in ("token", "rasa_token", "auth_token") if name in accepted})
         # the same token and secret whichever way manage.start reads them (arguments or the environment the
@@ -549,6 +561,7 @@ async def play(conversation: Conversation, customer: Customer, bot_id: str, sett
     for turn in conversation.turns:
         started = time.monotonic()
         observed = Observed()
+        with_humans = await customer.state() in WITH_HUMANS  # then the assistant stays silent
         filed_before = {a["id"] for a in await customer.aftersales()}
         tickets_before = {t["id"] for t in await customer.tickets()}
         text, payload = turn.user, None
@@ -564,7 +577,8 @@ async def play(conversation: Conversation, customer: Customer, bot_id: str, sett
             observed.problems.append(f"the customer's message was held ({sent.get('hidden_reason', 'hidden')})")
         last_seq = max(last_seq, sent["seq"])
         replies: list[dict] = []
-        first_deadline = time.monotonic() + settle.cap
+        # with humans already, nobody answers at once: no point waiting the whole cap
+        first_deadline = time.monotonic() + (settle.quiet if with_humans else settle.cap)
         last_new = None
         while True:
             await asyncio.sleep(settle.poll)
@@ -577,7 +591,8 @@ async def play(conversation: Conversation, customer: Customer, bot_id: str, sett
             if last_new is not None and now - last_new >= settle.quiet:
                 break
             if last_new is None and now > first_deadline:
-                observed.problems.append(f"no reply within {settle.cap:g} s")
+                observed.problems.append("no reply: the conversation is with humans, the assistant is silent"
+                                         if with_humans else f"no reply within {settle.cap:g} s")
                 break
         history += [sent] + replies
         observed.replies = [shown(m) for m in replies]
@@ -700,6 +715,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[],
                         help="play only the conversation(s) with this name (repeatable; a substring is enough)")
     parser.add_argument("--logs", default=None, help="keep Rasa's and the actions' logs (and platform data) here")
+    parser.add_argument("--json", default=None, help="also write the score and every turn's result here (JSON)")
     parser.add_argument("--cap", type=float, default=20.0, help="seconds to wait for a turn's first reply")
     parser.add_argument("--quiet-seconds", type=float, default=1.5,
                         help="a turn's answer is complete after this long without a new assistant message")
@@ -726,10 +742,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print_summary(report, time.monotonic() - started)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(as_json(report, args.file, time.monotonic() - started), f, ensure_ascii=False, indent=1)
     code = exit_code(report, floor)
     if code:
         print(f"below the floor of {floor:.0%}", file=sys.stderr)
     return code
+
+
+def as_json(report: Report, path: str, seconds: float) -> dict:
+    """The report for machines (make targets, CI): the score and every turn."""
+    return {"file": path, "right": report.right, "turns": report.turns_total, "score": round(report.score, 4),
+            "seconds": round(seconds, 1), "errors": report.errors,
+            "conversations": [{"name": name, "turns": [
+                {"turn": r.turn.index, "said": r.turn.said, "right": not r.wrong, "wrong": r.wrong,
+                 "replies": r.observed.replies, "state": r.observed.state,
+                 "filed": [{k: a.get(k) for k in ("kind", "order_id", "sku", "reason", "description",
+                                                  "exchange_detail")} for a in r.observed.filed],
+                 "tickets": [{k: t.get(k) for k in ("kind", "order_id", "summary")} for t in r.observed.tickets],
+                 "seconds": round(r.seconds, 2)} for r in turns]} for name, turns in report.results.items()]}
 
 
 def exit_code(report: Report, floor: float) -> int:

@@ -3,6 +3,7 @@
 that hold on main, plus one planted wrong expectation that it must report."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -133,6 +134,9 @@ def test_floor_and_exit_code():
     assert bc.exit_code(report, 0.75) == 0 and bc.exit_code(report, 0.8) == 1
     report.errors["b"] = "could not start"  # its turns count, all wrong
     assert bc.exit_code(report, 0.0) == 0
+    out = json.loads(json.dumps(bc.as_json(report, "f.yml", 1.0)))
+    assert (out["right"], out["turns"], out["score"], out["errors"]) == (3, 4, 0.75, {"b": "could not start"})
+    assert [t["right"] for t in out["conversations"][0]["turns"]] == [True, True, True]
 
 
 # -- the file format ---------------------------------------------------------------------------------
