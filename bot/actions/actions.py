@@ -264,7 +264,7 @@ class ActionOrderStatus(ShopAction):
         text = latest_text(tracker)
         if u.asks_refund_timing(text) and not said_order_id(tracker):
             return await ActionRefundStatus().act(dispatcher, tracker, customer)
-        statuses = ("shipped",) if u.says_logistics_stalled(text) else None
+        statuses = ("shipped",) if u.says_logistics_stalled(text) or u.asks_courier_phone(text) else None
         order, _ = await pick_order(dispatcher, tracker, customer, "track_order", "您想查哪个订单？", statuses=statuses,
                                     none_text="您没有正在运输中的订单。")
         if order is None:

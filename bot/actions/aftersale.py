@@ -41,8 +41,9 @@ QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_c
                     "payment_methods", "invoice", "track_order", "refund_status", "modify_order", "bot_challenge"}
 QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么时候|哪里|哪儿|能不能|可不可以|是否")
 HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
-REASON_RE = re.compile(r"(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|写|：|:)\s*(.+)$")
-DETAIL_RE = re.compile(r"(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
+REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
+DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
+NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
 SHOW_ON_CONFIRM = (("exchange_detail", "换成"), ("reason", "原因"), ("photo_description", "情况"))
 
 
@@ -155,7 +156,8 @@ class Turn:
         if order is None:
             return False
         entity = latest_entity(self.tracker, "item_sku") or latest_entity(self.tracker, "product")
-        items = await items_named(self.text, order["items"], entity)
+        meant = NOT_THIS_RE.sub(" ", self.text)  # "不是精华液，是耳机": the item after the correction
+        items = await items_named(meant, order["items"], entity) if meant.strip(u.PUNCT) else []
         if len(items) == 1:
             if items[0]["sku"] != self.tracker.get_slot("item_sku"):
                 self.changes["item_sku"] = items[0]["sku"]

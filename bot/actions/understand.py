@@ -78,9 +78,15 @@ def is_yes(text: Optional[str]) -> bool:
     return bare in YES_WORDS
 
 
+STOP_WORDS_RE = re.compile(r"算了|不要了|不用了|不办了|不退了|不换了|不修了|不申请了|取消申请|取消|先不了|先不用了|不需要了|"
+                           r"还是|那|不弄了|不搞了|不想退了|不想换了|放弃|撤销|我|吧|啦|呀|了|哈|[，,。.!！~～\s]")
+
+
 def is_stop(text: Optional[str]) -> bool:
-    """The customer gives up on the request: 算了 / 不要了 / 取消 …"""
-    return bool(STOP_RE.match(_bare(text)))
+    """The customer gives up on the request: 算了 / 不要了 / 取消 / 算了不要了 …"""
+    bare = _bare(text)
+    return bool(STOP_RE.match(bare)) or (len(bare) <= 12 and bool(re.search(r"算了|不要了|不用了|不办了|取消", bare))
+                                         and not STOP_WORDS_RE.sub("", bare))
 
 
 def is_plain_no(text: Optional[str]) -> bool:
