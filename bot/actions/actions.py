@@ -4,6 +4,7 @@ form lives in aftersale.py."""
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -26,6 +27,7 @@ INTENT_POLICY = {"authenticity": "authenticity", "shipping_info": "shipping", "p
 INTENT_TOPIC = {"size_advice": "size", "price_discount": "price", "stock_check": "stock", "shipping_info": "shipping",
                 "payment_methods": "payment", "invoice": "invoice", "authenticity": "authenticity"}
 TOPIC_POLICY = {"shipping": "shipping", "payment": "payment", "invoice": "invoice", "authenticity": "authenticity"}
+CANCEL_SAID_RE = re.compile(r"取消|撤|不要|不想要|不买|关掉|退掉|拍错|下错")
 MAX_FREE_TEXT = 500
 MAX_SEARCHES = 12
 NOT_FOUND = "没有找到订单 {0}，请核对一下订单号（在“我的订单”里可以看到）。"
@@ -316,7 +318,9 @@ class ActionCancelOrder(ShopAction):
                                                 "已发货的订单可以签收后申请退货。")
         if order is None:
             return []
-        if order["status"] in fmt.OPEN_FOR_CHANGES and how not in ("named", "latest", "item"):
+        asked_to_cancel = bool(CANCEL_SAID_RE.search(u.normalize(text))) or u.button_intent(text) == "cancel_order"
+        if order["status"] in fmt.OPEN_FOR_CHANGES and not (how == "named" or (how in ("latest", "item")
+                                                                               and asked_to_cancel)):
             dispatcher.utter_message(text=f"要取消这个订单吗？\n{fmt.order_line(order)}",
                                      buttons=[{"title": "确认取消", "payload": f'/cancel_order{{"order_id":"{order["id"]}"}}'},
                                               {"title": "不取消了", "payload": "/deny"}])

@@ -39,7 +39,8 @@ FREE_TEXT = ("reason", "photo_description", "exchange_detail")
 MAX_FREE_TEXT = base.MAX_FREE_TEXT
 QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_check", "authenticity", "shipping_info",
                     "payment_methods", "invoice", "track_order", "refund_status", "modify_order", "bot_challenge"}
-QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么时候|哪里|哪儿|能不能|可不可以|是否")
+QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么|哪|谁|能不能|可不可以|是否|有没有|呢$")
+AFTERSALE_QUESTION_RE = re.compile(r"退货|换货|退款|寄回|运费|邮费|地址|流程|保修|维修|多久|几天")
 HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
 REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
 DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
@@ -213,16 +214,25 @@ class Turn:
 
     # ---- the whole turn ---------------------------------------------------------------------------
 
-    def reject(self) -> bool:
-        """Whether this turn is not for the form but for a rule: a hand-off, a real complaint, a question."""
+    async def aside(self) -> Optional[str]:
+        """A turn that is not an answer to the form: "reject" leaves it to a rule (a hand-off, a real
+        complaint, a question the NLU knows); "answered" when a question was answered here (one the NLU took
+        for an after-sales request, e.g. "退货运费谁出？"); None when it is meant for the form."""
         if self.intent == "human_handoff" or HANDOFF_RE.search(self.text):
-            return True
+            return "reject"
         if self.intent == "complaint" and u.is_strong_complaint(self.text):
-            return True
+            return "reject"
+        if not QUESTION_RE.search(self.text):
+            return None
         if self.intent in QUESTION_INTENTS:
-            requested = self.tracker.get_slot("requested_slot")
-            return requested not in FREE_TEXT or bool(QUESTION_RE.search(self.text))
-        return False
+            return "reject"
+        policies = await base.client.policies()
+        keys = [base.TOPIC_POLICY[t] for t in u.topics(self.text) if t in base.TOPIC_POLICY]
+        if not keys or AFTERSALE_QUESTION_RE.search(self.text):
+            keys = ["warranty" if self.slot("aftersale_kind") == "repair" else "returns"]
+        answers = [policies[k] for k in dict.fromkeys(keys) if policies.get(k)]
+        self.say("\n".join(answers) if answers else "这个问题我记下了，办完这个申请后可以转人工客服详细解答。")
+        return "answered"
 
     async def read(self) -> Optional[Dict[str, Any]]:
         """The slot changes of this turn; None to leave the turn to the rules."""
@@ -234,6 +244,7 @@ class Turn:
                 and not latest_entity(self.tracker, "item_sku"):
             self.changes["confirm"] = True
             return self.changes
+        # 1. values named in this message, whichever question is open: they correct what they name
         correcting = u.is_correction(self.text) or requested == "confirm"
         new_kind = self.kind_named()
         if new_kind and new_kind != kind:
@@ -241,34 +252,33 @@ class Turn:
             self.say(f"好的，改为申请{fmt.KIND_LABELS[new_kind]}。")
             kind = new_kind
         got_order = await self.read_order(asked=requested == "order_id")
-        if requested == "order_id" and not got_order and "order_id" not in self.changes:
-            if self.reject():
-                return None
-            self.say("请发送订单号（SC 开头），或者点选下面的订单；也可以说“最新的订单”。")
-            self.changes["order_id"] = None
-            return self.changes
         names_free_text = bool(REASON_RE.search(self.text) or DETAIL_RE.search(self.text))
         if self.slot("order_id") and (requested == "item_sku" or (correcting and not names_free_text) or got_order):
-            got_item = await self.read_item(asked=requested == "item_sku")
-            if requested == "item_sku" and not got_item and "item_sku" not in self.changes:
-                if self.reject():
-                    return None
-                self.say("请点选下面的商品，或者告诉我商品名称。")
-                self.changes["item_sku"] = None
-                return self.changes
+            await self.read_item(asked=requested == "item_sku")
         if kind == "exchange" and self.slot("item_sku") and (requested == "exchange_detail" or correcting) \
-                and "exchange_detail" not in self.changes:
-            if requested == "exchange_detail" and self.changes:
-                pass  # the turn corrected something else; the question stands
-            elif not (requested == "exchange_detail" and self.reject()):
-                await self.read_variant(asked=requested == "exchange_detail")
-        self.read_free_text(requested)
-        if requested == "confirm" and not self.changes:
-            return self.read_confirm()
-        if not self.changes:
-            if self.reject():
-                return None
-            self.changes[requested] = None  # not an answer: ask again, without leaving the form
+                and "exchange_detail" not in self.changes and "item_sku" not in self.changes:
+            await self.read_variant(asked=False)
+        self.read_named_free_text(requested)
+        if self.changes:
+            return self.changes  # the form asks what is still missing, or shows the confirmation again
+        # 2. nothing named: an answer to the open question, or something else
+        aside = await self.aside()
+        if aside == "reject":
+            return None
+        if aside == "answered":
+            self.changes[requested] = None
+            return self.changes
+        if requested == "order_id":
+            self.say("请发送订单号（SC 开头），或者点选下面的订单；也可以说“最新的订单”。")
+        elif requested == "item_sku":
+            self.say("请点选下面的商品，或者告诉我商品名称。")
+        elif requested == "exchange_detail":
+            await self.read_variant(asked=True)
+        elif requested in ("reason", "photo_description"):
+            self.read_free_text(requested)
+        elif requested == "confirm":
+            self.read_confirm()
+        self.changes.setdefault(requested, None)  # not an answer: ask again, without leaving the form
         return self.changes
 
     def kind_named(self) -> Optional[str]:
@@ -279,36 +289,31 @@ class Turn:
                 return kind
         return None
 
-    def read_free_text(self, requested: Optional[str]) -> None:
+    def read_named_free_text(self, requested: Optional[str]) -> None:
+        """ "原因是…" / "情况是…" said at another step corrects that answer."""
         for slot, pattern in (("reason", REASON_RE), ("photo_description", DETAIL_RE)):
             match = pattern.search(self.text)
             if match and slot != requested and slot in KIND_SLOTS[self.slot("aftersale_kind") or "return"]:
                 self.changes[slot] = match.group(3)[:MAX_FREE_TEXT]
-        if requested in ("reason", "photo_description") and not self.changes:
-            if self.reject():
-                return
-            text = self.text
-            match = (REASON_RE if requested == "reason" else DETAIL_RE).search(text)
-            if match:
-                text = match.group(3)
-            if len(text) > MAX_FREE_TEXT:
-                self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
-            if text:
-                self.changes[requested] = text[:MAX_FREE_TEXT]
 
-    def read_confirm(self) -> Optional[Dict[str, Any]]:
+    def read_free_text(self, requested: str) -> None:
+        text = self.text
+        match = (REASON_RE if requested == "reason" else DETAIL_RE).search(text)
+        if match:
+            text = match.group(3)
+        if len(text) > MAX_FREE_TEXT:
+            self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
+        if text:
+            self.changes[requested] = text[:MAX_FREE_TEXT]
+
+    def read_confirm(self) -> None:
         if u.is_yes(self.text):
             self.changes["confirm"] = True
         elif u.is_plain_no(self.text) or self.intent == "deny":
             self.say("好的，还没有提交。请直接告诉我要改哪一项，例如“换成 L 码”“订单号是 SC…”“原因是…”；"
                      "不办了就回复“算了”。")
-            self.changes["confirm"] = None
-        elif self.reject():
-            return None
         else:
             self.say("还没有提交哦。信息无误请点“确认提交”或回复“确认”；要修改请直接说改成什么，不办了回复“算了”。")
-            self.changes["confirm"] = None
-        return self.changes
 
     def stop(self) -> Dict[str, Any]:
         return {"confirm": False, "requested_slot": None}

@@ -69,9 +69,24 @@ def understood(tracker: Optional[Tracker]) -> dict:
     if tracker is None:
         return {}
     form = (tracker.active_loop or {}).get("name") or None
+    requested = tracker.get_slot("requested_slot") if form else None
+    if form is None:  # a rule may have just ended the form for this hand-off: what it was at before this message
+        form, requested = _form_before_latest_message(tracker)
     slots = {name: tracker.get_slot(name) for name in FORM_SLOTS if tracker.get_slot(name) not in (None, "")}
-    return {"intent": latest_intent(tracker) or None, "form": form,
-            "requested_slot": tracker.get_slot("requested_slot") if form else None, "slots": slots}
+    return {"intent": latest_intent(tracker) or None, "form": form, "requested_slot": requested if form else None,
+            "slots": slots}
+
+
+def _form_before_latest_message(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
+    loop = requested = None
+    for event in events[:last_user]:
+        if event.get("event") == "active_loop":
+            loop = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+    return loop, requested
 
 
 def handoff_payload(reason: str, tracker: Optional[Tracker] = None, **context: Any) -> dict:

@@ -30,7 +30,8 @@ class FakePlatform:
         self.orders = [{**o, "customer_id": o["customer"], "status_label": STATUS_LABELS[o["status"]]}
                        for o in data["orders"]]
         self.policies = {"shipping": "满 99 包邮", "payment": "支持花呗", "invoice": "可开电子发票",
-                         "authenticity": "正品保证", "promotions": "满 199 减 20"}
+                         "authenticity": "正品保证", "promotions": "满 199 减 20",
+                         "returns": "签收后 7 天无理由退货", "warranty": "电子产品 1 年保修"}
         self.created: list[tuple[str, dict]] = []
         self.down = False
         self.searches: list[str] = []

@@ -163,8 +163,14 @@ def test_a_question_in_the_middle_of_the_form_is_left_to_the_rules(platform):
     assert talk.rejected and talk.asking == "reason"
     talk.say("转人工", "human_handoff")
     assert talk.rejected
+    said = talk.say("退货运费谁出", "return_request")  # a question the NLU took for a new return
+    assert "签收后 7 天无理由退货" in texts(said) and talk.slots["reason"] is None and talk.asking == "reason"
     talk.say("尺码偏大", "size_advice")  # an answer to "why", even if the NLU heard a size question
     assert talk.slots["reason"] == "尺码偏大" and talk.asking == "confirm"
+    talk.say("我的快递到哪了？", "track_order")
+    assert talk.rejected and talk.asking == "confirm"
+    said = talk.say("哈哈好吧我看看", "track_order")  # not a question, not a yes
+    assert not talk.rejected and "还没有提交" in texts(said) and filed(platform) == []
 
 
 def test_switching_from_return_to_exchange_keeps_the_order(platform):
@@ -194,3 +200,19 @@ def test_a_hand_off_in_the_form_tells_the_agent_what_was_understood(platform):
     assert understood == {"intent": "human_handoff", "form": "aftersale_form", "requested_slot": "exchange_detail",
                           "slots": {"aftersale_kind": "exchange", "order_id": "SC20261101001",
                                     "item_sku": "SC-HOODIE-01"}}
+
+
+def test_a_hand_off_after_the_rule_ended_the_form_still_says_where_it_was(platform):
+    from rasa_sdk import Tracker
+    metadata = {"customer_id": "xiaomei", "conversation_id": "c1", "signature": "sig"}
+    events = [{"event": "active_loop", "name": "aftersale_form"},
+              {"event": "slot", "name": "requested_slot", "value": "reason"},
+              {"event": "user", "text": "转人工", "metadata": metadata},
+              {"event": "active_loop", "name": None}, {"event": "slot", "name": "requested_slot", "value": None}]
+    latest = {"text": "转人工", "intent": {"name": "human_handoff"}, "entities": [], "metadata": metadata}
+    track = Tracker("c1", {"aftersale_kind": "return", "order_id": "SC20261101001", "item_sku": "SC-HOODIE-01"},
+                    latest, events, False, None, {}, "action_deactivate_loop")
+    said, _ = run(actions.ActionHandoff(), track)
+    understood = custom(said)[0]["handoff"]["understood"]
+    assert (understood["form"], understood["requested_slot"]) == ("aftersale_form", "reason")
+    assert understood["slots"]["order_id"] == "SC20261101001"

@@ -120,3 +120,10 @@ def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platfo
                                       ("不对", False), ("谢谢", False), ("是L码", False), ("可以换吗", False)])
 def test_what_counts_as_a_yes(text, yes):
     assert understand.is_yes(text) is yes
+
+
+def test_naming_the_latest_order_without_asking_to_cancel_files_nothing(platform):
+    said, _ = run(actions.ActionCancelOrder(), tracker("最新的订单", "cancel_order"))  # the NLU may hear a cancel
+    assert platform.created == [] and "要取消这个订单吗" in texts(said)
+    said, _ = run(actions.ActionCancelOrder(), tracker("把最新的订单取消", "cancel_order"))
+    assert platform.created[0][1]["order_id"] == "SC20261120003"
