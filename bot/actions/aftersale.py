@@ -130,7 +130,7 @@ class Turn:
                 return False
             return await self.take_order(order)
         usable = eligible(await self.orders())
-        if u.wants_latest_order(self.text):
+        if u.wants_latest_order(self.text) and (asked or u.is_correction(self.text)):
             order = newest(usable)
             if order is None:
                 return False

@@ -216,3 +216,13 @@ def test_a_hand_off_after_the_rule_ended_the_form_still_says_where_it_was(platfo
     understood = custom(said)[0]["handoff"]["understood"]
     assert (understood["form"], understood["requested_slot"]) == ("aftersale_form", "reason")
     assert understood["slots"]["order_id"] == "SC20261101001"
+
+
+def test_a_reason_that_mentions_a_recent_purchase_does_not_switch_the_order(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261115002")
+    talk.say("耳机")
+    talk.say("最近买的这个音质不好")
+    assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
+    assert talk.slots["reason"] == "最近买的这个音质不好" and talk.asking == "confirm"
