@@ -1,19 +1,22 @@
 """The assistant's custom actions: thin classes; shop data comes from api/platform.py,
-wording from format.py."""
+wording from format.py, reading the customer's words from understand.py. The after-sales
+form lives in aftersale.py."""
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import format as fmt
+from . import understand as u
 from .api.platform import Customer, PlatformClient, PlatformError
 from .context import (customer_of, handoff_payload, latest_entity, latest_intent, latest_text, named_order_id,
-                      named_product)
+                      said_order_id)
 
 log = logging.getLogger(__name__)
 
@@ -21,17 +24,17 @@ client = PlatformClient()  # tests replace this with a fake
 
 INTENT_POLICY = {"authenticity": "authenticity", "shipping_info": "shipping", "payment_methods": "payment",
                  "invoice": "invoice"}
-INTENT_KIND = {"return_request": "return", "exchange_request": "exchange", "damaged_item": "damaged",
-               "warranty_repair": "repair"}
-KIND_SLOTS = {"return": ["order_id", "item_sku", "reason", "confirm"],
-              "exchange": ["order_id", "item_sku", "exchange_detail", "reason", "confirm"],
-              "damaged": ["order_id", "item_sku", "photo_description", "confirm"],
-              "repair": ["order_id", "item_sku", "reason", "confirm"]}
-AFTERSALE_SLOTS = ("item_sku", "reason", "photo_description", "exchange_detail", "confirm")
+INTENT_TOPIC = {"size_advice": "size", "price_discount": "price", "stock_check": "stock", "shipping_info": "shipping",
+                "payment_methods": "payment", "invoice": "invoice", "authenticity": "authenticity"}
+TOPIC_POLICY = {"shipping": "shipping", "payment": "payment", "invoice": "invoice", "authenticity": "authenticity"}
+CANCEL_SAID_RE = re.compile(r"取消|撤|不要|不想要|不买|关掉|退掉|拍错|下错")
 MAX_FREE_TEXT = 500
+MAX_SEARCHES = 12
 NOT_FOUND = "没有找到订单 {0}，请核对一下订单号（在“我的订单”里可以看到）。"
 NO_IDENTITY = "抱歉，暂时无法确认您的身份，我帮您转接人工客服。"
 SYSTEM_DOWN = "抱歉，系统暂时查询不到，我帮您转接人工客服处理 🙏"
+CARRIER_HOTLINES = {"顺丰": "95338", "中通": "95311", "圆通": "95554", "韵达": "95546", "申通": "95543", "EMS": "11183",
+                    "邮政": "11183", "京东": "950616", "极兔": "956025", "德邦": "95353"}
 
 
 class ShopAction(Action, ABC):
@@ -46,14 +49,14 @@ class ShopAction(Action, ABC):
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         customer = customer_of(tracker)
         if self.needs_customer and customer is None:
-            dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity"))
+            dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity", tracker))
             return []
         try:
             return await self.act(dispatcher, tracker, customer) or []
         except PlatformError:
             log.exception("%s: the platform did not answer", self.name())
-            dispatcher.utter_message(text=SYSTEM_DOWN,
-                                     json_message=handoff_payload("platform_error", order_id=named_order_id(tracker)))
+            dispatcher.utter_message(text=SYSTEM_DOWN, json_message=handoff_payload(
+                "platform_error", tracker, order_id=named_order_id(tracker)))
             return []
 
     @abstractmethod
@@ -65,39 +68,192 @@ def order_buttons(orders: list[dict], intent: str) -> list[dict]:
     return [{"title": fmt.order_line(o)[:40], "payload": f'/{intent}{{"order_id":"{o["id"]}"}}'} for o in orders[:5]]
 
 
-async def pick_order(dispatcher, tracker, customer, intent: str, prompt: str) -> Optional[dict]:
-    """The order the customer named (only among their own), or a list of their orders to choose from."""
-    order_id = named_order_id(tracker)
+def newest(orders: list[dict]) -> Optional[dict]:
+    return max(orders, key=lambda o: o.get("created_at") or "", default=None)
+
+
+async def items_named(text: str, items: list[dict], entity: Optional[str] = None) -> list[dict]:
+    """The items (of an order) the customer's words name: the SKU, the title or a piece of it, or any
+    product the catalogue search (with the shop's aliases and synonyms) finds for a phrase of the message."""
+    wanted = (entity or "").strip()
+    if wanted:
+        exact = [i for i in items if i["sku"].upper() == wanted.upper()]
+        if exact:
+            return exact
+    phrases = list(dict.fromkeys(([wanted] if wanted else []) + u.product_phrases(text)))
+    for phrase in phrases:
+        hits = [i for i in items if phrase.lower() in i["title"].lower()]
+        if hits:
+            return hits
+    skus = {i["sku"] for i in items}
+    for phrase in phrases[:6]:
+        found = {p["sku"] for p in await client.products(phrase, limit=5)} & skus
+        if found:
+            return [i for i in items if i["sku"] in found]
+    return []
+
+
+async def pick_order(dispatcher, tracker, customer, intent: str, prompt: str, *,
+                     statuses: Optional[tuple] = None, none_text: str = "") -> tuple[Optional[dict], str]:
+    """The order the customer means, only among their own, and how it was named: "named" (by number,
+    however written), "latest" ("最新的订单"), "item" ("那件T恤的订单"), "before" (talked about
+    earlier), "only" (the one order that fits). Else a list of their orders to choose from."""
+    order_id = said_order_id(tracker)
     if order_id:
         order = await client.order(customer, order_id)
         if order is None:
             dispatcher.utter_message(text=NOT_FOUND.format(order_id))
-        return order
+        return order, "named"
     orders = await client.orders(customer)
     if not orders:
         dispatcher.utter_message(text="您在本店还没有订单哦。")
-        return None
-    if len(orders) == 1:
-        return orders[0]
-    dispatcher.utter_message(text=prompt, buttons=order_buttons(orders, intent))
-    return None
+        return None, ""
+    usable = [o for o in orders if statuses is None or o["status"] in statuses]
+    if not usable:
+        dispatcher.utter_message(text=none_text or "没有符合条件的订单。")
+        return None, ""
+    text = latest_text(tracker)
+    if u.wants_latest_order(text):
+        return newest(usable), "latest"
+    with_item = [o for o in usable if u.product_phrases(text) and await items_named(text, o["items"],
+                                                                                     latest_entity(tracker, "product"))]
+    if len(with_item) == 1:
+        return with_item[0], "item"
+    if with_item:
+        usable = with_item
+    before = tracker.get_slot("order_id")
+    if before and any(o["id"] == before for o in usable):
+        return next(o for o in usable if o["id"] == before), "before"
+    if len(usable) == 1:
+        return usable[0], "only"
+    dispatcher.utter_message(text=prompt, buttons=order_buttons(usable, intent))
+    return None, ""
 
 
-async def find_product(dispatcher, tracker, intent: str) -> Optional[dict]:
-    wanted = named_product(tracker)
-    if wanted:
-        product = await client.product(wanted.upper()) if wanted.upper().startswith("SC-") else None
-        if product is None:
-            found = await client.products(wanted, limit=1)
-            product = found[0] if found else None
+async def search_product(text: str, wanted: Optional[str]) -> tuple[list[dict], Optional[str], bool]:
+    """Catalogue search with the customer's own words: the name the NLU found, then the message without
+    question words, then its shorter pieces (the platform's search knows the shop's aliases and synonyms).
+    Returns (what was found, the phrase that found it or the name looked for, whether anything was named)."""
+    phrases = list(dict.fromkeys(([wanted] if wanted else []) + u.product_phrases(text)))
+    for phrase in phrases[:MAX_SEARCHES]:
+        found = await client.products(phrase, limit=5)
+        if found:
+            return found, phrase, True
+    return [], (wanted or (phrases[0] if phrases else None)), bool(phrases)
+
+
+async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False) -> Optional[dict]:
+    """The product this message is about (never a name that was not found), else the one talked about
+    before; asks back when nothing or several fit."""
+    text = latest_text(tracker)
+    wanted = latest_entity(tracker, "item_sku") or latest_entity(tracker, "product")
+    if wanted and wanted.upper().startswith("SC-"):
+        product = await client.product(wanted.upper())
         if product is not None:
             return product
+    found, phrase, named = await search_product(text, wanted)
+    if len(found) == 1 or (found and any(p["title"] == phrase for p in found)):
+        return next((p for p in found if p["title"] == phrase), found[0])
+    if found:
+        if not quiet:
+            dispatcher.utter_message(text=f"“{phrase}”有这几款，您问的是哪一件？",
+                                     buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
+                                              for p in found])
+        return None
+    if not named:
+        before = tracker.get_slot("product")
+        product = await client.product(before) if before else None
+        if product is not None:
+            return product
+    if quiet:
+        return None
     catalogue = await client.products("", limit=6)
-    text = f"没有找到“{wanted}”这件商品，" if wanted else ""
-    dispatcher.utter_message(text=text + "请问您想了解哪一件？",
+    lead = f"没有找到“{phrase}”这件商品，" if phrase else ""
+    dispatcher.utter_message(text=lead + "请问您想了解哪一件？",
                              buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                       for p in catalogue])
     return None
+
+
+def product_events(product: Optional[dict]) -> List[EventType]:
+    """The product slot holds only a product that was found (its SKU); an unfound name never stays."""
+    return [SlotSet("product", product["sku"] if product else None)]
+
+
+def body_events(tracker: Tracker) -> tuple[Optional[float], Optional[float], Optional[float], List[EventType]]:
+    """Height (cm), weight (kg) and foot length (mm) from this message, else from earlier in the conversation."""
+    text = latest_text(tracker)
+    height, weight, foot = u.height_cm(text), u.weight_kg(text), u.foot_mm(text)
+    events: List[EventType] = []
+    if height is not None:
+        events.append(SlotSet("height", f"{height:g}cm"))
+    else:
+        height = u.height_cm(tracker.get_slot("height"))
+    if weight is not None:
+        events.append(SlotSet("weight", f"{weight:g}kg"))
+    else:
+        weight = u.weight_kg(tracker.get_slot("weight"))
+    return height, weight, foot, events
+
+
+def variant_wanted(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
+    size, color = u.wanted_variant(latest_text(tracker))
+    return size or latest_entity(tracker, "size"), color or latest_entity(tracker, "color")
+
+
+async def answer_more(dispatcher, tracker, product: Optional[dict], done: Optional[str]) -> None:
+    """Several questions in one message ("卫衣多少钱，包邮吗"): each one after the first is answered too."""
+    text = latest_text(tracker)
+    policies: Optional[dict] = None
+    for topic in u.topics(text):
+        if topic == done:
+            continue
+        if topic in TOPIC_POLICY:
+            if policies is None:
+                policies = await client.policies()
+            if policies.get(TOPIC_POLICY[topic]):
+                dispatcher.utter_message(text=policies[TOPIC_POLICY[topic]])
+        elif product is None:
+            dispatcher.utter_message(text={"price": "您问的是哪件商品的价格？", "stock": "您问的是哪件商品的库存？",
+                                           "size": "您问的是哪件商品的尺码？"}[topic] + "告诉我商品名称就可以。")
+        elif topic == "price":
+            policies = policies if policies is not None else await client.policies()
+            dispatcher.utter_message(text=fmt.price_line(product, policies.get("promotions", "")))
+        elif topic == "stock":
+            dispatcher.utter_message(text=fmt.stock_answer(product, *variant_wanted(tracker)))
+        elif topic == "size":
+            height, weight, foot, _ = body_events(tracker)
+            dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot))
+
+
+async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[EventType]:
+    """The order's status and logistics; with the courier's phone and the carrier's hotline when asked,
+    and a 催件 follow-up ticket when the customer says the parcel has stopped moving."""
+    text = latest_text(tracker)
+    dispatcher.utter_message(text=fmt.order_status(order))
+    dispatcher.utter_message(json_message=fmt.order_card(order))
+    if u.asks_courier_phone(text):
+        dispatcher.utter_message(text=courier_contact(order))
+    if u.says_logistics_stalled(text) and order["status"] == "shipped":
+        summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
+                   f"物流长时间没有更新。客户原话：{text}")[:MAX_FREE_TEXT]
+        ticket = await client.create_ticket(customer, kind="follow_up", summary=summary)
+        dispatcher.utter_message(text=f"已为您登记催件（工单 #{ticket['number']}），客服会联系{order.get('carrier') or '快递公司'}"
+                                      "核实包裹位置，一般 24 小时内给您回复。")
+    return [SlotSet("order_id", order["id"])]
+
+
+def courier_contact(order: dict) -> str:
+    if order["status"] not in fmt.SHIPPED or not order.get("carrier"):
+        return "这个订单还没有发货，暂时没有快递员信息；发货后可以在物流信息里看到。"
+    lines = [f"快递公司：{order['carrier']}，运单号 {order.get('tracking_no') or '暂无'}"]
+    phone = next((e["text"] for e in reversed(order.get("logistics") or []) if "电话" in e["text"]), None)
+    if phone:
+        lines.append(f"派送信息：{phone}")
+    hotline = next((number for name, number in CARRIER_HOTLINES.items() if name in order["carrier"]), None)
+    if hotline:
+        lines.append(f"{order['carrier']}客服电话：{hotline}（报运单号即可查询）")
+    return "\n".join(lines)
 
 
 class ActionOrderStatus(ShopAction):
@@ -107,12 +263,15 @@ class ActionOrderStatus(ShopAction):
         return "action_order_status"
 
     async def act(self, dispatcher, tracker, customer):
-        order = await pick_order(dispatcher, tracker, customer, "track_order", "您想查哪个订单？")
+        text = latest_text(tracker)
+        if u.asks_refund_timing(text) and not said_order_id(tracker):
+            return await ActionRefundStatus().act(dispatcher, tracker, customer)
+        statuses = ("shipped",) if u.says_logistics_stalled(text) or u.asks_courier_phone(text) else None
+        order, _ = await pick_order(dispatcher, tracker, customer, "track_order", "您想查哪个订单？", statuses=statuses,
+                                    none_text="您没有正在运输中的订单。")
         if order is None:
             return []
-        dispatcher.utter_message(text=fmt.order_status(order))
-        dispatcher.utter_message(json_message=fmt.order_card(order))
-        return [SlotSet("order_id", order["id"])]
+        return await say_order_status(dispatcher, tracker, customer, order)
 
 
 class ActionModifyOrder(ShopAction):
@@ -122,13 +281,13 @@ class ActionModifyOrder(ShopAction):
         return "action_modify_order"
 
     async def act(self, dispatcher, tracker, customer):
-        order = await pick_order(dispatcher, tracker, customer, "modify_order", "您想修改哪个订单？")
+        order, _ = await pick_order(dispatcher, tracker, customer, "modify_order", "您想修改哪个订单？")
         if order is None:
             return []
         if order["status"] in fmt.OPEN_FOR_CHANGES:
             dispatcher.utter_message(
                 text=f"订单 {order['id']} 还没有发货，可以修改。修改地址或规格需要人工客服确认，正在为您转接～",
-                json_message=handoff_payload("modify_order", order_id=order["id"]))
+                json_message=handoff_payload("modify_order", tracker, order_id=order["id"]))
         elif order["status"] in fmt.SHIPPED:
             dispatcher.utter_message(
                 text=f"订单 {order['id']} {order['status_label']}，已经不能修改了。收到后如果不合适，可以申请换货。",
@@ -139,18 +298,36 @@ class ActionModifyOrder(ShopAction):
 
 
 class ActionCancelOrder(ShopAction):
+    """Files a cancel request only for an order the customer named (by number, "the latest", an item in
+    it, or the button); an order guessed for them is offered with a button first."""
     needs_customer = True
 
     def name(self) -> Text:
         return "action_cancel_order"
 
     async def act(self, dispatcher, tracker, customer):
-        order = await pick_order(dispatcher, tracker, customer, "cancel_order", "您想取消哪个订单？")
+        text = latest_text(tracker)
+        if u.looks_like_return(text) and not u.button_intent(text):
+            dispatcher.utter_message(text="您是想退货吗？已发货的订单可以申请退货，未发货的订单可以直接取消。",
+                                     buttons=[{"title": "申请退货", "payload": "/return_request"},
+                                              {"title": "取消订单", "payload": "/cancel_order"}])
+            return []
+        order, how = await pick_order(dispatcher, tracker, customer, "cancel_order", "您想取消哪个订单？",
+                                      statuses=fmt.OPEN_FOR_CHANGES,
+                                      none_text="您没有可以取消的订单：只有待付款、待发货的订单可以取消；"
+                                                "已发货的订单可以签收后申请退货。")
         if order is None:
+            return []
+        asked_to_cancel = bool(CANCEL_SAID_RE.search(u.normalize(text))) or u.button_intent(text) == "cancel_order"
+        if order["status"] in fmt.OPEN_FOR_CHANGES and not (how == "named" or (how in ("latest", "item")
+                                                                               and asked_to_cancel)):
+            dispatcher.utter_message(text=f"要取消这个订单吗？\n{fmt.order_line(order)}",
+                                     buttons=[{"title": "确认取消", "payload": f'/cancel_order{{"order_id":"{order["id"]}"}}'},
+                                              {"title": "不取消了", "payload": "/deny"}])
             return []
         if order["status"] in fmt.OPEN_FOR_CHANGES:
             request = await client.create_aftersale(customer, kind="cancel", order_id=order["id"],
-                                                    reason=latest_text(tracker)[:MAX_FREE_TEXT])
+                                                    reason=u.normalize(text)[:MAX_FREE_TEXT])
             number = request["number"]
             if request.get("duplicate"):
                 dispatcher.utter_message(text=f"订单 {order['id']} 的取消申请已经提交过了（售后单 #{number}），"
@@ -179,8 +356,22 @@ class ActionRefundStatus(ShopAction):
             dispatcher.utter_message(text="您目前没有退款或售后申请。需要申请退货的话，发送“退货”就可以。")
             return []
         lines = "\n".join(fmt.aftersale_line(r) for r in requests[:5])
-        dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n退款审核通过后 1-3 个工作日原路退回。")
+        dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n退款审核通过后 1-3 个工作日原路退回"
+                                      "（花呗、信用卡以银行入账时间为准）。")
         return []
+
+
+async def rescued(dispatcher, tracker, customer) -> Optional[List[EventType]]:
+    """Phrases the NLU must not get wrong, whatever intent it gave them: the courier's phone and a parcel
+    that stopped moving are about the order; "when does the money arrive" is about the refund."""
+    text = latest_text(tracker)
+    if customer is None:
+        return None
+    if u.asks_refund_timing(text):
+        return await ActionRefundStatus().act(dispatcher, tracker, customer) or []
+    if u.asks_courier_phone(text) or u.says_logistics_stalled(text):
+        return await ActionOrderStatus().act(dispatcher, tracker, customer) or []
+    return None
 
 
 class ActionProductInfo(ShopAction):
@@ -189,10 +380,10 @@ class ActionProductInfo(ShopAction):
 
     async def act(self, dispatcher, tracker, customer):
         product = await find_product(dispatcher, tracker, "product_inquiry")
-        if product is None:
-            return []
-        dispatcher.utter_message(text=fmt.product_facts(product))
-        return [SlotSet("product", product["sku"])]
+        if product is not None:
+            dispatcher.utter_message(text=fmt.product_facts(product))
+            await answer_more(dispatcher, tracker, product, None)
+        return product_events(product)
 
 
 class ActionStockCheck(ShopAction):
@@ -201,11 +392,10 @@ class ActionStockCheck(ShopAction):
 
     async def act(self, dispatcher, tracker, customer):
         product = await find_product(dispatcher, tracker, "stock_check")
-        if product is None:
-            return []
-        dispatcher.utter_message(text=fmt.stock_answer(product, latest_entity(tracker, "size"),
-                                                       latest_entity(tracker, "color")))
-        return [SlotSet("product", product["sku"])]
+        if product is not None:
+            dispatcher.utter_message(text=fmt.stock_answer(product, *variant_wanted(tracker)))
+            await answer_more(dispatcher, tracker, product, "stock")
+        return product_events(product)
 
 
 class ActionPrice(ShopAction):
@@ -215,14 +405,17 @@ class ActionPrice(ShopAction):
     async def act(self, dispatcher, tracker, customer):
         policies = await client.policies()
         promotions = policies.get("promotions", "")
-        if named_product(tracker) is None:
+        text = latest_text(tracker)
+        named = latest_entity(tracker, "product") or latest_entity(tracker, "item_sku") or u.product_phrases(text)
+        if not named and not tracker.get_slot("product"):
             dispatcher.utter_message(text=promotions or "目前没有额外的优惠活动，页面价格就是到手价。")
+            await answer_more(dispatcher, tracker, None, "price")
             return []
         product = await find_product(dispatcher, tracker, "price_discount")
-        if product is None:
-            return []
-        dispatcher.utter_message(text=f"{product['title']}：{fmt.money(product['price'])}。{promotions}")
-        return [SlotSet("product", product["sku"])]
+        if product is not None:
+            dispatcher.utter_message(text=fmt.price_line(product, promotions))
+            await answer_more(dispatcher, tracker, product, "price")
+        return product_events(product)
 
 
 class ActionSizeAdvice(ShopAction):
@@ -230,13 +423,13 @@ class ActionSizeAdvice(ShopAction):
         return "action_size_advice"
 
     async def act(self, dispatcher, tracker, customer):
+        height, weight, foot, events = body_events(tracker)
         product = await find_product(dispatcher, tracker, "size_advice")
         if product is None:
-            return []
-        height = fmt.parse_height_cm(latest_entity(tracker, "height") or tracker.get_slot("height"))
-        weight = fmt.parse_weight_kg(latest_entity(tracker, "weight") or tracker.get_slot("weight"))
-        dispatcher.utter_message(text=fmt.size_advice(product, height, weight))
-        return [SlotSet("product", product["sku"])]
+            return events + product_events(None)
+        dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot))
+        await answer_more(dispatcher, tracker, product, "size")
+        return events + product_events(product)
 
 
 class ActionPolicy(ShopAction):
@@ -246,211 +439,21 @@ class ActionPolicy(ShopAction):
         return "action_policy"
 
     async def act(self, dispatcher, tracker, customer):
+        rescue = await rescued(dispatcher, tracker, customer)
+        if rescue is not None:
+            return rescue
+        topic = INTENT_TOPIC.get(latest_intent(tracker))
         key = INTENT_POLICY.get(latest_intent(tracker), "")
         text = (await client.policies()).get(key)
         dispatcher.utter_message(text=text or "这个问题我帮您转给人工客服确认。",
-                                 json_message=None if text else handoff_payload("no_policy", topic=key))
+                                 json_message=None if text else handoff_payload("no_policy", tracker, topic=key))
+        if text:
+            product = None
+            if any(t in ("price", "stock", "size") for t in u.topics(latest_text(tracker))):
+                product = await find_product(dispatcher, tracker, "product_inquiry", quiet=True)
+            await answer_more(dispatcher, tracker, product, topic)
+            return product_events(product) if product else []
         return []
-
-
-class ActionStartAftersale(Action):
-    """Starts a fresh return/exchange/damage/repair request. An order number in this very
-    message is checked at once; one talked about earlier is not assumed."""
-
-    def name(self) -> Text:
-        return "action_start_aftersale"
-
-    async def run(self, dispatcher, tracker, domain):
-        kind = INTENT_KIND.get(latest_intent(tracker), "return")
-        events = [SlotSet("aftersale_kind", kind), SlotSet("order_id", None)]
-        events += [SlotSet(s, None) for s in AFTERSALE_SLOTS]
-        order_id = latest_entity(tracker, "order_id")
-        if order_id:
-            events += [SlotSet(k, v) for k, v in (await aftersale_order_slots(dispatcher, tracker, order_id)).items()]
-        sku = latest_entity(tracker, "item_sku")
-        if sku:
-            events.append(SlotSet("item_sku", sku.upper()))
-        return events
-
-
-async def aftersale_order_slots(dispatcher, tracker, value) -> Dict[Text, Any]:
-    """The order slots for an after-sales request: only the customer's own shipped orders,
-    and the item too when the order has just one."""
-    customer = customer_of(tracker)
-    if customer is None:
-        dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity"))
-        return {"order_id": None, "requested_slot": None}
-    order_id = str(value).strip().upper()
-    try:
-        order = await client.order(customer, order_id)
-    except PlatformError:
-        dispatcher.utter_message(text=SYSTEM_DOWN, json_message=handoff_payload("platform_error"))
-        return {"order_id": None, "requested_slot": None}
-    if order is None:
-        dispatcher.utter_message(text=NOT_FOUND.format(order_id))
-        return {"order_id": None}
-    if order["status"] not in fmt.SHIPPED:
-        dispatcher.utter_message(text=f"订单 {order_id} {order['status_label']}，还不能申请售后"
-                                      "（未发货的订单可以直接取消）。请换一个订单号，或者回复“算了”。")
-        return {"order_id": None}
-    slots = {"order_id": order_id}
-    if len(order["items"]) == 1:
-        slots["item_sku"] = order["items"][0]["sku"]
-    return slots
-
-
-class ActionAskOrderId(ShopAction):
-    needs_customer = True
-
-    def name(self) -> Text:
-        return "action_ask_order_id"
-
-    async def act(self, dispatcher, tracker, customer):
-        orders = [o for o in await client.orders(customer) if o["status"] in fmt.SHIPPED]
-        if not orders:
-            dispatcher.utter_message(text="请发送需要售后的订单号（SC 开头）。")
-        else:
-            dispatcher.utter_message(text="请问是哪个订单？", buttons=order_buttons(orders, "track_order"))
-        return []
-
-
-class ActionAskItemSku(ShopAction):
-    needs_customer = True
-
-    def name(self) -> Text:
-        return "action_ask_item_sku"
-
-    async def act(self, dispatcher, tracker, customer):
-        order = await client.order(customer, tracker.get_slot("order_id") or "")
-        items = order["items"] if order else []
-        dispatcher.utter_message(text="是订单里的哪件商品？",
-                                 buttons=[{"title": fmt.item_label(i),
-                                           "payload": f'/{latest_intent(tracker) or "return_request"}'
-                                                      f'{{"item_sku":"{i["sku"]}"}}'} for i in items])
-        return []
-
-
-FREE_TEXT_QUESTIONS = {
-    "reason": "请简单说一下原因（例如：尺码不合适、不喜欢、质量问题）。",
-    "photo_description": "很抱歉商品有损坏 😢 请描述一下破损的情况（哪里坏了、外包装是否完好），"
-                         "有照片的话也请描述照片里能看到什么。",
-    "exchange_detail": "想换成什么尺码或颜色呢？",
-}
-
-
-class ActionAskFreeText(Action, ABC):
-    """action_ask_reason / _photo_description / _exchange_detail: one question each."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str:
-        ...
-
-    def name(self) -> Text:
-        return f"action_ask_{self.slot}"
-
-    async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=FREE_TEXT_QUESTIONS[self.slot])
-        return []
-
-
-class ActionAskReason(ActionAskFreeText):
-    slot = "reason"
-
-
-class ActionAskPhotoDescription(ActionAskFreeText):
-    slot = "photo_description"
-
-
-class ActionAskExchangeDetail(ActionAskFreeText):
-    slot = "exchange_detail"
-
-
-class ActionAskConfirm(Action):
-    def name(self) -> Text:
-        return "action_ask_confirm"
-
-    async def run(self, dispatcher, tracker, domain):
-        kind = tracker.get_slot("aftersale_kind") or "return"
-        details = [f"类型：{fmt.KIND_LABELS[kind]}", f"订单：{tracker.get_slot('order_id')}",
-                   f"商品：{tracker.get_slot('item_sku')}"]
-        for slot, label in (("exchange_detail", "换成"), ("reason", "原因"), ("photo_description", "情况")):
-            if tracker.get_slot(slot):
-                details.append(f"{label}：{tracker.get_slot(slot)}")
-        dispatcher.utter_message(text="请确认以下信息：\n" + "\n".join(details),
-                                 buttons=[{"title": "确认提交", "payload": "/affirm"},
-                                          {"title": "取消", "payload": "/deny"}])
-        return []
-
-
-class ValidateAftersaleForm(FormValidationAction):
-    def name(self) -> Text:
-        return "validate_aftersale_form"
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
-        return list(KIND_SLOTS[tracker.get_slot("aftersale_kind") or "return"])
-
-    async def validate_order_id(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return await aftersale_order_slots(dispatcher, tracker, value)
-
-    async def validate_item_sku(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        customer = customer_of(tracker)
-        try:
-            order = await client.order(customer, tracker.get_slot("order_id") or "") if customer else None
-        except PlatformError:
-            order = None
-        wanted = str(value).strip()
-        for item in (order or {}).get("items", []):
-            if item["sku"].upper() == wanted.upper() or wanted in item["title"]:
-                return {"item_sku": item["sku"]}
-        dispatcher.utter_message(text=f"这个订单里没有“{wanted}”。")
-        return {"item_sku": None}
-
-    def _free_text(self, slot: str, value, dispatcher) -> Dict[Text, Any]:
-        text = str(value or "").strip()
-        if not text:
-            return {slot: None}
-        if len(text) > MAX_FREE_TEXT:
-            dispatcher.utter_message(text=f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
-        return {slot: text[:MAX_FREE_TEXT]}
-
-    async def validate_reason(self, value, dispatcher, tracker, domain):
-        return self._free_text("reason", value, dispatcher)
-
-    async def validate_photo_description(self, value, dispatcher, tracker, domain):
-        return self._free_text("photo_description", value, dispatcher)
-
-    async def validate_exchange_detail(self, value, dispatcher, tracker, domain):
-        return self._free_text("exchange_detail", value, dispatcher)
-
-
-class ActionSubmitAftersale(ShopAction):
-    needs_customer = True
-
-    def name(self) -> Text:
-        return "action_submit_aftersale"
-
-    async def act(self, dispatcher, tracker, customer):
-        reset = [SlotSet(s, None) for s in AFTERSALE_SLOTS]
-        if not tracker.get_slot("confirm"):
-            dispatcher.utter_message(response="utter_aftersale_cancelled")
-            return reset
-        kind = tracker.get_slot("aftersale_kind") or "return"
-        request = await client.create_aftersale(
-            customer, kind=kind, order_id=tracker.get_slot("order_id"), sku=tracker.get_slot("item_sku"),
-            reason=tracker.get_slot("reason") or "", description=tracker.get_slot("photo_description") or "",
-            exchange_detail=tracker.get_slot("exchange_detail") or "")
-        follow_up = {"return": "审核通过后请按页面上的退货地址寄回，我们收货后 1-3 个工作日退款。",
-                     "exchange": "审核通过后请寄回原商品，我们收到后为您发出新的。",
-                     "damaged": "破损问题会优先处理，客服会尽快联系您，无需寄回前请保留好商品和包装。",
-                     "repair": "客服审核后会告诉您寄修地址。"}[kind]
-        label, number = fmt.KIND_LABELS[kind], request["number"]
-        if request.get("duplicate"):  # asked twice: the first request stands, nothing new is filed
-            dispatcher.utter_message(text=f"这件商品的{label}申请已经提交过了（售后单 #{number}），"
-                                          "正在处理中，不用重复提交。")
-            return reset
-        dispatcher.utter_message(text=f"已为您提交{label}申请（售后单 #{number}）。{follow_up}")
-        return reset
 
 
 class ActionComplaint(ShopAction):
@@ -460,10 +463,16 @@ class ActionComplaint(ShopAction):
         return "action_complaint"
 
     async def act(self, dispatcher, tracker, customer):
-        ticket = await client.create_ticket(customer, kind="complaint", summary=latest_text(tracker)[:MAX_FREE_TEXT])
+        text = latest_text(tracker)
+        if not u.is_strong_complaint(text):
+            rescue = await rescued(dispatcher, tracker, customer)
+            if rescue is not None:
+                return rescue
+        ticket = await client.create_ticket(customer, kind="complaint", summary=u.normalize(text)[:MAX_FREE_TEXT])
         dispatcher.utter_message(
             text=f"非常抱歉给您带来不好的体验 🙏 已记录您的投诉（工单 #{ticket['number']}），正在为您转接人工客服。",
-            json_message=handoff_payload("complaint", ticket_id=ticket["id"], order_id=tracker.get_slot("order_id")))
+            json_message=handoff_payload("complaint", tracker, ticket_id=ticket["id"],
+                                         order_id=tracker.get_slot("order_id")))
         return [ActiveLoop(None)]
 
 
@@ -473,17 +482,26 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher, tracker, domain):
         dispatcher.utter_message(text="好的，正在为您转接人工客服，请稍候～",
-                                 json_message=handoff_payload("human_handoff", order_id=tracker.get_slot("order_id")))
+                                 json_message=handoff_payload("human_handoff", tracker,
+                                                              order_id=tracker.get_slot("order_id")))
         return []
 
 
 class ActionFallback(Action):
-    """Not understood: says so and tells the platform, which hands off after two in a row."""
+    """Not understood: the few phrases that must never be missed are still answered; otherwise says so
+    and tells the platform, which hands off after two in a row."""
 
     def name(self) -> Text:
         return "action_fallback"
 
     async def run(self, dispatcher, tracker, domain):
+        customer = customer_of(tracker)
+        try:
+            rescue = await rescued(dispatcher, tracker, customer)
+        except PlatformError:
+            rescue = None
+        if rescue is not None:
+            return rescue
         dispatcher.utter_message(
             text="抱歉，我没太明白您的意思 🤔 可以换个说法，或者选一个常见问题：",
             buttons=[{"title": "查订单物流", "payload": "/track_order"},

@@ -1,14 +1,16 @@
 """What an action needs from the tracker: who is asking, and what they named."""
 from __future__ import annotations
 
-import re
 from typing import Any, Optional
 
 from rasa_sdk import Tracker
 
+from . import understand
 from .api.platform import Customer
 
-ORDER_ID_RE = re.compile(r"SC\d{8,14}", re.IGNORECASE)
+ORDER_ID_RE = understand.ORDER_RE
+FORM_SLOTS = ("aftersale_kind", "order_id", "item_sku", "exchange_detail", "reason", "photo_description", "confirm",
+              "product", "size", "color", "height", "weight")
 
 
 def customer_of(tracker: Tracker) -> Optional[Customer]:
@@ -36,13 +38,15 @@ def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
     return str(value).strip() if value else None
 
 
+def said_order_id(tracker: Tracker) -> Optional[str]:
+    """An order number in the latest message (entity or text, written any way), normalised to SC + digits."""
+    return (understand.normalize_order_id(latest_entity(tracker, "order_id"))
+            or understand.order_id((tracker.latest_message or {}).get("text")))
+
+
 def named_order_id(tracker: Tracker) -> Optional[str]:
     """An order number in the latest message, else the one talked about before."""
-    found = latest_entity(tracker, "order_id")
-    if not found:
-        match = ORDER_ID_RE.search((tracker.latest_message or {}).get("text") or "")
-        found = match.group(0) if match else tracker.get_slot("order_id")
-    return found.upper() if found else None
+    return said_order_id(tracker) or understand.normalize_order_id(tracker.get_slot("order_id"))
 
 
 def named_product(tracker: Tracker) -> Optional[str]:
@@ -59,6 +63,35 @@ def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 
 
-def handoff_payload(reason: str, **context: Any) -> dict:
+def understood(tracker: Optional[Tracker]) -> dict:
+    """What the assistant understood, for the agent who takes over: the intent of the latest message,
+    the form in progress and the question it was at, and every slot that holds something."""
+    if tracker is None:
+        return {}
+    form = (tracker.active_loop or {}).get("name") or None
+    requested = tracker.get_slot("requested_slot") if form else None
+    if form is None:  # a rule may have just ended the form for this hand-off: what it was at before this message
+        form, requested = _form_before_latest_message(tracker)
+    slots = {name: tracker.get_slot(name) for name in FORM_SLOTS if tracker.get_slot(name) not in (None, "")}
+    return {"intent": latest_intent(tracker) or None, "form": form, "requested_slot": requested if form else None,
+            "slots": slots}
+
+
+def _form_before_latest_message(tracker: Tracker) -> tuple[Optional[str], Optional[str]]:
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=0)
+    loop = requested = None
+    for event in events[:last_user]:
+        if event.get("event") == "active_loop":
+            loop = event.get("name")
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+    return loop, requested
+
+
+def handoff_payload(reason: str, tracker: Optional[Tracker] = None, **context: Any) -> dict:
     """Tells the platform to queue the conversation for a human, with what the bot knows."""
-    return {"handoff": {"reason": reason, **{k: v for k, v in context.items() if v}}}
+    payload = {"reason": reason, **{k: v for k, v in context.items() if v}}
+    if tracker is not None:
+        payload["understood"] = understood(tracker)
+    return {"handoff": payload}

@@ -1,7 +1,6 @@
 """Chinese wording of shop data: orders, products, size advice and after-sales requests."""
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 OPEN_FOR_CHANGES = ("pending_payment", "paid")
@@ -60,18 +59,25 @@ def product_facts(product: dict) -> str:
 
 
 def stock_answer(product: dict, size: Optional[str], color: Optional[str]) -> str:
+    """Stock of the variant asked for (colour and size read together, never summed over colours);
+    a size asked without a colour is answered colour by colour."""
     variants = product.get("variants", [])
+    size = size if any(v.get("size") for v in variants) else None
+    color = color if any(v.get("color") for v in variants) else None
     wanted = [v for v in variants
               if (not size or str(v.get("size", "")).upper() == size.upper())
               and (not color or v.get("color") == color)]
     label = " ".join(x for x in (color, size) if x)
     if (size or color) and not wanted:
         return f"{product['title']}没有{label}这个规格哦，现有规格：" + "、".join(variant_label(v) for v in variants)
+    if (size or color) and len(wanted) > 1:
+        parts = [f"{variant_label(v)} {'有货（' + str(v['stock']) + ' 件）' if v['stock'] > 0 else '缺货'}" for v in wanted]
+        return f"{product['title']} {label}：" + "；".join(parts) + "。"
     if size or color:
         in_stock = sum(v["stock"] for v in wanted)
         if in_stock > 0:
-            return f"{product['title']} {label}：有货（共 {in_stock} 件），现在下单 48 小时内发货。"
-        return f"{product['title']} {label}：暂时缺货 😢 可以先收藏，补货后第一时间通知您。"
+            return f"{product['title']} {variant_label(wanted[0])}：有货（{in_stock} 件），现在下单 48 小时内发货。"
+        return f"{product['title']} {variant_label(wanted[0])}：暂时缺货 😢 可以先收藏，补货后第一时间通知您。"
     available = [v for v in variants if v["stock"] > 0]
     if not available:
         return f"{product['title']}全部规格暂时缺货。"
@@ -82,47 +88,53 @@ def stock_answer(product: dict, size: Optional[str], color: Optional[str]) -> st
     return text
 
 
+def price_line(product: dict, promotions: str = "") -> str:
+    return f"{product['title']}：{money(product['price'])}。{promotions}".rstrip()
+
+
 def variant_label(variant: dict) -> str:
     return " ".join(str(x) for x in (variant.get("color"), variant.get("size")) if x) or "默认"
 
 
-def parse_height_cm(text: Optional[str]) -> Optional[float]:
-    match = re.search(r"\d{3}", text or "")
-    return float(match.group(0)) if match else None
-
-
-def parse_weight_kg(text: Optional[str]) -> Optional[float]:
-    match = re.search(r"(\d{2,3})\s*(kg|公斤|斤)?", text or "", re.IGNORECASE)
-    if not match:
-        return None
-    value = float(match.group(1))
-    return value / 2 if match.group(2) == "斤" else value
-
-
-def size_advice(product: dict, height: Optional[float], weight: Optional[float]) -> str:
+def size_advice(product: dict, height: Optional[float], weight: Optional[float],
+                foot: Optional[float] = None) -> str:
+    """A size from the product's own chart: by foot length (mm) for shoes, by height and weight otherwise."""
     chart = product.get("size_chart") or []
     if not chart:
         return f"{product['title']}是均码/标准规格，不需要选尺码。"
+    by_foot = any("foot_mm" in row for row in chart)
+    rows = "\n".join(chart_row(r) for r in chart)
+    if by_foot:
+        if foot is None:
+            return (f"{product['title']}按脚长选码，尺码表：\n{rows}\n告诉我您的脚长（例如：脚长 25cm 或 250mm），"
+                    "我帮您推荐尺码。")
+        row = _closest(chart, ((foot, "foot_mm"),))
+        text = f"按 {product['title']} 的尺码表，脚长 {foot:g}mm 建议选 {row['size']} 码。"
+        return text + (product.get("fit_note") or "")
     if height is None and weight is None:
-        rows = "\n".join(chart_row(r) for r in chart)
-        return (f"{product['title']}尺码表：\n{rows}\n告诉我您的身高和体重（例如：170cm 60kg），"
+        lead = "这款按身高体重选码，不看脚长。" if foot is not None else ""
+        return (f"{lead}{product['title']}尺码表：\n{rows}\n告诉我您的身高和体重（例如：170cm 60kg 或 1米7 120斤），"
                 "我帮您推荐尺码。")
+    row = _closest(chart, ((height, "height_cm"), (weight, "weight_kg")))
+    who = "、".join(x for x in (f"{height:g}cm" if height else "", f"{weight:g}kg" if weight else "") if x)
+    text = f"按 {product['title']} 的尺码表，{who} 建议选 {row['size']} 码。"
+    if product.get("fit_note"):
+        text += product["fit_note"]
+    return text
+
+
+def _closest(chart: list[dict], measures) -> dict:
     best = None
     for row in chart:
-        score = 0
-        for value, key in ((height, "height_cm"), (weight, "weight_kg")):
+        score = 0.0
+        for value, key in measures:
             if value is None or key not in row:
                 continue
             low, high = row[key]
             score += 0 if low <= value <= high else min(abs(value - low), abs(value - high))
         if best is None or score < best[0]:
             best = (score, row)
-    row = best[1]
-    who = "、".join(x for x in (f"{height:g}cm" if height else "", f"{weight:g}kg" if weight else "") if x)
-    text = f"按 {product['title']} 的尺码表，{who} 建议选 {row['size']} 码。"
-    if product.get("fit_note"):
-        text += product["fit_note"]
-    return text
+    return best[1]
 
 
 def chart_row(row: dict) -> str:

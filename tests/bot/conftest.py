@@ -7,8 +7,10 @@ import copy
 import json
 import os
 
+from typing import Optional
+
 import pytest
-from actions import actions
+from actions import actions, aftersale
 from actions.api.platform import PlatformError
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -28,9 +30,13 @@ class FakePlatform:
         self.orders = [{**o, "customer_id": o["customer"], "status_label": STATUS_LABELS[o["status"]]}
                        for o in data["orders"]]
         self.policies = {"shipping": "满 99 包邮", "payment": "支持花呗", "invoice": "可开电子发票",
-                         "authenticity": "正品保证", "promotions": "满 199 减 20"}
+                         "authenticity": "正品保证", "promotions": "满 199 减 20",
+                         "returns": "签收后 7 天无理由退货", "warranty": "电子产品 1 年保修"}
         self.created: list[tuple[str, dict]] = []
         self.down = False
+        self.searches: list[str] = []
+        self.aliases = {"SC-SNEAKER-03": ("小白鞋", "跑步鞋"), "SC-EARBUDS-02": ("耳麦",)}  # as the shop edits them
+        self.refuse: Optional[str] = None  # an error the platform answers create_aftersale with
 
     def _check(self):
         if self.down:
@@ -44,8 +50,12 @@ class FakePlatform:
         return next((o for o in await self.orders_of(customer) if o["id"] == order_id.upper()), None)
 
     async def products(self, query, limit=5):
+        """As the platform's search: every word in the SKU, title, category or description, or in an alias."""
         self._check()
-        return [p for p in self.catalogue if all(w in p["title"] + p["sku"] for w in query.split())][:limit]
+        self.searches.append(query)
+        hay = lambda p: (p["sku"] + p["title"] + p["category"] + p.get("description", "") +  # noqa: E731
+                         " ".join(self.aliases.get(p["sku"], ()))).lower()
+        return [p for p in self.catalogue if all(w.lower() in hay(p) for w in query.split())][:limit]
 
     async def product(self, sku):
         self._check()
@@ -59,6 +69,8 @@ class FakePlatform:
     async def create_aftersale(self, customer, **fields):
         """As the platform: the same kind for the same order and item, still open, is the request already filed."""
         self._check()
+        if self.refuse:
+            raise PlatformError(f"POST /internal/bot/aftersales: HTTP 400: {self.refuse}")
         key = {"customer": customer.customer_id, **fields}
         same = lambda made: {k: made.get(k) for k in ("customer", "kind", "order_id", "sku")} == \
             {k: key.get(k) for k in ("customer", "kind", "order_id", "sku")}  # noqa: E731
@@ -111,3 +123,71 @@ def texts(messages) -> str:
 
 def custom(messages) -> list[dict]:
     return [m["custom"] for m in messages if m.get("custom")]
+
+
+def form_tracker(text: str, intent: str = "", *, slots: dict, entities: dict | None = None,
+                 customer: str | None = "xiaomei", after: str = "action_extract_slots", active: bool = True) -> Tracker:
+    """The tracker the form's validation sees: right after the customer wrote (`after` is the last action run
+    since), inside the form or at its activation."""
+    metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
+              "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
+    events = [{"event": "user", "text": text, "metadata": metadata}, {"event": "action", "name": after}]
+    return Tracker("c1", dict(slots), latest, events, False, None, {"name": "aftersale_form"} if active else {}, after)
+
+
+class FormTalk:
+    """The after-sales form turn by turn, as Rasa runs it: start, then each message read by
+    validate_aftersale_form, the next question asked, and the request submitted when the form ends."""
+
+    def __init__(self, customer: str = "xiaomei"):
+        self.customer = customer
+        self.slots: dict = {}
+        self.active = False
+        self.rejected = False
+
+    def _apply(self, events) -> None:
+        for event in events:
+            if event.get("event") == "slot":
+                self.slots[event["name"]] = event["value"]
+
+    def _after_validation(self, dispatcher, events) -> list:
+        self._apply(events)
+        self.active = True
+        if self.slots.get("requested_slot") is None:
+            self.active = False
+            submit_said, submit_events = run(aftersale.ActionSubmitAftersale(),
+                                             tracker("", "", slots=self.slots, customer=self.customer))
+            self._apply(submit_events)
+            return dispatcher.messages + submit_said
+        ask = {"order_id": aftersale.ActionAskOrderId, "item_sku": aftersale.ActionAskItemSku,
+               "reason": aftersale.ActionAskReason, "photo_description": aftersale.ActionAskPhotoDescription,
+               "exchange_detail": aftersale.ActionAskExchangeDetail,
+               "confirm": aftersale.ActionAskConfirm}[self.slots["requested_slot"]]()
+        asked, _ = run(ask, tracker("", "", slots=self.slots, customer=self.customer))
+        return dispatcher.messages + asked
+
+    def start(self, text: str, intent: str = "return_request", entities: dict | None = None) -> list:
+        said, events = run(aftersale.ActionStartAftersale(), tracker(text, intent, entities=entities,
+                                                                      slots=self.slots, customer=self.customer))
+        self._apply(events)
+        dispatcher = CollectingDispatcher()
+        track = form_tracker(text, intent, slots=self.slots, entities=entities, customer=self.customer,
+                             after="action_start_aftersale", active=False)
+        events = asyncio.run(aftersale.ValidateAftersaleForm().run(dispatcher, track, {}))
+        dispatcher.messages[:0] = said
+        return self._after_validation(dispatcher, events)
+
+    def say(self, text: str, intent: str = "", entities: dict | None = None) -> list:
+        assert self.active, "the form is not active"
+        dispatcher = CollectingDispatcher()
+        track = form_tracker(text, intent, slots=self.slots, entities=entities, customer=self.customer)
+        events = asyncio.run(aftersale.ValidateAftersaleForm().run(dispatcher, track, {}))
+        self.rejected = not events
+        if self.rejected:
+            return dispatcher.messages
+        return self._after_validation(dispatcher, events)
+
+    @property
+    def asking(self):
+        return self.slots.get("requested_slot") if self.active else None

@@ -1,0 +1,584 @@
+"""The after-sales form (return / exchange / damaged / repair) that files only what the customer asked for.
+
+Every user turn inside the form is read here, whatever the NLU made of it: an order number (any way it
+is written), "my latest order", an item of the order, a size or colour, a correction of any of these at
+any step (the form goes on from where it was and shows the confirmation again), "算了" to stop. Only the
+offered button or an unambiguous yes confirms. A question in the middle of the form is left to the rules
+(the form is rejected for that turn), which answer it and bring the form back.
+
+Shop data comes from `actions.client`, read at call time (the tests replace it)."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from . import actions as base
+from . import format as fmt
+from . import understand as u
+from .api.platform import Customer, PlatformError
+from .context import customer_of, handoff_payload, latest_entity, latest_intent, latest_text, said_order_id
+
+log = logging.getLogger(__name__)
+
+FORM = "aftersale_form"
+INTENT_KIND = {"return_request": "return", "exchange_request": "exchange", "damaged_item": "damaged",
+               "warranty_repair": "repair"}
+KIND_WORDS = (("exchange", re.compile(r"换货|换一个|换个|调换")), ("return", re.compile(r"退货|退掉|退了吧|退款退货")),
+              ("repair", re.compile(r"维修|保修|修一下|返修")), ("damaged", re.compile(r"破损|坏了|压坏")))
+KIND_SLOTS = {"return": ["order_id", "item_sku", "reason", "confirm"],
+              "exchange": ["order_id", "item_sku", "exchange_detail", "reason", "confirm"],
+              "damaged": ["order_id", "item_sku", "photo_description", "confirm"],
+              "repair": ["order_id", "item_sku", "reason", "confirm"]}
+AFTERSALE_SLOTS = ("item_sku", "reason", "photo_description", "exchange_detail", "confirm")
+FREE_TEXT = ("reason", "photo_description", "exchange_detail")
+MAX_FREE_TEXT = base.MAX_FREE_TEXT
+QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_check", "authenticity", "shipping_info",
+                    "payment_methods", "invoice", "track_order", "refund_status", "modify_order", "bot_challenge"}
+QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么|哪|谁|能不能|可不可以|是否|有没有|呢$")
+AFTERSALE_QUESTION_RE = re.compile(r"退货|换货|退款|寄回|运费|邮费|地址|流程|保修|维修|多久|几天")
+HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
+REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
+DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
+NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
+SHOW_ON_CONFIRM = (("exchange_detail", "换成"), ("reason", "原因"), ("photo_description", "情况"))
+
+
+def kind_of(tracker: Tracker) -> str:
+    return tracker.get_slot("aftersale_kind") or "return"
+
+
+def eligible(orders: list[dict]) -> list[dict]:
+    """Orders after-sales can be asked for: shipped or delivered."""
+    return [o for o in orders if o["status"] in fmt.SHIPPED]
+
+
+newest = base.newest
+items_named = base.items_named
+
+
+async def orders_with_item(text: str, orders: list[dict], entity: Optional[str] = None) -> list[dict]:
+    found = []
+    for order in orders:
+        if u.product_phrases(text) or entity:
+            if await items_named(text, order["items"], entity):
+                found.append(order)
+    return found
+
+
+class Turn:
+    """One user turn inside the form: what was said, and the slot changes it makes."""
+
+    def __init__(self, tracker: Tracker, dispatcher: CollectingDispatcher, customer: Customer):
+        self.tracker, self.dispatcher, self.customer = tracker, dispatcher, customer
+        self.text = u.normalize(latest_text(tracker))
+        self.intent = latest_intent(tracker)
+        self.button = u.button_intent(latest_text(tracker))
+        self.changes: Dict[str, Any] = {}
+        self._orders: Optional[list[dict]] = None
+        self._order_cache: Dict[str, Optional[dict]] = {}
+
+    def slot(self, name: str):
+        return self.changes[name] if name in self.changes else self.tracker.get_slot(name)
+
+    def say(self, text: str, **kwargs) -> None:
+        self.dispatcher.utter_message(text=text, **kwargs)
+
+    async def orders(self) -> list[dict]:
+        if self._orders is None:
+            self._orders = await base.client.orders(self.customer)
+        return self._orders
+
+    async def order(self, order_id: Optional[str]) -> Optional[dict]:
+        if not order_id:
+            return None
+        if order_id not in self._order_cache:
+            self._order_cache[order_id] = await base.client.order(self.customer, order_id)
+        return self._order_cache[order_id]
+
+    # ---- the order ----------------------------------------------------------------------------
+
+    async def take_order(self, order: dict) -> bool:
+        """Checks an order for after-sales and takes it (with its item, when it has one)."""
+        if order["status"] not in fmt.SHIPPED:
+            self.say(f"订单 {order['id']} {order['status_label']}，还不能申请售后（未发货的订单可以直接取消）。"
+                     "请换一个订单，或者回复“算了”。")
+            return False
+        changed = order["id"] != self.tracker.get_slot("order_id")
+        self.changes["order_id"] = order["id"]
+        if changed:
+            for slot in ("item_sku", "exchange_detail"):
+                if self.tracker.get_slot(slot) is not None:
+                    self.changes[slot] = None
+        if len(order["items"]) == 1:
+            self.changes["item_sku"] = order["items"][0]["sku"]
+        return True
+
+    async def read_order(self, *, asked: bool) -> bool:
+        """An order named by number, as "the latest", or by an item in it. True when one was taken."""
+        number = said_order_id(self.tracker)
+        if number:
+            order = await self.order(number)
+            if order is None:
+                self.say(base.NOT_FOUND.format(number))
+                if asked:
+                    self.changes["order_id"] = None
+                return False
+            return await self.take_order(order)
+        usable = eligible(await self.orders())
+        if u.wants_latest_order(self.text) and (asked or u.is_correction(self.text)):
+            order = newest(usable)
+            if order is None:
+                return False
+            return await self.take_order(order)
+        if not asked:
+            return False
+        with_item = await orders_with_item(self.text, usable, latest_entity(self.tracker, "product"))
+        if len(with_item) == 1:
+            await self.take_order(with_item[0])
+            items = await items_named(self.text, with_item[0]["items"], latest_entity(self.tracker, "product"))
+            if len(items) == 1:
+                self.changes["item_sku"] = items[0]["sku"]
+            return True
+        if len(with_item) > 1:
+            self.say("这几个订单里都有这件商品，请选一下是哪个订单：", buttons=base.order_buttons(with_item, "track_order"))
+            self.changes["order_id"] = None
+            return False
+        return False
+
+    # ---- the item -----------------------------------------------------------------------------
+
+    async def read_item(self, *, asked: bool) -> bool:
+        order = await self.order(self.slot("order_id"))
+        if order is None:
+            return False
+        entity = latest_entity(self.tracker, "item_sku") or latest_entity(self.tracker, "product")
+        meant = NOT_THIS_RE.sub(" ", self.text)  # "不是精华液，是耳机": the item after the correction
+        items = await items_named(meant, order["items"], entity) if meant.strip(u.PUNCT) else []
+        if len(items) == 1:
+            if items[0]["sku"] != self.tracker.get_slot("item_sku"):
+                self.changes["item_sku"] = items[0]["sku"]
+                if self.tracker.get_slot("exchange_detail") is not None:
+                    self.changes["exchange_detail"] = None
+            return True
+        if asked and entity:
+            self.say(f"这个订单里没有“{entity}”。")
+        return False
+
+    # ---- what to exchange for ----------------------------------------------------------------
+
+    async def read_variant(self, *, asked: bool) -> bool:
+        """The size / colour wanted in an exchange, checked against the product's stock."""
+        order = await self.order(self.slot("order_id"))
+        sku = self.slot("item_sku")
+        item = next((i for i in (order or {}).get("items", []) if i["sku"] == sku), None)
+        if item is None:
+            return False
+        product = await base.client.product(sku) or {"title": item["title"], "variants": []}
+        variants = product.get("variants") or []
+        size, color = u.wanted_variant(self.text)
+        if size is None:
+            size = u.relative_size(self.text, item.get("size"), [v["size"] for v in variants if v.get("size")])
+        has_sizes = any(v.get("size") for v in variants)
+        has_colors = any(v.get("color") for v in variants)
+        if (size is None or not has_sizes) and (color is None or not has_colors):
+            if asked:
+                if len(variants) > 1:
+                    self.say("请告诉我想换成的尺码或颜色（例如“换 L 码”“换白色”）。目前有货：" + in_stock_list(variants))
+                    self.changes["exchange_detail"] = None
+                    return False
+                text = self.text[:MAX_FREE_TEXT]
+                self.changes["exchange_detail"] = text or None
+                return bool(text)
+            return False
+        size = (size if has_sizes else None) or item.get("size")
+        color = (color if has_colors else None) or item.get("color")
+        match = [v for v in variants if (not size or str(v.get("size") or "").upper() == str(size).upper())
+                 and (not color or v.get("color") == color)]
+        label = " ".join(x for x in (color, size) if x)
+        if not match:
+            self.say(f"{product['title']}没有 {label} 这个规格。目前有货：{in_stock_list(variants)}。请换一个尺码或颜色。")
+            self.changes["exchange_detail"] = None
+            return False
+        if all(v.get("stock", 0) <= 0 for v in match):
+            self.say(f"抱歉，{product['title']} {label} 暂时缺货 😢 目前有货：{in_stock_list(variants)}。"
+                     "想换成哪一个？")
+            self.changes["exchange_detail"] = None
+            return False
+        self.changes["exchange_detail"] = f"换成 {label}"
+        return True
+
+    # ---- the whole turn ---------------------------------------------------------------------------
+
+    async def aside(self) -> Optional[str]:
+        """A turn that is not an answer to the form: "reject" leaves it to a rule (a hand-off, a real
+        complaint, a question the NLU knows); "answered" when a question was answered here (one the NLU took
+        for an after-sales request, e.g. "退货运费谁出？"); None when it is meant for the form."""
+        if self.intent == "human_handoff" or HANDOFF_RE.search(self.text):
+            return "reject"
+        if self.intent == "complaint" and u.is_strong_complaint(self.text):
+            return "reject"
+        if not QUESTION_RE.search(self.text):
+            return None
+        if self.intent in QUESTION_INTENTS:
+            return "reject"
+        policies = await base.client.policies()
+        keys = [base.TOPIC_POLICY[t] for t in u.topics(self.text) if t in base.TOPIC_POLICY]
+        if not keys or AFTERSALE_QUESTION_RE.search(self.text):
+            keys = ["warranty" if self.slot("aftersale_kind") == "repair" else "returns"]
+        answers = [policies[k] for k in dict.fromkeys(keys) if policies.get(k)]
+        self.say("\n".join(answers) if answers else "这个问题我记下了，办完这个申请后可以转人工客服详细解答。")
+        return "answered"
+
+    async def read(self) -> Optional[Dict[str, Any]]:
+        """The slot changes of this turn; None to leave the turn to the rules."""
+        requested = self.tracker.get_slot("requested_slot")
+        kind = kind_of(self.tracker)
+        if self.button == "deny" or u.is_stop(self.text):
+            return self.stop()
+        if self.button == "affirm" and requested == "confirm" and not said_order_id(self.tracker) \
+                and not latest_entity(self.tracker, "item_sku"):
+            self.changes["confirm"] = True
+            return self.changes
+        # 1. values named in this message, whichever question is open: they correct what they name
+        correcting = u.is_correction(self.text) or requested == "confirm"
+        new_kind = self.kind_named()
+        if new_kind and new_kind != kind:
+            self.changes["aftersale_kind"] = new_kind
+            self.say(f"好的，改为申请{fmt.KIND_LABELS[new_kind]}。")
+            kind = new_kind
+        got_order = await self.read_order(asked=requested == "order_id")
+        names_free_text = bool(REASON_RE.search(self.text) or DETAIL_RE.search(self.text))
+        if self.slot("order_id") and (requested == "item_sku" or (correcting and not names_free_text) or got_order):
+            await self.read_item(asked=requested == "item_sku")
+        if kind == "exchange" and self.slot("item_sku") and (requested == "exchange_detail" or correcting) \
+                and "exchange_detail" not in self.changes and "item_sku" not in self.changes:
+            await self.read_variant(asked=False)
+        self.read_named_free_text(requested)
+        if self.changes:
+            return self.changes  # the form asks what is still missing, or shows the confirmation again
+        # 2. nothing named: an answer to the open question, or something else
+        aside = await self.aside()
+        if aside == "reject":
+            return None
+        if aside == "answered":
+            self.changes[requested] = None
+            return self.changes
+        if requested == "order_id":
+            self.say("请发送订单号（SC 开头），或者点选下面的订单；也可以说“最新的订单”。")
+        elif requested == "item_sku":
+            self.say("请点选下面的商品，或者告诉我商品名称。")
+        elif requested == "exchange_detail":
+            await self.read_variant(asked=True)
+        elif requested in ("reason", "photo_description"):
+            self.read_free_text(requested)
+        elif requested == "confirm":
+            self.read_confirm()
+        self.changes.setdefault(requested, None)  # not an answer: ask again, without leaving the form
+        return self.changes
+
+    def kind_named(self) -> Optional[str]:
+        if self.intent not in INTENT_KIND and not u.is_correction(self.text):
+            return None
+        for kind, pattern in KIND_WORDS:
+            if pattern.search(self.text):
+                return kind
+        return None
+
+    def read_named_free_text(self, requested: Optional[str]) -> None:
+        """ "原因是…" / "情况是…" said at another step corrects that answer."""
+        for slot, pattern in (("reason", REASON_RE), ("photo_description", DETAIL_RE)):
+            match = pattern.search(self.text)
+            if match and slot != requested and slot in KIND_SLOTS[self.slot("aftersale_kind") or "return"]:
+                self.changes[slot] = match.group(3)[:MAX_FREE_TEXT]
+
+    def read_free_text(self, requested: str) -> None:
+        text = self.text
+        match = (REASON_RE if requested == "reason" else DETAIL_RE).search(text)
+        if match:
+            text = match.group(3)
+        if len(text) > MAX_FREE_TEXT:
+            self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
+        if text:
+            self.changes[requested] = text[:MAX_FREE_TEXT]
+
+    def read_confirm(self) -> None:
+        if u.is_yes(self.text):
+            self.changes["confirm"] = True
+        elif u.is_plain_no(self.text) or self.intent == "deny":
+            self.say("好的，还没有提交。请直接告诉我要改哪一项，例如“换成 L 码”“订单号是 SC…”“原因是…”；"
+                     "不办了就回复“算了”。")
+        else:
+            self.say("还没有提交哦。信息无误请点“确认提交”或回复“确认”；要修改请直接说改成什么，不办了回复“算了”。")
+
+    def stop(self) -> Dict[str, Any]:
+        return {"confirm": False, "requested_slot": None}
+
+
+def in_stock_list(variants: list[dict]) -> str:
+    available = [fmt.variant_label(v) for v in variants if v.get("stock", 0) > 0]
+    return "、".join(available) if available else "暂时都缺货"
+
+
+def fresh_turn(tracker: Tracker) -> bool:
+    """Whether the form runs right after the customer wrote (and not after a rule answered a question,
+    nor at activation): only then is the latest message an answer to the form."""
+    if (tracker.active_loop or {}).get("name") != FORM:
+        return False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in ("action_extract_slots", "action_listen", None):
+            return False
+    return False
+
+
+class ValidateAftersaleForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_aftersale_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain):
+        return list(KIND_SLOTS[kind_of(tracker)])
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        """Reads the turn itself (rasa_sdk would drop the slots this form sets beside the required ones)."""
+        customer = customer_of(tracker)
+        if customer is None:  # the form ends; action_submit_aftersale says why and hands off
+            return [SlotSet("confirm", None), SlotSet("requested_slot", None)]
+        turn = Turn(tracker, dispatcher, customer)
+        try:
+            if fresh_turn(tracker):
+                changes = await turn.read()
+                if changes is None:
+                    return []  # nothing for the form: the rules answer, then the form asks again
+            elif (tracker.active_loop or {}).get("name") != FORM:
+                changes = await self.activate(turn)
+            else:
+                changes = {}
+        except PlatformError:
+            log.exception("validate_aftersale_form: the platform did not answer")
+            dispatcher.utter_message(text=base.SYSTEM_DOWN,
+                                     json_message=handoff_payload("platform_error", tracker))
+            return [SlotSet("confirm", None), SlotSet("requested_slot", None)]
+        events = [SlotSet(k, v) for k, v in changes.items() if k != "requested_slot"]
+        if "requested_slot" in changes:  # the form ends here
+            return events + [SlotSet("requested_slot", changes["requested_slot"])]
+        kind = changes.get("aftersale_kind") or kind_of(tracker)
+        missing = next((s for s in KIND_SLOTS[kind] if turn.slot(s) is None), None)
+        if not events:
+            events.append(SlotSet("aftersale_kind", kind))  # a slot event: Rasa must not reject nor validate twice
+        return events + [SlotSet("requested_slot", missing)]
+
+    async def activate(self, turn: Turn) -> Dict[str, Any]:
+        """At the start: a customer with nothing to ask after-sales for is told so, and the form ends;
+        "my latest order" or an item named in the opening message picks the order."""
+        orders = await turn.orders()
+        if not eligible(orders):
+            if not orders:
+                turn.say("您在本店还没有订单，所以暂时没有可以申请售后的商品。有其他问题可以随时问我～")
+            else:
+                turn.say("您的订单都还没有发货，暂时不能申请退换货；未发货的订单可以直接取消。",
+                         buttons=[{"title": "取消订单", "payload": "/cancel_order"}])
+            return {"confirm": None, "requested_slot": None}
+        if not turn.slot("order_id") and not said_order_id(turn.tracker):
+            await turn.read_order(asked=True)
+            if turn.changes.get("order_id") is None:
+                turn.changes.pop("order_id", None)
+        if turn.slot("item_sku") and kind_of(turn.tracker) == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
+            await turn.read_variant(asked=False)
+            if turn.changes.get("exchange_detail") is None:
+                turn.changes.pop("exchange_detail", None)
+        return turn.changes
+
+
+class ActionStartAftersale(Action):
+    """Starts a fresh return/exchange/damage/repair request. An order number in this very
+    message is checked at once; one talked about earlier is not assumed."""
+
+    def name(self) -> Text:
+        return "action_start_aftersale"
+
+    async def run(self, dispatcher, tracker, domain):
+        kind = INTENT_KIND.get(latest_intent(tracker), "return")
+        events = [SlotSet("aftersale_kind", kind), SlotSet("order_id", None)]
+        events += [SlotSet(s, None) for s in AFTERSALE_SLOTS]
+        order_id = said_order_id(tracker)
+        if order_id:
+            events += [SlotSet(k, v) for k, v in (await aftersale_order_slots(dispatcher, tracker, order_id)).items()]
+        sku = latest_entity(tracker, "item_sku")
+        if sku:
+            events.append(SlotSet("item_sku", sku.upper()))
+        return events
+
+
+async def aftersale_order_slots(dispatcher, tracker, value) -> Dict[Text, Any]:
+    """The order slots for an after-sales request: only the customer's own shipped orders,
+    and the item too when the order has just one."""
+    customer = customer_of(tracker)
+    if customer is None:
+        dispatcher.utter_message(text=base.NO_IDENTITY, json_message=handoff_payload("no_identity", tracker))
+        return {"order_id": None, "requested_slot": None}
+    order_id = u.normalize_order_id(str(value))
+    try:
+        order = await base.client.order(customer, order_id)
+    except PlatformError:
+        dispatcher.utter_message(text=base.SYSTEM_DOWN, json_message=handoff_payload("platform_error", tracker))
+        return {"order_id": None, "requested_slot": None}
+    if order is None:
+        dispatcher.utter_message(text=base.NOT_FOUND.format(order_id))
+        return {"order_id": None}
+    if order["status"] not in fmt.SHIPPED:
+        dispatcher.utter_message(text=f"订单 {order_id} {order['status_label']}，还不能申请售后"
+                                      "（未发货的订单可以直接取消）。请换一个订单号，或者回复“算了”。")
+        return {"order_id": None}
+    slots = {"order_id": order_id}
+    if len(order["items"]) == 1:
+        slots["item_sku"] = order["items"][0]["sku"]
+    return slots
+
+
+class ActionAskOrderId(base.ShopAction):
+    needs_customer = True
+
+    def name(self) -> Text:
+        return "action_ask_order_id"
+
+    async def act(self, dispatcher, tracker, customer):
+        orders = eligible(await base.client.orders(customer))
+        if not orders:
+            dispatcher.utter_message(text="请发送需要售后的订单号（SC 开头）。")
+        else:
+            dispatcher.utter_message(text="请问是哪个订单？", buttons=base.order_buttons(orders, "track_order"))
+        return []
+
+
+class ActionAskItemSku(base.ShopAction):
+    needs_customer = True
+
+    def name(self) -> Text:
+        return "action_ask_item_sku"
+
+    async def act(self, dispatcher, tracker, customer):
+        order = await base.client.order(customer, tracker.get_slot("order_id") or "")
+        items = order["items"] if order else []
+        intent = {v: k for k, v in INTENT_KIND.items()}[kind_of(tracker)]
+        dispatcher.utter_message(text="是订单里的哪件商品？",
+                                 buttons=[{"title": fmt.item_label(i), "payload": f'/{intent}{{"item_sku":"{i["sku"]}"}}'}
+                                          for i in items])
+        return []
+
+
+FREE_TEXT_QUESTIONS = {
+    "reason": "请简单说一下原因（例如：尺码不合适、不喜欢、质量问题）。",
+    "photo_description": "很抱歉商品有损坏 😢 请描述一下破损的情况（哪里坏了、外包装是否完好），"
+                         "有照片的话也请描述照片里能看到什么。",
+    "exchange_detail": "想换成什么尺码或颜色呢？",
+}
+
+
+class ActionAskReason(Action):
+    slot = "reason"
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=FREE_TEXT_QUESTIONS[self.slot])
+        return []
+
+
+class ActionAskPhotoDescription(ActionAskReason):
+    slot = "photo_description"
+
+
+class ActionAskExchangeDetail(base.ShopAction):
+    """Asks what to exchange for, with the sizes and colours in stock now."""
+    needs_customer = True
+
+    def name(self) -> Text:
+        return "action_ask_exchange_detail"
+
+    async def act(self, dispatcher, tracker, customer):
+        product = await base.client.product(tracker.get_slot("item_sku") or "") if tracker.get_slot("item_sku") else None
+        variants = (product or {}).get("variants") or []
+        text = FREE_TEXT_QUESTIONS["exchange_detail"]
+        if len(variants) > 1:
+            text += f"目前有货：{in_stock_list(variants)}。"
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionAskConfirm(base.ShopAction):
+    needs_customer = True
+
+    def name(self) -> Text:
+        return "action_ask_confirm"
+
+    async def act(self, dispatcher, tracker, customer):
+        kind = kind_of(tracker)
+        order = await base.client.order(customer, tracker.get_slot("order_id") or "")
+        item = next((i for i in (order or {}).get("items", []) if i["sku"] == tracker.get_slot("item_sku")), None)
+        details = [f"类型：{fmt.KIND_LABELS[kind]}", f"订单：{tracker.get_slot('order_id')}",
+                   f"商品：{fmt.item_label(item) if item else tracker.get_slot('item_sku')}"]
+        for slot, label in SHOW_ON_CONFIRM:
+            if tracker.get_slot(slot) and slot in KIND_SLOTS[kind]:
+                details.append(f"{label}：{tracker.get_slot(slot)}")
+        dispatcher.utter_message(text="请确认以下信息：\n" + "\n".join(details) +
+                                      "\n（要修改直接告诉我，例如“换成 L 码”）",
+                                 buttons=[{"title": "确认提交", "payload": "/affirm"},
+                                          {"title": "取消", "payload": "/deny"}])
+        return []
+
+
+class ActionSubmitAftersale(base.ShopAction):
+    """Files the request the customer confirmed, and nothing when they did not."""
+    needs_customer = True
+
+    def name(self) -> Text:
+        return "action_submit_aftersale"
+
+    async def act(self, dispatcher, tracker, customer):
+        reset = [SlotSet(s, None) for s in AFTERSALE_SLOTS]
+        confirm = tracker.get_slot("confirm")
+        if confirm is False:
+            dispatcher.utter_message(response="utter_aftersale_cancelled")
+            return reset
+        if confirm is not True or not tracker.get_slot("order_id") or not tracker.get_slot("item_sku"):
+            return reset  # the form ended without a confirmation (already explained): nothing is filed
+        kind = kind_of(tracker)
+        fields = {name: tracker.get_slot(name) or "" for name in ("reason", "photo_description", "exchange_detail")
+                  if name in KIND_SLOTS[kind]}
+        try:
+            request = await base.client.create_aftersale(
+                customer, kind=kind, order_id=tracker.get_slot("order_id"), sku=tracker.get_slot("item_sku"),
+                reason=fields.get("reason", ""), description=fields.get("photo_description", ""),
+                exchange_detail=fields.get("exchange_detail", ""))
+        except PlatformError as exc:
+            if "out_of_stock" in str(exc):
+                dispatcher.utter_message(text="抱歉，刚刚这个规格被抢光了，换货申请没有提交 😢 可以重新申请换成其他有货的规格，"
+                                              "或者申请退货。",
+                                         buttons=[{"title": "重新申请换货", "payload": "/exchange_request"},
+                                                  {"title": "申请退货", "payload": "/return_request"}])
+                return reset
+            if "HTTP 400" in str(exc) or "HTTP 409" in str(exc):
+                dispatcher.utter_message(text="这个申请现在不能提交（订单状态或商品不符合售后条件），我帮您转接人工客服看一下。",
+                                         json_message=handoff_payload("aftersale_refused", tracker,
+                                                                      order_id=tracker.get_slot("order_id")))
+                return reset
+            raise
+        follow_up = {"return": "审核通过后请按页面上的退货地址寄回，我们收货后 1-3 个工作日退款。",
+                     "exchange": "审核通过后请寄回原商品，我们收到后为您发出新的。",
+                     "damaged": "破损问题会优先处理，客服会尽快联系您，无需寄回前请保留好商品和包装。",
+                     "repair": "客服审核后会告诉您寄修地址。"}[kind]
+        label, number = fmt.KIND_LABELS[kind], request["number"]
+        if request.get("duplicate"):  # asked twice: the first request stands, nothing new is filed
+            dispatcher.utter_message(text=f"这件商品的{label}申请已经提交过了（售后单 #{number}），"
+                                          "正在处理中，不用重复提交。")
+            return reset
+        dispatcher.utter_message(text=f"已为您提交{label}申请（售后单 #{number}）。{follow_up}")
+        return reset

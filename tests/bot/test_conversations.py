@@ -1,0 +1,228 @@
+"""Multi-turn after-sales conversations through the form, as shoppers type them, against the fake
+platform: what gets filed is exactly what the customer confirmed, and nothing otherwise."""
+from __future__ import annotations
+
+from actions import actions, understand
+from conftest import FormTalk, custom, run, texts, tracker
+
+
+def filed(platform) -> list[dict]:
+    return [made for kind, made in platform.created if kind == "aftersale"]
+
+
+def test_only_the_button_or_a_plain_yes_confirms(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("尺码太大了")
+    assert talk.asking == "confirm"
+    for not_a_yes in ("谢谢", "嗯……我再想想", "L码", "你们几点下班", "是不是要寄回去"):
+        said = talk.say(not_a_yes)
+        assert filed(platform) == [] and (talk.rejected or talk.asking == "confirm"), not_a_yes
+    said = talk.say("/affirm", "affirm")
+    assert "已为您提交退货申请" in texts(said)
+    assert filed(platform) == [{"customer": "xiaomei", "kind": "return", "order_id": "SC20261101001",
+                                "sku": "SC-HOODIE-01", "reason": "尺码太大了", "description": "", "exchange_detail": ""}]
+
+
+def test_small_talk_at_the_confirm_step_asks_again_and_files_nothing(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("不喜欢")
+    said = talk.say("哈哈好吧我看看", "greet")
+    assert "还没有提交" in texts(said) and "请确认以下信息" in texts(said) and filed(platform) == []
+    said = talk.say("确认")
+    assert "已为您提交退货申请" in texts(said) and len(filed(platform)) == 1
+
+
+def test_a_typed_slash_affirm_is_not_the_button(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("不喜欢")
+    talk.say("\u200b/affirm")  # how the platform sends typed "/" text: words, not the payload
+    assert filed(platform) == [] and talk.asking == "confirm"
+
+
+def test_a_correction_at_the_confirm_step_changes_that_slot_and_shows_the_confirmation_again(platform):
+    talk = FormTalk()
+    talk.start("我要换货", "exchange_request")
+    talk.say("SC20261101001")
+    assert talk.asking == "exchange_detail"
+    talk.say("换L码")
+    assert talk.slots["exchange_detail"] == "换成 黑色 L"
+    talk.say("小了")
+    assert talk.asking == "confirm"
+    said = talk.say("不对，还是换白色L吧")
+    assert talk.slots["exchange_detail"] == "换成 白色 L" and talk.asking == "confirm"
+    assert "换成：换成 白色 L" in texts(said) and filed(platform) == []
+    said = talk.say("原因写错了，原因是想要浅一点的颜色")
+    assert talk.slots["reason"] == "想要浅一点的颜色" and talk.asking == "confirm"
+    talk.say("确认提交")
+    [made] = filed(platform)
+    assert (made["kind"], made["exchange_detail"], made["reason"]) == ("exchange", "换成 白色 L", "想要浅一点的颜色")
+
+
+def test_a_new_order_number_at_a_later_step_replaces_the_order_and_its_item(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    assert talk.slots["item_sku"] == "SC-HOODIE-01" and talk.asking == "reason"
+    said = talk.say("不对，订单号是 sc2026 1115 002")
+    assert talk.slots["order_id"] == "SC20261115002" and talk.slots["item_sku"] is None
+    assert talk.asking == "item_sku" and "是订单里的哪件商品" in texts(said)
+    talk.say("精华液")
+    assert talk.slots["item_sku"] == "SC-SERUM-04" and talk.asking == "reason"
+    talk.say("过敏")
+    said = talk.say("不是精华液，是耳机")
+    assert talk.slots["item_sku"] == "SC-EARBUDS-02" and talk.slots["reason"] == "过敏" and talk.asking == "confirm"
+    talk.say("好的")
+    assert [(m["order_id"], m["sku"]) for m in filed(platform)] == [("SC20261115002", "SC-EARBUDS-02")]
+
+
+def test_order_numbers_written_every_way_are_read(platform):
+    for written in ("ＳＣ２０２６１１０１００１", "sc20261101001", "SC 2026 1101 001", "SC-20261101-001"):
+        talk = FormTalk()
+        talk.start("我要退货")
+        talk.say(f"订单号{written}")
+        assert talk.slots["order_id"] == "SC20261101001", written
+    said, _ = run(actions.ActionOrderStatus(), tracker("ｓｃ２０２６１１０１００１到哪了", "track_order"))
+    assert "订单 SC20261101001：已发货" in texts(said)
+    assert understand.order_ids("不是SC20261101001，是SC 20261115002") == ["SC20261101001", "SC20261115002"]
+
+
+def test_the_latest_order_and_an_items_name_pick_the_order(platform):
+    said, _ = run(actions.ActionOrderStatus(), tracker("我最新的订单到哪了", "track_order"))
+    assert "订单 SC20261120003" in texts(said)  # the newest of all
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("最新的那个订单")  # the newest one that can be returned
+    assert talk.slots["order_id"] == "SC20261101001"
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("买耳机的那个订单")
+    assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
+    said, _ = run(actions.ActionOrderStatus(), tracker("那件T恤的订单到哪了", "track_order"))
+    assert "订单 SC20261120003" in texts(said)
+
+
+def test_an_out_of_stock_exchange_is_refused_with_what_is_in_stock(platform):
+    talk = FormTalk()
+    talk.start("卫衣想换货", "exchange_request")
+    talk.say("SC20261101001")
+    said = talk.say("换XL")  # black XL: 0 in stock
+    assert "黑色 XL 暂时缺货" in texts(said) and "黑色 L" in texts(said) and talk.asking == "exchange_detail"
+    said = talk.say("那换灰色L")  # grey L: 0 too
+    assert "灰色 L 暂时缺货" in texts(said) and talk.slots["exchange_detail"] is None
+    talk.say("黑色L码")
+    assert talk.slots["exchange_detail"] == "换成 黑色 L"
+    talk.say("大了")
+    talk.say("确认")
+    assert filed(platform)[0]["exchange_detail"] == "换成 黑色 L"
+
+
+def test_the_platform_refusing_an_out_of_stock_exchange_is_said_plainly(platform):
+    talk = FormTalk()
+    talk.start("我要换货", "exchange_request")
+    talk.say("SC20261101001")
+    talk.say("换大一号")  # M -> L
+    assert talk.slots["exchange_detail"] == "换成 黑色 L"
+    talk.say("小了")
+    platform.refuse = '{"error": {"code": "out_of_stock"}}'
+    said = talk.say("确认")
+    assert "被抢光了" in texts(said) and filed(platform) == [] and not talk.active
+
+
+def test_stopping_cancels_at_any_step_and_files_nothing(platform):
+    for steps in ([], ["SC20261101001"], ["SC20261101001", "不喜欢"]):
+        talk = FormTalk()
+        talk.start("我要退货")
+        for step in steps:
+            talk.say(step)
+        said = talk.say("算了不要了")
+        assert [m.get("response") for m in said] == ["utter_aftersale_cancelled"]
+        assert not talk.active and filed(platform) == []
+
+
+def test_a_customer_without_shipped_orders_is_told_so_and_not_kept_in_the_form(platform):
+    talk = FormTalk(customer="nobody")
+    said = talk.start("我要退货")
+    assert "还没有订单" in texts(said) and not talk.active and "哪个订单" not in texts(said)
+    platform.orders.append({**platform.orders[2], "id": "SC20261125009", "customer_id": "newbie"})  # paid only
+    talk = FormTalk(customer="newbie")
+    said = talk.start("我要退货")
+    assert "都还没有发货" in texts(said) and not talk.active and filed(platform) == []
+
+
+def test_a_question_in_the_middle_of_the_form_is_left_to_the_rules(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("卫衣退货运费谁出？", "shipping_info")
+    assert talk.rejected and talk.asking == "reason"
+    talk.say("转人工", "human_handoff")
+    assert talk.rejected
+    said = talk.say("退货运费谁出", "return_request")  # a question the NLU took for a new return
+    assert "签收后 7 天无理由退货" in texts(said) and talk.slots["reason"] is None and talk.asking == "reason"
+    talk.say("尺码偏大", "size_advice")  # an answer to "why", even if the NLU heard a size question
+    assert talk.slots["reason"] == "尺码偏大" and talk.asking == "confirm"
+    talk.say("我的快递到哪了？", "track_order")
+    assert talk.rejected and talk.asking == "confirm"
+    said = talk.say("哈哈好吧我看看", "track_order")  # not a question, not a yes
+    assert not talk.rejected and "还没有提交" in texts(said) and filed(platform) == []
+
+
+def test_switching_from_return_to_exchange_keeps_the_order(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    said = talk.say("还是换货吧", "exchange_request")
+    assert "改为申请换货" in texts(said) and talk.slots["aftersale_kind"] == "exchange"
+    assert talk.slots["order_id"] == "SC20261101001" and talk.asking == "exchange_detail"
+
+
+def test_asking_twice_through_the_form_files_once(platform):
+    for _ in range(2):
+        talk = FormTalk()
+        talk.start("我要退货")
+        talk.say("SC20261101001")
+        talk.say("不喜欢")
+        said = talk.say("确认")
+    assert "已经提交过了" in texts(said) and len(filed(platform)) == 1
+
+
+def test_a_hand_off_in_the_form_tells_the_agent_what_was_understood(platform):
+    slots = {"aftersale_kind": "exchange", "order_id": "SC20261101001", "item_sku": "SC-HOODIE-01",
+             "requested_slot": "exchange_detail", "reason": None}
+    said, _ = run(actions.ActionHandoff(), tracker("转人工", "human_handoff", slots=slots, active_loop="aftersale_form"))
+    understood = custom(said)[0]["handoff"]["understood"]
+    assert understood == {"intent": "human_handoff", "form": "aftersale_form", "requested_slot": "exchange_detail",
+                          "slots": {"aftersale_kind": "exchange", "order_id": "SC20261101001",
+                                    "item_sku": "SC-HOODIE-01"}}
+
+
+def test_a_hand_off_after_the_rule_ended_the_form_still_says_where_it_was(platform):
+    from rasa_sdk import Tracker
+    metadata = {"customer_id": "xiaomei", "conversation_id": "c1", "signature": "sig"}
+    events = [{"event": "active_loop", "name": "aftersale_form"},
+              {"event": "slot", "name": "requested_slot", "value": "reason"},
+              {"event": "user", "text": "转人工", "metadata": metadata},
+              {"event": "active_loop", "name": None}, {"event": "slot", "name": "requested_slot", "value": None}]
+    latest = {"text": "转人工", "intent": {"name": "human_handoff"}, "entities": [], "metadata": metadata}
+    track = Tracker("c1", {"aftersale_kind": "return", "order_id": "SC20261101001", "item_sku": "SC-HOODIE-01"},
+                    latest, events, False, None, {}, "action_deactivate_loop")
+    said, _ = run(actions.ActionHandoff(), track)
+    understood = custom(said)[0]["handoff"]["understood"]
+    assert (understood["form"], understood["requested_slot"]) == ("aftersale_form", "reason")
+    assert understood["slots"]["order_id"] == "SC20261101001"
+
+
+def test_a_reason_that_mentions_a_recent_purchase_does_not_switch_the_order(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261115002")
+    talk.say("耳机")
+    talk.say("最近买的这个音质不好")
+    assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
+    assert talk.slots["reason"] == "最近买的这个音质不好" and talk.asking == "confirm"

@@ -1,0 +1,129 @@
+"""Single turns people get wrong answers to today: nicknames, a colour and a size together, 斤 and
+foot length, two questions at once, the courier's phone, when the money arrives, a parcel that
+stopped moving, a return written with a typo, cancelling only what can be cancelled."""
+from __future__ import annotations
+
+import pytest
+from actions import actions, understand
+from conftest import custom, run, texts, tracker
+from rasa_sdk.events import SlotSet
+
+
+def test_products_are_found_by_nickname_feature_and_category(platform):
+    said, events = run(actions.ActionProductInfo(), tracker("小白鞋怎么样", "product_inquiry"))  # a shop alias
+    assert "轻跑运动鞋" in texts(said) and SlotSet("product", "SC-SNEAKER-03") in events
+    said, _ = run(actions.ActionProductInfo(), tracker("降噪的那款耳机怎么样", "product_inquiry"))
+    assert "降噪蓝牙耳机" in texts(said)
+    said, _ = run(actions.ActionProductInfo(), tracker("有连衣裙吗", "product_inquiry"))
+    assert "碎花连衣裙" in texts(said)
+    said, _ = run(actions.ActionProductInfo(), tracker("服装有哪些", "product_inquiry"))  # a category: asks which
+    assert {b["title"] for b in said[0]["buttons"]} == {"加绒连帽卫衣", "纯棉短袖T恤", "碎花连衣裙"}
+
+
+def test_an_unfound_name_never_stays_in_the_product_slot(platform):
+    said, events = run(actions.ActionProductInfo(), tracker("沙发怎么样", "product_inquiry", entities={"product": "沙发"},
+                                                            slots={"product": "SC-HOODIE-01"}))
+    assert "没有找到“沙发”" in texts(said) and SlotSet("product", None) in events
+    said, _ = run(actions.ActionPrice(), tracker("多少钱", "price_discount", slots={"product": None}))
+    assert "没有找到" not in texts(said)
+    said, _ = run(actions.ActionPrice(), tracker("多少钱", "price_discount", slots={"product": "SC-HOODIE-01"}))
+    assert "加绒连帽卫衣：¥199.00" in texts(said)  # the product talked about before, found then
+
+
+def test_stock_reads_the_colour_and_size_asked_not_the_sum(platform):
+    said, _ = run(actions.ActionStockCheck(), tracker("卫衣灰的L码还有吗", "stock_check"))
+    assert "灰色 L：暂时缺货" in texts(said)  # black L has 12: not added in
+    said, _ = run(actions.ActionStockCheck(), tracker("卫衣M码有货吗", "stock_check"))
+    assert "黑色 M 有货（15 件）" in texts(said) and "灰色 M 有货（6 件）" in texts(said)
+    said, _ = run(actions.ActionStockCheck(), tracker("黑色的耳机有吗", "stock_check"))
+    assert "黑色：暂时缺货" in texts(said)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("卫衣 1米7 120斤穿什么码", "170cm、60kg 建议选 M 码"),
+    ("卫衣身高180 150斤", "180cm、75kg 建议选 XL 码"),
+    ("卫衣 150斤", "75kg 建议选 L 码"),  # a weight in 斤 is never the height
+    ("卫衣 175 65", "175cm、65kg 建议选 L 码"),
+    ("卫衣 1.6米 50公斤", "160cm、50kg 建议选 S 码"),
+])
+def test_height_and_weight_every_way(platform, text, expected):
+    said, _ = run(actions.ActionSizeAdvice(), tracker(text, "size_advice"))
+    assert expected in texts(said)
+
+
+def test_foot_length_picks_the_shoe_size(platform):
+    said, _ = run(actions.ActionSizeAdvice(), tracker("运动鞋脚长25cm穿多大", "size_advice"))
+    assert "脚长 250mm 建议选 40 码" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("跑步鞋 脚长 258mm", "size_advice"))
+    assert "建议选 42 码" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("运动鞋穿多大", "size_advice"))
+    assert "告诉我您的脚长" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("卫衣 脚长25cm", "size_advice"))
+    assert "按身高体重选码" in texts(said)
+
+
+def test_two_questions_in_one_message_are_both_answered(platform):
+    said, _ = run(actions.ActionPrice(), tracker("卫衣多少钱，包邮吗", "price_discount"))
+    assert "¥199.00" in texts(said) and "满 99 包邮" in texts(said)
+    said, _ = run(actions.ActionPolicy(), tracker("包邮吗？卫衣黑色M有货吗", "shipping_info"))
+    assert "满 99 包邮" in texts(said) and "黑色 M：有货" in texts(said)
+    said, _ = run(actions.ActionStockCheck(), tracker("耳机有货吗，能开发票吗", "stock_check"))
+    assert "白色（25件）" in texts(said) and "可开电子发票" in texts(said)
+
+
+def test_the_couriers_phone_is_the_orders_carrier_not_a_complaint(platform):
+    said, _ = run(actions.ActionComplaint(), tracker("快递员电话多少", "complaint"))
+    assert platform.created == [] and not any("handoff" in c for c in custom(said))
+    assert "顺丰速运客服电话：95338" in texts(said) and "SF1402236617845" in texts(said)
+    assert "138****5521" in texts(said)
+    said, _ = run(actions.ActionComplaint(), tracker("快递员态度太差我要投诉", "complaint"))
+    assert platform.created[0][1]["kind"] == "complaint"
+
+
+def test_when_the_money_arrives_is_the_refund_not_shipping(platform):
+    said, _ = run(actions.ActionPolicy(), tracker("钱什么时候到账", "shipping_info", customer="aqiang"))
+    assert "退款中" in texts(said) and "满 99 包邮" not in texts(said)
+    said, _ = run(actions.ActionPolicy(), tracker("运费多久到账", "shipping_info"))
+    assert "满 99 包邮" in texts(said)
+
+
+def test_a_parcel_that_stopped_moving_opens_a_follow_up(platform):
+    said, _ = run(actions.ActionOrderStatus(), tracker("快递好几天没动了", "track_order"))
+    [(kind, ticket)] = platform.created
+    assert ticket["kind"] == "follow_up" and "SC20261101001" in ticket["summary"] and "SF1402236617845" in ticket["summary"]
+    assert "已为您登记催件（工单 #TK000001）" in texts(said) and "顺丰速运 SF1402236617845" in texts(said)
+    said, _ = run(actions.ActionFallback(), tracker("物流一直不更新怎么回事", "nlu_fallback"))
+    assert "催件" in texts(said) and {"fallback": True} not in custom(said)
+    said, _ = run(actions.ActionOrderStatus(), tracker("SC20261115002到哪了", "track_order"))
+    assert len(platform.created) == 2  # a plain question opens nothing
+
+
+def test_a_return_with_a_typo_does_not_run_as_a_cancel(platform):
+    for typo in ("我要推货", "怎么退或", "想退贷"):
+        said, _ = run(actions.ActionCancelOrder(), tracker(typo, "cancel_order"))
+        assert "您是想退货吗" in texts(said) and platform.created == []
+    assert understand.looks_like_return("推货") and not understand.looks_like_return("取消订单")
+
+
+def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platform):
+    said, _ = run(actions.ActionCancelOrder(), tracker("取消订单", "cancel_order"))
+    assert platform.created == [] and "SC20261120003" in texts(said)  # the only unshipped one: asked, not filed
+    assert [b["payload"] for b in said[0]["buttons"]][0] == '/cancel_order{"order_id":"SC20261120003"}'
+    said, _ = run(actions.ActionCancelOrder(), tracker("那件T恤的订单不要了", "cancel_order"))
+    assert platform.created[0][1]["order_id"] == "SC20261120003"
+    said, _ = run(actions.ActionCancelOrder(), tracker("取消订单", "cancel_order", customer="aqiang"))
+    assert "没有可以取消的订单" in texts(said) and len(platform.created) == 1
+
+
+@pytest.mark.parametrize("text,yes", [("确认", True), ("好的", True), ("对的", True), ("没问题", True), ("提交", True),
+                                      ("确认提交", True), ("嗯嗯", True), ("L码", False), ("好的吧我再想想", False),
+                                      ("不对", False), ("谢谢", False), ("是L码", False), ("可以换吗", False)])
+def test_what_counts_as_a_yes(text, yes):
+    assert understand.is_yes(text) is yes
+
+
+def test_naming_the_latest_order_without_asking_to_cancel_files_nothing(platform):
+    said, _ = run(actions.ActionCancelOrder(), tracker("最新的订单", "cancel_order"))  # the NLU may hear a cancel
+    assert platform.created == [] and "要取消这个订单吗" in texts(said)
+    said, _ = run(actions.ActionCancelOrder(), tracker("把最新的订单取消", "cancel_order"))
+    assert platform.created[0][1]["order_id"] == "SC20261120003"
