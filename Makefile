@@ -95,6 +95,7 @@ test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 	$(BOT) validate
 	$(BOT) test
 	$(BOT) eval
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
 
 # recall on violations and false positives on clean shop talk (tests/moderation/eval_set.tsv)
 moderation-eval: $(STAMP)
@@ -112,8 +113,13 @@ bot-model: $(STAMP)
 bot-validate: $(STAMP)
 	$(BOT) validate
 
-bot-eval: $(STAMP)
+# The held-out sentences (intent accuracy per set; goal 97%, fails below 90%) and the held-out whole
+# conversations with the real assistant, scored per turn (goal 95% of turns; fails below the floor: a
+# held-out miss is a finding to report, not a number to tune to). Both sets were written blind.
+BOT_CONVERSATIONS_FLOOR ?= 0.5
+bot-eval: $(STAMP) bot-model
 	$(BOT) eval
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
 
 bot-test: $(STAMP)
 	$(BOT) test

@@ -7,7 +7,7 @@
                                       restarted when they exit
     python bot/manage.py serve        Rasa alone in this process, as its container runs it (CHAT_RASA_TOKEN required)
     python bot/manage.py validate     rasa data validate, warnings count as errors
-    python bot/manage.py eval         intent accuracy, macro-F1 and confused pairs on the held-out set
+    python bot/manage.py eval         intent accuracy, macro-F1 and confused pairs on each held-out sentence set
     python bot/manage.py test         action unit tests and story tests
 
 The environment and the models live outside the checkout, under SHOPCHAT_CACHE
@@ -362,29 +362,46 @@ def cmd_validate() -> int:
                           cwd=BOT_DIR, env=_bot_env()).returncode
 
 
-def cmd_eval() -> int:
-    bin_dir = ensure_env()
-    model = ensure_model(bin_dir)
+# The sentence sets, oldest first. nlu_heldout.yml was written blind (by someone who never saw the training
+# data or the bot's code) after the flows of issue 13 were built, and is never trained or tuned on.
+NLU_SETS = ("eval/nlu_test.yml", "eval/nlu_heldout.yml")
+ACCURACY_GOAL = 0.97  # the issue's target on the blind set; reported, not gated (a floor gates: ACCURACY_TARGET)
+
+
+def nlu_report(bin_dir: str, model: str, path: str) -> tuple[dict, list]:
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([os.path.join(bin_dir, "rasa"), "test", "nlu", "--nlu", "eval/nlu_test.yml", "--model", model,
+        subprocess.run([os.path.join(bin_dir, "rasa"), "test", "nlu", "--nlu", path, "--model", model,
                         "--out", out], cwd=BOT_DIR, env=_bot_env(), check=True, stdout=subprocess.DEVNULL)
         with open(os.path.join(out, "intent_report.json")) as f:
             report = json.load(f)
         with open(os.path.join(out, "intent_errors.json")) as f:
             errors = json.load(f)
-    accuracy, macro_f1 = report["accuracy"], report["macro avg"]["f1-score"]
-    total = report["macro avg"]["support"]
-    intents = [k for k, v in report.items() if isinstance(v, dict) and "support" in v and not k.endswith(" avg")]
-    print(f"held-out set (bot/eval/nlu_test.yml): {total} examples, {len(intents)} intents")
-    print(f"intent accuracy: {accuracy:.1%}   (target {ACCURACY_TARGET:.0%})")
-    print(f"macro-F1:        {macro_f1:.3f}")
-    pairs: dict[tuple[str, str], list[str]] = {}
-    for error in errors:
-        pairs.setdefault((error["intent"], error["intent_prediction"]["name"]), []).append(error["text"])
-    print("most confused pairs (true -> predicted):" if pairs else "no confusions")
-    for (truth, predicted), texts in sorted(pairs.items(), key=lambda kv: -len(kv[1]))[:10]:
-        print(f"  {len(texts)} × {truth} -> {predicted}: {' / '.join(texts[:3])}")
-    return 0 if accuracy >= ACCURACY_TARGET else 1
+    return report, errors
+
+
+def cmd_eval() -> int:
+    """Intent accuracy on each held-out sentence set; fails below the floor (ACCURACY_TARGET) on any."""
+    bin_dir = ensure_env()
+    model = ensure_model(bin_dir)
+    worst = 1.0
+    for path in NLU_SETS:
+        if not os.path.exists(os.path.join(BOT_DIR, path)):
+            continue
+        report, errors = nlu_report(bin_dir, model, path)
+        accuracy, macro_f1 = report["accuracy"], report["macro avg"]["f1-score"]
+        total = report["macro avg"]["support"]
+        intents = [k for k, v in report.items() if isinstance(v, dict) and "support" in v and not k.endswith(" avg")]
+        print(f"held-out set (bot/{path}): {total} examples, {len(intents)} intents")
+        print(f"intent accuracy: {accuracy:.1%}   (goal {ACCURACY_GOAL:.0%}; fails below {ACCURACY_TARGET:.0%})")
+        print(f"macro-F1:        {macro_f1:.3f}")
+        pairs: dict[tuple[str, str], list[str]] = {}
+        for error in errors:
+            pairs.setdefault((error["intent"], error["intent_prediction"]["name"]), []).append(error["text"])
+        print("most confused pairs (true -> predicted):" if pairs else "no confusions")
+        for (truth, predicted), texts in sorted(pairs.items(), key=lambda kv: -len(kv[1]))[:10]:
+            print(f"  {len(texts)} × {truth} -> {predicted}: {' / '.join(texts[:3])}")
+        worst = min(worst, accuracy)
+    return 0 if worst >= ACCURACY_TARGET else 1
 
 
 def cmd_test() -> int:
