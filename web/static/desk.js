@@ -209,14 +209,34 @@ function customerPanel(chat) {
           el("div", { class: "meta" }, k.summary)))
       : el("li", { class: "meta" }, t("none")))),
     section(t("earlier"), "customer-earlier", el("ul", {}, (d.earlier || []).length
-      ? d.earlier.map((s) => el("li", {}, timeLabel(s.started_at), " · ",
-          s.handed_off ? `${known("handoff", s.reason)}${s.agent_id ? ` · ${nameOf(s.agent_id)}` : ""}` : t("assistant_alone"),
-          s.score ? ` · ${"★".repeat(s.score)}` : ""))
+      ? d.earlier.map((s) => earlierItem(chat, s))
       : el("li", { class: "meta" }, t("none")))),
     notesBox(chat),
     el("h3", {}, t("canned"), " ", el("button", { type: "button", id: "edit-canned", class: "link",
       onclick: (e) => e.currentTarget.closest("aside").querySelector(".canned").replaceWith(cannedEditor()) }, t("edit"))),
     cannedButtons(chat));
+}
+
+/** An earlier round: when, why it was handed over, who served, the rating; opened, what was said in it. */
+function earlierItem(chat, s) {
+  const said = el("ol", { class: "earlier-transcript" });
+  const summary = el("summary", {}, timeLabel(s.started_at), " · ",
+    s.handed_off ? `${known("handoff", s.reason)}${s.agent_id ? ` · ${nameOf(s.agent_id)}` : ""}` : t("assistant_alone"),
+    s.score ? ` · ${"★".repeat(s.score)}` : "");
+  if (!s.first_seq) return el("li", { class: "earlier" }, summary);
+  const box = el("details", { class: "earlier", "data-session": s.id, ontoggle: async () => {
+    if (!box.open || said.childElementCount) return;
+    try {
+      const found = (await api("GET", `/api/conversations/${chat.conversation_id}/messages?after=${s.first_seq - 1}&limit=30`)).messages;
+      const later = (chat.detail.earlier || []).map((x) => x.first_seq).filter((q) => q > s.first_seq);
+      const until = later.length ? Math.min(...later) : Infinity;
+      await loadUsers(found.map((m) => m.author_id));
+      const ended = s.resolved_at ? new Date(s.resolved_at).getTime() : Infinity;
+      said.replaceChildren(...found.filter((m) => m.seq < until && new Date(m.created_at).getTime() <= ended)
+        .map((m) => el("li", {}, el("span", { class: "meta" }, nameOf(m.author_id), "："), m.text || m.product?.title || "")));
+    } catch (err) { said.replaceChildren(el("li", { class: "error" }, errorText(err))); }
+  } }, summary, said);
+  return el("li", {}, box);
 }
 
 function profileBox(chat) {
