@@ -324,17 +324,21 @@ def in_stock_list(variants: list[dict]) -> str:
     return "、".join(available) if available else "暂时都缺货"
 
 
-def fresh_turn(tracker: Tracker) -> bool:
-    """Whether the form runs right after the customer wrote (and not after a rule answered a question,
-    nor at activation): only then is the latest message an answer to the form."""
-    if (tracker.active_loop or {}).get("name") != FORM:
-        return False
+def moment(tracker: Tracker) -> str:
+    """Why the form runs now: "start" (just activated), "answer" (right after the customer wrote: the
+    latest message is for the form) or "resume" (after a rule answered something in between).
+    Rasa appends the form's own ActionExecuted to the tracker it sends the validation action."""
+    since_user = []
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            return True
-        if event.get("event") == "action" and event.get("name") not in ("action_extract_slots", "action_listen", None):
-            return False
-    return False
+            break
+        if event.get("event") == "action" and event.get("name"):
+            since_user.append(event["name"])
+    if "action_start_aftersale" in since_user or (tracker.active_loop or {}).get("name") != FORM:
+        return "start"
+    if set(since_user) <= {"action_extract_slots", "action_listen", FORM}:
+        return "answer"
+    return "resume"
 
 
 class ValidateAftersaleForm(FormValidationAction):
@@ -352,11 +356,12 @@ class ValidateAftersaleForm(FormValidationAction):
             return [SlotSet("confirm", None), SlotSet("requested_slot", None)]
         turn = Turn(tracker, dispatcher, customer)
         try:
-            if fresh_turn(tracker):
+            now = moment(tracker)
+            if now == "answer":
                 changes = await turn.read()
                 if changes is None:
                     return []  # nothing for the form: the rules answer, then the form asks again
-            elif (tracker.active_loop or {}).get("name") != FORM:
+            elif now == "start":
                 changes = await self.activate(turn)
             else:
                 changes = {}

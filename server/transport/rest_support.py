@@ -113,6 +113,46 @@ class ServiceDay(TypedDict):
     solved_by_assistant: int
 
 
+class Understood(TypedDict, total=False):
+    intent: str
+    form: str
+    requested_slot: str
+    slots: dict[str, str]
+
+
+class EarlierRound(TypedDict):
+    id: str
+    state: str
+    started_at: str
+    handed_off: bool
+    reason: str
+    agent_id: str | None
+    resolved_at: str | None
+    score: int | None
+    first_seq: int
+
+
+class DeskCaseDetail(R.DeskDetail):
+    """The desk's case with the customer's whole story."""
+    after_hours: bool
+    understood: Understood
+    ticket_id: str
+    first_response_at: str | None
+    aftersales: list[wire.AfterSaleWire]
+    tickets: list[DeskTicket]
+    earlier: list[EarlierRound]
+    notes: list[CaseNoteView]
+    profile: CustomerProfileView
+
+
+class CustomerCaseView(R.SupportView):
+    after_hours: bool
+
+
+class CaseForEitherDeskOut(TypedDict):
+    support: CustomerCaseView | DeskCaseDetail  # the customer's view, or the desk's with the whole story
+
+
 ServiceStatsOut = TypedDict("StatsOut", {"from": str, "to": str, "total": ServiceFigures, "handoff_reasons": list[HandoffReasonCount],
                                   "agents": list[AgentServiceFigures], "days": list[ServiceDay]})
 
@@ -181,7 +221,7 @@ async def open_support(request, svc, user, body):
 
 
 @api("GET", "/api/support/cases/{conversation_id}", "A support case: state, queue position, agent",
-     response=R.CaseForEitherOut)
+     response=CaseForEitherDeskOut)
 async def get_case(request, svc, user, body):
     case = await support.access_case(svc, user, request.match_info["conversation_id"])
     if user.id == case.customer_id:

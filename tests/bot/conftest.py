@@ -132,8 +132,10 @@ def form_tracker(text: str, intent: str = "", *, slots: dict, entities: dict | N
     metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
               "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
-    events = [{"event": "user", "text": text, "metadata": metadata}, {"event": "action", "name": after}]
-    return Tracker("c1", dict(slots), latest, events, False, None, {"name": "aftersale_form"} if active else {}, after)
+    events = [{"event": "user", "text": text, "metadata": metadata}, {"event": "user_featurization"},
+              {"event": "action", "name": after}, {"event": "active_loop", "name": "aftersale_form"},
+              {"event": "action", "name": "aftersale_form"}]  # Rasa adds the form's own step before validating
+    return Tracker("c1", dict(slots), latest, events, False, None, {"name": "aftersale_form"}, "aftersale_form")
 
 
 class FormTalk:

@@ -226,3 +226,18 @@ def test_a_reason_that_mentions_a_recent_purchase_does_not_switch_the_order(plat
     talk.say("最近买的这个音质不好")
     assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
     assert talk.slots["reason"] == "最近买的这个音质不好" and talk.asking == "confirm"
+
+
+def test_after_a_rule_answered_a_question_the_form_only_asks_again(platform):
+    import asyncio
+
+    from actions import aftersale
+    from conftest import form_tracker
+    from rasa_sdk.executor import CollectingDispatcher
+    slots = {"aftersale_kind": "return", "requested_slot": "order_id"}
+    track = form_tracker("SC20261101001的运费谁出？", "shipping_info", slots=slots, after="action_policy")
+    assert aftersale.moment(track) == "resume"
+    events = asyncio.run(aftersale.ValidateAftersaleForm().run(CollectingDispatcher(), track, {}))
+    assert {e["name"]: e["value"] for e in events} == {"aftersale_kind": "return", "requested_slot": "order_id"}
+    assert aftersale.moment(form_tracker("SC20261101001", slots=slots)) == "answer"
+    assert aftersale.moment(form_tracker("我要退货", slots={}, after="action_start_aftersale")) == "start"

@@ -142,3 +142,21 @@ async def test_what_the_assistant_understood_reaches_the_desk_not_the_customer(p
     assert "understood" not in await case_of(xiaomei, conv_id)
     update = await customer.wait_for("support:updated", lambda d: d["state"] == "queued")
     assert "understood" not in update and "context" not in update
+
+
+def test_when_the_desk_opens_next_is_said_as_customers_say_it():
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from server.actions.support.hours import next_opening, say_opening
+    from server.policy.hours import BusinessHours
+    weekdays = SimpleNamespace(hours=BusinessHours.parse("09:00-21:00", "1-5", "Asia/Shanghai"))
+    at = lambda *a: datetime(*a, tzinfo=timezone.utc)  # noqa: E731  (UTC; Shanghai is 8 hours ahead)
+    assert say_opening(weekdays, at(2026, 11, 22, 23, 30)) == "今天 09:00"   # Monday 07:30 there
+    assert say_opening(weekdays, at(2026, 11, 23, 15, 0)) == "明天 09:00"    # Monday 23:00
+    assert say_opening(weekdays, at(2026, 11, 27, 14, 0)) == "周一 09:00"    # Friday 22:00: the weekend is closed
+    assert say_opening(weekdays, at(2026, 11, 28, 4, 0)) == "后天 09:00"     # Saturday noon: Monday
+    opens = next_opening(weekdays, at(2026, 11, 23, 15, 0))
+    assert (opens.isoweekday(), opens.hour, opens.minute) == (2, 9, 0)
+    late = SimpleNamespace(hours=BusinessHours.parse("20:00-02:00", "1-7", "Asia/Shanghai"))
+    assert say_opening(late, at(2026, 11, 23, 10, 0)) == "今天 20:00"        # 18:00 there

@@ -122,3 +122,26 @@ async def test_a_ticket_resolved_at_the_desk_reaches_the_customer_and_the_figure
         assert "会话数" in f.read()
     await shot(kefu, "desk-figures")
     assert kefu.errors == [] and customer.errors == []
+
+
+async def test_an_earlier_conversation_opens_at_the_desk_with_what_was_said_then(browser, site):
+    customer = await customer_waiting(browser, site, "上周的卫衣起球了")
+    kefu = await log_in(browser, site, "kefu")
+    await kefu.click("#switch-desk")
+    await kefu.click("#desk-queue .case:has-text('小美')")
+    await say(kefu, "可以寄回来检测")
+    await kefu.click("#resolve")
+    await customer.wait_for_selector("#messages .rating")
+    await customer.click("#messages .rating .skip")
+    await say(customer, "我又想问下发票")  # a new round: handed off again (the assistant is off here)
+    await kefu.wait_for_selector("#desk-queue .case:has-text('小美')", timeout=5000)
+    await kefu.click("#desk-queue .case:has-text('小美')")
+    earlier = kefu.locator("#customer-earlier details.earlier")
+    await earlier.wait_for()
+    assert await earlier.count() == 1
+    await earlier.locator("summary").click()
+    transcript = earlier.locator(".earlier-transcript")
+    await transcript.locator("li:has-text('起球了')").wait_for(timeout=5000)
+    said = await transcript.inner_text()
+    assert "可以寄回来检测" in said and "发票" not in said  # that round only
+    assert kefu.errors == [] and customer.errors == []

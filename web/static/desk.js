@@ -36,6 +36,7 @@ function duration(seconds) {
  *  otherwise only the lists and the case's tools are redrawn, so a reply being typed is kept. */
 export async function loadDesk({ rebuild = true } = {}) {
   listenForNotes();
+  keepWaitsFresh();
   const [queue, mine] = await Promise.all([api("GET", "/api/support/queue"), api("GET", "/api/support/mine")]);
   state.desk = { ...(state.desk || {}), queue: queue.queue, mine: mine.cases };
   await loadUsers([...queue.queue, ...mine.cases].map((c) => c.customer_id));
@@ -56,8 +57,34 @@ export async function loadDesk({ rebuild = true } = {}) {
   document.querySelector(".desk-tabs [data-tab=cases] .n").textContent = countLabel(state.desk.queue.length);
   if (open && state.current === open) {
     if (open.detail.state !== before) refreshChatHeader();
-    document.getElementById("customer-panel")?.replaceWith(customerPanel(open));
+    refreshPanel(open);
   }
+}
+
+// the queue's waits move on while nobody acts: its list is fetched again every 30 s while the desk is open
+let ticking = null;
+function keepWaitsFresh() {
+  if (ticking) return;
+  ticking = setInterval(() => {
+    if (state.view !== "desk" || desk() !== "cases" || document.hidden) return;
+    loadDesk({ rebuild: false }).catch(() => {});
+  }, 30_000);
+}
+
+/** The customer's panel drawn again with what changed, keeping what the agent is typing there and what is open. */
+function refreshPanel(chat) {
+  const old = document.getElementById("customer-panel");
+  if (!old) return;
+  const typed = [...old.querySelectorAll("input, textarea")].filter((f) => f.value !== f.defaultValue)
+    .map((f) => [f.name, f.value]);
+  const opened = [...old.querySelectorAll("details[open]")].map((d) => d.dataset.session);
+  const focused = document.activeElement?.name;
+  const fresh = customerPanel(chat);
+  for (const [name, value] of typed) { const f = fresh.querySelector(`[name="${name}"]`); if (f) f.value = value; }
+  for (const id of opened) { const d = fresh.querySelector(`details[data-session="${id}"]`); if (d) d.open = true; }
+  fresh.scrollTop = old.scrollTop;
+  old.replaceWith(fresh);
+  if (focused) fresh.querySelector(`[name="${focused}"]`)?.focus();
 }
 
 let notesSocket = null;
@@ -68,7 +95,15 @@ function listenForNotes() {  // internal notes arrive on the desk room only
     const open = state.current?.kind === "desk" ? state.current : null;
     if (!open || open.conversation_id !== note.conversation_id || !open.detail) return;
     if (!(open.detail.notes ||= []).some((n) => n.id === note.id)) open.detail.notes.push(note);
-    loadUsers([note.author_id]).then(() => document.getElementById("case-notes")?.replaceWith(notesBox(open)));
+    loadUsers([note.author_id]).then(() => {
+      const old = document.getElementById("case-notes");
+      if (!old) return;
+      const typing = old.querySelector("textarea")?.value || "", focused = old.contains(document.activeElement);
+      const fresh = notesBox(open);
+      fresh.querySelector("textarea").value = typing;  // a colleague's note must not wipe mine half-written
+      old.replaceWith(fresh);
+      if (focused) fresh.querySelector("textarea").focus();
+    });
   });
 }
 
@@ -209,14 +244,34 @@ function customerPanel(chat) {
           el("div", { class: "meta" }, k.summary)))
       : el("li", { class: "meta" }, t("none")))),
     section(t("earlier"), "customer-earlier", el("ul", {}, (d.earlier || []).length
-      ? d.earlier.map((s) => el("li", {}, timeLabel(s.started_at), " · ",
-          s.handed_off ? `${known("handoff", s.reason)}${s.agent_id ? ` · ${nameOf(s.agent_id)}` : ""}` : t("assistant_alone"),
-          s.score ? ` · ${"★".repeat(s.score)}` : ""))
+      ? d.earlier.map((s) => earlierItem(chat, s))
       : el("li", { class: "meta" }, t("none")))),
     notesBox(chat),
     el("h3", {}, t("canned"), " ", el("button", { type: "button", id: "edit-canned", class: "link",
       onclick: (e) => e.currentTarget.closest("aside").querySelector(".canned").replaceWith(cannedEditor()) }, t("edit"))),
     cannedButtons(chat));
+}
+
+/** An earlier round: when, why it was handed over, who served, the rating; opened, what was said in it. */
+function earlierItem(chat, s) {
+  const said = el("ol", { class: "earlier-transcript" });
+  const summary = el("summary", {}, timeLabel(s.started_at), " · ",
+    s.handed_off ? `${known("handoff", s.reason)}${s.agent_id ? ` · ${nameOf(s.agent_id)}` : ""}` : t("assistant_alone"),
+    s.score ? ` · ${"★".repeat(s.score)}` : "");
+  if (!s.first_seq) return el("li", { class: "earlier" }, summary);
+  const box = el("details", { class: "earlier", "data-session": s.id, ontoggle: async () => {
+    if (!box.open || said.childElementCount) return;
+    try {
+      const found = (await api("GET", `/api/conversations/${chat.conversation_id}/messages?after=${s.first_seq - 1}&limit=30`)).messages;
+      const later = (chat.detail.earlier || []).map((x) => x.first_seq).filter((q) => q > s.first_seq);
+      const until = later.length ? Math.min(...later) : Infinity;
+      await loadUsers(found.map((m) => m.author_id));
+      const ended = s.resolved_at ? new Date(s.resolved_at).getTime() : Infinity;
+      said.replaceChildren(...found.filter((m) => m.seq < until && new Date(m.created_at).getTime() <= ended)
+        .map((m) => el("li", {}, el("span", { class: "meta" }, nameOf(m.author_id), "："), m.text || m.product?.title || "")));
+    } catch (err) { said.replaceChildren(el("li", { class: "error" }, errorText(err))); }
+  } }, summary, said);
+  return el("li", {}, box);
 }
 
 function profileBox(chat) {
