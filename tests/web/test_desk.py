@@ -136,6 +136,7 @@ async def test_an_earlier_conversation_opens_at_the_desk_with_what_was_said_then
     await say(customer, "我又想问下发票")  # a new round: handed off again (the assistant is off here)
     await kefu.wait_for_selector("#desk-queue .case:has-text('小美')", timeout=5000)
     await kefu.click("#desk-queue .case:has-text('小美')")
+    await kefu.wait_for_selector("#resolve")  # claimed and drawn anew: the panel of the resolved round is gone
     earlier = kefu.locator("#customer-earlier details.earlier")
     await earlier.wait_for()
     assert await earlier.count() == 1
