@@ -282,11 +282,17 @@ class Turn:
         return self.changes
 
     def kind_named(self) -> Optional[str]:
+        """A change of mind about the kind of request ("还是换货吧", "换黑色L码" in a return); a question that
+        names a kind ("退货运费谁出？") changes nothing."""
+        if QUESTION_RE.search(self.text):
+            return None
         if self.intent not in INTENT_KIND and not u.is_correction(self.text):
             return None
         for kind, pattern in KIND_WORDS:
             if pattern.search(self.text):
                 return kind
+        if re.search(r"换", self.text) and (u.sizes(self.text) or u.colors(self.text)):
+            return "exchange"
         return None
 
     def read_named_free_text(self, requested: Optional[str]) -> None:

@@ -241,3 +241,22 @@ def test_after_a_rule_answered_a_question_the_form_only_asks_again(platform):
     assert {e["name"]: e["value"] for e in events} == {"aftersale_kind": "return", "requested_slot": "order_id"}
     assert aftersale.moment(form_tracker("SC20261101001", slots=slots)) == "answer"
     assert aftersale.moment(form_tracker("我要退货", slots={}, after="action_start_aftersale")) == "start"
+
+
+def test_a_question_naming_a_kind_does_not_switch_and_a_wanted_size_turns_a_return_into_an_exchange(platform):
+    talk = FormTalk()
+    talk.start("我要换货", "exchange_request")
+    talk.say("sc 2026 1101 001")
+    said = talk.say("退货运费谁出？", "return_request")
+    assert talk.slots["aftersale_kind"] == "exchange" and "签收后 7 天无理由退货" in texts(said)
+    assert talk.asking == "exchange_detail"
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("大了")
+    assert talk.asking == "confirm"
+    said = talk.say("不对，还是换白色L吧", "exchange_request")
+    assert talk.slots["aftersale_kind"] == "exchange" and talk.slots["exchange_detail"] == "换成 白色 L"
+    assert talk.slots["reason"] == "大了" and talk.asking == "confirm" and "类型：换货" in texts(said)
+    talk.say("确认")
+    assert [(m["kind"], m["exchange_detail"]) for m in filed(platform)] == [("exchange", "换成 白色 L")]
