@@ -63,7 +63,8 @@ Format (docs: /work/briefs/conversations-format.md) and the extensions this runn
     is a regex searched in the field's text. filed / ticket may also be a list of such objects: each must
     be matched by a different new request / ticket. `none` (or `false`) means nothing new this turn.
   - a conversation may have `note:` (free text, ignored), a turn too.
-  - press: when no offered button matches, the turn is wrong ("no button …") and the text is typed instead,
+  - press: only the buttons of the assistant's replies since the customer last wrote count (the greeting's
+    for the first turn); when none matches, the turn is wrong ("no button …") and the text is typed instead,
     so the conversation goes on as a customer would.
   Unknown keys are errors (a misspelt expectation must not pass silently).
 """
@@ -521,10 +522,12 @@ class Customer:
 
 
 def find_button(messages: list[dict], bot_id: str, wanted: str) -> dict | None:
-    """The newest offered button whose title or payload contains `wanted`."""
+    """The newest button whose title or payload contains `wanted`, among those on offer now: the
+    assistant's messages since the customer last wrote (an older button pressed again would send an
+    earlier question's answer, and would hide that the assistant did not offer it this time)."""
     for message in reversed(messages):
         if message["author_id"] != bot_id:
-            continue
+            return None  # the customer's own last message: nothing older is on offer
         for button in message.get("buttons") or ():
             if wanted in button.get("title", "") or wanted in button.get("payload", ""):
                 return button

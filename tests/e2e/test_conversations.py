@@ -120,6 +120,10 @@ def test_find_button_takes_the_newest_offer_by_title_or_payload():
     assert bc.find_button(history, bot, "确认")["payload"] == "/affirm_new"
     assert bc.find_button(history, bot, '"order_id":"SC20261115002"')["title"].startswith("SC20261115002")
     assert bc.find_button(history, bot, "取消") is None
+    # only what is on offer since the customer last wrote: not the first message's button
+    assert bc.find_button(history, bot, "确认提交")["payload"] == "/affirm_new"
+    assert bc.find_button(history[:2], bot, "确认") is None
+    assert bc.find_button(history + [{"author_id": "me", "text": "好"}], bot, "确认") is None
 
 
 def test_what_the_customer_sees_is_text_and_button_titles():
