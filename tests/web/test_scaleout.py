@@ -198,9 +198,17 @@ async def test_contact_support_on_b_is_claimed_and_answered_at_the_desk_on_a(chr
     await customer.click("#contact-support")
     await customer.wait_for_selector("#support-status")
     await say(customer, "我想改一下收货地址，麻烦转人工")
-    if await customer.locator("#handoff").count():  # an assistant would answer first; asked for a human then
+    # Without an assistant the message itself queues the customer (the 转人工 button, drawn while the
+    # case was with the assistant, is then taken away: clicking it raced that redraw); an assistant
+    # that answered instead leaves the button, and the customer presses it.
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    queued = customer.locator("#support-status[data-state=queued]")
+    try:
+        await queued.wait_for(timeout=5_000)
+    except PlaywrightTimeout:
         await customer.click("#handoff")
-    await customer.wait_for_selector("#support-status[data-state=queued]", timeout=LIVE)
+        await queued.wait_for(timeout=LIVE)
 
     waiting = kefu.locator("#desk-queue .case", has_text="小美")
     await waiting.wait_for(timeout=LIVE)  # the desk on A follows the queue live
