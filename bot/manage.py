@@ -175,11 +175,37 @@ def prepare_sqlite(path: str) -> None:
         db.execute("PRAGMA journal_mode=WAL")
 
 
-# Rasa reads its --auth-token from the command line only, where any user of the machine can read it
-# (ps, /proc/*/cmdline); this launcher adds it from the environment inside the process instead.
-RASA_LAUNCHER = ("import os, sys; sys.argv = ['rasa'] + sys.argv[1:] + "
-                 "['--auth-token', os.environ.pop('SHOPCHAT_RASA_TOKEN')]; "
-                 "from rasa.__main__ import main; main()")
+# How a Rasa worker is started (`python -c RASA_LAUNCHER run …`), for two reasons:
+# - Rasa reads its --auth-token from the command line only, where any user of the machine can read it
+#   (ps, /proc/*/cmdline); the launcher adds it from the environment inside the process instead.
+# - Rasa checks every action server answer with jsonschema.validate(answer, schema), which first checks
+#   the schema itself against the JSON Schema meta-schema: measured, that was more than half of Rasa's
+#   CPU per reply (bench/bot_latency.py, docs/performance.md). The launcher makes validate check each
+#   distinct schema once and keep its validator; answers are validated exactly as before.
+RASA_LAUNCHER = """
+import json, os, sys
+import jsonschema, jsonschema.exceptions, jsonschema.validators
+
+_validate, _checked = jsonschema.validate, {}
+
+def validate(instance, schema, cls=None, *args, **kwargs):
+    if cls is not None or args or kwargs or len(_checked) >= 64:
+        return _validate(instance, schema, cls, *args, **kwargs)
+    key = json.dumps(schema, sort_keys=True, default=repr)
+    validator = _checked.get(key)
+    if validator is None:
+        klass = jsonschema.validators.validator_for(schema)
+        klass.check_schema(schema)
+        validator = _checked[key] = klass(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    if error is not None:
+        raise error
+
+jsonschema.validate = validate
+sys.argv = ["rasa"] + sys.argv[1:] + ["--auth-token", os.environ.pop("SHOPCHAT_RASA_TOKEN")]
+from rasa.__main__ import main
+main()
+"""
 
 
 class Child:

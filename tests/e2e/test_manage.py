@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import subprocess
 import sys
 
 import pytest
@@ -223,3 +224,33 @@ def test_serve_runs_rasa_behind_the_token_and_refuses_without_one(monkeypatch):
     assert argv[argv.index("-i") + 1] == "0.0.0.0" and argv[argv.index("-p") + 1] == "5005"
     assert os.environ["SHOPCHAT_RASA_TOKEN"] == "compose-token" and "CHAT_RASA_TOKEN" not in os.environ
     monkeypatch.delenv("SHOPCHAT_RASA_TOKEN")
+
+
+def test_the_launcher_adds_the_token_and_validates_action_answers_as_jsonschema_does(tmp_path):
+    """The launcher runs as Rasa's `python -c`: here with a stand-in `rasa.__main__` that, like Rasa's
+    action.py, validates answers with `from jsonschema import validate` and prints what it saw."""
+    fake = tmp_path / "rasa"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text(
+        "import sys\n"
+        "def main():\n"
+        "    from jsonschema import ValidationError, validate\n"
+        "    schema = {'type': 'object', 'properties': {'events': {'type': 'array'}}, 'required': ['events']}\n"
+        "    for answer in ({'events': []}, {'events': []}, {'events': 3}, {}):\n"
+        "        try:\n"
+        "            validate(answer, schema)\n"
+        "            print('ok')\n"
+        "        except ValidationError as error:\n"
+        "            print('refused', error.message)\n"
+        "    try:\n"
+        "        validate({}, {'type': 'no-such-type'})\n"
+        "    except Exception as error:\n"
+        "        print('bad schema', type(error).__name__)\n"
+        "    print(sys.argv)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "SHOPCHAT_RASA_TOKEN": "t0ken"}
+    out = subprocess.run([sys.executable, "-c", manage.RASA_LAUNCHER, "run", "--enable-api"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
+    assert out[:4] == ["ok", "ok", "refused 3 is not of type 'array'", "refused 'events' is a required property"]
+    assert out[4] == "bad schema SchemaError"
+    assert out[5] == str(["rasa", "run", "--enable-api", "--auth-token", "t0ken"])
