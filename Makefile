@@ -79,9 +79,12 @@ web: $(WEB_VENDOR)
 # human agents until the assistant is up). bot/manage.py supervises Rasa and the action server:
 # one that exits is started again with a back-off, and a `[bot] rasa exited (code N); restarting
 # in Xs` line says so. CHAT_BOT_WORKERS=N runs N Rasa workers (ports 5005, 5006 …), one
-# conversation always on the same one; their trackers are in data/rasa_tracker.db.
+# conversation always on the same one; their trackers are in data/rasa_tracker.db. Unset, `make run`
+# starts 2: with one, 50 customers asking at once waited up to 6 s for a reply, with two 1.6 s
+# (docs/performance.md, "The assistant's reply time"); each worker holds the model, about 1 GB.
 run: $(STAMP) $(WEB_VENDOR)
-	@bot=; trap 'test -n "$$bot" && kill $$bot 2>/dev/null; wait' EXIT INT TERM; \
+	@export CHAT_BOT_WORKERS="$${CHAT_BOT_WORKERS:-2}"; \
+	bot=; trap 'test -n "$$bot" && kill $$bot 2>/dev/null; wait' EXIT INT TERM; \
 	if [ "$${CHAT_BOT:-on}" != "off" ]; then $(BOT) run & bot=$$!; fi; \
 	PYTHONPATH=. $(BIN)/python -m server
 
