@@ -246,16 +246,34 @@ def _fields(obj) -> dict:
 
 
 async def check_create_ticket(svc: Services, *, customer_id: str, conversation_id: str, kind, summary) -> Ticket:
+    return (await check_open_ticket(svc, customer_id=customer_id, conversation_id=conversation_id, kind=kind,
+                                    summary=summary))[0]
+
+
+async def check_open_ticket(svc: Services, *, customer_id: str, conversation_id: str, kind, summary,
+                            order_id=None) -> tuple[Ticket, bool]:
+    """The ticket, and whether it is new. A follow-up (催件) about an order that already has an open one is
+    that open ticket: a customer asking twice about the same stuck parcel is one thing to chase."""
     if kind not in TICKET_KINDS:
         raise InvalidPayload(f"kind must be one of {', '.join(TICKET_KINDS)}", field="kind")
     summary = _free_text(summary, "summary")
     if not summary:
         raise InvalidPayload("summary is required", field="summary")
-    now = svc.clock.now()
+    if order_id is not None:
+        if not isinstance(order_id, str):
+            raise InvalidPayload("order_id must be an order number", field="order_id")
+        order_id = (await access_my_order(svc, customer_id, order_id)).id
     case = await svc.storage.support.get(conversation_id=conversation_id) if conversation_id else None
-    return await svc.storage.tickets.add(Ticket(
-        id=new_id(), kind=kind, status="open", customer_id=customer_id, summary=summary, created_at=now,
-        updated_at=now, conversation_id=conversation_id, order_id=(case.context.get("order_id", "") if case else "")))
+    order_id = order_id or (case.context.get("order_id", "") if case else "")
+    async with svc.support_locks.hold(f"ticket:{customer_id}:{kind}:{order_id}"):  # two asking at once: one ticket
+        if kind == "follow_up" and order_id:
+            for open_ in await svc.storage.tickets.list(customer_id=customer_id, statuses=("open",), limit=200):
+                if open_.kind == kind and open_.order_id == order_id:
+                    return open_, False
+        now = svc.clock.now()
+        return await svc.storage.tickets.add(Ticket(
+            id=new_id(), kind=kind, status="open", customer_id=customer_id, summary=summary, created_at=now,
+            updated_at=now, conversation_id=conversation_id, order_id=order_id)), True
 
 
 async def check_update_ticket(svc: Services, user: User, ticket_id: str, *, status: str) -> Ticket:

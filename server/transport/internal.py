@@ -94,13 +94,14 @@ async def bot_create_aftersale(request, svc, user, body):
     return {"aftersale": wire.aftersale(request_), "duplicate": not created}
 
 
-@api("POST", "/internal/bot/tickets", "Open a ticket for the asking customer: {kind, summary}", auth=False,
-     public=False, body=P.BotTicket, response=R.TicketOut)
+@api("POST", "/internal/bot/tickets",
+     "Open a ticket for the asking customer: {kind, summary, order_id?}; a follow-up about an order with an open "
+     "one returns that one (duplicate: true)", auth=False, public=False, body=P.BotTicket, response=R.BotTicketOut)
 async def bot_create_ticket(request, svc, user, body):
     customer_id, conversation_id = await _customer(request, svc)
-    ticket = await shop.check_create_ticket(svc, customer_id=customer_id, conversation_id=conversation_id,
-                                            kind=body.kind, summary=body.summary)
-    return {"ticket": wire.ticket(ticket)}
+    ticket, created = await shop.check_open_ticket(svc, customer_id=customer_id, conversation_id=conversation_id,
+                                                   kind=body.kind, summary=body.summary, order_id=body.order_id)
+    return {"ticket": wire.ticket(ticket), "duplicate": not created}
 
 
 @api("GET", "/internal/bot/policies", "The shop's policy texts, for the bot", auth=False, public=False,

@@ -545,3 +545,4 @@ class BotTicket(Body):
     model_config = documented_required("kind", "summary")
     kind: Unchecked({"enum": list(TICKET_KINDS)}) = None
     summary: UncheckedText({"type": "string"}, lines=True) = None
+    order_id: UncheckedText({"type": "string"}) = None  # the asking customer's order the ticket is about

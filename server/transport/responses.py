@@ -339,6 +339,11 @@ class TicketOut(TypedDict):
     ticket: TicketWire
 
 
+class BotTicketOut(TypedDict):
+    ticket: TicketWire
+    duplicate: bool  # a follow-up about an order that already had an open one: that one, nothing new
+
+
 class AliasesOut(TypedDict):
     aliases: dict[str, list[str]]
     synonyms: list[list[str]]

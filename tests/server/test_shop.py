@@ -176,6 +176,32 @@ async def test_bot_tickets(client, shop):
     assert resp.status == 400
 
 
+async def test_a_follow_up_about_an_order_with_an_open_one_is_that_one(client, shop, people):
+    xiaomei, aqiang = shop["xiaomei"], shop["aqiang"]
+
+    async def follow_up(who, order_id, **extra):
+        resp = await client.post("/internal/bot/tickets", headers=bot_headers(who.id),
+                                 json={"kind": "follow_up", "summary": "催件", "order_id": order_id, **extra})
+        return resp.status, await resp.json()
+
+    status, first = await follow_up(xiaomei, "sc 2026 1101 001")  # written any way, read as the order
+    assert status == 200 and first["duplicate"] is False and first["ticket"]["order_id"] == "SC20261101001"
+    status, again = await follow_up(xiaomei, "SC20261101001")
+    assert (again["duplicate"], again["ticket"]["id"]) == (True, first["ticket"]["id"])
+    assert (await follow_up(xiaomei, "SC20261115002"))[1]["duplicate"] is False  # another order: its own
+    # someone else's order is a made-up one; a number that is not text is refused
+    assert (await follow_up(aqiang, "SC20261101001"))[0] == 404
+    assert (await follow_up(xiaomei, 20261101001))[0] == 400
+    # complaints are never merged; a closed follow-up does not stand for a new one
+    kefu = await people("kefu_a", role="agent")
+    await kefu.call("PATCH", f"/api/tickets/{first['ticket']['id']}", {"status": "closed"})
+    assert (await follow_up(xiaomei, "SC20261101001"))[1]["duplicate"] is False
+    for _ in range(2):
+        resp = await client.post("/internal/bot/tickets", headers=bot_headers(xiaomei.id),
+                                 json={"kind": "complaint", "summary": "差", "order_id": "SC20261101001"})
+        assert (await resp.json())["duplicate"] is False
+
+
 async def test_policies_are_edited_in_one_place_by_admins(client, shop, people):
     admin, xiaomei = await people("boss", role="admin"), shop["xiaomei"]
     policies = (await xiaomei.get("/api/shop/policies"))["policies"]
