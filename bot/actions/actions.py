@@ -52,6 +52,9 @@ class ShopAction(Action, ABC):
             dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity", tracker))
             return []
         try:
+            again = await asked_again_for_another_product(tracker, self.name())
+            if again is not None:
+                return await again.act(dispatcher, tracker, customer) or []
             return await self.act(dispatcher, tracker, customer) or []
         except PlatformError:
             log.exception("%s: the platform did not answer", self.name())
@@ -68,8 +71,11 @@ def order_buttons(orders: list[dict], intent: str) -> list[dict]:
     return [{"title": fmt.order_line(o)[:40], "payload": f'/{intent}{{"order_id":"{o["id"]}"}}'} for o in orders[:5]]
 
 
-def newest(orders: list[dict]) -> Optional[dict]:
-    return max(orders, key=lambda o: o.get("created_at") or "", default=None)
+def latest_meant(orders: list[dict], text: str) -> Optional[dict]:
+    """The newest order, or the one counted back to ("上上个订单": the one before it); None past the oldest."""
+    rank = u.earlier_order_rank(text) or 0
+    by_age = sorted(orders, key=lambda o: o.get("created_at") or "", reverse=True)
+    return by_age[rank] if rank < len(by_age) else None
 
 
 async def items_named(text: str, items: list[dict], entity: Optional[str] = None) -> list[dict]:
@@ -114,7 +120,9 @@ async def pick_order(dispatcher, tracker, customer, intent: str, prompt: str, *,
         return None, ""
     text = latest_text(tracker)
     if u.wants_latest_order(text):
-        return newest(usable), "latest"
+        meant = latest_meant(usable, text)
+        if meant is not None:
+            return meant, "latest"
     with_item = [o for o in usable if u.product_phrases(text) and await items_named(text, o["items"],
                                                                                      latest_entity(tracker, "product"))]
     if len(with_item) == 1:
@@ -160,7 +168,7 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
                                      buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                               for p in found])
         return None
-    if not named:
+    if not named or (not wanted and u.has_body_measure(text)):
         before = tracker.get_slot("product")
         product = await client.product(before) if before else None
         if product is not None:
@@ -173,6 +181,31 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
                              buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                       for p in catalogue])
     return None
+
+
+def previous_answer(tracker: Tracker) -> Optional[str]:
+    """The product action that answered the customer's previous message, if one did."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                return None
+        elif users == 1 and event.get("event") == "action" and event.get("name") in PRODUCT_ACTIONS:
+            return event["name"]
+    return None
+
+
+async def asked_again_for_another_product(tracker: Tracker, running: str) -> Optional["ShopAction"]:
+    """"那T恤呢" right after size advice (or stock, price, product facts) for another product is the same
+    question for that product, whatever intent the NLU gave the two words."""
+    what = u.follow_up_of(latest_text(tracker))
+    previous = previous_answer(tracker)
+    if not what or previous is None or previous == running or running not in FOLLOWED_UP:
+        return None
+    if not await client.products(what, limit=1):
+        return None
+    return PRODUCT_ACTIONS[previous]()
 
 
 def product_events(product: Optional[dict]) -> List[EventType]:
@@ -237,9 +270,14 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
     if u.says_logistics_stalled(text) and order["status"] == "shipped":
         summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
                    f"物流长时间没有更新。客户原话：{text}")[:MAX_FREE_TEXT]
-        ticket = await client.create_ticket(customer, kind="follow_up", summary=summary)
-        dispatcher.utter_message(text=f"已为您登记催件（工单 #{ticket['number']}），客服会联系{order.get('carrier') or '快递公司'}"
-                                      "核实包裹位置，一般 24 小时内给您回复。")
+        ticket = await client.create_ticket(customer, kind="follow_up", summary=summary, order_id=order["id"])
+        carrier = order.get("carrier") or "快递公司"
+        if ticket.get("duplicate"):
+            dispatcher.utter_message(text=f"这个包裹已经登记催件了（工单 #{ticket['number']}），客服正在联系{carrier}核实，"
+                                          "一有结果就告诉您，不用重复登记。")
+        else:
+            dispatcher.utter_message(text=f"已为您登记催件（工单 #{ticket['number']}），客服会联系{carrier}"
+                                          "核实包裹位置，一般 24 小时内给您回复。")
     return [SlotSet("order_id", order["id"])]
 
 
@@ -468,12 +506,20 @@ class ActionComplaint(ShopAction):
             rescue = await rescued(dispatcher, tracker, customer)
             if rescue is not None:
                 return rescue
+            if u.asks_if_sold(text):  # "你们有保温杯吗": a question about the catalogue, no ticket
+                return await ActionProductInfo().act(dispatcher, tracker, customer)
         ticket = await client.create_ticket(customer, kind="complaint", summary=u.normalize(text)[:MAX_FREE_TEXT])
         dispatcher.utter_message(
             text=f"非常抱歉给您带来不好的体验 🙏 已记录您的投诉（工单 #{ticket['number']}），正在为您转接人工客服。",
             json_message=handoff_payload("complaint", tracker, ticket_id=ticket["id"],
                                          order_id=tracker.get_slot("order_id")))
         return [ActiveLoop(None)]
+
+
+PRODUCT_ACTIONS = {"action_product_info": ActionProductInfo, "action_stock_check": ActionStockCheck,
+                   "action_price": ActionPrice, "action_size_advice": ActionSizeAdvice}
+# the actions a follow-up like "那T恤呢" may be mistaken for (the product ones, order status, policies)
+FOLLOWED_UP = {*PRODUCT_ACTIONS, "action_order_status", "action_policy"}
 
 
 class ActionHandoff(Action):

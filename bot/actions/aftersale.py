@@ -57,7 +57,6 @@ def eligible(orders: list[dict]) -> list[dict]:
     return [o for o in orders if o["status"] in fmt.SHIPPED]
 
 
-newest = base.newest
 items_named = base.items_named
 
 
@@ -78,6 +77,9 @@ class Turn:
         self.text = u.normalize(latest_text(tracker))
         self.intent = latest_intent(tracker)
         self.button = u.button_intent(latest_text(tracker))
+        # the words that may name a product or an item: a pressed button's text is its payload
+        # ('/track_order{"order_id": …}'), whose pieces must not be searched in the catalogue
+        self.words = "" if self.button else self.text
         self.changes: Dict[str, Any] = {}
         self._orders: Optional[list[dict]] = None
         self._order_cache: Dict[str, Optional[dict]] = {}
@@ -131,16 +133,16 @@ class Turn:
             return await self.take_order(order)
         usable = eligible(await self.orders())
         if u.wants_latest_order(self.text) and (asked or u.is_correction(self.text)):
-            order = newest(usable)
+            order = base.latest_meant(usable, self.text)
             if order is None:
                 return False
             return await self.take_order(order)
         if not asked:
             return False
-        with_item = await orders_with_item(self.text, usable, latest_entity(self.tracker, "product"))
+        with_item = await orders_with_item(self.words, usable, latest_entity(self.tracker, "product"))
         if len(with_item) == 1:
             await self.take_order(with_item[0])
-            items = await items_named(self.text, with_item[0]["items"], latest_entity(self.tracker, "product"))
+            items = await items_named(self.words, with_item[0]["items"], latest_entity(self.tracker, "product"))
             if len(items) == 1:
                 self.changes["item_sku"] = items[0]["sku"]
             return True
@@ -157,8 +159,8 @@ class Turn:
         if order is None:
             return False
         entity = latest_entity(self.tracker, "item_sku") or latest_entity(self.tracker, "product")
-        meant = NOT_THIS_RE.sub(" ", self.text)  # "不是精华液，是耳机": the item after the correction
-        items = await items_named(meant, order["items"], entity) if meant.strip(u.PUNCT) else []
+        meant = NOT_THIS_RE.sub(" ", self.words)  # "不是精华液，是耳机": the item after the correction
+        items = await items_named(meant, order["items"], entity) if meant.strip(u.PUNCT) or entity else []
         if len(items) == 1:
             if items[0]["sku"] != self.tracker.get_slot("item_sku"):
                 self.changes["item_sku"] = items[0]["sku"]
@@ -325,6 +327,9 @@ class Turn:
         return {"confirm": False, "requested_slot": None}
 
 
+OPEN_STATUSES = ("pending", "approved", "refunding")  # as the platform's OPEN_AFTERSALE: still being handled
+
+
 def in_stock_list(variants: list[dict]) -> str:
     available = [fmt.variant_label(v) for v in variants if v.get("stock", 0) > 0]
     return "、".join(available) if available else "暂时都缺货"
@@ -371,6 +376,8 @@ class ValidateAftersaleForm(FormValidationAction):
                 changes = await self.activate(turn)
             else:
                 changes = {}
+            if "requested_slot" not in changes and (now == "start" or "order_id" in changes or "item_sku" in changes):
+                changes = await self.already_open(turn) or changes
         except PlatformError:
             log.exception("validate_aftersale_form: the platform did not answer")
             dispatcher.utter_message(text=base.SYSTEM_DOWN,
@@ -384,6 +391,22 @@ class ValidateAftersaleForm(FormValidationAction):
         if not events:
             events.append(SlotSet("aftersale_kind", kind))  # a slot event: Rasa must not reject nor validate twice
         return events + [SlotSet("requested_slot", missing)]
+
+    @staticmethod
+    async def already_open(turn: Turn) -> Optional[Dict[str, Any]]:
+        """The item just named already has a request being handled: the customer is told at once (not after
+        answering every question) and the form ends; the platform would refuse a second one anyway."""
+        order_id, sku = turn.slot("order_id"), turn.slot("item_sku")
+        if not order_id or not sku:
+            return None
+        for open_ in await base.client.aftersales(turn.customer):
+            if (open_.get("order_id"), open_.get("sku")) == (order_id, sku) and open_.get("kind") != "cancel" \
+                    and open_.get("status") in OPEN_STATUSES:
+                turn.say(f"这件商品已经有一个{open_['kind_label']}申请在处理中（售后单 #{open_['number']}，"
+                         f"{open_['status_label']}），不用重复提交。",
+                         buttons=[{"title": "查看售后进度", "payload": "/refund_status"}])
+                return {"confirm": None, "requested_slot": None}
+        return None
 
     async def activate(self, turn: Turn) -> Dict[str, Any]:
         """At the start: a customer with nothing to ask after-sales for is told so, and the form ends;
@@ -400,6 +423,8 @@ class ValidateAftersaleForm(FormValidationAction):
             await turn.read_order(asked=True)
             if turn.changes.get("order_id") is None:
                 turn.changes.pop("order_id", None)
+        elif turn.slot("order_id") and not turn.slot("item_sku"):
+            await turn.read_item(asked=False)  # "SC20261115002 的耳机我要退货": the item named beside the number
         if turn.slot("item_sku") and kind_of(turn.tracker) == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
             await turn.read_variant(asked=False)
             if turn.changes.get("exchange_detail") is None:

@@ -47,7 +47,21 @@ LATEST_RE = re.compile(r"(最新|最近|上一|上个|上次|前一|刚刚?|最�
 
 def wants_latest_order(text: Optional[str]) -> bool:
     """ "最新的订单" "上一个订单" "刚买的那单" "最近一单" """
-    return bool(LATEST_RE.search(normalize(text)))
+    return bool(LATEST_RE.search(normalize(text))) or earlier_order_rank(text) is not None
+
+
+EARLIER_RE = re.compile(r"(?P<ups>上{2,4})(?:一|个|一个)?[^，。,.!！?？]{0,4}(?:单|订单)|倒数第(?P<nth>[二三四2-4])(?:个|笔)?[^，。,.!！?？]{0,4}单")
+
+
+def earlier_order_rank(text: Optional[str]) -> Optional[int]:
+    """Which order counting back from the newest (0 = the newest): "上上个订单" is 1, "上上上单" 2,
+    "倒数第二个订单" 1; None when the message does not count back."""
+    match = EARLIER_RE.search(normalize(text))
+    if not match:
+        return None
+    if match.group("ups"):
+        return len(match.group("ups")) - 1
+    return "二三四".find(match.group("nth")) + 1 if match.group("nth") in "二三四" else int(match.group("nth")) - 1
 
 
 # ---- yes / no / stop / correction --------------------------------------------------------------
@@ -68,14 +82,24 @@ def _bare(text: Optional[str]) -> str:
     return normalize(text).strip(PUNCT).lower()
 
 
+# the pieces a yes is made of ("嗯嗯 确认提交", "好的 没问题 提交吧", "对的 确认"): a message made of them and
+# nothing else is a yes; anything else in it ("好的吧我再想想", "是L码", "可以换吗", "不确认") is not
+YES_PIECES = sorted({*YES_WORDS, "确认", "确定", "提交", "没问题", "没错", "无误", "就这样", "是的", "对的", "好的",
+                     "可以的", "好滴", "好哒", "是滴", "嗯", "恩", "对", "好", "行", "是", "可以", "ok", "okay", "yes",
+                     "吧", "啦", "啊", "呀", "哈", "哦", "喔", "了", "亲"}, key=len, reverse=True)
+YES_RE = re.compile(f"(?:{'|'.join(map(re.escape, YES_PIECES))})+")
+
+
 def is_yes(text: Optional[str]) -> bool:
-    """Only an unambiguous yes: a short answer that is one of the yes words, nothing else in it."""
+    """Only an unambiguous yes: a short answer made of yes words only (with particles), nothing else in it."""
     bare = _bare(text)
-    if not bare or len(bare) > 8:
+    if not bare or len(bare) > 16:
         return False
     bare = re.sub(r"[，,。.!！~～\s]+", "", bare)
-    bare = re.sub(r"(啦|啊|呀|吧|哈|哦|喔)$", "", bare)
-    return bare in YES_WORDS
+    if bare in YES_WORDS:
+        return True
+    # a particle alone or the words that end a yes are not one on their own ("吧", "了")
+    return bool(YES_RE.fullmatch(bare)) and bool(re.search(r"确认|确定|提交|没问题|没错|是|对|好|行|可以|嗯|恩|ok|yes", bare))
 
 
 STOP_WORDS_RE = re.compile(r"算了|不要了|不用了|不办了|不退了|不换了|不修了|不申请了|取消申请|取消|先不了|先不用了|不需要了|"
@@ -250,9 +274,39 @@ COURIER_PHONE_RE = re.compile(r"(快递员|快递小哥|派送员|配送员|快�
                               r"(电话|手机|联系方式)[^，。,]{0,6}(快递员|快递小哥|派送员|配送员|快递)")
 REFUND_TIMING_RE = re.compile(r"(钱|款|退款|退的钱).{0,6}(什么时候|啥时候|多久|几天|多长时间|何时|怎么还没|还没|没)?.{0,4}(到账|到|退回|回来|退给我|返还)|"
                               r"(什么时候|啥时候|多久|几天).{0,4}(退钱|退款|到账)")
-STALLED_RE = re.compile(r"(物流|快递|包裹|单号|件).{0,8}(没动|不动|没有动|没更新|不更新|没有更新|停了|卡住|卡在|没变化|没有变化|一直没|没进展|没有进展)|"
-                        r"(好几天|几天了|三天|四天|五天|一周|一个星期).{0,8}(没动|不动|没更新|不更新|没变化|没消息|都没)")
+STALLED_RE = re.compile(r"(物流|快递|包裹|单号|件).{0,8}(没动|不动|没有动|没更新|不更新|没有更新|停了|卡住|卡在|没变化|没有变化|一直没|没进展|没有进展|停在|停留在|丢了|寄丢)|"
+                        r"丢件|寄丢了|是不是丢了|(好几天|几天了|三天|四天|五天|一周|一个星期).{0,8}(没动|不动|没更新|不更新|没变化|没消息|都没)")
 STRONG_COMPLAINT_RE = re.compile(r"投诉|差评|举报|12315|维权|骗|垃圾|态度|赔偿|曝光|报警|生气|太差|不负责")
+
+
+# "你们有保温杯吗" / "有没有卖雨伞" / "卖不卖充电宝": whether the shop sells a thing, not a complaint
+SOLD_RE = re.compile(r"^(?:请问|亲|你们|你家|店里|这边|贵店|\s)*(?:有没有|有卖|卖不卖|有没|有)(?:卖|得卖)?\s*"
+                     r"(?P<what>[^，,。!！?？\s]{1,12}?)\s*(?:卖|的|呀|啊)?\s*(?:吗|嘛|么|不|没|没有)?\s*[?？]*$")
+NOT_A_THING_RE = re.compile(r"良心|脑子|人性|诚信|信誉|责任|人管|人理|人回|毛病|病|问题|意思|搞错|人吗|人在")
+
+
+def asks_if_sold(text: Optional[str]) -> Optional[str]:
+    """The thing asked about in "do you sell X?", or None (a complaint word or no such question)."""
+    text = normalize(text)
+    match = SOLD_RE.match(text)
+    if not match or STRONG_COMPLAINT_RE.search(text) or NOT_A_THING_RE.search(text):
+        return None
+    return match.group("what")
+
+
+# a follow-up about another product, asked the way the previous question was: "那T恤呢" after size advice
+FOLLOW_UP_RE = re.compile(r"^(?:那|那么|还有|再问下|再问一下)?\s*(?P<what>[^，,。!！?？\s]{1,12}?)\s*(?:呢|怎么样|咋样)[?？。!！~～]*$")
+
+
+def follow_up_of(text: Optional[str]) -> Optional[str]:
+    match = FOLLOW_UP_RE.match(normalize(text))
+    return match.group("what") if match else None
+
+
+def has_body_measure(text: Optional[str]) -> bool:
+    """Height, weight or foot length in the message ("我老婆脚长26.3厘米呢"): a size question about the
+    product being talked about, whoever it is for."""
+    return any(f(text) is not None for f in (height_cm, weight_kg, foot_mm))
 
 
 def asks_courier_phone(text: Optional[str]) -> bool:

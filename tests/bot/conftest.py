@@ -63,7 +63,8 @@ class FakePlatform:
 
     async def aftersales(self, customer):
         self._check()
-        return [{"number": "A1", "kind_label": "退货", "title": "轻跑运动鞋", "status_label": "退款中",
+        return [{"number": "A1", "kind": "return", "kind_label": "退货", "status": "refunding", "status_label": "退款中",
+                 "order_id": "SC20261110004", "sku": "SC-SNEAKER-03", "title": "轻跑运动鞋",
                  "refund_amount": "359.00"}] if customer.customer_id == "aqiang" else []
 
     async def create_aftersale(self, customer, **fields):
@@ -79,10 +80,16 @@ class FakePlatform:
             self.created.append(("aftersale", key))
         return {"number": "AS000001", **fields, "duplicate": duplicate}
 
-    async def create_ticket(self, customer, *, kind, summary):
+    async def create_ticket(self, customer, *, kind, summary, order_id=None):
+        """As the platform: a follow-up about an order with an open one is that one."""
         self._check()
-        self.created.append(("ticket", {"customer": customer.customer_id, "kind": kind, "summary": summary}))
-        return {"id": "t1", "number": "TK000001"}
+        opened = [t for _, t in self.created if t.get("order_id") and t.get("order_id") == order_id
+                  and t["kind"] == kind == "follow_up"]
+        if opened:
+            return {"id": "t1", "number": "TK000001", "duplicate": True}
+        self.created.append(("ticket", {"customer": customer.customer_id, "kind": kind, "summary": summary,
+                                        **({"order_id": order_id} if order_id else {})}))
+        return {"id": "t1", "number": "TK000001", "duplicate": False}
 
     async def get_policies(self):
         self._check()
@@ -102,11 +109,12 @@ def platform(monkeypatch):
 
 
 def tracker(text: str = "", intent: str = "", *, entities: dict | None = None, slots: dict | None = None,
-            customer: str | None = "xiaomei", active_loop: str | None = None) -> Tracker:
+            customer: str | None = "xiaomei", active_loop: str | None = None, before: list | None = None) -> Tracker:
+    """The tracker an action sees for the latest message; `before` are the events of the turns before it."""
     metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
               "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
-    return Tracker("c1", dict(slots or {}), latest, [{"event": "user", "text": text, "metadata": metadata}], False,
+    return Tracker("c1", dict(slots or {}), latest, list(before or []) + [{"event": "user", "text": text, "metadata": metadata}], False,
                    None, {"name": active_loop} if active_loop else {}, "action_listen")
 
 

@@ -260,3 +260,42 @@ def test_a_question_naming_a_kind_does_not_switch_and_a_wanted_size_turns_a_retu
     assert talk.slots["reason"] == "大了" and talk.asking == "confirm" and "类型：换货" in texts(said)
     talk.say("确认")
     assert [(m["kind"], m["exchange_detail"]) for m in filed(platform)] == [("exchange", "换成 白色 L")]
+
+
+def test_a_pressed_order_button_of_a_two_item_order_asks_which_item(platform, monkeypatch):
+    """A button's text is its payload: its pieces ('order', 'id' …) are not words the catalogue is searched
+    for. The real search is fuzzier than the fake's, so here it answers the earbuds to any query."""
+    every_query = actions.client.products
+
+    async def fuzzy(query, limit=5):
+        return (await every_query("耳机", limit)) if query.strip() else []
+    monkeypatch.setattr(actions.client, "products", fuzzy)
+    talk = FormTalk()
+    talk.start("我要退货")
+    said = talk.say('/track_order{"order_id":"SC20261115002"}', "track_order", {"order_id": "SC20261115002"})
+    assert talk.slots["order_id"] == "SC20261115002" and talk.slots["item_sku"] is None
+    assert talk.asking == "item_sku" and "是订单里的哪件商品" in texts(said)
+    said = talk.say('/return_request{"item_sku":"SC-EARBUDS-02"}', "return_request", {"item_sku": "SC-EARBUDS-02"})
+    assert talk.slots["item_sku"] == "SC-EARBUDS-02" and talk.asking == "reason"
+
+
+def test_an_item_named_beside_the_order_number_in_the_first_message_is_taken(platform):
+    talk = FormTalk()
+    said = talk.start("SC20261115002 的耳机我要退货", entities={"order_id": "SC20261115002", "product": "耳机"})
+    assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
+    assert talk.asking == "reason" and "哪件商品" not in texts(said)
+    talk = FormTalk()
+    talk.start("SC20261115002 我要退货", entities={"order_id": "SC20261115002"})
+    assert talk.slots["item_sku"] is None and talk.asking == "item_sku"
+
+
+def test_an_item_with_a_request_being_handled_is_said_at_once_and_nothing_more_is_asked(platform):
+    for opening, entities in (("鞋子要退 单号SC-20261110004", {"order_id": "SC20261110004"}), ("那双鞋我要退货", {"product": "鞋"})):
+        talk = FormTalk("aqiang")
+        said = talk.start(opening, entities=entities)
+        assert "已经有一个退货申请在处理中（售后单 #A1，退款中）" in texts(said), opening
+        assert talk.asking is None and "原因" not in texts(said) and platform.created == []
+    talk = FormTalk("aqiang")
+    talk.start("我想换货", "exchange_request")  # an exchange of the same item: the same answer, the form ends
+    said = talk.say("SC20261110004")
+    assert "处理中" in texts(said) and talk.asking is None and platform.created == []

@@ -95,7 +95,14 @@ def test_a_parcel_that_stopped_moving_opens_a_follow_up(platform):
     said, _ = run(actions.ActionFallback(), tracker("物流一直不更新怎么回事", "nlu_fallback"))
     assert "催件" in texts(said) and {"fallback": True} not in custom(said)
     said, _ = run(actions.ActionOrderStatus(), tracker("SC20261115002到哪了", "track_order"))
-    assert len(platform.created) == 2  # a plain question opens nothing
+    assert len(platform.created) == 1  # the same parcel again is its open follow-up; a plain question opens nothing
+
+
+def test_the_same_stuck_parcel_told_twice_is_one_follow_up(platform):
+    run(actions.ActionOrderStatus(), tracker("快递好几天没动了", "track_order"))
+    said, _ = run(actions.ActionOrderStatus(), tracker("物流一直停在广州，是不是丢件了", "track_order"))
+    assert len(platform.created) == 1 and platform.created[0][1]["order_id"] == "SC20261101001"
+    assert "已经登记催件了（工单 #TK000001）" in texts(said) and "已为您登记催件" not in texts(said)
 
 
 def test_a_return_with_a_typo_does_not_run_as_a_cancel(platform):
@@ -117,7 +124,10 @@ def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platfo
 
 @pytest.mark.parametrize("text,yes", [("确认", True), ("好的", True), ("对的", True), ("没问题", True), ("提交", True),
                                       ("确认提交", True), ("嗯嗯", True), ("L码", False), ("好的吧我再想想", False),
-                                      ("不对", False), ("谢谢", False), ("是L码", False), ("可以换吗", False)])
+                                      ("不对", False), ("谢谢", False), ("是L码", False), ("可以换吗", False),
+                                      ("嗯嗯 确认提交", True), ("好的，没问题，提交吧", True), ("对的 确认", True),
+                                      ("不确认", False), ("确认吗", False), ("提交了吗", False), ("好的 等一下", False),
+                                      ("吧", False), ("了", False), ("确认，不过颜色要白色", False), ("对 是M码", False)])
 def test_what_counts_as_a_yes(text, yes):
     assert understand.is_yes(text) is yes
 
@@ -127,3 +137,65 @@ def test_naming_the_latest_order_without_asking_to_cancel_files_nothing(platform
     assert platform.created == [] and "要取消这个订单吗" in texts(said)
     said, _ = run(actions.ActionCancelOrder(), tracker("把最新的订单取消", "cancel_order"))
     assert platform.created[0][1]["order_id"] == "SC20261120003"
+
+
+def asked(text: str, intent: str, before_action: str, before_text: str, **kw):
+    """The tracker for `text` when the previous message was answered by `before_action`."""
+    earlier = [{"event": "user", "text": before_text}, {"event": "action", "name": before_action},
+               {"event": "bot", "text": "…"}, {"event": "action", "name": "action_listen"}]
+    return tracker(text, intent, before=earlier, **kw)
+
+
+def test_a_follow_up_about_another_product_is_the_same_question_for_it(platform):
+    body = {"height": "170cm", "weight": "60kg"}
+    track = asked("那T恤呢", "track_order", "action_size_advice", "我身高170，体重120斤，卫衣穿什么码", slots=body)
+    said, events = run(actions.ActionOrderStatus(), track)
+    assert "建议选" in texts(said) and "订单" not in texts(said)
+    assert {"event": "slot", "timestamp": None, "name": "product", "value": "SC-TEE-05"} in events
+    # not after a product answer, or not a product: the action answers as it would
+    said, _ = run(actions.ActionOrderStatus(), asked("那T恤呢", "track_order", "action_order_status", "我的订单呢"))
+    assert "订单" in texts(said)
+    said, _ = run(actions.ActionOrderStatus(), asked("那快递呢", "track_order", "action_size_advice", "卫衣穿什么码"))
+    assert "建议选" not in texts(said)
+
+
+def test_size_advice_for_someone_else_keeps_the_product_talked_about(platform):
+    said, _ = run(actions.ActionSizeAdvice(), tracker("我老婆脚长26.3厘米呢", "size_advice",
+                                                      slots={"product": "SC-SNEAKER-03"}))
+    assert "没有找到" not in texts(said) and "建议选" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("我老婆穿什么码", "size_advice"))  # nothing talked about
+    assert "请问您想了解哪一件" in texts(said)
+
+
+@pytest.mark.parametrize("text,sold", [("你们有保温杯吗", "保温杯"), ("有没有卖雨伞的", "雨伞"), ("卖不卖充电宝", "充电宝"),
+                                       ("你们有没有良心", None), ("有人吗", None), ("我要投诉 你们有客服吗", None),
+                                       ("东西坏了", None)])
+def test_asking_whether_the_shop_sells_a_thing(text, sold):
+    assert understand.asks_if_sold(text) == sold
+
+
+def test_asking_whether_the_shop_sells_a_thing_is_no_complaint(platform):
+    said, _ = run(actions.ActionComplaint(), tracker("你们有保温杯吗", "complaint"))
+    assert platform.created == [] and "没有找到“保温杯”" in texts(said) and not custom(said)
+    said, _ = run(actions.ActionComplaint(), tracker("你们有没有良心", "complaint"))
+    assert platform.created[0][0] == "ticket" and custom(said)[0]["handoff"]["reason"] == "complaint"
+
+
+@pytest.mark.parametrize("text,stalled", [("物流一直停在广州，是不是丢件了", True), ("包裹一直停留在转运中心", True), ("快递一直在派送中吗", False),
+                                          ("快递是不是寄丢了", True), ("快递到哪了", False), ("停在门口就行", False),
+                                          ("我在广州", False)])
+def test_what_counts_as_a_parcel_that_stopped_moving(text, stalled):
+    assert understand.says_logistics_stalled(text) is stalled
+
+
+@pytest.mark.parametrize("text,rank", [("上上个订单呢", 1), ("上上一单到哪了", 1), ("上上上个订单", 2), ("倒数第二个订单", 1),
+                                       ("上个订单", None), ("最新的订单", None), ("上上周买的", None)])
+def test_counting_back_from_the_newest_order(text, rank):
+    assert understand.earlier_order_rank(text) == rank
+
+
+def test_the_order_before_the_newest_is_picked_by_counting_back(platform):
+    said, _ = run(actions.ActionOrderStatus(), tracker("上上个订单呢", "track_order"))
+    assert "订单 SC20261101001" in texts(said) and "SC20261120003" not in texts(said)
+    said, _ = run(actions.ActionOrderStatus(), tracker("上上上上个订单呢", "track_order"))  # there are only three
+    assert "您想查哪个订单" in texts(said)

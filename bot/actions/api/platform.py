@@ -89,9 +89,12 @@ class PlatformClient:
         # duplicate: the same request is still being handled, and nothing new was filed
         return {**found["aftersale"], "duplicate": bool(found.get("duplicate"))}
 
-    async def create_ticket(self, customer: Customer, *, kind: str, summary: str) -> dict:
-        found = await self._call("POST", "/internal/bot/tickets", customer, body={"kind": kind, "summary": summary})
-        return found["ticket"]
+    async def create_ticket(self, customer: Customer, *, kind: str, summary: str,
+                            order_id: str | None = None) -> dict:
+        """The ticket opened, with "duplicate": True when it is the open follow-up this order already had."""
+        body = {"kind": kind, "summary": summary, **({"order_id": order_id} if order_id else {})}
+        found = await self._call("POST", "/internal/bot/tickets", customer, body=body)
+        return {**found["ticket"], "duplicate": bool(found.get("duplicate"))}
 
     async def policies(self) -> dict:
         found = await self._call("GET", "/internal/bot/policies", None)
