@@ -533,6 +533,31 @@ class ActionHandoff(Action):
         return []
 
 
+WARRANTY_RE = re.compile(r"保修|质保|保固|包修")
+
+
+async def answer_topics(dispatcher, tracker) -> Optional[List[EventType]]:
+    """A message the NLU could not place but whose questions are plain ("耳机是正品吗，保修多久"): each known
+    question in it answered (the shop's policy texts; price, stock and size for the product it names or the one
+    talked about); None when it holds none, and the assistant says it did not understand."""
+    text = latest_text(tracker)
+    topics = u.topics(text)
+    warranty = bool(WARRANTY_RE.search(text))
+    if not topics and not warranty:
+        return None
+    product = None
+    if any(t in ("price", "stock", "size") for t in topics):
+        product = await find_product(dispatcher, tracker, "product_inquiry", quiet=True)
+        if product is None:
+            return None  # a product question about nothing found: better to say so than to guess
+    if warranty:
+        policy = (await client.policies()).get("warranty")
+        if policy:
+            dispatcher.utter_message(text=policy)
+    await answer_more(dispatcher, tracker, product, None)
+    return product_events(product) if product else []
+
+
 class ActionFallback(Action):
     """Not understood: the few phrases that must never be missed are still answered; otherwise says so
     and tells the platform, which hands off after two in a row."""
@@ -548,6 +573,12 @@ class ActionFallback(Action):
             rescue = None
         if rescue is not None:
             return rescue
+        try:
+            answered = await answer_topics(dispatcher, tracker) if customer is not None else None
+        except PlatformError:
+            answered = None
+        if answered is not None:
+            return answered
         dispatcher.utter_message(
             text="抱歉，我没太明白您的意思 🤔 可以换个说法，或者选一个常见问题：",
             buttons=[{"title": "查订单物流", "payload": "/track_order"},

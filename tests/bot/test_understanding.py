@@ -199,3 +199,15 @@ def test_the_order_before_the_newest_is_picked_by_counting_back(platform):
     assert "订单 SC20261101001" in texts(said) and "SC20261120003" not in texts(said)
     said, _ = run(actions.ActionOrderStatus(), tracker("上上上上个订单呢", "track_order"))  # there are only three
     assert "您想查哪个订单" in texts(said)
+
+
+def test_a_message_not_understood_whose_questions_are_plain_gets_them_answered(platform):
+    said, events = run(actions.ActionFallback(), tracker("耳机是正品吗，保修多久", "nlu_fallback"))
+    assert "正品" in texts(said) and "1 年保修" in texts(said) and {"fallback": True} not in custom(said)
+    said, events = run(actions.ActionFallback(), tracker("卫衣多少钱 包邮吗", "nlu_fallback"))
+    assert "199" in texts(said) and "满 99 包邮" in texts(said)
+    assert {"event": "slot", "timestamp": None, "name": "product", "value": "SC-HOODIE-01"} in events
+    # a product question about nothing that is found, or no known question at all: not understood
+    for text in ("保温杯多少钱", "今天天气怎么样"):
+        said, _ = run(actions.ActionFallback(), tracker(text, "nlu_fallback"))
+        assert {"fallback": True} in custom(said) and "没太明白" in texts(said), text
