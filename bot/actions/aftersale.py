@@ -563,9 +563,11 @@ class ActionAskConfirm(base.ShopAction):
                    f"商品：{fmt.item_label(item) if item else tracker.get_slot('item_sku')}"]
         for slot, label in SHOW_ON_CONFIRM:
             if tracker.get_slot(slot) and slot in KIND_SLOTS[kind]:
-                details.append(f"{label}：{tracker.get_slot(slot)}")
+                value = str(tracker.get_slot(slot))
+                details.append(f"{label}：{value.removeprefix(label).strip() or value}")  # not "换成：换成 黑色 L"
+        example = "“换成 L 码”" if kind == "exchange" else "“原因是…”“订单号是 SC…”"
         dispatcher.utter_message(text="请确认以下信息：\n" + "\n".join(details) +
-                                      "\n（要修改直接告诉我，例如“换成 L 码”）",
+                                      f"\n（要修改直接告诉我，例如{example}）",
                                  buttons=[{"title": "确认提交", "payload": "/affirm"},
                                           {"title": "取消", "payload": "/deny"}])
         return []

@@ -9,8 +9,8 @@ from . import understand
 from .api.platform import Customer
 
 ORDER_ID_RE = understand.ORDER_RE
-FORM_SLOTS = ("aftersale_kind", "order_id", "item_sku", "exchange_detail", "reason", "photo_description", "confirm",
-              "product", "size", "color", "height", "weight")
+FORM_SLOTS = ("aftersale_kind", "order_id", "item_sku", "exchange_detail", "reason", "photo_description", "confirm")
+TALK_SLOTS = ("order_id", "product", "size", "color", "height", "weight")  # what the conversation is about
 
 
 def customer_of(tracker: Tracker) -> Optional[Customer]:
@@ -72,7 +72,9 @@ def understood(tracker: Optional[Tracker]) -> dict:
     requested = tracker.get_slot("requested_slot") if form else None
     if form is None:  # a rule may have just ended the form for this hand-off: what it was at before this message
         form, requested = _form_before_latest_message(tracker)
-    slots = {name: tracker.get_slot(name) for name in FORM_SLOTS if tracker.get_slot(name) not in (None, "")}
+    # in a form, its answers; otherwise what was talked about (what a finished or dropped form held is stale)
+    names = FORM_SLOTS if form else TALK_SLOTS
+    slots = {name: tracker.get_slot(name) for name in names if tracker.get_slot(name) not in (None, "")}
     return {"intent": latest_intent(tracker) or None, "form": form, "requested_slot": requested if form else None,
             "slots": slots}
 

@@ -182,7 +182,8 @@ def test_asking_whether_the_shop_sells_a_thing_is_no_complaint(platform):
 
 
 @pytest.mark.parametrize("text,stalled", [("物流一直停在广州，是不是丢件了", True), ("包裹一直停留在转运中心", True), ("快递一直在派送中吗", False),
-                                          ("快递是不是寄丢了", True), ("快递到哪了", False), ("停在门口就行", False),
+                                          ("快递是不是寄丢了", True), ("催一下", True), ("麻烦催下", True), ("帮我催催快递", True),
+                                          ("快递到哪了", False), ("我不催你", False), ("停在门口就行", False),
                                           ("我在广州", False)])
 def test_what_counts_as_a_parcel_that_stopped_moving(text, stalled):
     assert understand.says_logistics_stalled(text) is stalled
@@ -211,3 +212,15 @@ def test_a_message_not_understood_whose_questions_are_plain_gets_them_answered(p
     for text in ("保温杯多少钱", "今天天气怎么样"):
         said, _ = run(actions.ActionFallback(), tracker(text, "nlu_fallback"))
         assert {"fallback": True} in custom(said) and "没太明白" in texts(said), text
+
+
+def test_the_agent_is_told_the_forms_answers_only_while_it_runs(platform):
+    from actions.context import understood
+    slots = {"aftersale_kind": "return", "order_id": "SC20261115002", "item_sku": None, "product": "SC-TEE-05",
+             "size": "L", "reason": None}
+    assert understood(tracker("转人工", "human_handoff", slots=slots))["slots"] == {
+        "order_id": "SC20261115002", "product": "SC-TEE-05", "size": "L"}  # no finished request's kind
+    inside = understood(tracker("转人工", "human_handoff", slots={**slots, "requested_slot": "item_sku"},
+                                active_loop="aftersale_form"))
+    assert inside["slots"] == {"aftersale_kind": "return", "order_id": "SC20261115002"}
+    assert (inside["form"], inside["requested_slot"]) == ("aftersale_form", "item_sku")

@@ -119,7 +119,7 @@ async def test_hand_off_queues_with_context_and_the_bot_goes_silent(people, svc,
     await say(xiaomei, conv_id, "转人工", svc)
     case = await case_of(xiaomei, conv_id)
     assert case["state"] == "queued" and case["position"] == 1 and case["waiting_seconds"] == 0
-    assert "您前面还有 0 位" in (await messages(xiaomei, conv_id))[-1]["text"]
+    assert "您是下一位" in (await messages(xiaomei, conv_id))[-1]["text"]  # not "您前面还有 0 位"
     update = await desk.wait_for("support:updated", lambda d: d["state"] == "queued")
     assert update["handoff_reason"] == "human_handoff" and update["context"]["order_id"] == "SC20261101001"
     [queued] = (await kefu.get("/api/support/queue"))["queue"]

@@ -65,6 +65,14 @@ async def test_a_customer_shows_support_one_of_their_orders_as_a_card(client, pe
     assert (sent["message"]["type"], card["kind"], card["order_id"]) == ("order", "order", "SC20261101001")
     assert card["items"][0]["title"] == "加绒连帽卫衣" and card["status"] == "shipped"
     assert "SC20261101001" in rasa.asked[-1]["message"] and "这单什么时候到" in rasa.asked[-1]["message"]
+    # a card sent alone asks for that order's status (the assistant is not left to guess from the item's
+    # title, which it read as a question about the product); a product card alone asks for its facts
+    await xiaomei.post(f"/api/conversations/{conv_id}/messages", {"type": "order", "order": {"id": "SC20261120003"}})
+    await svc.tasks.join()
+    assert rasa.asked[-1]["message"] == '/track_order{"order_id":"SC20261120003"}'
+    await xiaomei.post(f"/api/conversations/{conv_id}/messages", {"type": "product", "product": {"sku": "sc-tee-05"}})
+    await svc.tasks.join()
+    assert rasa.asked[-1]["message"] == '/product_inquiry{"item_sku":"SC-TEE-05"}'
     # someone else's order: the same answer as a made-up one
     for order_id in ("SC20261118005", "SC99999999999"):
         await xiaomei.call("POST", f"/api/conversations/{conv_id}/messages",

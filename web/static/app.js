@@ -418,14 +418,20 @@ function logout() {
   renderLogin();
 }
 
-/** Whether the moderation dashboard is mine: the case queue answers only those who moderate somewhere. */
-const moderatesAnywhere = () => api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false);
+/** Whether the moderation dashboard is mine: the case queue answers only those who moderate somewhere. It is asked
+ * only of someone whose platform role or a group role moderates (anyone else got a 403 on every page load), or
+ * when a group role has just changed (`ask`). */
+const MODERATING_ROLES = ["moderator", "admin", "owner"];
+const moderatesAnywhere = (ask = false) =>
+  ask || MODERATING_ROLES.includes(state.me?.role) || state.groups.some((g) => MODERATING_ROLES.includes(g.my_role))
+    ? api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false)
+    : Promise.resolve(false);
 
 /** My role in a group changed: say so, and the moderation dashboard's button follows whether I moderate anywhere. */
 async function roleChanged(groupId, role) {
   const group = state.groups.find((g) => g.id === groupId);
   toast(t("my_role_now", { group: group?.name || "", role: t(`role.${role}`) }));
-  const moderator = await moderatesAnywhere();
+  const moderator = await moderatesAnywhere(true);
   if (moderator === state.moderator) return;
   state.moderator = moderator;
   app.querySelector("header")?.replaceWith(header());

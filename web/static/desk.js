@@ -216,6 +216,9 @@ function customerPanel(chat) {
   const d = chat.detail || {};
   const u = d.understood || {};
   const slots = Object.entries(u.slots || {});
+  // a product or an item is a SKU to the assistant: the agent reads its title (from the customer's orders)
+  const titles = Object.fromEntries((d.orders || []).flatMap((o) => o.items.map((i) => [String(i.sku).toUpperCase(), i.title])));
+  const slotValue = (k, v) => ((k === "product" || k === "item_sku") && titles[String(v).toUpperCase()]) || String(v);
   return el("aside", { class: "customer", id: "customer-panel" },
     el("button", { type: "button", class: "back phone-only", onclick: () => document.querySelector("main.desk")?.classList.remove("info") },
        "‹ ", t("back_to_chat")),
@@ -228,7 +231,7 @@ function customerPanel(chat) {
         u.form ? [el("dt", {}, t("understood.form")), el("dd", {}, known("form", u.form))] : null,
         u.requested_slot ? [el("dt", {}, t("understood.asking")), el("dd", {}, known("slot", u.requested_slot))] : null,
         slots.length ? [el("dt", {}, t("understood.filled")), el("dd", {}, el("ul", {}, slots.map(([k, v]) =>
-          el("li", {}, known("slot", k), "：", String(v)))))] : null)) : null,
+          el("li", {}, known("slot", k), "：", slotValue(k, v)))))] : null)) : null,
     section(t("orders"), "customer-orders-box", el("ul", { id: "customer-orders" }, (d.orders || []).map((o) => el("li", {},
       el("strong", {}, o.id), " ", o.status_label, " ¥", o.total,
       el("div", { class: "meta" }, o.items.map((i) => i.title).join("、")),
@@ -382,7 +385,7 @@ function aftersaleItem(a) {
     el("div", { class: "meta" }, nameOf(a.customer_id), " · ", `${t("order_no")} ${a.order_id}`, " · ",
        `${t("request_no")} ${a.number}`, " · ", timeLabel(a.created_at)),
     a.reason ? el("div", {}, t("customer_reason"), "：", a.reason) : null,
-    a.exchange_detail ? el("div", {}, t("exchange_to"), "：", a.exchange_detail) : null,
+    a.exchange_detail ? el("div", {}, t("exchange_to"), "：", a.exchange_detail.replace(/^换成\s*/, "")) : null,
     a.refund_amount ? el("div", {}, t("refund_amount"), "：¥", a.refund_amount) : null,
     a.note ? el("div", { class: "meta" }, t("desk_note"), "：", a.note) : null,
     NEXT[a.status] ? el("div", { class: "actions" }, reason, NEXT[a.status].map((next) => el("button", {

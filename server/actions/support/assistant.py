@@ -10,7 +10,7 @@ from ...domain.support import SupportCase
 from ...events.domain import MessageSent
 from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
 from ...services import Services
-from ..messages.kinds import assistant_text_of
+from ..messages.kinds import assistant_request_of, assistant_text_of
 from .cases import announce, handoff, move_case, post_as_bot, reopen_for_customer
 from .hours import humans_at_hand
 from .sessions import new_session
@@ -77,6 +77,8 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
     payload = message.extra.get("payload")
     if payload and await _offered(svc, conv, payload):
         text = payload  # a pressed quick-reply button
+    elif assistant_request_of(message):
+        text = assistant_request_of(message)  # an order or product card sent alone: its status, its facts
     else:
         text = escape_text(assistant_text_of(message))  # typed (or a payload never offered): words, not an intent
     expires = int(svc.clock.now().timestamp()) + IDENTITY_SECONDS

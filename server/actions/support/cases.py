@@ -233,7 +233,8 @@ async def handoff(svc: Services, conv: Conversation, case: SupportCase, *, reaso
     apology = {"timeout": "抱歉，智能客服暂时无法回答 🙏 ", "offline": "智能客服暂时不在线 🙏 ",
                "error": "抱歉，智能客服出了点问题 🙏 ", "fallback": "抱歉，我好像没能理解您的问题 🙏 "}.get(reason, "")
     if at_hand:
-        await post_as_bot(svc, conv, f"{apology}已为您转接人工客服，您前面还有 {position - 1} 位，请稍候～")
+        ahead = f"您前面还有 {position - 1} 位，请稍候～" if position > 1 else "您是下一位，客服马上为您服务～"
+        await post_as_bot(svc, conv, f"{apology}已为您转接人工客服，{ahead}")
     else:
         meanwhile = "在此之前，智能客服小智仍会回答您的问题。" if svc.bot.available else "您可以先留言说明情况。"
         await post_as_bot(svc, conv, f"{apology}现在是非工作时间（人工客服 {svc.hours.describe()}），已为您登记工单 "

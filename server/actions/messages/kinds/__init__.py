@@ -25,6 +25,10 @@ class Kind(Protocol):
     def text_of(self, text: str, card: dict | None) -> str:
         """The words the message carries: what search indexes and the assistant reads."""
 
+    def assistant_request(self, card: dict | None) -> str | None:
+        """What a card sent alone asks the assistant, as the intent the platform stands for (an order card:
+        that order's status), or None: the card's words are read like typed text."""
+
 
 KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND, order.KIND)}
 MESSAGE_TYPES = tuple(KINDS)
@@ -37,6 +41,13 @@ def kind_of(name: str) -> Kind:
 def text_of(message) -> str:
     """What a stored message says, for search."""
     return kind_of(message.type).text_of(message.text, message.card)
+
+
+def assistant_request_of(message) -> str | None:
+    """A card sent without words: the question it stands for, as an intent with the card's own checked values."""
+    if (message.text or "").strip() or not message.card:
+        return None
+    return kind_of(message.type).assistant_request(message.card)
 
 
 def assistant_text_of(message) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ....domain.shop import ORDER_STATUSES
 from ....domain.users import STAFF_ROLES
 from ....errors import InvalidPayload
+from .text import json_intent
 
 
 class OrderKind:
@@ -36,6 +37,10 @@ class OrderKind:
                 "status_label": ORDER_STATUSES[order.status], "total": order.total,
                 "items": [{"sku": i["sku"], "title": i["title"], "qty": i.get("qty", 1)} for i in order.items],
                 "carrier": order.carrier, "tracking_no": order.tracking_no}
+
+    def assistant_request(self, card: dict | None) -> str | None:
+        """The customer picked one of their own orders (checked when the card was built): its status."""
+        return json_intent("track_order", order_id=(card or {}).get("order_id"))
 
     def text_of(self, text: str, card: dict | None) -> str:
         card = card or {}

@@ -6,6 +6,7 @@ products. The comment is moderated like any text."""
 from __future__ import annotations
 
 from ....errors import InvalidPayload, NotFound
+from .text import json_intent
 
 
 class ProductKind:
@@ -26,6 +27,9 @@ class ProductKind:
             raise NotFound("no such product in the shop's catalogue")
         return {"kind": "product", "sku": item.sku, "title": item.title, "price": item.price,
                 "image_url": item.image_url}
+
+    def assistant_request(self, card: dict | None) -> str | None:
+        return json_intent("product_inquiry", item_sku=(card or {}).get("sku"))
 
     def text_of(self, text: str, card: dict | None) -> str:
         return " ".join(filter(None, (text, (card or {}).get("title", ""))))
