@@ -394,8 +394,9 @@ class ActionRefundStatus(ShopAction):
             dispatcher.utter_message(text="您目前没有退款或售后申请。需要申请退货的话，发送“退货”就可以。")
             return []
         lines = "\n".join(fmt.aftersale_line(r) for r in requests[:5])
-        dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n退款审核通过后 1-3 个工作日原路退回"
-                                      "（花呗、信用卡以银行入账时间为准）。")
+        when = ("显示“退款中”的，款项会在 1-3 个工作日内原路退回" if any(r.get("status") == "refunding" for r in requests[:5])
+                else "我们收到寄回的商品后 1-3 个工作日内退款，原路退回")
+        dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n{when}（花呗、信用卡以银行入账时间为准）。")
         return []
 
 

@@ -43,6 +43,9 @@ QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什
 AFTERSALE_QUESTION_RE = re.compile(r"退货|换货|退款|寄回|运费|邮费|地址|流程|保修|维修|多久|几天")
 HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
 REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
+# a clause of the opening message that says why ("耳机有杂音 想退", "买大了，要退货"): taken as the reason
+REASON_CUE_RE = re.compile(r"大了|小了|偏大|偏小|不合适|不合身|杂音|没声|坏了|破了|裂了|质量|不喜欢|色差|不一样|过敏|买多了|"
+                           r"买错|拍错|不想要|有问题|瑕疵|起球|掉色|缩水|漏|开线|断了|不好用|不能用|用不了|发错")
 DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
 NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
 SHOW_ON_CONFIRM = (("exchange_detail", "换成"), ("reason", "原因"), ("photo_description", "情况"))
@@ -425,6 +428,11 @@ class ValidateAftersaleForm(FormValidationAction):
                 turn.changes.pop("order_id", None)
         elif turn.slot("order_id") and not turn.slot("item_sku"):
             await turn.read_item(asked=False)  # "SC20261115002 的耳机我要退货": the item named beside the number
+        kind = kind_of(turn.tracker)
+        if "reason" in KIND_SLOTS[kind] and not turn.slot("reason"):
+            said_why = [c for c in re.split(r"[，,。.!！;；\s]+", turn.words) if REASON_CUE_RE.search(c) and not QUESTION_RE.search(c)]
+            if said_why:
+                turn.changes["reason"] = "，".join(said_why)[:MAX_FREE_TEXT]
         if turn.slot("item_sku") and kind_of(turn.tracker) == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
             await turn.read_variant(asked=False)
             if turn.changes.get("exchange_detail") is None:
@@ -609,7 +617,7 @@ class ActionSubmitAftersale(base.ShopAction):
                                                                       order_id=tracker.get_slot("order_id")))
                 return reset
             raise
-        follow_up = {"return": "审核通过后请按页面上的退货地址寄回，我们收货后 1-3 个工作日退款。",
+        follow_up = {"return": "审核通过后客服会把退货地址发给您，寄回后我们收到商品 1-3 个工作日内退款。",
                      "exchange": "审核通过后请寄回原商品，我们收到后为您发出新的。",
                      "damaged": "破损问题会优先处理，客服会尽快联系您，无需寄回前请保留好商品和包装。",
                      "repair": "客服审核后会告诉您寄修地址。"}[kind]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-TICKET_KINDS = {"complaint": "投诉", "after_hours": "非工作时间留言", "follow_up": "待跟进"}
+TICKET_KINDS = {"complaint": "投诉", "after_hours": "非工作时间留言", "follow_up": "催件"}
 TICKET_STATUSES = ("open", "closed")
 SUPPORT_STATES = ("bot", "queued", "assigned", "resolved")
 

@@ -85,6 +85,7 @@ def test_policies_are_the_shops_own_texts(platform):
 def test_refund_status_lists_the_customers_requests(platform):
     said, _ = run(actions.ActionRefundStatus(), tracker("退款到哪了", "refund_status", customer="aqiang"))
     assert "退款中" in texts(said) and "¥359.00" in texts(said)
+    assert "款项会在 1-3 个工作日内原路退回" in texts(said) and "审核通过" not in texts(said)  # already refunding
     said, _ = run(actions.ActionRefundStatus(), tracker("退款到哪了", "refund_status"))
     assert "没有退款" in texts(said)
 

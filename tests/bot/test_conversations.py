@@ -299,3 +299,17 @@ def test_an_item_with_a_request_being_handled_is_said_at_once_and_nothing_more_i
     talk.start("我想换货", "exchange_request")  # an exchange of the same item: the same answer, the form ends
     said = talk.say("SC20261110004")
     assert "处理中" in texts(said) and talk.asking is None and platform.created == []
+
+
+def test_a_reason_given_with_the_request_is_not_asked_again(platform):
+    talk = FormTalk()
+    said = talk.start("耳机有杂音 想退", entities={"product": "耳机"})
+    assert (talk.slots["order_id"], talk.slots["item_sku"]) == ("SC20261115002", "SC-EARBUDS-02")
+    assert talk.slots["reason"] == "耳机有杂音" and talk.asking == "confirm" and "原因" not in texts(said).split("请确认")[0]
+    talk.say("确认")
+    assert [(m["sku"], m["reason"]) for m in filed(platform)] == [("SC-EARBUDS-02", "耳机有杂音")]
+    # no reason in it (or only a question): asked as before
+    for opening in ("我要退货", "耳机坏了能退吗"):
+        talk = FormTalk()
+        talk.start(opening)
+        assert talk.slots.get("reason") is None, opening

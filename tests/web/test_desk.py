@@ -39,6 +39,12 @@ async def test_the_desk_at_phone_width_list_conversation_panel_and_back(browser,
     assert box["width"] >= 380 and box["height"] > 500  # the conversation has the screen, not a sliver of it
     await say(kefu, "您好，我来帮您查一下物流")
     await customer.wait_for_selector("#messages .message:has-text('我来帮您查一下物流')", timeout=5000)
+    for n in range(16):  # a long conversation scrolls inside the chat: the composer stays on the phone's screen
+        await say(kefu, f"第 {n} 条：顺丰单号已经帮您登记催件了，请再耐心等一下")
+    await kefu.wait_for_selector("#messages .message:has-text('第 15 条')")
+    composer = await kefu.locator("#composer").bounding_box()
+    assert composer["y"] + composer["height"] <= PHONE["height"], composer
+    assert await kefu.evaluate("document.scrollingElement.scrollHeight") <= PHONE["height"] + 1
     status = await customer.locator("#support-status").inner_text()
     assert "客服小林 为你服务" in status and "客服 客服小林" not in status
 
