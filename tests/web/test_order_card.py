@@ -34,4 +34,12 @@ async def test_a_shopper_sends_one_of_her_orders_to_support(browser, rasa, aioht
     assert "降噪蓝牙耳机" in await card.inner_text() and "已签收" in await card.inner_text()
     await customer.wait_for_selector("#messages .message:has-text('小智收到')", timeout=5000)
     assert any("SC20261115002" in r["message"] for r in rasa.asked)
+    # a reload in the middle of it opens the same support conversation again, not the home list
+    await customer.reload()
+    await customer.wait_for_selector("#messages .order-card[data-order='SC20261115002']", timeout=5000)
+    await customer.wait_for_selector("#support-status[data-state=bot]")
+    assert "#c/" in customer.url
+    await customer.click("#chat-header .back")
+    await customer.wait_for_selector("#group-list")
+    assert "#c/" not in customer.url
     assert customer.errors == []

@@ -65,7 +65,9 @@ async function start() {
   state.moderator = await moderatesAnywhere();
   loadKept();
   connect();
+  const reopen = /^#c\/([\w-]{1,64})$/.exec(location.hash);  // read before the first render forgets it
   render();
+  if (reopen) await openConversation(reopen[1]);
   const invite = /^\/invite\/([\w-]{1,64})$/.exec(location.pathname);
   if (invite) {
     history.replaceState(null, "", "/");
@@ -243,8 +245,16 @@ function backToChat() {
   render();
 }
 
+/** The open conversation is kept in the address (#c/<id>), so a reload or a shared link opens it again. */
+function rememberOpen() {
+  const id = state.view === "chat" && !state.threadsOf ? state.current?.conversation_id : null;
+  const wanted = id ? `#c/${id}` : "";
+  if (location.hash !== wanted) history.replaceState(null, "", location.pathname + location.search + wanted);
+}
+
 function render() {
   if (!state.me) return renderLogin();
+  rememberOpen();
   if (state.view === "mod") return showModeration();
   if (state.view === "desk") return loadDesk();
   const chatting = state.view !== "chat" || state.current || state.threadsOf;
