@@ -68,7 +68,7 @@ class ShopAction(Action, ABC):
 
 
 def order_buttons(orders: list[dict], intent: str) -> list[dict]:
-    return [{"title": fmt.order_line(o)[:40], "payload": f'/{intent}{{"order_id":"{o["id"]}"}}'} for o in orders[:5]]
+    return [{"title": fmt.order_line(o, fit=40), "payload": f'/{intent}{{"order_id":"{o["id"]}"}}'} for o in orders[:5]]
 
 
 def latest_meant(orders: list[dict], text: str) -> Optional[dict]:
@@ -176,8 +176,10 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
     if quiet:
         return None
     catalogue = await client.products("", limit=6)
-    lead = f"没有找到“{phrase}”这件商品，" if phrase else ""
-    dispatcher.utter_message(text=lead + "请问您想了解哪一件？",
+    sold = u.asks_if_sold(text)  # "你们有保温杯吗": the shop does not sell it, which is not a failed search
+    lead = f"本店暂时没有“{sold}”哦，看看这些？" if sold and phrase else f"没有找到“{phrase}”这件商品，请问您想了解哪一件？" \
+        if phrase else "请问您想了解哪一件？"
+    dispatcher.utter_message(text=lead,
                              buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                       for p in catalogue])
     return None
@@ -263,10 +265,12 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
     """The order's status and logistics; with the courier's phone and the carrier's hotline when asked,
     and a 催件 follow-up ticket when the customer says the parcel has stopped moving."""
     text = latest_text(tracker)
-    dispatcher.utter_message(text=fmt.order_status(order))
-    dispatcher.utter_message(json_message=fmt.order_card(order))
-    if u.asks_courier_phone(text):
-        dispatcher.utter_message(text=courier_contact(order))
+    if u.asks_courier_phone(text):  # the answer first, with the order's card; not the whole status again
+        dispatcher.utter_message(text=f"订单 {order['id']}：\n{courier_contact(order)}")
+        dispatcher.utter_message(json_message=fmt.order_card(order))
+    else:
+        dispatcher.utter_message(text=fmt.order_status(order))
+        dispatcher.utter_message(json_message=fmt.order_card(order))
     if u.says_logistics_stalled(text) and order["status"] == "shipped":
         summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
                    f"物流长时间没有更新。客户原话：{text}")[:MAX_FREE_TEXT]

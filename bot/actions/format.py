@@ -11,9 +11,14 @@ def money(value) -> str:
     return f"¥{value}"
 
 
-def order_line(order: dict) -> str:
+def order_line(order: dict, fit: int | None = None) -> str:
+    """"SC…（已签收）：降噪蓝牙耳机 Air Pro×1、玻尿酸精华液 30ml×2"; within `fit` characters (a button), the
+    first item and how many in all ("…：降噪蓝牙耳机 Air Pro 等 2 件") instead of a cut in the middle of a word."""
     items = "、".join(f"{i['title']}×{i['qty']}" for i in order["items"])
-    return f"{order['id']}（{order['status_label']}）：{items}"
+    line = f"{order['id']}（{order['status_label']}）：{items}"
+    if fit is None or len(line) <= fit or len(order["items"]) < 2:
+        return line if fit is None else line[:fit]
+    return f"{order['id']}（{order['status_label']}）：{order['items'][0]['title']} 等 {len(order['items'])} 件"[:fit]
 
 
 def order_status(order: dict) -> str:
@@ -44,7 +49,7 @@ def item_label(item: dict) -> str:
 
 
 def product_facts(product: dict) -> str:
-    lines = [f"{product['title']}（{product['sku']}）：{money(product['price'])}"]
+    lines = [f"{product['title']}：{money(product['price'])}"]
     if product.get("description"):
         lines.append(product["description"])
     for key, value in (product.get("attributes") or {}).items():
@@ -109,7 +114,7 @@ def size_advice(product: dict, height: Optional[float], weight: Optional[float],
             return (f"{product['title']}按脚长选码，尺码表：\n{rows}\n告诉我您的脚长（例如：脚长 25cm 或 250mm），"
                     "我帮您推荐尺码。")
         row = _closest(chart, ((foot, "foot_mm"),))
-        text = f"按 {product['title']} 的尺码表，脚长 {foot:g}mm 建议选 {row['size']} 码。"
+        text = f"按{product['title']}的尺码表，脚长 {foot:g}mm 建议选 {row['size']} 码。"
         return text + (product.get("fit_note") or "")
     if height is None and weight is None:
         lead = "这款按身高体重选码，不看脚长。" if foot is not None else ""
@@ -117,7 +122,7 @@ def size_advice(product: dict, height: Optional[float], weight: Optional[float],
                 "我帮您推荐尺码。")
     row = _closest(chart, ((height, "height_cm"), (weight, "weight_kg")))
     who = "、".join(x for x in (f"{height:g}cm" if height else "", f"{weight:g}kg" if weight else "") if x)
-    text = f"按 {product['title']} 的尺码表，{who} 建议选 {row['size']} 码。"
+    text = f"按{product['title']}的尺码表，{who} 建议选 {row['size']} 码。"
     if product.get("fit_note"):
         text += product["fit_note"]
     return text

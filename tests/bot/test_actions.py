@@ -186,3 +186,11 @@ def test_starting_a_request_forgets_the_order_talked_about_before_but_checks_one
     _, events = run(aftersale.ActionStartAftersale(), tracker("SC20261101001要换货", "exchange_request",
                                                              entities={"order_id": "SC20261101001"}))
     assert events[-2:] == [SlotSet("order_id", "SC20261101001"), SlotSet("item_sku", "SC-HOODIE-01")]
+
+
+def test_order_buttons_fit_without_cutting_a_word_and_product_facts_show_no_code(platform):
+    two_items = next(o for o in platform.orders if o["id"] == "SC20261115002")
+    [button] = actions.order_buttons([two_items], "track_order")
+    assert button["title"] == "SC20261115002（已签收）：降噪蓝牙耳机 Air Pro 等 2 件"
+    said, _ = run(actions.ActionProductInfo(), tracker("T恤", "product_inquiry", entities={"product": "T恤"}))
+    assert "纯棉短袖T恤：¥79.00" in texts(said) and "SC-TEE-05" not in texts(said)
