@@ -32,6 +32,9 @@ async def test_a_shopper_sends_one_of_her_orders_to_support(browser, rasa, aioht
     card = customer.locator("#messages .order-card[data-order='SC20261115002']")
     await card.wait_for(timeout=5000)
     assert "降噪蓝牙耳机" in await card.inner_text() and "已签收" in await card.inner_text()
+    lines = await card.locator("span", has_text="已签收").evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length; }")
+    assert lines == 1  # one line at phone width: 已签收, not 已签/收
     await customer.wait_for_selector("#messages .message:has-text('小智收到')", timeout=5000)
     assert any("SC20261115002" in r["message"] for r in rasa.asked)
     # a reload in the middle of it opens the same support conversation again, not the home list
