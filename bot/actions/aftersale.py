@@ -289,6 +289,8 @@ class Turn:
     def kind_named(self) -> Optional[str]:
         """A change of mind about the kind of request ("还是换货吧", "换黑色L码" in a return); a question that
         names a kind ("退货运费谁出？") changes nothing."""
+        if self.button in INTENT_KIND and self.text.strip() == f"/{self.button}":
+            return INTENT_KIND[self.button]  # a kind's own button (我要退换货 → /return_request) pressed in the form
         if QUESTION_RE.search(self.text):
             return None
         if self.intent not in INTENT_KIND and not u.is_correction(self.text):

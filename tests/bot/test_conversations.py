@@ -313,3 +313,17 @@ def test_a_reason_given_with_the_request_is_not_asked_again(platform):
         talk = FormTalk()
         talk.start(opening)
         assert talk.slots.get("reason") is None, opening
+
+
+def test_a_kinds_own_button_pressed_in_the_form_switches_to_that_kind(platform):
+    talk = FormTalk()
+    talk.start("我想换货", "exchange_request")
+    talk.say("SC20261101001")
+    said = talk.say("/return_request", "return_request")  # the greeting's 我要退换货 button
+    assert "改为申请退货" in texts(said) and talk.slots["aftersale_kind"] == "return" and talk.asking == "reason"
+    # an item button carries the form's own kind: nothing switches
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261115002")
+    talk.say('/return_request{"item_sku":"SC-SERUM-04"}', "return_request", {"item_sku": "SC-SERUM-04"})
+    assert talk.slots["aftersale_kind"] == "return" and talk.slots["item_sku"] == "SC-SERUM-04"

@@ -42,6 +42,10 @@ async def test_a_shopper_sends_one_of_her_orders_to_support(browser, rasa, aioht
     await customer.wait_for_selector("#messages .order-card[data-order='SC20261115002']", timeout=5000)
     await customer.wait_for_selector("#support-status[data-state=bot]")
     assert "#c/" in customer.url
+    await customer.click("header .lang")  # the title follows the language, like the rest of the screen
+    await customer.wait_for_selector("#chat-header .title:has-text('Customer service')")
+    await customer.click("header .lang")
+    await customer.wait_for_selector("#chat-header .title:has-text('联系客服')")
     await customer.click("#chat-header .back")
     await customer.wait_for_selector("#group-list")
     assert "#c/" not in customer.url

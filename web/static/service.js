@@ -10,7 +10,7 @@ import { loadDesk, openDeskCase } from "./desk.js";
 export async function openSupport({ seq } = {}) {
   const data = await api("POST", "/api/support");
   await openChat({ id: data.conversation.id, conversation_id: data.conversation.id, kind: "support",
-                   name: t("contact_support"), support: data.support }, { seq });
+                   name: t("contact_support"), title_key: "contact_support", support: data.support }, { seq });
 }
 
 export function supportTools(chat) {

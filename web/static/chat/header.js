@@ -23,7 +23,7 @@ function headerParts(chat) {
   const parts = [el("h2", { class: "chat-title" },
     el("button", { type: "button", class: chat.kind === "thread" ? "back always" : "back", onclick: hooks.back, "aria-label": t("back") }, "‹"),
     chat.kind === "private" && chat.other_id ? presenceDot(chat.other_id) : null,
-    el("span", { class: "title" }, chat.name),
+    el("span", { class: "title" }, chat.title_key ? t(chat.title_key) : chat.name),  // 联系客服 follows the language
     chat.kind === "group" ? el("span", { class: "count" }, `${chat.member_count ?? ""} ${t("members")}`) : null,
     hooks.chatTools(chat))];
   if (chat.kind === "group") {
