@@ -177,8 +177,12 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
         return None
     catalogue = await client.products("", limit=6)
     sold = u.asks_if_sold(text)  # "你们有保温杯吗": the shop does not sell it, which is not a failed search
-    lead = f"本店暂时没有“{sold}”哦，看看这些？" if sold and phrase else f"没有找到“{phrase}”这件商品，请问您想了解哪一件？" \
-        if phrase else "请问您想了解哪一件？"
+    if not phrase:
+        lead = "请问您想了解哪一件？"
+    elif sold:
+        lead = f"本店暂时没有“{sold}”哦，看看这些？"
+    else:
+        lead = f"没有找到“{phrase}”这件商品，请问您想了解哪一件？"
     dispatcher.utter_message(text=lead,
                              buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                       for p in catalogue])
@@ -201,9 +205,9 @@ def previous_answer(tracker: Tracker) -> Optional[str]:
 async def asked_again_for_another_product(tracker: Tracker, running: str) -> Optional["ShopAction"]:
     """"那T恤呢" right after size advice (or stock, price, product facts) for another product is the same
     question for that product, whatever intent the NLU gave the two words."""
-    what = u.follow_up_of(latest_text(tracker))
-    previous = previous_answer(tracker)
-    if not what or previous is None or previous == running or running not in FOLLOWED_UP:
+    what = u.follow_up_of(latest_text(tracker)) if running in FOLLOWED_UP else None
+    previous = previous_answer(tracker) if what else None
+    if previous is None or previous == running:
         return None
     if not await client.products(what, limit=1):
         return None
@@ -265,12 +269,10 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
     """The order's status and logistics; with the courier's phone and the carrier's hotline when asked,
     and a 催件 follow-up ticket when the customer says the parcel has stopped moving."""
     text = latest_text(tracker)
-    if u.asks_courier_phone(text):  # the answer first, with the order's card; not the whole status again
-        dispatcher.utter_message(text=f"订单 {order['id']}：\n{courier_contact(order)}")
-        dispatcher.utter_message(json_message=fmt.order_card(order))
-    else:
-        dispatcher.utter_message(text=fmt.order_status(order))
-        dispatcher.utter_message(json_message=fmt.order_card(order))
+    # asked for the courier's phone: the answer first, with the order's card; not the whole status again
+    dispatcher.utter_message(text=f"订单 {order['id']}：\n{courier_contact(order)}" if u.asks_courier_phone(text)
+                             else fmt.order_status(order))
+    dispatcher.utter_message(json_message=fmt.order_card(order))
     if u.says_logistics_stalled(text) and order["status"] == "shipped":
         summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
                    f"物流长时间没有更新。客户原话：{text}")[:MAX_FREE_TEXT]

@@ -435,7 +435,7 @@ class ValidateAftersaleForm(FormValidationAction):
             said_why = [c for c in re.split(r"[，,。.!！;；\s]+", turn.words) if REASON_CUE_RE.search(c) and not QUESTION_RE.search(c)]
             if said_why:
                 turn.changes["reason"] = "，".join(said_why)[:MAX_FREE_TEXT]
-        if turn.slot("item_sku") and kind_of(turn.tracker) == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
+        if turn.slot("item_sku") and kind == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
             await turn.read_variant(asked=False)
             if turn.changes.get("exchange_detail") is None:
                 turn.changes.pop("exchange_detail", None)

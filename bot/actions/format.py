@@ -16,9 +16,11 @@ def order_line(order: dict, fit: int | None = None) -> str:
     first item and how many in all ("…：降噪蓝牙耳机 Air Pro 等 2 件") instead of a cut in the middle of a word."""
     items = "、".join(f"{i['title']}×{i['qty']}" for i in order["items"])
     line = f"{order['id']}（{order['status_label']}）：{items}"
-    if fit is None or len(line) <= fit or len(order["items"]) < 2:
-        return line if fit is None else line[:fit]
-    return f"{order['id']}（{order['status_label']}）：{order['items'][0]['title']} 等 {len(order['items'])} 件"[:fit]
+    if fit is None or len(line) <= fit:
+        return line
+    if len(order["items"]) > 1:
+        line = f"{order['id']}（{order['status_label']}）：{order['items'][0]['title']} 等 {len(order['items'])} 件"
+    return line[:fit]
 
 
 def order_status(order: dict) -> str:

@@ -61,7 +61,7 @@ def earlier_order_rank(text: Optional[str]) -> Optional[int]:
         return None
     if match.group("ups"):
         return len(match.group("ups")) - 1
-    return "二三四".find(match.group("nth")) + 1 if match.group("nth") in "二三四" else int(match.group("nth")) - 1
+    return {"二": 1, "三": 2, "四": 3, "2": 1, "3": 2, "4": 3}[match.group("nth")]
 
 
 # ---- yes / no / stop / correction --------------------------------------------------------------

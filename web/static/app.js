@@ -2,7 +2,7 @@
 // screens live in chat.js (conversations), account.js (groups, search, notifications, profile),
 // service.js (联系客服), desk.js (the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText } from "./i18n.js";
-import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent } from "./core.js";
+import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -346,7 +346,7 @@ function chatTools(chat) {
   return el("span", { class: "tools" },
     el("button", { type: "button", id: "open-threads", onclick: () => showThreads(chat) }, t("threads")),
     el("button", { type: "button", id: "open-members", onclick: toggleMembers }, t("members")),
-    chat.visibility === "public" || ["owner", "admin", "moderator"].includes(chat.my_role)
+    chat.visibility === "public" || groupModerator(chat)
       ? el("button", { type: "button", id: "invite", onclick: (e) => createInvite(chat, e.currentTarget) }, t("invite")) : null,
     chat.my_role !== "owner" ? el("button", { type: "button", id: "leave", onclick: async (e) => {
       if (!e.currentTarget.classList.contains("confirm")) {
@@ -431,9 +431,8 @@ function logout() {
 /** Whether the moderation dashboard is mine: the case queue answers only those who moderate somewhere. It is asked
  * only of someone whose platform role or a group role moderates (anyone else got a 403 on every page load), or
  * when a group role has just changed (`ask`). */
-const MODERATING_ROLES = ["moderator", "admin", "owner"];
 const moderatesAnywhere = (ask = false) =>
-  ask || MODERATING_ROLES.includes(state.me?.role) || state.groups.some((g) => MODERATING_ROLES.includes(g.my_role))
+  ask || isPlatformModerator() || state.groups.some(groupModerator)
     ? api("GET", "/api/moderation/cases?limit=1").then(() => true, () => false)
     : Promise.resolve(false);
 

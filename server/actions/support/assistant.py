@@ -77,8 +77,8 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
     payload = message.extra.get("payload")
     if payload and await _offered(svc, conv, payload):
         text = payload  # a pressed quick-reply button
-    elif assistant_request_of(message):
-        text = assistant_request_of(message)  # an order or product card sent alone: its status, its facts
+    elif request := assistant_request_of(message):
+        text = request  # an order or product card sent alone: its status, its facts
     else:
         text = escape_text(assistant_text_of(message))  # typed (or a payload never offered): words, not an intent
     expires = int(svc.clock.now().timestamp()) + IDENTITY_SECONDS
