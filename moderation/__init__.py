@@ -9,6 +9,14 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 ACTIONS = ("allow", "mask", "flag", "block")
+# links to these are the shop's own, never flagged: the server's CHAT_SHOP_DOMAINS, and the CLI's too
+DEFAULT_SHOP_DOMAINS = "shopchat.com"
+
+
+def shop_domains(value: str | None = None) -> tuple[str, ...]:
+    """CHAT_SHOP_DOMAINS as the engine takes it: comma-separated, the default when unset."""
+    value = DEFAULT_SHOP_DOMAINS if value is None else value
+    return tuple(d.strip().lower() for d in value.split(",") if d.strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,20 +5,46 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalize import CharMap, as_digits
+from .normalize import DROPPED, TO_SIMPLIFIED, CharMap, as_digits, is_han
+from .pinyin import SYLLABLE_OF
 
-# a mainland mobile number: 11 digits from 13x-19x, not part of a longer run of digits or an id like SC2026...
-PHONE = re.compile(r"(?<![0-9a-z])1[3-9]\d{9}(?![0-9])")
-# WeChat / QQ ids after their keywords and their disguises (the folded text has no separators left)
-CONTACT = re.compile(r"(微信号?|威信|薇信|维信|徽信|v信|加v|vx|wx|weixin|weix|扣扣|qq|企鹅号?|球球)(号码|号|id)?"
-                     r"(?P<id>[a-z][a-z0-9_-]{5,19}|\d{5,11})")
+# a mainland mobile number: 11 digits from 13x-19x (after +86 / 0086 or not), not part of a longer run of digits
+# or an id like SC2026... (the contact view has no separators left, so 138-1234-5678 and 1 3 8 … read the same)
+PHONE = re.compile(r"(?<![0-9a-z])(?:0086|86)?(1[3-9]\d{9})(?![0-9])")
 WXID = re.compile(r"wxid[_-]?[a-z0-9]{6,}")
 TLDS = ("com", "cn", "net", "org", "top", "xyz", "cc", "vip", "io", "me", "shop", "info", "club", "site", "online",
-        "co", "tk", "ml", "app", "link", "ly", "tv", "icu", "fun", "live", "store", "hk", "tw")
+        "co", "tk", "ml", "app", "link", "ly", "tv", "icu", "fun", "live", "store", "hk", "tw", "im", "la", "gl", "gd",
+        "to", "ai", "ink", "wang", "ren", "work", "pub", "pro", "biz", "mobi", "tech", "ltd", "cloud", "red", "kim",
+        "us", "uk", "de", "jp", "kr", "ru", "c0m")
+DOT = r"(?:\.|dot)"  # abc dot com
 URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+|(?<![a-z0-9.@-])[a-z0-9][a-z0-9-]{0,62}"
-                 r"(?:\.[a-z0-9-]{1,63})*\.(?:" + "|".join(TLDS) + r")(?![a-z0-9-])(?:/[^\s\u4e00-\u9fff，。！？]*)?")
-DOTS = str.maketrans({"点": ".", "。": ".", "丶": ".", "﹒": "."})
+                 r"(?:" + DOT + r"[a-z0-9-]{1,63})*" + DOT + r"(?:" + "|".join(TLDS) + r")(?![a-z0-9-])"
+                 r"(?:/[^\s\u4e00-\u9fff，。！？]*)?")
+DOTS = str.maketrans({"点": ".", "。": ".", "丶": ".", "﹒": ".", "·": "."})
+# dropped from the link view: spaces and the brackets evaders put round a dot (abc [.] com, www . abc . com)
+URL_DROPPED = frozenset("()（）[]【】「」{}<>《》") | {" ", "\t", "\u3000", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
+
+def _syllable_chars(*syllables: str) -> str:
+    return "".join(sorted(c for c, s in SYLLABLE_OF.items() if s in syllables and is_han(c)))
+
+
+# Contact keywords by shape: WeChat and QQ written as characters, their sound-alikes and look-alikes, pinyin and
+# its initials, one character of them, a symbol or emoji standing in for one (•), with separators gone.
+WEI, XIN = _syllable_chars("wei") + "徽嶶徾溦", _syllable_chars("xin")
+KOU, QI = _syllable_chars("kou"), _syllable_chars("qi")
+S = "•*"  # symbols and emoji between the characters of a keyword
+WECHAT = (rf"(?<![a-z])(?:wechat|weixin|wei{S}x|[wv]{S}x|[wv]{S}[{XIN}信])|[{WEI}]{S}(?:[{XIN}]|x(?![a-z]))"
+          rf"|•[{XIN}]|[微薇威]•|(?<![a-z])[wv]•|绿泡泡|(?<![a-z])[wv]{S}:|[微薇威]{S}:")
+QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|[{KOU}]{S}[{KOU}]|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
+ONE = rf"(?:加|\+|找|搜|私|联系|add){S}[wvq微薇威扣]"  # the keyword cut to one character: 加v, +q
+FILLER = r"(?:[:+•是为的我在加搜找]|号码?|帐号|账号|id|私我|私聊|联系){0,3}"
+ID = r"(?P<id>[a-z][a-z0-9]{5,19}(?![a-z0-9])|[1-9]\d{4,10}(?!\d))"
+CONTACT = re.compile(rf"(?P<key>{WECHAT}|{QQ}|{ONE}){FILLER}{ID}")
+# ids that are an order or a parcel, never a contact (SC20261101001, SF1402236617845, YT…, JD…)
+NOT_AN_ID = re.compile(r"(?:sc|sf|yt|jd|jdv|jt|zto|sto|yd|ems|dpk|db|ane|zt|yto|ht|best)\d{6,}")
+EMOJI_WORDS = {"🐧": "🐧", "📞": "电话", "☎": "电话", "📱": "手机"}
+KEPT = {"+": "+", ":": ":"}  # after NFKC: ＋ and ： are + and :
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -29,24 +55,55 @@ class Found:
     view: str   # "folded" or "url"
 
 
-def contacts(folded: str) -> list[Found]:
-    digits = as_digits(folded)
-    found = [Found("diversion", "phone:" + m.group(0), m.start(), m.end(), "folded") for m in PHONE.finditer(digits)]
-    for m in CONTACT.finditer(digits):
-        found.append(Found("diversion", f"contact:{m.group(1)}", m.start(), m.end(), "folded"))
-    found += [Found("diversion", "contact:wxid", m.start(), m.end(), "folded") for m in WXID.finditer(folded)]
+def _contact_char(c: str) -> str:
+    if c in EMOJI_WORDS:
+        return EMOJI_WORDS[c]
+    out = []
+    for n in unicodedata.normalize("NFKC", c).casefold():
+        if n in KEPT or n == "➕":
+            out.append(KEPT.get(n, "+"))
+        elif n in EMOJI_WORDS:
+            out.append(EMOJI_WORDS[n])
+        elif unicodedata.category(n) in ("So", "Sm", "Sk", "Sc"):
+            out.append("•")
+        elif unicodedata.category(n) not in DROPPED:
+            out.append(TO_SIMPLIFIED.get(ord(n), n))
+    return "".join(out)
+
+
+_CONTACT = CharMap(_contact_char)
+
+
+def contact_view(text: str) -> tuple[str, list[int]]:
+    """The folded text for contact details: separators gone as in fold(), but + and : kept, a symbol or emoji
+    kept as • (it may stand in for a character of a keyword), numerals read as digits. Per character, its
+    original index."""
+    view, index = _CONTACT.apply(text)
+    return as_digits(view), index
+
+
+def contacts(view: str) -> list[Found]:
+    """Contact details in the contact view: a mobile number however it is written, an id-shaped run after a
+    WeChat or QQ keyword in any disguise (within a few filler characters: 微信是 shopgirl_88), wxid_…"""
+    found = [Found("diversion", "phone:" + m.group(1), m.start(), m.end(), "contact") for m in PHONE.finditer(view)]
+    for m in CONTACT.finditer(view):
+        if not NOT_AN_ID.fullmatch(m.group("id")):
+            found.append(Found("diversion", f"contact:{m.group('key')}", m.start(), m.end(), "contact"))
+    found += [Found("diversion", "contact:wxid", m.start(), m.end(), "contact") for m in WXID.finditer(view)]
     return found
 
 
 def _url_char(c: str) -> str:
-    return unicodedata.normalize("NFKC", c).casefold().translate(DOTS)
+    if c in URL_DROPPED:
+        return ""
+    return "".join(n for n in unicodedata.normalize("NFKC", c).casefold().translate(DOTS) if n not in URL_DROPPED)
 
 
 _URL = CharMap(_url_char)
 
 
 def url_view(text: str) -> tuple[str, list[int]]:
-    """NFKC, case-folded, Chinese dots read as dots; per character, its original index."""
+    """NFKC, case-folded, Chinese dots read as dots, spaces and brackets gone; per character, its original index."""
     return _URL.apply(text)
 
 
@@ -55,6 +112,8 @@ def links(view: str, allowed_domains: tuple[str, ...]) -> list[Found]:
     for m in URL.finditer(view):
         link = m.group(0)
         host = re.sub(r"^(https?://)?(www\.)?", "", link).split("/")[0].split(":")[0]
+        if "." not in host:  # abcdotcom
+            host = re.sub("dot(?=[a-z0-9-]+$)", ".", host)
         if any(host == d or host.endswith("." + d) for d in allowed_domains):
             continue
         out.append(Found("link", "link:" + host, m.start(), m.end(), "url"))

@@ -1,9 +1,12 @@
 """The rules engine: (text, lexicon) -> Verdict, with no I/O.
 
 Matching runs an Aho-Corasick automaton over the folded text (normalize.py) and another
-over its pinyin syllables (pinyin.py); a Chinese match must start and end on jieba word
-boundaries, so 去死 doesn't fire inside 去死皮. Then the built-in detectors (detectors.py),
-the allow-list, and each category's configured action."""
+over its pinyin syllables (pinyin.py), so every Chinese term of two characters or more is
+also found written in pinyin or with other characters that sound the same. A Chinese match
+must not cut through a word of the language (language.py: jieba's own dictionary, never the
+lexicon's terms), so 去死 doesn't fire inside 去死皮 whatever the lexicon; a sound-alike that is
+an ordinary word in its own right (网袋 for 网贷) is that word. Then the built-in detectors
+(detectors.py), the allow-list, and each category's configured action."""
 from __future__ import annotations
 
 import logging
@@ -13,58 +16,102 @@ import threading
 from dataclasses import dataclass
 
 import ahocorasick
-import jieba
 
-from . import ALLOW, MessageContext, Verdict
-from .detectors import Found, contacts, links, url_view
+from . import ALLOW, MessageContext, Verdict, language
+from .detectors import Found, contact_view, contacts, links, url_view
 from .normalize import fold, fold_term, is_han
 from .pinyin import encode_term, han_codes, latin_windows
 
 log = logging.getLogger(__name__)
 DATA = os.path.join(os.path.dirname(__file__), "data")
 CATEGORIES = ("diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link")
+# what other lexicons call our categories (an operator's list is theirs): anything else is custom, said on stderr
+CATEGORY_SYNONYMS = {
+    **dict.fromkeys(("fraud", "scams", "phishing", "诈骗", "欺诈", "骗局"), "scam"),
+    **dict.fromkeys(("ad", "ads", "advert", "advertising", "spam", "contact", "contacts", "traffic", "引流",
+                     "广告", "导流", "站外"), "diversion"),
+    **dict.fromkeys(("gamble", "betting", "bet", "casino", "赌博", "博彩"), "gambling"),
+    **dict.fromkeys(("sex", "sexual", "adult", "nsfw", "pornography", "色情", "涉黄", "低俗"), "porn"),
+    **dict.fromkeys(("insult", "insults", "profanity", "harassment", "hate", "toxic", "辱骂", "脏话", "骂人",
+                     "人身攻击"), "abuse"),
+    **dict.fromkeys(("fake", "fakes", "counterfeits", "replica", "假货", "高仿", "仿冒"), "counterfeit"),
+    **dict.fromkeys(("url", "urls", "links", "链接"), "link"),
+    **dict.fromkeys(("other", "misc", "自定义", "其他"), "custom"),
+}
 # "hold" is a flag whose message is stored out of sight until a moderator approves it
 DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "abuse": "mask",
                    "counterfeit": "hold", "custom": "flag", "link": "flag"}
 SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "hold": 3, "block": 4}
 MASK = "＊"
 # links need a dot of some kind (or a scheme); messages without one skip the link view
-MAYBE_LINK = re.compile(r"[.。点丶﹒．]|https?:|www", re.IGNORECASE)
+MAYBE_LINK = re.compile(r"[.。点丶﹒．]|https?:|www|dot", re.IGNORECASE)
 MAX_TERM = 64
+SOUND_FLAGS = {"": True, "homophones": True, "no-homophones": False}
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     term: str
     category: str
-    homophones: bool = False
+    homophones: bool = True  # sound-alikes too (every Chinese term of two characters or more), unless turned off
 
 
-def parse_words(text: str, *, source: str = "words") -> list[Entry]:
-    """`term<TAB>category[<TAB>homophones]` per line, `#` starts a comment. Terms are plain text,
-    never patterns; bad lines raise ValueError naming the line."""
-    entries = []
+def category_of(name: str, configured: dict[str, str] | None = None) -> str | None:
+    """A lexicon's category name as one of ours: itself, a configured mapping, a known synonym; None if unknown."""
+    key = name.strip().lower()
+    if key in CATEGORIES:
+        return key
+    if configured and key in configured:
+        return configured[key]
+    return CATEGORY_SYNONYMS.get(key)
+
+
+def parse_words(text: str, *, source: str = "words", categories: dict[str, str] | None = None,
+                warnings: list[str] | None = None) -> list[Entry]:
+    """`term<TAB>category[<TAB>homophones|no-homophones]` per line, `#` starts a comment. Terms are plain
+    text, never patterns. A category name of the lexicon's own is mapped (`categories`, then known synonyms
+    such as fraud → scam) or else taken as custom, each said once in `warnings`; a line without a term and a
+    category, or with an unknown third column, raises ValueError naming the line."""
+    entries: list[Entry] = []
+    renamed: dict[str, tuple[int, str | None]] = {}  # a category name not ours: its first line, what it became
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].rstrip("\r\n")
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split("\t")]
-        if len(parts) < 2 or not parts[0] or parts[1] not in CATEGORIES:
+        if len(parts) < 2 or not parts[0] or not parts[1]:
             raise ValueError(f"{source}:{number}: expected term<TAB>category ({', '.join(CATEGORIES)})")
         if len(parts[0]) > MAX_TERM:
             raise ValueError(f"{source}:{number}: a term has at most {MAX_TERM} characters")
-        entries.append(Entry(parts[0], parts[1], len(parts) > 2 and parts[2] == "homophones"))
+        flag = parts[2].lower() if len(parts) > 2 else ""
+        if flag not in SOUND_FLAGS:
+            raise ValueError(f"{source}:{number}: the third column is homophones or no-homophones, not {parts[2]!r}")
+        category = category_of(parts[1], categories)
+        if parts[1].lower() not in CATEGORIES:
+            renamed.setdefault(parts[1], (number, category))
+        entries.append(Entry(parts[0], category or "custom", SOUND_FLAGS[flag]))
+    if warnings is not None:
+        for name, (number, category) in renamed.items():
+            warnings.append(f"{source}:{number}: category {name!r} read as {category}" if category else
+                            f"{source}:{number}: category {name!r} is not one of {', '.join(CATEGORIES)}: "
+                            f"its terms are treated as custom")
     return entries
 
 
-def read_words(path: str) -> list[Entry]:
+def read_words(path: str, *, categories: dict[str, str] | None = None,
+               warnings: list[str] | None = None) -> list[Entry]:
     with open(path, encoding="utf-8") as f:
-        return parse_words(f.read(), source=path)
+        return parse_words(f.read(), source=path, categories=categories, warnings=warnings)
 
 
 def read_allow(path: str) -> list[str]:
     with open(path, encoding="utf-8") as f:
         return [line.split("#", 1)[0].strip() for line in f if line.split("#", 1)[0].strip()]
+
+
+def default_allow() -> list[str]:
+    """The shipped allow-list: shop phrases and the common compounds and idioms that hold a frequent term."""
+    return read_allow(os.path.join(DATA, "default_allow.tsv"))
 
 
 _DEFAULT: "Lexicon | None" = None
@@ -80,26 +127,27 @@ class Lexicon:
         self.chars = ahocorasick.Automaton()
         self.sounds = ahocorasick.Automaton()
         self.allowed = ahocorasick.Automaton()
-        self.words: set[str] = set()
-        sounds: dict[str, tuple] = {}
+        # per sound: (syllables, a term, its category, sound-alikes on, every folded spelling of the terms)
+        sounds: dict[str, tuple[int, str, str, bool, frozenset[str]]] = {}
         for entry in self.entries:
             folded = fold_term(entry.term)
             if not folded:
                 continue
             self.chars.add_word(folded, (folded, entry.term, entry.category))
-            if any(is_han(c) for c in folded):
-                self.words.add(folded)
-            han_only = all(is_han(c) for c in folded)
-            if han_only and len(folded) >= 2:
+            if len(folded) >= 2 and all(is_han(c) for c in folded):
                 codes = encode_term(folded)
                 if codes:
-                    # every Chinese term is also matched when written in pinyin; homophones marked ones also
-                    # when written with other characters that sound the same (terms sharing a sound share the mark)
+                    # every Chinese term is matched when written in pinyin; also when written with other
+                    # characters that sound the same unless it says no-homophones (terms sharing a sound share it)
                     known = sounds.get(codes)
-                    homophones = entry.homophones or (known is not None and known[3])
-                    sounds[codes] = (len(codes), (known or (0, entry.term))[1], entry.category, homophones)
+                    if known is None:
+                        sounds[codes] = (len(codes), entry.term, entry.category, entry.homophones,
+                                         frozenset((folded,)))
+                    else:
+                        sounds[codes] = known[:3] + (known[3] or entry.homophones, known[4] | {folded})
         for codes, value in sounds.items():
             self.sounds.add_word(codes, value)
+        self.spellings = frozenset().union(*(value[4] for value in sounds.values()))
         for term in self.allow:
             folded = fold_term(term)
             if folded:
@@ -107,8 +155,6 @@ class Lexicon:
         for automaton in (self.chars, self.sounds, self.allowed):
             if len(automaton):
                 automaton.make_automaton()
-        self._tokenizer: jieba.Tokenizer | None = None
-        self._lock = threading.Lock()
 
     @classmethod
     def default(cls) -> "Lexicon":
@@ -116,42 +162,22 @@ class Lexicon:
         global _DEFAULT
         with _DEFAULT_LOCK:
             if _DEFAULT is None:
-                _DEFAULT = cls(read_words(os.path.join(DATA, "default_lexicon.tsv")),
-                               read_allow(os.path.join(DATA, "default_allow.tsv")))
+                _DEFAULT = cls(read_words(os.path.join(DATA, "default_lexicon.tsv")), default_allow())
             return _DEFAULT
 
     def extended(self, entries: list[Entry], allow: list[str]) -> "Lexicon":
-        """This lexicon plus a group's own terms and allow-list. Groups share this lexicon's
-        jieba tokenizer (one is ~50 MB), which learns their terms as words too: another group's
-        term can then only make a match here look straddled where it shares characters."""
-        grown = Lexicon(self.entries + list(entries), self.allow + list(allow))
-        tok = self.tokenizer()
-        with self._lock:
-            for word in grown.words - self.words:
-                tok.add_word(word, freq=max(1000, tok.suggest_freq(word)))
-        grown._tokenizer = tok
-        return grown
-
-    def tokenizer(self) -> jieba.Tokenizer:
-        """A jieba tokenizer of its own that knows every term as a word (the search index's stays untouched)."""
-        if self._tokenizer is None:
-            with self._lock:
-                if self._tokenizer is None:
-                    tok = jieba.Tokenizer()
-                    tok.initialize()
-                    for word in self.words:
-                        tok.add_word(word, freq=max(1000, tok.suggest_freq(word)))
-                    self._tokenizer = tok
-        return self._tokenizer
+        """This lexicon plus a group's own terms and allow-list."""
+        return Lexicon(self.entries + list(entries), self.allow + list(allow))
 
     def warm_up(self) -> None:
-        self.tokenizer().lcut("预热")
+        language.warm_up()
 
 
-def _masked(text: str, found: list[Found], index: list[int], view_index: list[int]) -> str:
+def _masked(text: str, found: list[Found], views: dict[str, list[int]]) -> str:
+    """views: per view a match was found in, the original index of each of its characters."""
     chars = list(text)
     for f in found:
-        positions = index if f.view == "folded" else view_index
+        positions = views[f.view]
         for i in range(f.start, f.end):
             chars[positions[i]] = MASK
     return "".join(chars)
@@ -200,13 +226,13 @@ class Engine:
     def verdict(self, text: str, lexicon: Lexicon | None = None) -> Verdict:
         if not text:
             return ALLOW
-        found, index, view_index = self._found(text, lexicon or self.lexicon)
+        found, views = self._found(text, lexicon or self.lexicon)
         if not found:
             return ALLOW
         action = max((self.actions[f.category] for f in found), key=SEVERITY.__getitem__)
         worst = max(found, key=lambda f: (SEVERITY[self.actions[f.category]], f.end - f.start))
         to_mask = [f for f in found if self.actions[f.category] == "mask"]
-        masked = _masked(text, to_mask, index, view_index) if to_mask and action != "block" else None
+        masked = _masked(text, to_mask, views) if to_mask and action != "block" else None
         return Verdict(action="flag" if action == "hold" else action, hold=action == "hold",
                        categories=tuple(sorted({f.category for f in found})),
                        matches=tuple(dict.fromkeys(f.term for f in found)), text=masked,
@@ -217,49 +243,64 @@ class Engine:
         customer gives support reaches the shop, and only this masked text goes any further."""
         if not text:
             return text
-        found, index, view_index = self._found(text, self.lexicon)
-        return _masked(text, [f for f in found if f.category in categories], index, view_index)
+        found, views = self._found(text, self.lexicon)
+        return _masked(text, [f for f in found if f.category in categories], views)
 
-    def _found(self, text: str, lexicon: Lexicon) -> tuple[list[Found], list[int], list[int]]:
+    def _found(self, text: str, lexicon: Lexicon) -> tuple[list[Found], dict[str, list[int]]]:
         folded, index = fold(text)
-        found = self._lexicon_matches(text, folded, index, lexicon) + contacts(folded)
+        found = self._lexicon_matches(text, folded, index, lexicon)
+        seen, seen_index = contact_view(text)
+        found += contacts(seen)
+        views = {"folded": index, "contact": seen_index}
         if MAYBE_LINK.search(text):
-            view, view_index = url_view(text)
+            view, views["url"] = url_view(text)
             found += links(view, self.allowed_domains)
-        else:
-            view_index = []
-        return found, index, view_index
+        return found, views
 
     def _lexicon_matches(self, text: str, folded: str, index: list[int], lexicon: Lexicon) -> list[Found]:
-        candidates: list[Found] = []
+        # (what, for a sound-alike written in other characters: the term's spellings)
+        candidates: list[tuple[Found, frozenset[str]]] = []
         if len(lexicon.chars):
             for end, (term_folded, term, category) in lexicon.chars.iter(folded):
-                candidates.append(Found(category, term, end + 1 - len(term_folded), end + 1, "folded"))
+                candidates.append((Found(category, term, end + 1 - len(term_folded), end + 1, "folded"), NONE))
         if len(lexicon.sounds):
-            for end, (length, term, category, homophones) in lexicon.sounds.iter(han_codes(folded)):
-                if homophones:  # all Chinese characters here: only terms marked for sound-alikes
-                    candidates.append(Found(category, term, end + 1 - length, end + 1, "folded"))
+            for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(han_codes(folded)):
+                start = end + 1 - length
+                if homophones and folded[start:end + 1] not in spellings:  # spelt as a term: the chars found it
+                    candidates.append((Found(category, term, start, end + 1, "folded"), spellings))
             for offset, codes, spans in latin_windows(folded):
-                for end, (length, term, category, homophones) in lexicon.sounds.iter(codes):
+                for end, (length, term, category, _, _) in lexicon.sounds.iter(codes):
                     start, stop = offset + spans[end + 1 - length][0], offset + spans[end][1]
                     if any("a" <= c <= "z" for c in folded[start:stop]):  # written (partly) in pinyin
-                        candidates.append(Found(category, term, start, stop, "folded"))
+                        candidates.append((Found(category, term, start, stop, "folded"), NONE))
         if not candidates:
             return []
         allowed = []
         if len(lexicon.allowed):
             allowed = [(end + 1 - length, end + 1) for end, length in lexicon.allowed.iter(folded)]
         out = []
-        for f in candidates:
+        for f, spellings in candidates:
             if any(a <= f.start and f.end <= b for a, b in allowed):
                 continue
             if _inside_latin_word(text, index[f.start], index[f.end - 1]):
                 continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
-            if any(is_han(c) for c in folded[f.start:f.end]):
-                if _straddled(_words_around(lexicon.tokenizer(), folded, f.start, f.end), f.start, f.end):
-                    continue  # the term only appears across two words (去死 in 去死海)
+            span = folded[f.start:f.end]
+            if spellings and (language.is_common_word(span, _known_evasions())
+                              or language.reads_as_language(span, spellings)
+                              or language.inside_a_word(folded, index, f.start, f.end)):
+                continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛; 收件人 has no 贱人
+            if any(is_han(c) for c in span) and language.cuts_a_word(folded, index, f.start, f.end):
+                continue  # the term only appears across two words (去死 in 去死海)
             out.append(f)
         return out
+
+
+NONE: frozenset[str] = frozenset()
+
+
+def _known_evasions() -> frozenset[str]:
+    """The shipped lexicon's Chinese terms: spellings that are evasions even where jieba lists them as words."""
+    return Lexicon.default().spellings
 
 
 def _rule(found: Found) -> str:
@@ -277,22 +318,3 @@ def _inside_latin_word(text: str, first: int, last: int) -> bool:
     before = text[first - 1] if first > 0 else ""
     after = text[last + 1] if last + 1 < len(text) else ""
     return (_latin(text[first]) and _latin(before)) or (_latin(text[last]) and _latin(after))
-
-
-WINDOW = 4  # a word that crosses a match's edge reaches only a few characters past it
-
-
-def _words_around(tokenizer: jieba.Tokenizer, folded: str, start: int, end: int) -> list[tuple[int, int]]:
-    """jieba's words over the match and a few characters either side (not the whole message)."""
-    lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
-    return [(lo + a, lo + b) for _, a, b in tokenizer.tokenize(folded[lo:hi], HMM=False)]
-
-
-def _straddled(words: list[tuple[int, int]], start: int, end: int) -> bool:
-    """True when a word of the text crosses an edge of the match without containing all of it:
-    去死 in 去/死海 is straddled; in 你/去死吧 it is inside one word, which counts."""
-    for a, b in words:
-        crosses = a < start < b or a < end < b
-        if crosses and not (a <= start and end <= b):
-            return True
-    return False

@@ -2,20 +2,28 @@
 
 `fold(text)` gives the folded string and, for each of its characters, the index of the
 original character it came from (so matches can be masked in the original text):
-NFKC (full-width letters and digits, circled numbers), case folding, traditional →
-simplified, and separators removed between characters (spaces, punctuation, symbols and
-emoji, zero-width and other format characters, combining marks)."""
+NFKC (full-width letters and digits, circled numbers), case folding, separators removed
+between characters (spaces, punctuation, symbols and emoji, zero-width and other format
+characters, combining marks), and traditional → simplified with OpenCC's t2s, phrase by
+phrase (乾隆 stays, 乾燥 becomes 干燥): only texts with a traditional character pay for it."""
 from __future__ import annotations
 
+import threading
 import unicodedata
 from itertools import compress
 
-from hanziconv.charmap import simplified_charmap, traditional_charmap
+import opencc
 
 # categories dropped between characters: separators, controls, format (zero-width), marks, punctuation, symbols
 DROPPED = frozenset(("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me", "Mc", "Pc", "Pd", "Ps", "Pe",
                      "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"))
-TO_SIMPLIFIED = {ord(t): s for t, s in zip(traditional_charmap, simplified_charmap) if t != s}
+_T2S = opencc.OpenCC("t2s")
+_T2S_LOCK = threading.Lock()
+# every character OpenCC changes on its own: a text with none of them is simplified already
+_HAN_RANGES = (range(0x3400, 0x4DC0), range(0x4E00, 0xA000), range(0xF900, 0xFB00))
+TO_SIMPLIFIED = {o: _T2S.convert(chr(o)) for r in _HAN_RANGES for o in r}
+TO_SIMPLIFIED = {o: s for o, s in TO_SIMPLIFIED.items() if s != chr(o) and len(s) == 1}
+TRADITIONAL = frozenset(map(chr, TO_SIMPLIFIED))
 # numerals read as digits when looking for phone numbers and ids
 DIGIT_CHARS = {**{c: "0" for c in "零〇洞"}, **{c: "1" for c in "一壹幺"}, **{c: "2" for c in "二贰两"},
                **{c: "3" for c in "三叁"}, **{c: "4" for c in "四肆"}, **{c: "5" for c in "五伍"},
@@ -35,7 +43,7 @@ def fold_char(c: str) -> str:
     for n in unicodedata.normalize("NFKC", c).casefold():
         if unicodedata.category(n) in DROPPED:
             continue
-        out.append(TO_SIMPLIFIED.get(ord(n), n))
+        out.append(n)
     folded = "".join(out)
     if len(_fold_cache) < 200_000:
         _fold_cache[c] = folded
@@ -90,7 +98,20 @@ _FOLD = CharMap(fold_char)
 
 def fold(text: str) -> tuple[str, list[int]]:
     """The folded text and, per folded character, the index of its original character."""
-    return _FOLD.apply(text)
+    folded, index = _FOLD.apply(text)
+    return simplified(folded), index
+
+
+def simplified(text: str) -> str:
+    """OpenCC's phrase-level t2s, kept to the same length so the index map still holds (a phrase that
+    would change length is taken character by character instead)."""
+    if TRADITIONAL.isdisjoint(text):
+        return text
+    with _T2S_LOCK:  # one converter per process; its C++ object isn't documented as thread-safe
+        out = _T2S.convert(text)
+    if len(out) == len(text):
+        return out
+    return text.translate(TO_SIMPLIFIED)
 
 
 def fold_term(term: str) -> str:

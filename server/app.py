@@ -203,9 +203,9 @@ def subscribe_all(svc: Services) -> None:
 def _default_moderation(config: Config) -> ModerationHook:
     if not config.moderation:
         return AllowAll()
+    from moderation import shop_domains
     from moderation.engine import Engine
-    domains = tuple(d.strip() for d in config.shop_domains.split(",") if d.strip())
-    return Engine(allowed_domains=domains)
+    return Engine(allowed_domains=shop_domains(config.shop_domains))
 
 
 def _add_web(app: web.Application, config: Config) -> None:

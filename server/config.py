@@ -7,6 +7,8 @@ import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 
+from moderation import DEFAULT_SHOP_DOMAINS
+
 
 def _number(env, name: str, default, cast=int):
     raw = env.get(name, "")
@@ -77,7 +79,7 @@ class Config:
     register_per_hour: int = 200          # new accounts an hour from everywhere
     shop_name: str = "ShopChat"           # reserved for staff, like 管理员 and 客服 (policy/names.py)
     moderation: bool = True               # CHAT_MODERATION=off: no rules engine (not for production)
-    shop_domains: str = "shopchat.com"    # links to these (and their subdomains) are never flagged
+    shop_domains: str = DEFAULT_SHOP_DOMAINS  # links to these (and their subdomains) are never flagged
     flood_messages: int = 10              # per user per flood_seconds (0: off)
     flood_seconds: float = 10.0
     repeat_count: int = 3                 # the same text this often per repeat_seconds is spam (0: off)
@@ -132,7 +134,7 @@ class Config:
             argon2_time_cost=_int(env, "CHAT_ARGON2_TIME_COST", 3),
             argon2_memory_kib=_int(env, "CHAT_ARGON2_MEMORY_KIB", 65536),
             moderation=env.get("CHAT_MODERATION", "on").lower() not in ("0", "false", "no", "off"),
-            shop_domains=env.get("CHAT_SHOP_DOMAINS", "shopchat.com"),
+            shop_domains=env.get("CHAT_SHOP_DOMAINS", DEFAULT_SHOP_DOMAINS),
             flood_messages=_int(env, "CHAT_FLOOD_MESSAGES", 10),
             flood_seconds=_float(env, "CHAT_FLOOD_SECONDS", 10.0),
             repeat_count=_int(env, "CHAT_REPEAT_COUNT", 3),

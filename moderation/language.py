@@ -1,0 +1,119 @@
+"""Where the words of a Chinese text begin and end, from the language rather than from a lexicon.
+
+One jieba tokenizer per process, with jieba's dictionary as shipped plus the shop's own words
+(data/shop_words.txt: product and shop talk jieba doesn't know, such as 去死皮 or 运费险). A
+lexicon's terms are never added to it: a term learnt as a word would win every segmentation it
+appears in, and 去死 would again be found in 去死海 (issue 14). The word frequencies that come
+with the dictionary say which spans are ordinary words in their own right."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from functools import lru_cache
+
+import jieba
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+# a word in jieba's dictionary is an ordinary word: a sound-alike of a term that is such a word (网袋 for 网贷,
+# 出生 for 畜生, 纸张 for 智障, 压住 for 押注) is that word, not an evasion. The counts can't say more: 3 is what
+# its contributed entries carry, common words and internet slang alike (压住, 煞笔). So the evasions that made it
+# into the dictionary (煞笔, 沙比) are known from the shipped lexicon, whatever lexicon is in use.
+COMMON_WORD = 2
+# the commonest single characters (你 吗 是 的 …): two of them side by side are ordinary language,
+# whatever a term they happen to sound like (你吗 for 尼玛)
+FUNCTION_CHARS = 400
+WINDOW = 4  # a word that crosses a match's edge reaches only a few characters past it
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+log = logging.getLogger(__name__)
+
+
+def shop_words(path: str = os.path.join(DATA, "shop_words.txt")) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [w for w in (line.split("#", 1)[0].strip() for line in f) if w]
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The process's tokenizer (one is ~50 MB): jieba's dictionary and the shop words, nothing else."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                for word in shop_words():
+                    tok.add_word(word, freq=max(COMMON_WORD, tok.suggest_freq(word)))
+                _tokenizer = tok
+                _function_chars.cache_clear()
+    return _tokenizer
+
+
+@lru_cache(maxsize=1)
+def _shop_words() -> frozenset[str]:
+    return frozenset(shop_words())
+
+
+@lru_cache(maxsize=1)
+def _function_chars() -> frozenset[str]:
+    freq = tokenizer().FREQ
+    singles = sorted(((f, w) for w, f in freq.items() if len(w) == 1 and f > 0), reverse=True)
+    return frozenset(w for _, w in singles[:FUNCTION_CHARS])
+
+
+def frequency(word: str) -> int:
+    return tokenizer().FREQ.get(word) or 0
+
+
+def is_common_word(span: str, known_evasions: frozenset[str] = frozenset()) -> bool:
+    return frequency(span) >= COMMON_WORD and span not in known_evasions
+
+
+def reads_as_language(span: str, spellings: frozenset[str]) -> bool:
+    """A two-character span made of two of the commonest characters, sharing none with the term's spellings
+    (是你吗's 你吗 for 尼玛, 越跑越快's 越跑 for 约炮; 约跑 keeps 约 and is an evasion)."""
+    chars = _function_chars()
+    return (len(span) == 2 and span[0] in chars and span[1] in chars
+            and not any(c in spelling for spelling in spellings for c in span))
+
+
+@lru_cache(maxsize=65536)
+def _segment(window: str) -> tuple[tuple[int, int], ...]:
+    return tuple((a, b) for _, a, b in tokenizer().tokenize(window, HMM=False))
+
+
+def words_around(folded: str, index: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """jieba's words over the match and a few characters either side (not the whole message). Where the
+    original text had a separator (a comma, a space) the text is segmented on each side of it on its own:
+    刷单，日赚 has no 单日 in it."""
+    lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
+    out, piece = [], lo
+    for i in range(lo + 1, hi + 1):
+        if i == hi or index[i] - index[i - 1] > 1:
+            out += [(piece + a, piece + b) for a, b in _segment(folded[piece:i])]
+            piece = i
+    return out
+
+
+def cuts_a_word(folded: str, index: list[int], start: int, end: int) -> bool:
+    """True when a word of the text crosses an edge of the match (去死 in 去/死海 or 留下/注意), or a shop word
+    holds it (去死皮). A dictionary word that holds the whole match (去死吧) doesn't cut it: compounds that
+    hold a term and are innocent (垃圾分类, 废物利用) are for the allow-list, since jieba's dictionary has the
+    bad ones too (色情网站)."""
+    for a, b in words_around(folded, index, start, end):
+        holds = a <= start and end <= b
+        if a < end and start < b and not holds and not (start <= a and b <= end):  # in part inside, in part out
+            return True
+        if holds and b - a > end - start and folded[a:b] in _shop_words():
+            return True
+    return False
+
+
+def inside_a_word(folded: str, index: list[int], start: int, end: int) -> bool:
+    """True when the match is part of a longer word of the text (件人 in 收件人)."""
+    return any(a <= start and end <= b and b - a > end - start for a, b in words_around(folded, index, start, end))
+
+
+def warm_up() -> None:
+    tokenizer().lcut("预热")
