@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .normalize import DROPPED, TO_SIMPLIFIED, CharMap, as_digits, is_han
+from .normalize import DIGIT_CHARS, DROPPED, TO_SIMPLIFIED, CharMap, is_han
 from .pinyin import SYLLABLE_OF
 
 # a mainland mobile number: 11 digits from 13x-19x (after +86 / 0086 or not), not part of a longer run of digits
@@ -45,6 +45,8 @@ CONTACT = re.compile(rf"(?P<key>{WECHAT}|{QQ}|{ONE}){FILLER}{ID}")
 NOT_AN_ID = re.compile(r"(?:sc|sf|yt|jd|jdv|jt|zto|sto|yd|ems|dpk|db|ane|zt|yto|ht|best)\d{6,}")
 EMOJI_WORDS = {"🐧": "🐧", "📞": "电话", "☎": "电话", "📱": "手机"}
 KEPT = {"+": "+", ":": ":"}  # after NFKC: ＋ and ： are + and :
+# a contact has five letters or digits in a row somewhere (an id, a QQ or phone number) once separators are gone
+MAYBE_CONTACT = re.compile("[a-z0-9" + "".join(DIGIT_CHARS) + "]{5}")
 
 @dataclass(frozen=True, slots=True)
 class Found:
@@ -67,7 +69,8 @@ def _contact_char(c: str) -> str:
         elif unicodedata.category(n) in ("So", "Sm", "Sk", "Sc"):
             out.append("•")
         elif unicodedata.category(n) not in DROPPED:
-            out.append(TO_SIMPLIFIED.get(ord(n), n))
+            n = TO_SIMPLIFIED.get(ord(n), n)
+            out.append(DIGIT_CHARS.get(n, n))
     return "".join(out)
 
 
@@ -78,8 +81,7 @@ def contact_view(text: str) -> tuple[str, list[int]]:
     """The folded text for contact details: separators gone as in fold(), but + and : kept, a symbol or emoji
     kept as • (it may stand in for a character of a keyword), numerals read as digits. Per character, its
     original index."""
-    view, index = _CONTACT.apply(text)
-    return as_digits(view), index
+    return _CONTACT.apply(text)
 
 
 def contacts(view: str) -> list[Found]:

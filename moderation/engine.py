@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from . import ALLOW, MessageContext, Verdict, language
-from .detectors import Found, contact_view, contacts, links, url_view
+from .detectors import MAYBE_CONTACT, Found, contact_view, contacts, links, url_view
 from .normalize import fold, fold_term, is_han
 from .pinyin import encode_term, han_codes, latin_windows
 
@@ -249,9 +249,10 @@ class Engine:
     def _found(self, text: str, lexicon: Lexicon) -> tuple[list[Found], dict[str, list[int]]]:
         folded, index = fold(text)
         found = self._lexicon_matches(text, folded, index, lexicon)
-        seen, seen_index = contact_view(text)
-        found += contacts(seen)
-        views = {"folded": index, "contact": seen_index}
+        views = {"folded": index}
+        if MAYBE_CONTACT.search(folded):
+            seen, views["contact"] = contact_view(text)
+            found += contacts(seen)
         if MAYBE_LINK.search(text):
             view, views["url"] = url_view(text)
             found += links(view, self.allowed_domains)

@@ -8,6 +8,7 @@ characters, combining marks), and traditional → simplified with OpenCC's t2s, 
 phrase (乾隆 stays, 乾燥 becomes 干燥): only texts with a traditional character pay for it."""
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from itertools import compress
@@ -23,7 +24,7 @@ _T2S_LOCK = threading.Lock()
 _HAN_RANGES = (range(0x3400, 0x4DC0), range(0x4E00, 0xA000), range(0xF900, 0xFB00))
 TO_SIMPLIFIED = {o: _T2S.convert(chr(o)) for r in _HAN_RANGES for o in r}
 TO_SIMPLIFIED = {o: s for o, s in TO_SIMPLIFIED.items() if s != chr(o) and len(s) == 1}
-TRADITIONAL = frozenset(map(chr, TO_SIMPLIFIED))
+TRADITIONAL = re.compile("[" + "".join(sorted(map(chr, TO_SIMPLIFIED))) + "]")
 # numerals read as digits when looking for phone numbers and ids
 DIGIT_CHARS = {**{c: "0" for c in "零〇洞"}, **{c: "1" for c in "一壹幺"}, **{c: "2" for c in "二贰两"},
                **{c: "3" for c in "三叁"}, **{c: "4" for c in "四肆"}, **{c: "5" for c in "五伍"},
@@ -105,7 +106,7 @@ def fold(text: str) -> tuple[str, list[int]]:
 def simplified(text: str) -> str:
     """OpenCC's phrase-level t2s, kept to the same length so the index map still holds (a phrase that
     would change length is taken character by character instead)."""
-    if TRADITIONAL.isdisjoint(text):
+    if not TRADITIONAL.search(text):
         return text
     with _T2S_LOCK:  # one converter per process; its C++ object isn't documented as thread-safe
         out = _T2S.convert(text)
