@@ -280,6 +280,7 @@ class Engine:
         if len(lexicon.allowed):
             allowed = [(end + 1 - length, end + 1) for end, length in lexicon.allowed.iter(folded)]
         out = []
+        spans = [(f.start, f.end) for f, _ in candidates]
         for f, spellings in candidates:
             if any(a <= f.start and f.end <= b for a, b in allowed):
                 continue
@@ -290,7 +291,7 @@ class Engine:
                               or language.reads_as_language(span, spellings)
                               or language.inside_a_word(folded, index, f.start, f.end)):
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛; 收件人 has no 贱人
-            if any(is_han(c) for c in span) and language.cuts_a_word(folded, index, f.start, f.end):
+            if any(is_han(c) for c in span) and language.cuts_a_word(folded, index, f.start, f.end, spans):
                 continue  # the term only appears across two words (去死 in 去死海)
             out.append(f)
         return out

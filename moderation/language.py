@@ -24,6 +24,9 @@ COMMON_WORD = 2
 # whatever a term they happen to sound like (你吗 for 尼玛)
 FUNCTION_CHARS = 400
 WINDOW = 4  # a word that crosses a match's edge reaches only a few characters past it
+# a word that cuts a match must be this frequent (or a shop word): 你真菜鸡 is read 你/真菜/鸡 by jieba, whose 真菜 (3)
+# is no reason to miss 菜鸡, while 去/死海 (78) and 留下 (5,578)/注意 are
+CUTTING_WORD = 10
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
@@ -96,16 +99,24 @@ def words_around(folded: str, index: list[int], start: int, end: int) -> list[tu
     return out
 
 
-def cuts_a_word(folded: str, index: list[int], start: int, end: int) -> bool:
+def cuts_a_word(folded: str, index: list[int], start: int, end: int,
+                others: list[tuple[int, int]] = ()) -> bool:
     """True when a word of the text crosses an edge of the match (去死 in 去/死海 or 留下/注意), or a shop word
     holds it (去死皮). A dictionary word that holds the whole match (去死吧) doesn't cut it: compounds that
     hold a term and are innocent (垃圾分类, 废物利用) are for the allow-list, since jieba's dictionary has the
-    bad ones too (色情网站)."""
+    bad ones too (色情网站). `others`: the other terms found; a word that one of them cuts too is split
+    between them (刷单日赚千元: 单日 is cut by 刷单 and by 日赚千元)."""
+    shop = _shop_words()
     for a, b in words_around(folded, index, start, end):
         holds = a <= start and end <= b
         if a < end and start < b and not holds and not (start <= a and b <= end):  # in part inside, in part out
+            word = folded[a:b]
+            if word not in shop and frequency(word) < CUTTING_WORD:
+                continue
+            if any((a < s < b or a < e < b) and (s, e) != (start, end) for s, e in others):
+                continue
             return True
-        if holds and b - a > end - start and folded[a:b] in _shop_words():
+        if holds and b - a > end - start and folded[a:b] in shop:
             return True
     return False
 

@@ -156,6 +156,23 @@ async def test_group_words_and_allow_list_apply_at_once_and_only_there(community
     await send(xiaomei, other["conversation_id"], "兼职刷单日赚千元", status=422)
 
 
+async def test_a_groups_words_get_sound_alikes_unless_a_word_turns_them_off(community):
+    group, owner, xiaomei, _ = community
+    conv = group["conversation_id"]
+    rules = (await owner.call("PATCH", f"/api/groups/{group['id']}/rules",
+                              {"words": [{"term": "竞品店", "category": "diversion"},
+                                         {"term": "菜鸡", "category": "abuse", "homophones": False}]}))["rules"]
+    assert rules["words"] == [{"term": "竞品店", "category": "diversion"},
+                              {"term": "菜鸡", "category": "abuse", "homophones": False}]
+    body = await send(xiaomei, conv, "去敬品店买更便宜", status=422)  # same sound, other characters
+    assert body["error"]["details"]["rule"] == "diversion:竞品店"
+    assert (await send(xiaomei, conv, "你真菜几"))["message"]["text"] == "你真菜几"
+    assert (await send(xiaomei, conv, "你真菜鸡"))["message"]["text"] == "你真＊＊"
+    bad = await owner.call("PATCH", f"/api/groups/{group['id']}/rules",
+                           {"words": [{"term": "菜鸡", "category": "abuse", "homophones": "no"}]}, status=400)
+    assert bad["error"]["details"]["field"] == "words"
+
+
 async def test_rules_reject_bad_input(community):
     group, owner, *_ = community
     url = f"/api/groups/{group['id']}/rules"
@@ -193,7 +210,7 @@ async def test_held_messages_are_seen_only_by_their_author_until_approved(commun
     moderator_view = (await owner.get(f"/api/conversations/{conv}/messages"))["messages"]
     assert moderator_view[-1]["text"] == "出高仿包，要的私聊" and moderator_view[-1]["hidden_reason"] == "held"
     case = (await owner.get("/api/moderation/cases"))["cases"][0]
-    assert case["source"] == "engine" and case["rule"] == "counterfeit:高仿包" and case["id"] == sent["id"]
+    assert case["source"] == "engine" and case["rule"] == "counterfeit:出高仿" and case["id"] == sent["id"]
     await owner.post(f"/api/moderation/cases/{case['id']}/actions", {"action": "dismiss"})
     shown = await watcher.wait_for("message:updated", lambda m: m["id"] == sent["id"] and not m["hidden"])
     assert shown["text"] == "出高仿包，要的私聊"

@@ -68,7 +68,7 @@ async def _compile_words(svc: Services, rules: GroupRules):
     """The group's words compiled into the engine's automatons, not yet in use (raises what compiling raised)."""
     if not _has_group_words(svc, rules):
         return None
-    entries = [Entry(w["term"], w["category"]) for w in rules.words]
+    entries = [Entry(w["term"], w["category"], w.get("homophones", True)) for w in rules.words]
     # compiling the automatons for a big list takes a while: not on the event loop
     return await asyncio.to_thread(svc.moderation.group_lexicon, entries, list(rules.allow))
 
@@ -110,7 +110,11 @@ def _parse_words(raw) -> list[dict]:
         check_text(term, "words", lines=False, what=f"words[{i}].term")  # the text rule: terms are one line
         if category not in CATEGORIES:
             raise InvalidPayload(f"words[{i}].category must be one of {', '.join(CATEGORIES)}", field="words")
-        out.append({"term": term.strip(), "category": category})
+        sounds = item.get("homophones", True)
+        if not isinstance(sounds, bool):
+            raise InvalidPayload(f"words[{i}].homophones must be true or false", field="words")
+        # sound-alikes are on for every term; a term that turns them off says so (and only then is it stored)
+        out.append({"term": term.strip(), "category": category, **({} if sounds else {"homophones": False})})
     return out
 
 
