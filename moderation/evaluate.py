@@ -1,17 +1,31 @@
-"""`make moderation-eval`: recall on violations and false positives on clean shop talk,
-over the labeled set tests/moderation/eval_set.tsv (label, evasion class, message)."""
+"""`make moderation-eval`: recall on violations and false positives on clean shop talk, over two
+labelled sets (label, class, message):
+
+- tests/moderation/eval_set.tsv, the development set, with the shipped lexicon: the engine was
+  tuned on it, and its targets are enforced;
+- the held-out sets, each with its own lexicon, given the way an operator gives one (`--words`: its
+  own category names, the shipped allow-list, the shop's domains): heldout_set.tsv with
+  heldout_lexicon.tsv, heldout2_set.tsv with heldout2_lexicon.tsv. Each was written by someone who
+  had not seen the engine, after the engine was done, and is never used for tuning (docs/moderation.md
+  says what was seen when). Their targets (recall ≥ 97%, false positives ≤ 1%) are reported; the exit
+  status only guards against a fall below the floors."""
 from __future__ import annotations
 
 import os
 import sys
 from collections import Counter
 
-from .engine import Engine
+from . import shop_domains
+from .engine import Engine, Lexicon, default_allow, read_words
 
-EVAL_SET = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "moderation",
-                        "eval_set.tsv")
+SETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "moderation")
+EVAL_SET = os.path.join(SETS, "eval_set.tsv")
+HELDOUT = [(f"held-out set {n}", os.path.join(SETS, f"heldout{s}_set.tsv"), os.path.join(SETS, f"heldout{s}_lexicon.tsv"))
+           for n, s in ((1, ""), (2, "2"))]
 RECALL_TARGET, FALSE_POSITIVE_TARGET = 0.95, 0.02
-SHOP_DOMAINS = ("shopchat.com",)
+HELDOUT_RECALL_TARGET, HELDOUT_FALSE_POSITIVE_TARGET = 0.97, 0.01
+HELDOUT_RECALL_FLOOR, HELDOUT_FALSE_POSITIVE_FLOOR = 0.90, 0.03  # what make test holds it to
+SHOP_DOMAINS = shop_domains()
 
 
 def load(path: str = EVAL_SET) -> list[tuple[str, str, str]]:
@@ -47,18 +61,40 @@ def evaluate(engine: Engine | None = None, rows=None) -> dict:
             "per_class": {k: (per_class_hit[k], per_class[k]) for k in sorted(per_class)}}
 
 
-def main() -> int:
-    result = evaluate()
-    print(f"evaluation set: {result['violations']} violations, {result['clean']} clean messages ({EVAL_SET})")
-    print(f"recall on violations: {result['recall']:.1%}   (target ≥ {RECALL_TARGET:.0%})")
-    print(f"false positives on clean messages: {result['false_positive_rate']:.1%}   "
-          f"(target ≤ {FALSE_POSITIVE_TARGET:.0%})")
-    print("by evasion class: " + ", ".join(f"{k} {hit}/{n}" for k, (hit, n) in result["per_class"].items()))
+def heldout_engine(path: str) -> Engine:
+    """The engine as `python -m moderation check --words <the set's lexicon>` builds it."""
+    warnings: list[str] = []
+    lexicon = Lexicon(read_words(path, warnings=warnings), default_allow())
+    for warning in warnings:
+        print(f"  lexicon: {warning}")
+    return Engine(lexicon, allowed_domains=SHOP_DOMAINS)
+
+
+def report(title: str, path: str, result: dict, recall_target: float, fp_target: float) -> bool:
+    print(f"{title}: {result['violations']} violations, {result['clean']} clean messages ({path})")
+    print(f"recall on violations: {result['recall']:.1%}   (target ≥ {recall_target:.0%})")
+    print(f"false positives on clean messages: {result['false_positive_rate']:.1%}   (target ≤ {fp_target:.0%})")
+    print("by class: " + ", ".join(f"{k} {hit}/{n}" for k, (hit, n) in result["per_class"].items()))
     for kind, text in result["missed"]:
         print(f"  missed ({kind}): {text}")
     for text, action, rule in result["false_hits"]:
         print(f"  false {action} ({rule}): {text}")
-    ok = result["recall"] >= RECALL_TARGET and result["false_positive_rate"] <= FALSE_POSITIVE_TARGET
+    return result["recall"] >= recall_target and result["false_positive_rate"] <= fp_target
+
+
+def main() -> int:
+    ok = report("development set (shipped lexicon; tuned on)", EVAL_SET, evaluate(), RECALL_TARGET,
+                FALSE_POSITIVE_TARGET)
+    for title, path, lexicon in HELDOUT:
+        if not os.path.exists(path):
+            continue
+        print()
+        held = evaluate(heldout_engine(lexicon), load(path))
+        met = report(f"{title} (its own lexicon; never tuned on)", path, held, HELDOUT_RECALL_TARGET,
+                     HELDOUT_FALSE_POSITIVE_TARGET)
+        print(f"{title}: targets {'met' if met else 'NOT met'}; floors for make test: recall ≥ "
+              f"{HELDOUT_RECALL_FLOOR:.0%}, false positives ≤ {HELDOUT_FALSE_POSITIVE_FLOOR:.0%}")
+        ok = ok and held["recall"] >= HELDOUT_RECALL_FLOOR and held["false_positive_rate"] <= HELDOUT_FALSE_POSITIVE_FLOOR
     return 0 if ok else 1
 
 
