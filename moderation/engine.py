@@ -20,7 +20,7 @@ import ahocorasick
 from . import ALLOW, MessageContext, Verdict, language
 from .detectors import MAYBE_CONTACT, Found, contact_view, contacts, links, url_view
 from .normalize import fold, fold_term, is_han
-from .pinyin import encode_term, han_codes, latin_windows
+from .pinyin import SYLLABLE_OF, encode_term, han_codes, latin_windows
 
 log = logging.getLogger(__name__)
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -134,6 +134,9 @@ class Lexicon:
             if not folded:
                 continue
             self.chars.add_word(folded, (folded, entry.term, entry.category))
+            for variant in _letter_variants(folded, entry.category):
+                if variant not in self.chars:
+                    self.chars.add_word(variant, (variant, entry.term, entry.category))
             if len(folded) >= 2 and all(is_han(c) for c in folded):
                 codes = encode_term(folded)
                 if codes:
@@ -298,6 +301,22 @@ class Engine:
 
 
 NONE: frozenset[str] = frozenset()
+LETTER_VARIANTS = 4  # terms of up to this many characters also match with one of them written as a letter
+
+
+def _letter_variants(folded: str, category: str) -> list[str]:
+    """傻b, 卧c, 傻x: one character of a Chinese term written as its pinyin initial, or, in an insult, as the x
+    that censors it; at least one character stays (sb alone is too short to be sure of)."""
+    if not 2 <= len(folded) <= LETTER_VARIANTS or not all(is_han(c) for c in folded):
+        return []
+    out = []
+    for i, c in enumerate(folded):
+        syllable = SYLLABLE_OF.get(c)
+        letters = {syllable[0]} if syllable else set()
+        if category == "abuse":
+            letters.add("x")
+        out += [folded[:i] + letter + folded[i + 1:] for letter in sorted(letters)]
+    return out
 
 
 def _known_evasions() -> frozenset[str]:

@@ -262,3 +262,13 @@ def test_the_command_line_is_the_servers_engine(tmp_path):
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["action"] for line in done.stdout.splitlines()] == ["allow", "allow", "block", "allow"]
     assert "'insult' read as abuse" in done.stderr and "'fraud' read as scam" in done.stderr
+
+
+@pytest.mark.parametrize("text,term", [("你这个傻X卖家", "傻逼"), ("卧c，这么贵", "卧槽"), ("刷d返利了解一下", "刷单返利")])
+def test_a_character_written_as_its_initial_or_censored_with_x(engine, text, term):
+    assert term in engine.verdict(text).matches
+
+
+@pytest.mark.parametrize("text", ["2x单都发了吗", "XL单价多少", "下单了", "S码还有吗", "要3x的"])
+def test_letters_beside_characters_in_shop_talk_are_no_variant(engine, text):
+    assert engine.verdict(text).action == "allow"
