@@ -38,7 +38,7 @@ WECHAT = (rf"(?<![a-z])(?:wechat|weixin|wei{S}x|[wv]{S}x|[wv]{S}[{XIN}信])|[{WE
           rf"|•[{XIN}]|[微薇威]•|(?<![a-z])[wv]•|绿泡泡|(?<![a-z])[wv]{S}:|[微薇威]{S}:")
 QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|[{KOU}]{S}[{KOU}]|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
 ONE = rf"(?:加|\+|找|搜|私|联系|add){S}[wvq微薇威扣]"  # the keyword cut to one character: 加v, +q
-FILLER = r"(?:[:+•是为的我在加搜找]|号码?|帐号|账号|id|私我|私聊|联系){0,3}"
+FILLER = r"(?:[:+•是为的我在加搜找群]|号码?|帐号|账号|id|私我|私聊|联系){0,3}"
 ID = r"(?P<id>[a-z][a-z0-9]{5,19}(?![a-z0-9])|[1-9]\d{4,10}(?!\d))"
 CONTACT = re.compile(rf"(?P<key>{WECHAT}|{QQ}|{ONE}){FILLER}{ID}")
 # ids that are an order or a parcel, never a contact (SC20261101001, SF1402236617845, YT…, JD…)

@@ -111,13 +111,23 @@ def cuts_a_word(folded: str, index: list[int], start: int, end: int,
         holds = a <= start and end <= b
         if a < end and start < b and not holds and not (start <= a and b <= end):  # in part inside, in part out
             word = folded[a:b]
-            if word not in shop and frequency(word) < CUTTING_WORD:
+            if word not in shop and frequency(word) < CUTTING_WORD and not _common_part_cuts(folded, a, b, start, end):
                 continue
             if any((a < s < b or a < e < b) and (s, e) != (start, end) for s, e in others):
                 continue
             return True
         if holds and b - a > end - start and folded[a:b] in shop:
             return True
+    return False
+
+
+def _common_part_cuts(folded: str, a: int, b: int, start: int, end: int) -> bool:
+    """A rare word of jieba's (注意事项, 3) whose common part (注意) crosses the match's edge: 下注 in 下注意事项."""
+    for i in range(a, b - 1):
+        for j in range(i + 2, b + 1):
+            crosses = i < end and start < j and not (i <= start and end <= j) and not (start <= i and j <= end)
+            if crosses and frequency(folded[i:j]) >= CUTTING_WORD:
+                return True
     return False
 
 
