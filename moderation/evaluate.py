@@ -24,7 +24,7 @@ HELDOUT = [(f"held-out set {n}", os.path.join(SETS, f"heldout{s}_set.tsv"), os.p
            for n, s in ((1, ""), (2, "2"))]
 RECALL_TARGET, FALSE_POSITIVE_TARGET = 0.95, 0.02
 HELDOUT_RECALL_TARGET, HELDOUT_FALSE_POSITIVE_TARGET = 0.97, 0.01
-HELDOUT_RECALL_FLOOR, HELDOUT_FALSE_POSITIVE_FLOOR = 0.90, 0.03  # what make test holds it to
+HELDOUT_RECALL_FLOOR, HELDOUT_FALSE_POSITIVE_FLOOR = 0.95, 0.08  # what make test holds them to (a fall, not the targets)
 SHOP_DOMAINS = shop_domains()
 
 
