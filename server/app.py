@@ -12,7 +12,7 @@ from aiohttp import web
 from moderation import AllowAll, ModerationHook
 from moderation.behaviour import Limits
 
-from .actions import notify
+from .actions import notify, uploads
 from .actions.auth import why_session_ended
 from .actions.messages import publish
 from .actions.moderation import reports, sanctions, screen
@@ -35,7 +35,7 @@ from .shared.behaviour import behaviour_log
 from .shared.counters import rate_limiter
 from .shared.locks import keyed_locks
 from .storage.base import Storage
-from .transport import internal, openapi, rest, rest_moderation, rest_shop, rest_support  # noqa: F401  (they register routes)
+from .transport import internal, openapi, rest, rest_media, rest_moderation, rest_shop, rest_support  # noqa: F401  (they register routes)
 from .transport import sio as sio_handlers
 from .transport.keys import SERVICES, SIO
 from .transport.rest_base import routes
@@ -114,6 +114,7 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             register_overall=rate_limiter(hub, "register-all", clock, limit=config.register_per_hour,
                                           window_seconds=3600),
             report_limiter=rate_limiter(hub, "reports", clock, limit=config.reports_per_hour, window_seconds=3600),
+            upload_limiter=rate_limiter(hub, "uploads", clock, limit=config.uploads_per_hour, window_seconds=3600),
             support_locks=keyed_locks(hub, "support"), case_locks=keyed_locks(hub, "case"))
         if hub is not None:
             svc.access_cache.share(hub)
@@ -129,10 +130,13 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         subscribe_all(svc)
         sio_handlers.attach(sio, svc)
         svc.live.start_sweeping(clock.now, config.session_sweep_seconds)
+        upload_sweeper = asyncio.create_task(_sweep_uploads_forever(svc), name="upload-sweep")
         app[SERVICES] = svc
         for start in on_start:
             await start(svc)
         yield
+        upload_sweeper.cancel()
+        await asyncio.gather(upload_sweeper, return_exceptions=True)
         await svc.live.stop_sweeping()
         await svc.tasks.join()
         await svc.bot.close()
@@ -198,6 +202,20 @@ def subscribe_all(svc: Services) -> None:
     cases.subscribe(svc)
     notify.subscribe(svc)
     assistant.subscribe(svc)
+
+
+UPLOAD_SWEEP_SECONDS = 3600
+
+
+async def _sweep_uploads_forever(svc: Services) -> None:
+    """Each process sweeps pictures never attached to a message (a day old); the swap on their state
+    keeps two processes from removing one twice."""
+    while True:
+        await asyncio.sleep(UPLOAD_SWEEP_SECONDS)
+        try:
+            await uploads.sweep_unattached(svc)
+        except Exception:
+            log.exception("the upload sweep failed")
 
 
 def _default_moderation(config: Config) -> ModerationHook:

@@ -87,6 +87,7 @@ class Config:
     max_mentions: int = 5                 # distinct @mentions per message (0: off)
     new_account_hours: int = 24           # platform default for new-member limits; groups may set their own
     reports_per_hour: int = 10            # per reporter
+    uploads_per_hour: int = 120           # pictures per user
     invite_hours: int = 24 * 7            # an invite link's life unless its creator picks one (1 h to a year)
     invite_max_uses: int = 100            # how many may join by one link unless its creator picks a number
     socket_max_pending: int = 1024 * 1024  # bytes unsent to one connection before it is dropped (0: no cap)
@@ -142,6 +143,7 @@ class Config:
             max_mentions=_int(env, "CHAT_MAX_MENTIONS", 5),
             new_account_hours=_int(env, "CHAT_NEW_ACCOUNT_HOURS", 24),
             reports_per_hour=_int(env, "CHAT_REPORTS_PER_HOUR", 10),
+            uploads_per_hour=_int(env, "CHAT_UPLOADS_PER_HOUR", 120),
             invite_hours=_int(env, "CHAT_INVITE_HOURS", 24 * 7),
             invite_max_uses=_int(env, "CHAT_INVITE_MAX_USES", 100),
             socket_max_pending=_int(env, "CHAT_SOCKET_MAX_PENDING", 1024 * 1024),

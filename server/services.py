@@ -88,6 +88,7 @@ class Services:
     behaviour: LocalBehaviour = field(default_factory=lambda: LocalBehaviour(Limits()))
     rules: "RulesBook" = None
     report_limiter: RateLimiter | None = None
+    upload_limiter: RateLimiter | None = None
     case_locks: KeyedLocks = field(default_factory=KeyedLocks)
     hub: "RedisHub | None" = None  # several processes (CHAT_REDIS_URL): what they tell each other
     screen_checks: list = field(default_factory=list)  # the moderate step's chain (actions.moderation.screen)

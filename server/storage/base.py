@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .moderation import AppealStore, AuditStore, CaseStore, ReporterStore, RulesStore, SanctionStore
     from .desk import CaseNoteStore, CustomerProfileStore, SupportSessionStore
     from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
+    from .blobs import BlobStore
+    from .media import UploadStore
 
 
 class DuplicateError(Exception):
@@ -229,6 +231,8 @@ class Storage:
     audit: "AuditStore" = None
     rules: "RulesStore" = None
     reporters: "ReporterStore" = None
+    uploads: "UploadStore" = None
+    blobs: "BlobStore" = None  # the pictures' bytes: files on disk with SQLite, GridFS with MongoDB
     close: object = None  # async callable
     rekey: object = None  # async callable: the issue-12 id migration again (rekey.py); the backends run it at start
 
@@ -246,6 +250,8 @@ class Storage:
         self.cases, self.sanctions = CaseStore(table_for("modcase")), SanctionStore(table_for("sanction"))
         self.appeals, self.audit = AppealStore(table_for("appeal")), AuditStore(table_for("audit"))
         self.rules, self.reporters = RulesStore(table_for("rules")), ReporterStore(table_for("reporter"))
+        from .media import UploadStore
+        self.uploads = UploadStore(table_for("upload"))
         return self
 
     async def rekey_legacy_ids(self) -> int:

@@ -56,6 +56,7 @@ class DocTable(Protocol):
                   sort: int = 0, text: str = "") -> None:
         """Inserts or replaces."""
     async def get(self, *, id: str) -> dict | None: ...
+    async def delete(self, *, id: str) -> None: ...
     async def swap(self, *, id: str, expect_state: str | None, doc: dict, owner: str | None = None,
                    state: str | None = None, sort: int = 0, text: str = "") -> bool:
         """Replaces the row only while its state is still `expect_state` (a compare-and-set);

@@ -232,6 +232,13 @@ class DraftFields(Body):
     order: Unchecked({"type": "object", "required": ["id"],
                       "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 40}},
                       "description": "type order: one of your orders, shown in your support conversation"}) = None
+    image: Unchecked({"type": "object", "required": ["upload_id"],
+                      "properties": {"upload_id": {"type": "string", "minLength": 1, "maxLength": 64}},
+                      "description": "type image: one of your uploads (POST /api/uploads)"}) = None
+    images: Unchecked({"type": "array", "minItems": 1, "maxItems": 9,
+                       "items": {"type": "object", "required": ["upload_id"],
+                                 "properties": {"upload_id": {"type": "string", "minLength": 1, "maxLength": 64}}},
+                       "description": "type image: up to nine of your uploads"}) = None
     reply_to: Id | None = None
 
     @field_validator("text")
@@ -546,3 +553,9 @@ class BotTicket(Body):
     kind: Unchecked({"enum": list(TICKET_KINDS)}) = None
     summary: UncheckedText({"type": "string"}, lines=True) = None
     order_id: UncheckedText({"type": "string"}) = None  # the asking customer's order the ticket is about
+
+
+# -- pictures ----------------------------------------------------------------------------------------------
+
+class UploadAddresses(Body):
+    upload_ids: list[Id] = Field(min_length=1, max_length=100, description="uploads of the messages you see")

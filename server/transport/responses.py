@@ -411,3 +411,23 @@ class Canned(TypedDict):
 
 class CannedOut(TypedDict):
     replies: list[Canned]
+
+
+# -- pictures ----------------------------------------------------------------------------------------------
+
+class UploadWire(TypedDict):
+    id: str
+    url: str        # signed for the one who asked, valid one to two hours
+    thumb_url: str  # a JPEG of at most 480 px on the longest side
+    mime: str
+    width: int
+    height: int
+    bytes: int
+
+
+class UploadOut(TypedDict):
+    upload: UploadWire
+
+
+class UploadAddressesOut(TypedDict):
+    uploads: dict[str, UploadWire]  # by upload id; ids you may not see are left out

@@ -96,7 +96,8 @@ def test_the_message_shapes_are_spelled_out(spec):
     schemas = spec["components"]["schemas"]
     send = schemas["SendMessage"]["properties"]
     assert send["text"]["anyOf"][0]["maxLength"] == 4000
-    assert send["type"]["enum"] == ["text", "product", "order"]
+    assert send["type"]["enum"] == ["text", "product", "order", "image"]
+    assert send["images"]["maxItems"] == 9
     assert send["reply_to"]["anyOf"][0]["pattern"] == ID_RE.pattern
     assert schemas["CreateThread"]["required"] == ["title"]
     message = schemas["MessageWire"]

@@ -116,5 +116,8 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         extra={**(draft.extra or {}), "assistant_text": screened.for_assistant} if screened.for_assistant
         else draft.extra))
     if created:  # a resend of the same client_msg_id changes nothing and tells nobody
+        stored = getattr(kind, "stored", None)
+        if stored is not None and card is not None:
+            await stored(svc, card, conv)
         await svc.bus.emit(MessageSent(conv, message, user, screened.verdict, screened.posted))
     return message, created

@@ -24,10 +24,12 @@ __all__ = ["open_mongo", "storage_for"]
 
 
 def storage_for(db, close=None) -> Storage:
+    from .blobs import GridFSBlobs
     return Storage(backend="mongodb", users=MongoUsers(db), sessions=MongoSessions(db), groups=MongoGroups(db),
                    conversations=MongoConversations(db), messages=MongoMessages(db), reads=MongoReads(db),
                    likes=MongoLikes(db), follows=MongoFollows(db), blocks=MongoBlocks(db),
-                   notifications=MongoNotifications(db), close=close, rekey=lambda: rekey(db)) \
+                   notifications=MongoNotifications(db), close=close, rekey=lambda: rekey(db),
+                   blobs=GridFSBlobs(db)) \
         .attach_docs(lambda kind: MongoDocs(db[f"shop_{kind}"]))
 
 

@@ -33,6 +33,9 @@ class MongoDocs:
         found = await self.col.find_one({"_id": id})
         return found["doc"] if found else None
 
+    async def delete(self, *, id):
+        await self.col.delete_one({"_id": id})
+
     async def swap(self, *, id, expect_state, doc, owner=None, state=None, sort=0, text=""):
         result = await self.col.replace_one({"_id": id, "state": expect_state},
                                             self._row(id, doc, owner, state, sort, text))
@@ -65,4 +68,4 @@ class MongoDocs:
 
 
 DOC_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting", "supportsession", "casenote", "profile",
-             "modcase", "sanction", "appeal", "audit", "rules", "reporter")
+             "modcase", "sanction", "appeal", "audit", "rules", "reporter", "upload")

@@ -7,6 +7,7 @@ from .docs import DOC_KINDS
 
 
 async def create_indexes(db) -> None:
+    await db["media.chunks"].create_index([("files_id", ASCENDING), ("n", ASCENDING)], unique=True)  # GridFS's own
     await db.users.create_index("username_lower", unique=True)
     await db.sessions.create_index("user_id")
     await db.memberships.create_index([("group_id", ASCENDING), ("user_id", ASCENDING)], unique=True)

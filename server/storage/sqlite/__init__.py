@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from ..base import Storage
+from ..blobs import DiskBlobs
 from .blocks import SqliteBlocks
 from .conversations import SqliteConversations
 from .db import Database
@@ -31,4 +32,5 @@ async def open_sqlite(data_dir: str, *, synchronous: str = "FULL") -> Storage:
                    conversations=SqliteConversations(db), messages=SqliteMessages(db), reads=SqliteReads(db),
                    likes=SqliteLikes(db), follows=SqliteFollows(db), blocks=SqliteBlocks(db),
                    notifications=SqliteNotifications(db), close=db.close,
-                   rekey=lambda: db.write(rekey)).attach_docs(lambda kind: SqliteDocs(db, kind))
+                   rekey=lambda: db.write(rekey), blobs=DiskBlobs(os.path.join(data_dir, "media"))) \
+        .attach_docs(lambda kind: SqliteDocs(db, kind))

@@ -36,6 +36,9 @@ class SqliteDocs(Store):
                                                    (self.kind, id)).fetchone())
         return json.loads(r[0]) if r else None
 
+    async def delete(self, *, id):
+        await self.db.write(lambda c: c.execute("DELETE FROM docs WHERE kind=? AND id=?", (self.kind, id)))
+
     async def swap(self, *, id, expect_state, doc, owner=None, state=None, sort=0, text=""):
         return await self.db.write(lambda c: c.execute(
             "UPDATE docs SET owner=?, state=?, sort=?, text=?, doc=? WHERE kind=? AND id=? AND state IS ?",

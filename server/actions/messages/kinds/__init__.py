@@ -8,7 +8,7 @@ from typing import Protocol
 
 from ....services import Services
 from ....validate import Payload
-from . import order, product, text
+from . import image, order, product, text
 
 
 class Kind(Protocol):
@@ -25,12 +25,15 @@ class Kind(Protocol):
     def text_of(self, text: str, card: dict | None) -> str:
         """The words the message carries: what search indexes and the assistant reads."""
 
+    # optional: `async def stored(self, svc, card, conversation)`, run once the message is stored and before
+    # anyone is told of it (a picture message: the conversation's readers may now load its pictures)
+
     def assistant_request(self, card: dict | None) -> str | None:
         """What a card sent alone asks the assistant, as the intent the platform stands for (an order card:
         that order's status), or None: the card's words are read like typed text."""
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND, order.KIND)}
+KINDS: dict[str, Kind] = {k.name: k for k in (text.KIND, product.KIND, order.KIND, image.KIND)}
 MESSAGE_TYPES = tuple(KINDS)
 
 
