@@ -307,8 +307,8 @@ def _model_classes():
 
 # fields the models leave to their action, and where the action applies the text rule (tests below and in
 # test_hostile_text.py): the emoji (check_emoji), a kind's own part (validate.Payload.str), a duration (a
-# choice or a number), the policies, the canned replies and the catalogue aliases (validate.check_text per text)
-CHECKED_BY_THE_ACTION = {"emoji", "product", "order", "aliases", "synonyms", "duration", "policies", "replies", "password", "current_password", "new_password", "kind"}
+# choice or a number), a picture message's upload ids (validate.Payload.id), the policies, the canned replies and the catalogue aliases (validate.check_text per text)
+CHECKED_BY_THE_ACTION = {"emoji", "product", "order", "image", "images", "aliases", "synonyms", "duration", "policies", "replies", "password", "current_password", "new_password", "kind"}
 
 
 def test_every_text_field_of_every_model_keeps_the_text_rule():

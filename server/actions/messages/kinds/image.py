@@ -3,7 +3,9 @@ beside them, moderated like any text. The card keeps the upload ids and shapes o
 addresses signed for them (POST /api/uploads/addresses), since one payload goes to every reader."""
 from __future__ import annotations
 
+from ....domain.media import MAX_IMAGES
 from ....errors import InvalidPayload
+from ....validate import Payload
 
 
 class ImageKind:
@@ -11,13 +13,20 @@ class ImageKind:
     text_required = False
 
     def parse(self, p) -> dict | None:
-        """`image: {upload_id}` for one picture, or `images: [{upload_id}, ...]` for up to nine."""
+        """`image: {upload_id}` for one picture, or `images: [{upload_id}, ...]` for up to nine (each id checked
+        as an id; whose upload it is, is the card's business)."""
         data = p.data
-        if data.get("images") is not None:
-            return {"images": data["images"]}
-        if isinstance(data.get("image"), dict):
-            return {"images": [data["image"]]}
-        raise InvalidPayload("a picture message needs image: {upload_id} or images: [...]", field="images")
+        given = data.get("images") if data.get("images") is not None else (
+            [data["image"]] if data.get("image") is not None else None)
+        if not isinstance(given, list) or not 1 <= len(given) <= MAX_IMAGES:
+            raise InvalidPayload(f"a picture message needs image: {{upload_id}} or images: [1-{MAX_IMAGES} of them]",
+                                 field="images")
+        ids = []
+        for item in given:
+            if not isinstance(item, dict):
+                raise InvalidPayload("each picture is {upload_id}", field="images")
+            ids.append({"upload_id": Payload(item).id("upload_id")})
+        return {"images": ids}
 
     async def card(self, svc, given: dict | None, *, author=None, conversation=None) -> dict:
         from ...uploads import card_images, check_attachable
