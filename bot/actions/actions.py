@@ -589,7 +589,7 @@ class ActionFallback(Action):
         dispatcher.utter_message(
             text="抱歉，我没太明白您的意思 🤔 可以换个说法，或者选一个常见问题：",
             buttons=[{"title": "查订单物流", "payload": "/track_order"},
-                     {"title": "退换货", "payload": "/return_request"},
+                     {"title": "退换货", "payload": '/return_request{"aftersale_kind":"return_or_exchange"}'},
                      {"title": "转人工", "payload": "/human_handoff"}],
             json_message={"fallback": True})
         return []

@@ -35,6 +35,12 @@ KIND_SLOTS = {"return": ["order_id", "item_sku", "reason", "confirm"],
               "damaged": ["order_id", "item_sku", "photo_description", "confirm"],
               "repair": ["order_id", "item_sku", "reason", "confirm"]}
 AFTERSALE_SLOTS = ("item_sku", "reason", "photo_description", "exchange_detail", "confirm")
+# 退换货 without saying which: the 退换货 buttons (greeting, fallback) send this as their aftersale_kind entity,
+# and words naming both kinds ("我要退换货") mean the same; the form then asks 退货还是换货 first
+EITHER = "return_or_exchange"
+BOTH_KINDS_RE = re.compile(r"退换货?|退或换|退还是换|退货(或|或者|还是)换货|换货(或|或者|还是)退货")
+KIND_QUESTION = "您是想退货（寄回商品、退款）还是换货（换尺码或颜色）呢？"
+KIND_BUTTONS = [{"title": "退货", "payload": "/return_request"}, {"title": "换货", "payload": "/exchange_request"}]
 FREE_TEXT = ("reason", "photo_description", "exchange_detail")
 MAX_FREE_TEXT = base.MAX_FREE_TEXT
 QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_check", "authenticity", "shipping_info",
@@ -52,7 +58,26 @@ SHOW_ON_CONFIRM = (("exchange_detail", "换成"), ("reason", "原因"), ("photo_
 
 
 def kind_of(tracker: Tracker) -> str:
+    """The request's kind; while it is still to be asked (None), what the form assumes for everything else."""
     return tracker.get_slot("aftersale_kind") or "return"
+
+
+def words_decide(text: str) -> Optional[str]:
+    """A return or an exchange named in words beside "退换货" (退换货，换个 L 码 → exchange), else None."""
+    rest = BOTH_KINDS_RE.sub(" ", text)
+    for kind, pattern in KIND_WORDS[:2]:
+        if pattern.search(rest):
+            return kind
+    if re.search(r"换", rest) and (u.sizes(rest) or u.colors(rest)):
+        return "exchange"
+    return None
+
+
+def either_asked(tracker: Tracker, text: str) -> bool:
+    """退换货 without saying which: the 退换货 button, or words that name both kinds and decide nothing."""
+    if latest_entity(tracker, "aftersale_kind") == EITHER:
+        return True
+    return not u.button_intent(text) and bool(BOTH_KINDS_RE.search(text)) and words_decide(text) is None
 
 
 def eligible(orders: list[dict]) -> list[dict]:
@@ -249,18 +274,26 @@ class Turn:
                 and not latest_entity(self.tracker, "item_sku"):
             self.changes["confirm"] = True
             return self.changes
+        chosen = self.tracker.get_slot("aftersale_kind")
+        if latest_entity(self.tracker, "aftersale_kind") == EITHER:  # the 退换货 button: which of the two, again
+            self.changes["aftersale_kind"] = None
+            return self.changes
         # 1. values named in this message, whichever question is open: they correct what they name
         correcting = u.is_correction(self.text) or requested == "confirm"
         new_kind = self.kind_named()
-        if new_kind and new_kind != kind:
+        if new_kind is None and requested == "aftersale_kind":
+            new_kind = self.kind_chosen()
+        if new_kind and new_kind != chosen:
             self.changes["aftersale_kind"] = new_kind
-            self.say(f"好的，改为申请{fmt.KIND_LABELS[new_kind]}。")
+            if chosen:  # a change of mind; the answer to 退货还是换货 needs no "改为"
+                self.say(f"好的，改为申请{fmt.KIND_LABELS[new_kind]}。")
             kind = new_kind
         got_order = await self.read_order(asked=requested == "order_id")
         names_free_text = bool(REASON_RE.search(self.text) or DETAIL_RE.search(self.text))
         if self.slot("order_id") and (requested == "item_sku" or (correcting and not names_free_text) or got_order):
             await self.read_item(asked=requested == "item_sku")
-        if kind == "exchange" and self.slot("item_sku") and (requested == "exchange_detail" or correcting) \
+        asked_variant = requested in ("exchange_detail", "aftersale_kind")  # "换L码" answers 退货还是换货 too
+        if kind == "exchange" and self.slot("item_sku") and (asked_variant or correcting) \
                 and "exchange_detail" not in self.changes and "item_sku" not in self.changes:
             await self.read_variant(asked=False)
         self.read_named_free_text(requested)
@@ -283,6 +316,8 @@ class Turn:
             self.read_free_text(requested)
         elif requested == "confirm":
             self.read_confirm()
+        elif requested == "aftersale_kind":
+            self.say("抱歉，我还不确定您要办哪一种。")
         self.changes.setdefault(requested, None)  # not an answer: ask again, without leaving the form
         return self.changes
 
@@ -295,11 +330,24 @@ class Turn:
             return None
         if self.intent not in INTENT_KIND and not u.is_correction(self.text):
             return None
+        if BOTH_KINDS_RE.search(self.text):  # "我要退换货" names both: only words beside it decide
+            return words_decide(self.text)
         for kind, pattern in KIND_WORDS:
             if pattern.search(self.text):
                 return kind
         if re.search(r"换", self.text) and (u.sizes(self.text) or u.colors(self.text)):
             return "exchange"
+        return None
+
+    def kind_chosen(self) -> Optional[str]:
+        """The answer to 退货还是换货, in the customer's own short words: 退 / 退吧 / 换 / 换一下 / 换大一码."""
+        if self.button or QUESTION_RE.search(self.text) or BOTH_KINDS_RE.search(self.text) or "不" in self.text:
+            return None
+        if u.is_yes(self.text) or u.is_plain_no(self.text):
+            return None
+        returns, exchanges = "退" in self.text, "换" in self.text
+        if returns != exchanges:
+            return "return" if returns else "exchange"
         return None
 
     def read_named_free_text(self, requested: Optional[str]) -> None:
@@ -362,7 +410,8 @@ class ValidateAftersaleForm(FormValidationAction):
         return "validate_aftersale_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain):
-        return list(KIND_SLOTS[kind_of(tracker)])
+        asked = [] if tracker.get_slot("aftersale_kind") else ["aftersale_kind"]
+        return asked + list(KIND_SLOTS[kind_of(tracker)])
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -391,8 +440,9 @@ class ValidateAftersaleForm(FormValidationAction):
         events = [SlotSet(k, v) for k, v in changes.items() if k != "requested_slot"]
         if "requested_slot" in changes:  # the form ends here
             return events + [SlotSet("requested_slot", changes["requested_slot"])]
-        kind = changes.get("aftersale_kind") or kind_of(tracker)
-        missing = next((s for s in KIND_SLOTS[kind] if turn.slot(s) is None), None)
+        kind = turn.slot("aftersale_kind")  # None: 退货还是换货 is asked first
+        missing = "aftersale_kind" if kind is None else \
+            next((s for s in KIND_SLOTS[kind] if turn.slot(s) is None), None)
         if not events:
             events.append(SlotSet("aftersale_kind", kind))  # a slot event: Rasa must not reject nor validate twice
         return events + [SlotSet("requested_slot", missing)]
@@ -451,6 +501,11 @@ class ActionStartAftersale(Action):
 
     async def run(self, dispatcher, tracker, domain):
         kind = INTENT_KIND.get(latest_intent(tracker), "return")
+        text = u.normalize(latest_text(tracker))
+        if kind in ("return", "exchange") and either_asked(tracker, text):
+            kind = None  # the form asks 退货还是换货 first
+        elif kind in ("return", "exchange") and BOTH_KINDS_RE.search(text):
+            kind = words_decide(text) or kind  # "退换货，换个 L 码": the words beside it decide
         events = [SlotSet("aftersale_kind", kind), SlotSet("order_id", None)]
         events += [SlotSet(s, None) for s in AFTERSALE_SLOTS]
         order_id = said_order_id(tracker)
@@ -486,6 +541,17 @@ async def aftersale_order_slots(dispatcher, tracker, value) -> Dict[Text, Any]:
     if len(order["items"]) == 1:
         slots["item_sku"] = order["items"][0]["sku"]
     return slots
+
+
+class ActionAskAftersaleKind(Action):
+    """退换货 without saying which: a return or an exchange, with a button for each."""
+
+    def name(self) -> Text:
+        return "action_ask_aftersale_kind"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=KIND_QUESTION, buttons=[dict(b) for b in KIND_BUTTONS])
+        return []
 
 
 class ActionAskOrderId(base.ShopAction):

@@ -170,7 +170,8 @@ class FormTalk:
                                              tracker("", "", slots=self.slots, customer=self.customer))
             self._apply(submit_events)
             return dispatcher.messages + submit_said
-        ask = {"order_id": aftersale.ActionAskOrderId, "item_sku": aftersale.ActionAskItemSku,
+        ask = {"aftersale_kind": aftersale.ActionAskAftersaleKind,
+               "order_id": aftersale.ActionAskOrderId, "item_sku": aftersale.ActionAskItemSku,
                "reason": aftersale.ActionAskReason, "photo_description": aftersale.ActionAskPhotoDescription,
                "exchange_detail": aftersale.ActionAskExchangeDetail,
                "confirm": aftersale.ActionAskConfirm}[self.slots["requested_slot"]]()

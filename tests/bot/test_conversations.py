@@ -319,7 +319,7 @@ def test_a_kinds_own_button_pressed_in_the_form_switches_to_that_kind(platform):
     talk = FormTalk()
     talk.start("我想换货", "exchange_request")
     talk.say("SC20261101001")
-    said = talk.say("/return_request", "return_request")  # the greeting's 我要退换货 button
+    said = talk.say("/return_request", "return_request")  # a 申请退货 button (or 退货 of 退货还是换货)
     assert "改为申请退货" in texts(said) and talk.slots["aftersale_kind"] == "return" and talk.asking == "reason"
     # an item button carries the form's own kind: nothing switches
     talk = FormTalk()
@@ -327,3 +327,99 @@ def test_a_kinds_own_button_pressed_in_the_form_switches_to_that_kind(platform):
     talk.say("SC20261115002")
     talk.say('/return_request{"item_sku":"SC-SERUM-04"}', "return_request", {"item_sku": "SC-SERUM-04"})
     assert talk.slots["aftersale_kind"] == "return" and talk.slots["item_sku"] == "SC-SERUM-04"
+
+
+EITHER = '/return_request{"aftersale_kind":"return_or_exchange"}'  # the greeting's and the fallback's 退换货
+
+
+def buttons(said) -> list[tuple[str, str]]:
+    return [(b["title"], b["payload"]) for m in said for b in m.get("buttons") or []]
+
+
+def test_the_returns_and_exchanges_button_asks_which_first(platform):
+    talk = FormTalk()
+    said = talk.start(EITHER, entities={"aftersale_kind": "return_or_exchange"})
+    assert talk.asking == "aftersale_kind" and talk.slots["aftersale_kind"] is None
+    assert "退货" in texts(said) and "换货" in texts(said) and "还是" in texts(said)
+    assert buttons(said) == [("退货", "/return_request"), ("换货", "/exchange_request")]
+    said = talk.say("/exchange_request", "exchange_request")  # 换货 pressed
+    assert talk.slots["aftersale_kind"] == "exchange" and talk.asking == "order_id"
+    assert "改为" not in texts(said) and "哪个订单" in texts(said)
+    talk.say("SC20261101001")
+    talk.say("换L码")
+    talk.say("小了")
+    said = talk.say("/affirm", "affirm")
+    assert "已为您提交换货申请" in texts(said)
+    [made] = filed(platform)
+    assert (made["kind"], made["order_id"], made["exchange_detail"]) == ("exchange", "SC20261101001", "换成 黑色 L")
+    # 退货 pressed instead: a return, asked its own questions
+    talk = FormTalk()
+    talk.start(EITHER, entities={"aftersale_kind": "return_or_exchange"})
+    talk.say("/return_request", "return_request")
+    assert talk.slots["aftersale_kind"] == "return" and talk.asking == "order_id"
+    talk.say("SC20261101001")
+    assert talk.asking == "reason"
+
+
+def test_the_kind_is_asked_only_when_the_customer_did_not_say_it(platform):
+    for opening, intent in (("我要退换货", "return_request"), ("想退换货", "exchange_request"), ("退换", "return_request")):
+        talk = FormTalk()
+        said = talk.start(opening, intent)
+        assert talk.asking == "aftersale_kind" and buttons(said)[-2:] == [("退货", "/return_request"),
+                                                                          ("换货", "/exchange_request")], opening
+    for opening, intent, kind in (("我要退货", "return_request", "return"), ("我想换货", "exchange_request", "exchange"),
+                                  ("退换货，换个L码", "return_request", "exchange"), ("/return_request", "return_request", "return"),
+                                  ("退换货，我要退货", "exchange_request", "return")):
+        talk = FormTalk()
+        said = talk.start(opening, intent)
+        assert talk.slots["aftersale_kind"] == kind and talk.asking == "order_id", opening
+        assert "还是换货" not in texts(said), opening
+
+
+def test_the_kind_answered_in_words(platform):
+    for answer, intent, kind in (("退货", "return_request", "return"), ("换货", "exchange_request", "exchange"),
+                                 ("退吧", "", "return"), ("换一下", "", "exchange")):
+        talk = FormTalk()
+        talk.start("我要退换货")
+        said = talk.say(answer, intent)
+        assert talk.slots["aftersale_kind"] == kind and talk.asking == "order_id", answer
+        assert "改为" not in texts(said), answer
+    # not an answer: asked again, without leaving the form
+    for unclear in ("嗯", "都行", "随便吧"):
+        talk = FormTalk()
+        talk.start("我要退换货")
+        said = talk.say(unclear)
+        assert talk.asking == "aftersale_kind" and talk.slots["aftersale_kind"] is None, unclear
+        assert "还不确定" in texts(said) and buttons(said)[-2:] == [("退货", "/return_request"),
+                                                                      ("换货", "/exchange_request")], unclear
+    # a question is answered, and 退货还是换货 asked again
+    talk = FormTalk()
+    talk.start("我要退换货")
+    said = talk.say("退货运费谁出？", "return_request")
+    assert "7 天无理由退货" in texts(said) and talk.asking == "aftersale_kind" and filed(platform) == []
+
+
+def test_an_order_named_with_the_returns_and_exchanges_request_is_kept(platform):
+    talk = FormTalk()
+    said = talk.start("SC20261115002 退换货", entities={"order_id": "SC20261115002"})
+    assert talk.asking == "aftersale_kind" and talk.slots["order_id"] == "SC20261115002"
+    talk.say("换货", "exchange_request")
+    assert talk.slots["aftersale_kind"] == "exchange" and talk.asking == "item_sku"
+
+
+def test_the_returns_and_exchanges_button_pressed_in_a_running_form_asks_which_again(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    assert talk.asking == "reason"
+    said = talk.say(EITHER, "return_request", {"aftersale_kind": "return_or_exchange"})
+    assert talk.asking == "aftersale_kind" and talk.slots["order_id"] == "SC20261101001"
+    assert talk.slots.get("reason") is None  # the payload is not taken for the reason
+    assert buttons(said)[-2:] == [("退货", "/return_request"), ("换货", "/exchange_request")]
+    talk.say("/exchange_request", "exchange_request")
+    assert talk.slots["aftersale_kind"] == "exchange" and talk.asking == "exchange_detail"
+
+
+def test_the_fallbacks_returns_and_exchanges_button_is_the_undecided_one(platform):
+    said, _ = run(actions.ActionFallback(), tracker("啊啊啊", "nlu_fallback"))
+    assert ("退换货", EITHER) in buttons(said)

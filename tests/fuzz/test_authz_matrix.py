@@ -91,6 +91,8 @@ T = {
     ("POST", "/api/messages/{message_id}/report"): (DENY, {"category": "spam"}),
     ("POST", "/api/users/{user_id}/report"): (DENY, {"category": "spam", "group_id": "$group_id"}),
     ("GET", "/api/me/sanctions"): (OWN, None),
+    ("POST", "/api/uploads"): (OWN, None),                  # the caller's own picture (a JSON body: 400)
+    ("POST", "/api/uploads/addresses"): (OWN, {"upload_ids": ["$message_id"]}),  # only those the caller may see
     ("POST", "/api/me/sanctions/{sanction_id}/appeal"): (DENY, {"text": "不是我的处罚"}),
     ("GET", "/api/moderation/cases"): (OWN, None),         # a moderator sees their own groups' cases only
     ("GET", "/api/moderation/cases/{case_id}"): (DENY, None),

@@ -204,3 +204,55 @@ async def test_service_figures_over_a_period_and_as_csv(people, svc, clock, rasa
 async def test_service_figures_refuse_bad_periods(people, query):
     kefu = await people("kefu", role="agent")
     await kefu.get(f"/api/support/stats?{query}", status=400)
+
+
+async def as_the_assistant(client, rasa, path: str, body: dict) -> dict:
+    """What the action server does for the customer's latest message: calls the platform's internal API
+    with the identity the platform signed into that message's metadata (rasa.asked)."""
+    meta = rasa.asked[-1]["metadata"]
+    resp = await client.post(path, json=body, headers={
+        "X-Bot-Secret": "s3cret", "X-Customer": meta["customer_id"], "X-Conversation": meta["conversation_id"],
+        "X-Customer-Expires": str(meta["expires"]), "X-Customer-Sig": meta["signature"]})
+    assert resp.status == 200, await resp.text()
+    return await resp.json()
+
+
+async def test_a_round_that_filed_something_for_people_is_not_solved_by_the_assistant_alone(people, svc, clock,
+                                                                                           rasa, client):
+    kefu = await people("kefu", role="agent")
+    chasing, asking, returning, back = [await people(name) for name in ("chasing", "asking", "returning", "back")]
+    convs = {p.id: (await open_support(p))[0] for p in (chasing, asking, returning, back)}
+    await an_order(svc, chasing.id, order_id="SC20261101001", status="shipped")
+    await an_order(svc, returning.id, order_id="SC20261101002")
+    await an_order(svc, back.id, order_id="SC20261101003", status="shipped")
+    # the assistant answers and opens a 催件 follow-up for people to chase the parcel: never handed off
+    await say(chasing, convs[chasing.id], "我的快递三天没动了", svc)
+    ticket = (await as_the_assistant(client, rasa, "/internal/bot/tickets",
+                                     {"kind": "follow_up", "summary": "物流三天未更新", "order_id": "SC20261101001"}))
+    # the assistant alone: an answer, nothing filed
+    await say(asking, convs[asking.id], "运费多少", svc)
+    # the assistant files a return: people review it
+    await say(returning, convs[returning.id], "我要退货，衣服破了", svc)
+    await as_the_assistant(client, rasa, "/internal/bot/aftersales",
+                           {"kind": "return", "order_id": "SC20261101002", "sku": "TS-01", "reason": "衣服破了"})
+    # a first round with a follow-up and a person, then a second round the assistant answers alone
+    await say(back, convs[back.id], "快递怎么还没到", svc)
+    await as_the_assistant(client, rasa, "/internal/bot/tickets",
+                           {"kind": "follow_up", "summary": "催件", "order_id": "SC20261101003"})
+    await assign(back, kefu, convs[back.id], resolve=True)
+    clock.advance(seconds=600)
+    await say(back, convs[back.id], "收到了，谢谢", svc)
+
+    async def figures():
+        return await kefu.get("/api/support/stats")
+    total = (await figures())["total"]
+    assert (total["conversations"], total["handed_off"], total["solved_by_assistant"]) == (5, 1, 2)
+    today = IN_HOURS.date().isoformat()
+    assert (await figures())["days"][-1] == {"date": today, "conversations": 5, "handed_off": 1,
+                                            "solved_by_assistant": 2}
+    # people finishing the follow-up doesn't make it the assistant's: a person chased the parcel
+    await kefu.post(f"/api/tickets/{ticket['ticket']['id']}/resolve", {"resolution": "已联系快递，明天送达"})
+    assert (await figures())["total"]["solved_by_assistant"] == 2
+    resp = await kefu.http.get("/api/support/stats?format=csv", headers=kefu.headers)
+    rows = list(csv.reader(io.StringIO((await resp.text()).lstrip("\ufeff"))))
+    assert rows[2][:4] == ["全部", "5", "1", "2"]

@@ -165,6 +165,66 @@ async def test_kick_and_ban(board, clock):
     await a.post(f"/api/groups/{gid}/join")
 
 
+async def test_the_notice_of_a_kick_names_the_group_it_took_off_the_list(board, live):
+    """member:left takes the group off the kicked member's list first; the notice that follows still names it
+    (the web client said 某个社群). A platform decision names no group; an appeal's decision names it too."""
+    group, mod, pm = board["group"], board["mod"], board["platform_mod"]
+    a, b, *_ = board["shoppers"]
+    gid = group["id"]
+    sockets = await live(a)
+    await mod.post(f"/api/moderation/users/{a.id}/actions", {"action": "kick", "reason": "广告", "group_id": gid})
+    kicked = await sockets.wait_for("moderation:notice", lambda n: n["sanction"]["kind"] == "kick")
+    assert kicked["group"] == {"id": gid, "name": "好物分享群"} and kicked["sanction"]["scope"] == gid
+    order = [e for e, d in sockets.received if e in ("member:left", "moderation:notice")]
+    assert order == ["member:left", "moderation:notice"]
+    assert gid not in [g["id"] for g in (await a.get("/api/me/groups"))["groups"]]
+
+    await pm.post(f"/api/moderation/users/{a.id}/actions", {"action": "warn", "reason": "注意言行"})
+    warned = await sockets.wait_for("moderation:notice", lambda n: n["sanction"]["kind"] == "warn")
+    assert "group" not in warned
+
+    banned = (await mod.post(f"/api/moderation/users/{b.id}/actions",
+                             {"action": "ban", "reason": "诈骗", "group_id": gid, "duration": "1d"}))["sanction"]
+    theirs = await live(b)
+    await b.post(f"/api/me/sanctions/{banned['id']}/appeal", {"text": "我没有诈骗"})
+    await mod.post(f"/api/moderation/appeals/{banned['id']}/decide", {"decision": "overturn", "reason": "证据不足"})
+    decided = await theirs.wait_for("moderation:notice", lambda n: "appeal" in n)
+    assert decided["group"]["name"] == "好物分享群" and not decided["sanction"]["in_force"]
+
+
+async def test_my_sanctions_name_the_group_even_after_a_kick_took_it_off_my_list(board, svc, clock):
+    """GET /api/me/sanctions names each group decision's group ({id, name}, as moderation:notice does): the profile
+    said 某个社群 for a group the member was kicked from. Platform decisions name none, nor a group that is gone."""
+    from server.domain.moderation import Sanction
+
+    group, other, mod, owner, pm = board["group"], board["other"], board["mod"], board["owner"], board["platform_mod"]
+    a, b, *_ = board["shoppers"]
+    gid = group["id"]
+    await mod.post(f"/api/moderation/users/{a.id}/actions",
+                   {"action": "mute", "duration": "1h", "reason": "刷屏", "group_id": gid})
+    clock.advance(minutes=1)
+    await mod.post(f"/api/moderation/users/{a.id}/actions", {"action": "kick", "reason": "广告", "group_id": gid})
+    clock.advance(minutes=1)
+    await pm.post(f"/api/moderation/users/{a.id}/actions", {"action": "warn", "reason": "注意言行"})
+    clock.advance(minutes=1)
+    await svc.storage.sanctions.add(Sanction(id="gone-group-sanction", user_id=a.id, kind="warn",
+                                             scope="0" * 32, reason="旧社群的警告", rule="",
+                                             moderator_id=owner.id, created_at=clock.now()))
+    await b.post(f"/api/groups/{other['id']}/join")
+    await owner.post(f"/api/moderation/users/{b.id}/actions",
+                     {"action": "ban", "reason": "诈骗", "group_id": other["id"], "duration": "1d"})
+    assert gid not in [g["id"] for g in (await a.get("/api/me/groups"))["groups"]]
+
+    mine = {s["kind"] + ":" + s["reason"]: s for s in (await a.get("/api/me/sanctions"))["sanctions"]}
+    assert set(mine) == {"mute:刷屏", "kick:广告", "warn:注意言行", "warn:旧社群的警告"}
+    assert mine["mute:刷屏"]["group"] == {"id": gid, "name": "好物分享群"}
+    assert mine["kick:广告"]["group"] == {"id": gid, "name": "好物分享群"}
+    assert "group" not in mine["warn:注意言行"] and mine["warn:注意言行"]["scope"] == "platform"
+    assert "group" not in mine["warn:旧社群的警告"]
+    theirs = (await b.get("/api/me/sanctions"))["sanctions"]
+    assert [(s["kind"], s["group"]) for s in theirs] == [("ban", {"id": other["id"], "name": "别的群"})]
+
+
 async def test_platform_ban_by_a_platform_moderator(board):
     pm, a = board["platform_mod"], board["shoppers"][0]
     await pm.post(f"/api/moderation/users/{a.id}/actions", {"action": "ban", "reason": "诈骗团伙", "duration": "permanent"})

@@ -73,6 +73,9 @@ async def test_opening_support_greets_with_quick_replies_and_is_idempotent(peopl
     [greeting] = await messages(xiaomei, conv_id)
     assert greeting["author_id"] == svc.bot_user.id and "小智" in greeting["text"]
     assert {"title": "转人工客服", "payload": "/human_handoff"} in greeting["buttons"]
+    # 我要退换货 names neither kind: its payload says so, and the assistant asks 退货还是换货
+    either = '/return_request{"aftersale_kind":"return_or_exchange"}'
+    assert {"title": "我要退换货", "payload": either} in greeting["buttons"]
 
 
 async def test_two_taps_on_contact_support_make_one_conversation(people, svc):
@@ -123,12 +126,39 @@ async def test_hand_off_queues_with_context_and_the_bot_goes_silent(people, svc,
     update = await desk.wait_for("support:updated", lambda d: d["state"] == "queued")
     assert update["handoff_reason"] == "human_handoff" and update["context"]["order_id"] == "SC20261101001"
     [queued] = (await kefu.get("/api/support/queue"))["queue"]
-    assert queued["customer"]["id"] == xiaomei.id and queued["last_message"]["text"].startswith("已为您转接")
+    assert queued["customer"]["id"] == xiaomei.id and queued["last_message"]["text"] == "转人工"  # theirs, not 已为您转接
     detail = (await kefu.get(f"/api/support/cases/{conv_id}"))["support"]
     assert [m["text"] for m in detail["transcript"]][1] == "转人工"  # the transcript travels with it
     rasa.asked.clear()
     await say(xiaomei, conv_id, "还在吗？", svc)
     assert rasa.asked == []  # handed off: the assistant stays silent
+
+
+async def test_the_queue_previews_what_the_customer_said_not_the_assistants_line(people, svc, rasa):
+    xiaomei, kefu = await people("xiaomei"), await people("kefu", role="agent")
+    conv_id, _ = await open_support(xiaomei)
+    rasa.script = lambda text: [{"text": "很抱歉给您带来不便，我帮您转接人工客服"},
+                                {"custom": {"handoff": {"reason": "human_handoff"}}}]
+    await say(xiaomei, conv_id, "我要退货，衣服破了", svc)
+    last = (await messages(xiaomei, conv_id))[-1]
+    assert last["author_id"] == svc.bot_user.id and last["text"].startswith("已为您转接")  # the assistant spoke last
+    [queued] = (await kefu.get("/api/support/queue"))["queue"]
+    assert queued["last_message"]["text"] == "我要退货，衣服破了" and queued["last_message"]["author_id"] == xiaomei.id
+    # however many lines the assistant and the desk wrote after it (more than one page of history)
+    from server.actions.support.cases import post_as_bot
+    conv = await svc.storage.conversations.get(conversation_id=conv_id)
+    for n in range(30):
+        await post_as_bot(svc, conv, f"系统消息 {n}")
+    [queued] = (await kefu.get("/api/support/queue"))["queue"]
+    assert queued["last_message"]["text"] == "我要退货，衣服破了"
+    # the agent's own conversations show it too; a newer message of the customer's replaces it
+    await kefu.post(f"/api/support/cases/{conv_id}/claim")
+    await kefu.post(f"/api/conversations/{conv_id}/messages", {"text": "您好，请发一下照片"})
+    [mine] = (await kefu.get("/api/support/mine"))["cases"]
+    assert mine["last_message"]["text"] == "我要退货，衣服破了"
+    await say(xiaomei, conv_id, "领口破了一个洞", svc)
+    [mine] = (await kefu.get("/api/support/mine"))["cases"]
+    assert mine["last_message"]["text"] == "领口破了一个洞"
 
 
 async def test_two_fallbacks_in_a_row_hand_off_but_an_answer_in_between_resets(people, svc, rasa):
@@ -337,6 +367,10 @@ async def test_a_pressed_quick_reply_shows_its_title_and_sends_its_payload(peopl
     await svc.tasks.join()
     assert body["message"]["text"] == "我的订单到哪了" and body["message"]["payload"] == "/track_order"
     assert rasa.asked[-1]["message"] == "/track_order"
+    either = '/return_request{"aftersale_kind":"return_or_exchange"}'  # the greeting's 我要退换货, entity and all
+    await xiaomei.post(f"/api/conversations/{conv_id}/messages", {"text": "我要退换货", "payload": either})
+    await svc.tasks.join()
+    assert rasa.asked[-1]["message"] == either
     await xiaomei.post(f"/api/conversations/{conv_id}/messages", {"text": "x", "payload": "track_order"}, status=400)
     group, owner, *_ = shop_group
     await owner.post(f"/api/conversations/{group['conversation_id']}/messages", {"text": "x", "payload": "/greet"},

@@ -26,11 +26,21 @@ MAX_APPEAL = 1000
 RANK = {"member": 0, "moderator": 1, "admin": 2, "owner": 3}
 
 
+async def notice(svc: Services, sanction: Sanction, **more) -> dict:
+    """What moderation:notice tells the sanctioned: the sanction and, for a group's, the group ({id, name}): a kick or
+    a group's ban has just taken the group off their list, and the notice still names it."""
+    body = {**more, "sanction": wire.sanction(sanction, now=svc.clock.now())}
+    if sanction.scope != PLATFORM_SCOPE:
+        group = await svc.storage.groups.get(group_id=sanction.scope)
+        if group is not None:
+            body["group"] = {"id": group.id, "name": group.name}
+    return body
+
+
 def subscribe(svc: Services) -> None:
-    """The person a decision is about is told of it live, with the reason and the time left."""
-    def tell(e: SanctionIssued | SanctionLifted) -> None:
-        svc.publisher.to_users(events.MODERATION_NOTICE, {"sanction": wire.sanction(e.sanction, now=svc.clock.now())},
-                               [e.sanction.user_id])
+    """The person a decision is about is told of it live, with the reason, the time left and where."""
+    async def tell(e: SanctionIssued | SanctionLifted) -> None:
+        svc.publisher.to_users(events.MODERATION_NOTICE, await notice(svc, e.sanction), [e.sanction.user_id])
     svc.bus.subscribe(SanctionIssued, tell)
     svc.bus.subscribe(SanctionLifted, tell)
 
@@ -223,10 +233,20 @@ async def check_lift(svc: Services, moderator: User, sanction_id: str, *, reason
 
 
 async def access_my_sanctions(svc: Services, user: User) -> list[dict]:
+    """My decisions, newest first, each with its appeal; a group's also names the group ({id, name}), as
+    moderation:notice does: a kick or a group's ban took it off my list. A group that no longer exists names none."""
     now = svc.clock.now()
+    groups: dict[str, dict | None] = {}
     out = []
     for s in await svc.storage.sanctions.for_user(user_id=user.id, limit=50):
-        out.append(wire.sanction(s, now=now, appeal=await svc.storage.appeals.get(appeal_id=s.id)))
+        entry = wire.sanction(s, now=now, appeal=await svc.storage.appeals.get(appeal_id=s.id))
+        if s.scope != PLATFORM_SCOPE:
+            if s.scope not in groups:
+                group = await svc.storage.groups.get(group_id=s.scope)
+                groups[s.scope] = {"id": group.id, "name": group.name} if group is not None else None
+            if groups[s.scope] is not None:
+                entry["group"] = dict(groups[s.scope])
+        out.append(entry)
     return out
 
 
@@ -288,8 +308,7 @@ async def check_decide_appeal(svc: Services, moderator: User, appeal_id: str, *,
         sanction = await _lift(svc, moderator, sanction, reason)
     await do_audit(svc, actor_id=moderator.id, action=f"appeal:{decided.state}", scope=appeal.scope,
                    target_kind="sanction", target_id=appeal.id, reason=reason, rule=sanction.rule)
-    svc.publisher.to_users(events.MODERATION_NOTICE,
-                           {"appeal": wire.appeal_(decided), "sanction": wire.sanction(sanction, now=svc.clock.now())},
+    svc.publisher.to_users(events.MODERATION_NOTICE, await notice(svc, sanction, appeal=wire.appeal_(decided)),
                            [appeal.user_id])
     return decided
 

@@ -21,6 +21,8 @@ from .hours import humans_at_hand, say_opening
 from .sessions import new_session, record
 
 MAX_RATING_COMMENT = 500
+# the greeting's 我要退换货: a return or an exchange, not said which (the assistant asks 退货还是换货 first)
+RETURN_OR_EXCHANGE = '/return_request{"aftersale_kind":"return_or_exchange"}'
 BOT_USERNAME = "xiaozhi"
 HANDOFF_REASONS = {"human_handoff": "顾客要求转人工", "complaint": "投诉", "fallback": "连续两次没听懂",
                    "timeout": "智能客服超时", "offline": "智能客服不在线", "error": "智能客服出错",
@@ -137,7 +139,7 @@ async def _open_support(svc: Services, user: User) -> tuple[Conversation, Suppor
                                      "查库存价格，也可以办理退换货。请问有什么可以帮您？",
                           buttons=[{"title": "我的订单到哪了", "payload": "/track_order"},
                                    {"title": "尺码怎么选", "payload": "/size_advice"},
-                                   {"title": "我要退换货", "payload": "/return_request"},
+                                   {"title": "我要退换货", "payload": RETURN_OR_EXCHANGE},
                                    {"title": "转人工客服", "payload": "/human_handoff"}])
     else:
         await post_as_bot(svc, conv, f"您好 {user.display_name}，智能客服暂时不在线 🙏 请直接说说您遇到的问题，"

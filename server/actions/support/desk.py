@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import events, wire
+from ...domain.messages import Message
 from ...domain.support import SupportCase
 from ...domain.users import STAFF_ROLES, User
 from ...errors import Conflict, Forbidden, InvalidPayload
@@ -43,9 +44,30 @@ async def _desk_view(svc: Services, case: SupportCase) -> dict:
     body = await describe(svc, case, for_staff=True)
     customer = await svc.storage.users.get(user_id=case.customer_id)
     body["customer"] = wire.user(customer) if customer else None
-    last = await svc.storage.messages.history(conversation_id=case.conversation_id, limit=1)
-    body["last_message"] = wire.message(last[0]) if last else None
+    said = await customers_last_message(svc, case)
+    body["last_message"] = wire.message(said) if said else None
     return body
+
+
+PREVIEW_PAGE, PREVIEW_LOOKBACK = 20, 100
+
+
+async def customers_last_message(svc: Services, case: SupportCase) -> Message | None:
+    """What the queue previews: the customer's own last message (what they need, "我要退货，衣服破了"), not
+    the assistant's or an agent's line after it ("已为您转接人工客服…"). Looked for in the last 100 messages;
+    a deleted or hidden one is skipped."""
+    before, looked = None, 0
+    while looked < PREVIEW_LOOKBACK:
+        page = await svc.storage.messages.history(conversation_id=case.conversation_id, before=before,
+                                                  limit=PREVIEW_PAGE)
+        for message in reversed(page):
+            if message.author_id == case.customer_id and message.deleted_at is None and message.hidden is None:
+                return message
+        if len(page) < PREVIEW_PAGE:
+            return None
+        looked += len(page)
+        before = page[0].seq
+    return None
 
 
 async def access_case_for_desk(svc: Services, user: User, conversation_id: str) -> dict:

@@ -1,7 +1,8 @@
 """Service figures for operators over a chosen period: first-response time, resolution time, waiting
-p50/p90, the CSAT distribution, how many conversations the assistant solved alone, hand-off reasons, per
-agent and per day. Computed from the support sessions (sessions.py) that started in the period, in the
-shop's time zone; also as CSV."""
+p50/p90, the CSAT distribution, how many conversations the assistant solved alone (never handed off and
+nothing filed for people: no ticket, no after-sales request), hand-off reasons, per agent and per day.
+Computed from the support sessions (sessions.py) that started in the period, in the shop's time zone; also
+as CSV."""
 from __future__ import annotations
 
 import csv
@@ -54,7 +55,33 @@ def percentile(values: list[float], p: float) -> float | None:
     return round(ordered[int(rank) - 1], 1)
 
 
-def _figures(sessions: list[SupportSession]) -> dict:
+async def rounds_left_for_people(svc: Services, sessions: list[SupportSession]) -> set[str]:
+    """The rounds (session ids) in which something was filed for the shop's people: a ticket (a 催件
+    follow-up, a complaint) or an after-sales request made in that conversation while the round was under
+    way, whether people are still on it or have finished it. Such a round was not solved by the assistant
+    alone, even when it never handed off. A record belongs to the round of its conversation that had started
+    last when it was made."""
+    starts: dict[str, list[tuple[datetime, int, str]]] = {}
+    for s in sessions:
+        starts.setdefault(s.conversation_id, []).append((s.started_at, s.first_seq, s.id))
+    for rounds in starts.values():
+        rounds.sort()
+    filed = [*await svc.storage.tickets.list(limit=SCAN_LIMIT), *await svc.storage.aftersales.list(limit=SCAN_LIMIT)]
+    left = set()
+    for record in filed:
+        under_way = [sid for started, _, sid in starts.get(record.conversation_id or "", ())
+                     if started <= record.created_at]
+        if under_way:
+            left.add(under_way[-1])
+    return left
+
+
+def solved_alone(s: SupportSession, left: set[str]) -> bool:
+    """Solved by the assistant alone: never handed to a person, and nothing filed for people meanwhile."""
+    return not s.handed_off and s.id not in left
+
+
+def _figures(sessions: list[SupportSession], left: set[str] = frozenset()) -> dict:
     handed = [s for s in sessions if s.handed_off]
     waiting = [w for s in handed if (w := _seconds(s.assigned_at, s.queued_at)) is not None]
     first = [w for s in handed if (w := _seconds(s.first_response_at, s.queued_at)) is not None]
@@ -63,7 +90,7 @@ def _figures(sessions: list[SupportSession]) -> dict:
     csat = {str(n): sum(1 for x in scores if x == n) for n in range(1, 6)}
     return {
         "conversations": len(sessions), "handed_off": len(handed),
-        "solved_by_assistant": sum(1 for s in sessions if not s.handed_off),
+        "solved_by_assistant": sum(1 for s in sessions if solved_alone(s, left)),
         "resolved": sum(1 for s in handed if s.resolved_at is not None),
         "waiting_p50": percentile(waiting, 50), "waiting_p90": percentile(waiting, 90),
         "first_response_p50": percentile(first, 50), "first_response_p90": percentile(first, 90),
@@ -78,8 +105,9 @@ async def access_stats(svc: Services, user: User, raw_from: str | None, raw_to: 
     check_staff(user)
     start, end = period(svc, raw_from, raw_to)
     tz = svc.hours.tz
-    sessions = [s for s in await svc.storage.support_sessions.list(limit=SCAN_LIMIT)
-                if start <= s.started_at.astimezone(tz).date() <= end]
+    scanned = await svc.storage.support_sessions.list(limit=SCAN_LIMIT)
+    sessions = [s for s in scanned if start <= s.started_at.astimezone(tz).date() <= end]
+    left = await rounds_left_for_people(svc, scanned)
     reasons: dict[str, int] = {}
     for s in sessions:
         if s.handed_off:
@@ -100,8 +128,8 @@ async def access_stats(svc: Services, user: User, raw_from: str | None, raw_to: 
         todays = [s for s in sessions if s.started_at.astimezone(tz).date() == day]
         days.append({"date": day.isoformat(), "conversations": len(todays),
                      "handed_off": sum(1 for s in todays if s.handed_off),
-                     "solved_by_assistant": sum(1 for s in todays if not s.handed_off)})
-    return {"from": start.isoformat(), "to": end.isoformat(), "total": _figures(sessions),
+                     "solved_by_assistant": sum(1 for s in todays if solved_alone(s, left))})
+    return {"from": start.isoformat(), "to": end.isoformat(), "total": _figures(sessions, left),
             "handoff_reasons": [{"reason": r, "label": HANDOFF_REASONS.get(r, "其他原因"), "count": n}
                                 for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])],
             "agents": agents, "days": days}
