@@ -7,7 +7,6 @@ appears in, and 去死 would again be found in 去死海 (issue 14). The word fr
 with the dictionary say which spans are ordinary words in their own right."""
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from functools import lru_cache
@@ -30,7 +29,6 @@ CUTTING_WORD = 10
 
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
-log = logging.getLogger(__name__)
 
 
 def shop_words(path: str = os.path.join(DATA, "shop_words.txt")) -> list[str]:
