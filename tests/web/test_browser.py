@@ -3,6 +3,8 @@ an unread badge, a refusal explained, report → mute, a private message, a topi
 handed from the assistant to an agent. Each writes its persona's screenshot to docs/screenshots/."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import app_for, make_config
@@ -75,11 +77,12 @@ async def test_a_report_reaches_a_moderator_who_mutes_and_the_author_sees_why(br
     await banzhu.click("button[data-action=mute-1h]")
     await banzhu.wait_for_selector(".queue .empty", timeout=5000)
 
-    await say(aqiang, "我说错什么了")
-    error = aqiang.locator("#send-error")
-    await error.filter(has_text="你已被禁言").wait_for(timeout=5000)
-    text = await error.inner_text()
-    assert "请文明交流" in text and "剩余约 60 分钟" in text, text  # an hour, not 3600 seconds
+    # told at once, before typing anything: the composer says until when and why, and doesn't send (issue 14)
+    notice = aqiang.locator("#silenced")
+    await notice.filter(has_text="你已被禁言").wait_for(timeout=5000)
+    text = await notice.inner_text()
+    assert "请文明交流" in text and re.search(r"还剩 (1小时|59分)", text), text  # an hour, not 3600 seconds
+    assert await aqiang.is_disabled("#composer")
     await shot(aqiang, "shopper-muted")
     assert banzhu.errors == [] and aqiang.errors == [] and xiaomei.errors == []
 

@@ -177,11 +177,11 @@ async def test_a_mute_on_process_a_refuses_aqiangs_next_send_on_process_b_with_t
     await banzhu.wait_for_selector(".queue .empty", timeout=LIVE)
 
     await aqiang.wait_for_selector(".toast.alert:has-text('请文明交流')", timeout=LIVE)  # told live, on B
-    await say(aqiang, "我说错什么了")
-    error = aqiang.locator("#send-error")
-    await error.filter(has_text="你已被禁言").wait_for(timeout=LIVE)
-    text = await error.inner_text()
-    assert "请文明交流" in text and "剩余" in text, text
+    notice = aqiang.locator("#silenced")  # and the composer says so, and doesn't send
+    await notice.filter(has_text="你已被禁言").wait_for(timeout=LIVE)
+    text = await notice.inner_text()
+    assert "请文明交流" in text and "还剩" in text, text
+    assert await aqiang.is_disabled("#composer")
     await say(xiaomei, "大家文明交流哦")  # the group goes on; his refused message reached nobody
     await theirs(aqiang, "大家文明交流哦").wait_for(timeout=LIVE)
     assert await xiaomei.locator("#messages .message", has_text="我说错什么了").count() == 0

@@ -288,9 +288,12 @@ function desktopAlertsSetting() {
   return el("div", { class: "desktop-alerts" }, el("h3", {}, t("desktop_alerts")), label, " ", enable);
 }
 
-export function sanctionLabel(s) {
+/** What was decided, where, and for how long. A group's decision names its group, from the sanction's own `group`
+ *  (GET /api/me/sanctions) or the notice's, else my list; 某个社群 only when the group no longer exists. */
+export function sanctionLabel(s, group = s.group) {
   const kind = t(`act.${s.kind}`);
-  const where = s.scope === "platform" ? t("platform") : state.groups.find((g) => g.id === s.scope)?.name || t("a_group");
+  const where = s.scope === "platform" ? t("platform")
+    : group?.name || state.groups.find((g) => g.id === s.scope)?.name || t("a_group");
   const left = s.in_force && s.seconds_left ? ` · ${timeLeft(s.seconds_left)}` : s.permanent && s.in_force ? ` · ${t("permanent")}` : "";
   return `${kind} · ${where}${left}`;
 }
@@ -314,10 +317,10 @@ function sanctionEntry(s) {
 }
 
 /** A moderator acted on me, lifted it, or decided my appeal: say so at once. */
-export function moderationNotice({ sanction, appeal }) {
+export function moderationNotice({ sanction, appeal, group }) {
   if (appeal) return toast(`${t(`appeal.${appeal.state}`)} · ${appeal.decision_reason || ""}`, "alert");
   if (!sanction) return;
-  const text = sanction.lifted_at ? `${t("lifted")} · ${sanctionLabel(sanction)}`
-    : `${sanctionLabel(sanction)} · ${t("reason", { r: sanction.reason })}`;
+  const text = sanction.lifted_at ? `${t("lifted")} · ${sanctionLabel(sanction, group)}`
+    : `${sanctionLabel(sanction, group)} · ${t("reason", { r: sanction.reason })}`;
   toast(text, "alert");
 }

@@ -1,8 +1,9 @@
 // The web client's entry: logging in, the live connection, the page's frame and navigation. The
 // screens live in chat.js (conversations), account.js (groups, search, notifications, profile),
 // service.js (联系客服), desk.js (the agents' desk) and moderation.js (the moderators' dashboard).
-import { t, lang, setLang, errorText } from "./i18n.js";
-import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator } from "./core.js";
+import { t, lang, setLang, errorText, timeLeft } from "./i18n.js";
+import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator,
+         messagePreview } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -10,6 +11,7 @@ import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane,
 import { openSupport, supportTools, supportUpdated, ratingCard } from "./service.js";
 import { deskTools, loadDesk, openDeskCase } from "./desk.js";
 import { showModeration, caseEvent } from "./moderation.js";
+import { loadSilences, silenceChanged } from "./chat/composer.js";
 
 const app = document.getElementById("app");
 
@@ -131,7 +133,20 @@ function connect() {
   socket.on("conversation:new", (c) => { if (c.kind === "private") loadPrivates().then(renderGroups); });
   socket.on("support:updated", supportUpdated);
   socket.on("moderation:case", caseEvent);
-  socket.on("moderation:notice", moderationNotice);
+  socket.on("moderation:notice", noticeArrived);
+}
+
+/** A moderator's decision about me: said at once, and the composer follows a mute or ban (or its lift). A kick or
+ *  a group's ban took the group off my list already (member:left comes first): its name comes with the notice. */
+function noticeArrived(notice) {
+  silenceChanged(notice.sanction);
+  const s = notice.sanction, group = notice.group;
+  if (notice.appeal || !s || !group || state.groups.some((g) => g.id === group.id)) return moderationNotice(notice);
+  const said = s.lifted_at ? t("lifted_in", { group: group.name, what: t(`act.${s.kind}`) })
+    : s.kind === "kick" ? t("kicked_from", { group: group.name })
+    : s.kind === "ban" ? `${t("banned_from", { group: group.name })} · ${s.seconds_left ? timeLeft(s.seconds_left) : t("permanent")}`
+    : `${t(`act.${s.kind}`)} · ${group.name}`;
+  toast(s.lifted_at ? said : `${said} · ${t("reason", { r: s.reason })}`, "alert");
 }
 
 // once for the page, whichever connection is current (connect() runs again after each login)
@@ -152,7 +167,7 @@ function messageArrived(m) {
     loadUsers([m.author_id]).then(() => {
       // at the desk, what the assistant tells the customer (who is serving them, say) is not news to the agent
       if (state.users.get(m.author_id)?.role === "bot" && isAgent()) return;
-      desktopAlert(nameOf(m.author_id), m.text || m.product?.title || "",
+      desktopAlert(nameOf(m.author_id), messagePreview(m),
                    { tag: m.id, onclick: () => openConversation(m.conversation_id, m.seq) });
     });
   }
@@ -177,6 +192,7 @@ async function resync() {
   await loadPrivates();
   renderGroups();
   const chat = state.current;
+  if (chat && chat.kind !== "support" && chat.kind !== "desk") loadSilences();  // a mute issued while I was away
   if (!chat || state.hasNewer || !state.messages.length || loadingHistory()) return;  // opening fetches it all anyway
   // from the end of the unbroken run of seqs we hold, not from the newest: what the outbox just sent can sit
   // above a gap of messages others wrote while we were away

@@ -124,6 +124,57 @@ export function timeLabel(iso) {
     : d.toLocaleString(document.documentElement.lang, { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+/** A message in one line, where a last message or an alert shows it: its words, after [图片] for a picture message;
+ *  for a card sent without words, the order or the product it shows. */
+export function messagePreview(m) {
+  if (!m) return "";
+  const picture = m.type === "image" || m.card?.kind === "image" ? t("picture_preview") : "";
+  const words = m.text || (picture ? "" : m.card?.order_id ? `${t("order_no")} ${m.card.order_id}`
+    : m.card?.title || m.product?.title || "");
+  return [picture, words].filter(Boolean).join(" ");
+}
+
+// -- rule ids as moderators read them -----------------------------------------------------------------------------
+
+const RULE_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link", "spam",
+                         "harassment", "other"];
+const NAMED_RULES = ["spam:slow_mode", "spam:flood", "spam:repeat", "spam:mentions", "new_member:link",
+                     "new_member:private", "support:contact"];
+
+/** A category (of a rule, a report, a verdict) in words: 引流, 假货, 自定义词 … */
+export const ruleCategory = (category) => t(RULE_CATEGORIES.includes(category) ? `rule.cat.${category}` : "rule.unknown");
+
+/** Matched words without their detector's prefix, each once: phone:138… → 138…, contact:微信 → 微信, link:bit.ly → bit.ly. */
+export const matchedWords = (matches) => [...new Set((matches || []).map((m) =>
+  String((typeof m === "string" ? m : m?.term) || "").replace(/^(?:phone|contact|link):/, "")).filter(Boolean))];
+
+/** A rule id in words, with the word it matched: counterfeit:卖高仿 → 假货（卖高仿）, diversion:phone:138… → 引流（138…）,
+ *  link:bit.ly → 链接（bit.ly）, report:diversion → 举报：引流, spam:slow_mode → 刷屏：慢速模式. An id this client
+ *  doesn't know says 其他规则, never the raw id. */
+export function ruleLabel(rule) {
+  if (!rule) return "";
+  const [head, ...rest] = rule.split(":");
+  let term = rest.join(":");
+  let name;
+  if (head === "report") {
+    name = t("rule.report", { what: ruleCategory(term) });
+    term = "";
+  } else if (NAMED_RULES.includes(rule)) {
+    name = t(`rule.${rule}`);
+    term = "";
+  } else if (head === "phone" || head === "contact") {  // a detector's own id: contact details, i.e. diversion
+    name = ruleCategory("diversion");
+    term = rule;
+  } else if (head === "spam") {
+    name = t("rule.spam");
+    term = "";
+  } else {
+    name = ruleCategory(head);
+  }
+  const words = matchedWords([term]);
+  return words.length ? t("rule.words", { name, words: words.join(t("rule.sep")) }) : name;
+}
+
 export function toast(text, kind = "info") {
   const box = document.getElementById("toasts") || document.body.appendChild(el("div", { id: "toasts", role: "status" }));
   const item = el("div", { class: `toast ${kind}` }, text);

@@ -2,7 +2,8 @@
 // after-sales requests, tickets and the service figures. At phone width the list and the conversation take
 // turns (a back button), and the customer's panel opens from the conversation's header.
 import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, nameOf, presenceDot, toast, timeLabel } from "./core.js";
+import { state, hooks, el, api, loadUsers, nameOf, presenceDot, toast, timeLabel, messagePreview } from "./core.js";
+import { pictureGrid } from "./cards/image.js";
 import { chatPane, mountMessages, refreshChatHeader, keepDraft } from "./chat.js";
 
 const TABS = ["cases", "aftersales", "tickets", "stats"];
@@ -190,6 +191,14 @@ export function renderDesk() {
   if (tab === "stats") showStats();
 }
 
+/** The customer's last message as the queue previews it (the server picks theirs, not the assistant's line):
+ *  its words, or for a card sent without words, the order or the product it shows. */
+function preview(m) {
+  if (!m) return "";
+  if (m.card?.kind === "image") return messagePreview(m);  // [图片] and its words
+  return m.text || (m.card?.order_id ? `${t("order_no")} ${m.card.order_id}` : m.card?.title || "");
+}
+
 function caseLists() {
   const lists = state.desk || { queue: [], mine: [] };
   const open = state.current?.kind === "desk" ? state.current.conversation_id : null;
@@ -202,7 +211,7 @@ function caseLists() {
       : t("serving_now")),
     c.handoff_reason ? el("span", { class: "meta reason" }, known("handoff", c.handoff_reason)) : null,
     c.after_hours ? el("span", { class: "meta" }, t("left_after_hours")) : null,
-    c.last_message ? el("span", { class: "meta last" }, c.last_message.text) : null));
+    preview(c.last_message) ? el("span", { class: "meta last" }, preview(c.last_message)) : null));
   return { queue: lists.queue.map((c) => entry(c, true)), mine: lists.mine.map((c) => entry(c, false)) };
 }
 
@@ -271,7 +280,8 @@ function earlierItem(chat, s) {
       await loadUsers(found.map((m) => m.author_id));
       const ended = s.resolved_at ? new Date(s.resolved_at).getTime() : Infinity;
       said.replaceChildren(...found.filter((m) => m.seq < until && new Date(m.created_at).getTime() <= ended)
-        .map((m) => el("li", {}, el("span", { class: "meta" }, nameOf(m.author_id), "："), m.text || m.product?.title || "")));
+        .map((m) => el("li", {}, el("span", { class: "meta" }, nameOf(m.author_id), "："), messagePreview(m),
+                       m.card?.kind === "image" ? pictureGrid(m) : null)));  // its thumbnails open the lightbox too
     } catch (err) { said.replaceChildren(el("li", { class: "error" }, errorText(err))); }
   } }, summary, said);
   return el("li", {}, box);

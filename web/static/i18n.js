@@ -66,11 +66,22 @@ const TEXT = {
     "error.appeal_decided": "该申诉已被处理", "error.already_lifted": "已经解除了", "error.not_queued": "该客户已被接待",
     "error.support_changed": "其他客服已接待该客户", "error.not_an_agent": "只能转接给客服", "error.too_long": "内容太长了",
     "error.invalid_payload": "输入有误", "error.rate_limited": "尝试次数太多，请稍后再试", "error.cannot_report_self": "不能举报自己",
-    seconds_left: "剩余 {n} 秒", minutes_left: "剩余约 {n} 分钟", hours_left: "剩余约 {n} 小时", reason: "原因：{r}",
+    time_left: "剩余 {d}", "dur.d": "{d}天", "dur.d_h": "{d}天{h}小时", "dur.h": "{h}小时", "dur.h_m": "{h}小时{m}分",
+    "dur.m": "{m}分", "dur.s": "{s}秒", reason: "原因：{r}",
+    silenced_until: "{what}，至 {until}（还剩 {left}）", silenced_for_good: "{what}（永久）",
+    kicked_from: "你已被移出「{group}」", banned_from: "你已被禁止进入「{group}」", lifted_in: "「{group}」的{what}已解除",
     report: "举报", report_sent: "已举报，感谢你的反馈", category: "类别", note: "补充说明（选填）", cancel: "取消",
     "cat.spam": "垃圾广告", "cat.diversion": "引流/私下交易", "cat.scam": "诈骗", "cat.gambling": "赌博", "cat.porn": "色情",
     "cat.abuse": "辱骂", "cat.counterfeit": "假货", "cat.harassment": "骚扰", "cat.other": "其他", "cat.custom": "自定义",
     "cat.link": "链接",
+    "rule.cat.diversion": "引流", "rule.cat.scam": "诈骗", "rule.cat.gambling": "赌博", "rule.cat.porn": "色情",
+    "rule.cat.abuse": "辱骂", "rule.cat.counterfeit": "假货", "rule.cat.custom": "自定义词", "rule.cat.link": "链接",
+    "rule.cat.spam": "垃圾广告", "rule.cat.harassment": "骚扰", "rule.cat.other": "其他", "rule.unknown": "其他规则",
+    "rule.words": "{name}（{words}）", "rule.sep": "、", "rule.report": "举报：{what}", "rule.spam": "刷屏",
+    "rule.spam:slow_mode": "刷屏：慢速模式", "rule.spam:flood": "刷屏：发言太快", "rule.spam:repeat": "刷屏：重复发言",
+    "rule.spam:mentions": "刷屏：@太多人", "rule.new_member:link": "新成员限制：发链接",
+    "rule.new_member:private": "新成员限制：私信陌生人", "rule.support:contact": "客服会话里留的联系方式",
+    rule_is: "规则：{r}", matches_are: "命中：{m}", categories_are: "类别：{c}",
     moderation: "管理后台", chat: "聊天", queue_empty: "没有待处理的举报", score: "分值", reports: "举报", weight: "权重",
     author_history: "作者记录", clean_record: "无处罚记录", context: "上下文", user_report: "举报的是用户本人",
     pick_case_mod: "选择一条举报", action_reason: "处理原因（会告知对方）", need_reason: "请填写处理原因", delete_too: "同时删除消息",
@@ -78,6 +89,16 @@ const TEXT = {
     "act.ban": "封禁", "act.ban_forever": "永久封禁", "dur.10m": "10分钟", "dur.1h": "1小时", "dur.1d": "1天", "dur.7d": "7天",
     lift: "解除", done: "已处理",
     "error.already_reported": "你已经举报过了", "error.report_rate_limited": "举报太频繁，请稍后再试",
+    "error.empty_file": "文件是空的", "error.image_unreadable": "图片无法读取（文件不完整或不是图片）",
+    "error.upload_too_large": "图片不能超过 10 兆", "error.image_too_large": "图片尺寸太大（最多 4000 万像素）",
+    "error.unsupported_media_type": "不支持这种文件，请发送常见格式的照片或动图", "error.upload_rate_limited": "上传太频繁，请稍后再试",
+    "error.upload_not_found": "图片不存在或已过期，请重新选择", "error.media_bad_signature": "图片地址无效",
+    "error.media_expired": "图片地址已过期，请刷新",
+    attach_picture: "图片", chosen_pictures: "要发送的图片", upload_progress: "上传进度", remove_picture: "移除这张图片",
+    pictures_max: "一条消息最多 {n} 张图片", pictures_uploading: "图片上传中，传完就发送…",
+    pictures_remove_failed: "有图片没能上传，移除后再发送", drop_pictures: "松开即可添加图片", picture_preview: "[图片]",
+    picture_n: "第 {n} 张图片，共 {total} 张", open_picture: "查看大图（第 {n} 张，共 {total} 张）", picture_failed: "图片加载失败",
+    prev_picture: "上一张", next_picture: "下一张", picture_viewer: "查看图片",
     "error.unknown_sku": "商品库里没有这个商品编号", "error.out_of_stock": "这个款式没货了", "error.no_such_variant": "这件商品没有这个尺码或颜色",
     "error.aftersale_open": "这件商品已有一个售后申请在处理中", "error.order_card_support_only": "订单只能发给客服",
     "mod.queue": "举报队列", "mod.appeals": "申诉", "mod.audit": "审计日志", "mod.rules": "社群规则", "mod.tester": "规则测试",
@@ -87,7 +108,7 @@ const TEXT = {
     "audit.report": "举报", "audit.hide": "隐藏", "audit.dismiss": "忽略", "audit.delete": "删除", "audit.warn": "警告",
     "audit.mute": "禁言", "audit.kick": "移出", "audit.ban": "封禁", "audit.lift": "解除", "audit.appeal": "申诉",
     "audit.appeal:upheld": "维持申诉", "audit.appeal:overturned": "撤销处理", "audit.rules:update": "修改规则",
-    "audit.engine:block": "拦截", "audit.engine:mask": "打码", "audit.engine:flag": "标记",
+    "audit.engine:block": "拦截", "audit.engine:mask": "打码", "audit.engine:flag": "标记", "audit.engine:hold": "隐藏待审",
     "target.message": "消息", "target.user": "用户", "target.rules": "规则", "target.sanction": "处罚", "target.thread": "话题", "target.": "",
     rules_for: "规则范围", rule_words: "违禁词", rule_term: "新增词语", add: "添加", remove: "移除",
     allow_list: "白名单（每行一个，不会被拦截）", allow_hint: "例如：官方旗舰店", slow_mode: "慢速模式（秒，0 为关闭）",
@@ -219,11 +240,24 @@ const TEXT = {
     "error.support_changed": "Another agent took this customer", "error.not_an_agent": "Transfer to an agent",
     "error.too_long": "That is too long", "error.invalid_payload": "Check what you entered",
     "error.rate_limited": "Too many attempts; try later", "error.cannot_report_self": "You can't report yourself",
-    seconds_left: "{n} s left", minutes_left: "about {n} min left", hours_left: "about {n} h left", reason: "Reason: {r}",
+    time_left: "{d} left", "dur.d": "{d} d", "dur.d_h": "{d} d {h} h", "dur.h": "{h} h", "dur.h_m": "{h} h {m} min",
+    "dur.m": "{m} min", "dur.s": "{s} s", reason: "Reason: {r}",
+    silenced_until: "{what} until {until} ({left} left)", silenced_for_good: "{what} for good",
+    kicked_from: "You were removed from “{group}”", banned_from: "You are banned from “{group}”",
+    lifted_in: "{what} in “{group}” lifted",
     report: "Report", report_sent: "Reported, thank you", category: "Category", note: "Note (optional)", cancel: "Cancel",
     "cat.spam": "Spam", "cat.diversion": "Off-platform trading", "cat.scam": "Scam", "cat.gambling": "Gambling",
     "cat.porn": "Porn", "cat.abuse": "Abuse", "cat.counterfeit": "Counterfeit", "cat.harassment": "Harassment",
     "cat.other": "Other", "cat.custom": "Custom", "cat.link": "Link",
+    "rule.cat.diversion": "Off-platform trading", "rule.cat.scam": "Scam", "rule.cat.gambling": "Gambling",
+    "rule.cat.porn": "Porn", "rule.cat.abuse": "Abuse", "rule.cat.counterfeit": "Counterfeit", "rule.cat.custom": "Custom word",
+    "rule.cat.link": "Link", "rule.cat.spam": "Spam", "rule.cat.harassment": "Harassment", "rule.cat.other": "Other",
+    "rule.unknown": "Another rule", "rule.words": "{name} ({words})", "rule.sep": ", ", "rule.report": "Report: {what}",
+    "rule.spam": "Spamming", "rule.spam:slow_mode": "Spamming: slow mode", "rule.spam:flood": "Spamming: posting too fast",
+    "rule.spam:repeat": "Spamming: the same message again", "rule.spam:mentions": "Spamming: too many mentions",
+    "rule.new_member:link": "New member: a link", "rule.new_member:private": "New member: messaging strangers",
+    "rule.support:contact": "Contact details given to support",
+    rule_is: "Rule: {r}", matches_are: "Matched: {m}", categories_are: "Categories: {c}",
     moderation: "Moderation", chat: "Chat", queue_empty: "Nothing to review", score: "Score", reports: "Reports", weight: "weight",
     author_history: "Author's record", clean_record: "No earlier decisions", context: "Context", user_report: "A report about the person",
     pick_case_mod: "Pick a report", action_reason: "Reason (the user is told)", need_reason: "Write the reason first",
@@ -236,6 +270,16 @@ const TEXT = {
     "error.order_card_support_only": "Orders can only be sent to support",
     lift: "Lift", done: "Done", "error.already_reported": "You reported this already",
     "error.report_rate_limited": "Too many reports; try later",
+    "error.empty_file": "The file is empty", "error.image_unreadable": "The picture can't be read (incomplete or not a picture)",
+    "error.upload_too_large": "A picture is at most 10 MB", "error.image_too_large": "The picture is too large (at most 40 megapixels)",
+    "error.unsupported_media_type": "JPEG, PNG, WebP, GIF or HEIC pictures only", "error.upload_rate_limited": "Too many uploads; try later",
+    "error.upload_not_found": "That picture is gone; choose it again", "error.media_bad_signature": "Invalid picture address",
+    "error.media_expired": "The picture's address has expired; reload",
+    attach_picture: "Picture", chosen_pictures: "Pictures to send", upload_progress: "Upload progress", remove_picture: "Remove this picture",
+    pictures_max: "At most {n} pictures in one message", pictures_uploading: "Uploading the pictures; sending when done…",
+    pictures_remove_failed: "A picture didn't upload: remove it, then send", drop_pictures: "Drop to add the pictures", picture_preview: "[Picture]",
+    picture_n: "Picture {n} of {total}", open_picture: "View full size (picture {n} of {total})", picture_failed: "The picture didn't load",
+    prev_picture: "Previous", next_picture: "Next", picture_viewer: "Picture viewer",
     "mod.queue": "Reports", "mod.appeals": "Appeals", "mod.audit": "Audit log", "mod.rules": "Group rules", "mod.tester": "Rule tester",
     no_appeals: "No appeals waiting", uphold: "Uphold", overturn: "Overturn",
     audit_search: "Search: people, text, rule, reason", all_actions: "All actions", action: "Action", time: "Time", who: "Who",
@@ -243,7 +287,7 @@ const TEXT = {
     "audit.report": "report", "audit.hide": "hide", "audit.dismiss": "dismiss", "audit.delete": "delete", "audit.warn": "warn",
     "audit.mute": "mute", "audit.kick": "kick", "audit.ban": "ban", "audit.lift": "lift", "audit.appeal": "appeal",
     "audit.appeal:upheld": "appeal upheld", "audit.appeal:overturned": "appeal overturned", "audit.rules:update": "rules changed",
-    "audit.engine:block": "blocked", "audit.engine:mask": "masked", "audit.engine:flag": "flagged",
+    "audit.engine:block": "blocked", "audit.engine:mask": "masked", "audit.engine:flag": "flagged", "audit.engine:hold": "held for review",
     "target.message": "message", "target.user": "user", "target.rules": "rules", "target.sanction": "sanction",
     "target.thread": "topic", "target.": "",
     rules_for: "Rules of", rule_words: "Banned words", rule_term: "Add a word", add: "Add", remove: "Remove",
@@ -319,12 +363,21 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ""));
 }
 
-/** A wait as people say it: "剩余 40 秒", "剩余约 58 分钟", "剩余约 3 小时" (not 3507 seconds). */
-export function timeLeft(seconds) {
-  if (seconds < 90) return t("seconds_left", { n: seconds });
-  if (seconds < 90 * 60) return t("minutes_left", { n: Math.round(seconds / 60) });
-  return t("hours_left", { n: Math.round(seconds / 3600) });
+/** A length of time as people say it, the two largest units: 7天, 3小时20分, 45分, 30秒 (7 d, 3 h 20 min, 45 min, 30 s),
+ *  never 604800 秒. From a minute on it counts whole minutes (6天23小时59分30秒 is 7天). Every duration and time left
+ *  the client shows goes through here. */
+export function duration(seconds) {
+  const total = Math.max(0, Number(seconds) || 0);
+  if (total < 60) return t("dur.s", { s: Math.max(1, Math.round(total)) });
+  const minutes = Math.round(total / 60);
+  const d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
+  if (d) return h ? t("dur.d_h", { d, h }) : t("dur.d", { d });
+  if (h) return m ? t("dur.h_m", { h, m }) : t("dur.h", { h });
+  return t("dur.m", { m });
 }
+
+/** A wait: 剩余 7天, 剩余 45分, 剩余 30秒. */
+export const timeLeft = (seconds) => t("time_left", { d: duration(seconds) });
 
 export function errorText(error) {
   if (!error) return t("error.default");

@@ -1,14 +1,15 @@
 // The moderators' dashboard: the report queue with context, one-click actions with a reason, appeals,
 // the audit log, each group's rules and the rule tester.
-import { t, errorText } from "./i18n.js";
-import { state, hooks, el, api, loadUsers, nameOf, timeLabel, isPlatformModerator, groupModerator, groupStaff } from "./core.js";
+import { t, errorText, duration } from "./i18n.js";
+import { state, hooks, el, api, loadUsers, nameOf, timeLabel, isPlatformModerator, groupModerator, groupStaff, ruleLabel,
+         ruleCategory, matchedWords } from "./core.js";
 import { messageItem } from "./chat.js";
 import { sanctionLabel } from "./account.js";
 
 const TABS = ["queue", "appeals", "audit", "rules", "tester"];
 const WORD_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link"];
 const AUDIT_ACTIONS = ["report", "hide", "dismiss", "delete", "warn", "mute", "kick", "ban", "lift", "appeal",
-                       "appeal:upheld", "appeal:overturned", "rules:update", "engine:block", "engine:mask", "engine:flag"];
+                       "appeal:upheld", "appeal:overturned", "rules:update", "engine:block", "engine:mask", "engine:flag", "engine:hold"];
 const ENGINE = "engine";  // the actor of the rules engine's own verdicts
 
 export async function showModeration(tab = state.mod.tab) {
@@ -66,9 +67,13 @@ function caseList() {
       el("button", { type: "button", class: c?.id === k.id ? "case active" : "case", "data-case": k.id, onclick: () => openCase(k.id) },
         el("span", { class: "snapshot" }, k.snapshot || k.author?.display_name || k.target_id),
         el("span", { class: "meta" }, `${t("score")} ${k.score} · ${t("reports")} ${k.report_count}`,
-           k.rule ? ` · ${k.rule}` : "", k.hidden ? ` · ${t("hidden_short")}` : "")))))
+           caseRule(k) ? ` · ${caseRule(k)}` : "", k.hidden ? ` · ${t("hidden_short")}` : "")))))
       : el("p", { class: "empty" }, t("queue_empty")));
 }
+
+/** What a case is about, in words: the rule the engine flagged it by (假货（卖高仿）), or what its reports say (举报：引流). */
+const caseRule = (c) => c.rule ? ruleLabel(c.rule)
+  : c.categories?.length ? t("rule.report", { what: c.categories.map(ruleCategory).join(t("rule.sep")) }) : "";
 
 function queuePane() {
   const c = state.mod.openCase;
@@ -97,7 +102,7 @@ function caseDetail(c) {
   const removeToo = el("input", { type: "checkbox", id: "delete-message" });
   const author = c.author?.user;
   return [
-    el("h3", {}, author?.display_name || c.author_id, " · ", `${t("score")} ${c.score}`, c.rule ? ` · ${c.rule}` : ""),
+    el("h3", {}, author?.display_name || nameOf(c.author_id), " · ", `${t("score")} ${c.score}`, caseRule(c) ? ` · ${caseRule(c)}` : ""),
     c.message_id ? [el("h4", {}, t("context")),
       el("ol", { class: "message-list context" }, (c.context || []).map((m) => {
         const item = messageItem(m);
@@ -181,7 +186,7 @@ function auditPane() {
   const query = el("input", { type: "search", name: "q", value: q, placeholder: t("audit_search"), "aria-label": t("audit_search") });
   const kind = el("select", { name: "action", "aria-label": t("action") }, el("option", { value: "" }, t("all_actions")),
     AUDIT_ACTIONS.map((a) => el("option", { value: a, selected: a === action }, t(`audit.${a}`))));
-  const where = (scope) => scope === "platform" ? t("platform") : state.groups.find((g) => g.id === scope)?.name || scope;
+  const where = (scope) => scope === "platform" ? t("platform") : state.groups.find((g) => g.id === scope)?.name || t("a_group");
   return el("section", { class: "pane" },
     el("form", { class: "search-form", onsubmit: async (e) => {
       e.preventDefault();
@@ -189,11 +194,21 @@ function auditPane() {
       renderModeration();
     } }, query, kind, el("button", { type: "submit" }, t("search"))),
     el("table", { class: "audit", id: "audit-log" },
-      el("thead", {}, el("tr", {}, [t("time"), t("who"), t("action"), t("target"), t("where"), t("rule"), t("reason_col")].map((h) => el("th", {}, h)))),
-      el("tbody", {}, entries.map((e) => el("tr", { "data-action": e.action },
-        el("td", {}, timeLabel(e.at)), el("td", {}, e.actor_id === ENGINE ? t("system") : nameOf(e.actor_id)), el("td", {}, t(`audit.${e.action}`)),
-        el("td", {}, e.target_kind === "user" ? nameOf(e.target_id) : `${t(`target.${e.target_kind}`)} ${e.details?.text ? `「${e.details.text.slice(0, 40)}」` : ""}`),
-        el("td", {}, where(e.scope)), el("td", {}, e.rule || ""), el("td", {}, e.reason || ""))))));
+      el("thead", {}, el("tr", {}, AUDIT_COLUMNS.map((h) => el("th", {}, t(h))))),
+      el("tbody", {}, entries.map((e) => el("tr", { "data-action": e.action }, [
+        timeLabel(e.at), e.actor_id === ENGINE ? t("system") : nameOf(e.actor_id), auditAction(e),
+        e.target_kind === "user" ? nameOf(e.target_id) : `${t(`target.${e.target_kind}`)} ${e.details?.text ? `「${e.details.text.slice(0, 40)}」` : ""}`,
+        where(e.scope), ruleLabel(e.rule), e.reason || "",
+      ].map((text, i) => el("td", { "data-label": t(AUDIT_COLUMNS[i]) }, text)))))));
+}
+
+const AUDIT_COLUMNS = ["time", "who", "action", "target", "where", "rule", "reason_col"];
+
+/** 禁言 7天, 封禁 永久: a mute or ban says for how long. */
+function auditAction(e) {
+  const what = t(`audit.${e.action}`);
+  if (!["mute", "ban"].includes(e.action)) return what;
+  return `${what} ${e.details?.seconds ? duration(e.details.seconds) : t("permanent")}`;
 }
 
 // -- rules -----------------------------------------------------------------------------------------------------------
@@ -278,12 +293,19 @@ function testerPane() {
     try {
       const v = (await api("POST", "/api/moderation/check", { text: text.value, ...(scope.value && scope.value !== "platform" ? { group_id: scope.value } : {}) })).verdict;
       out.dataset.action = v.action;
-      out.replaceChildren(
-        el("strong", {}, t(`verdict.${v.action}`), v.held ? ` · ${t("held")}` : ""),
-        v.rule ? el("p", {}, `${t("rule")}: ${v.rule}`) : null,
-        v.categories?.length ? el("p", {}, v.categories.map((c) => t(`cat.${c}`)).join("、")) : null,
-        v.matches?.length ? el("p", {}, `${t("matches")}: `, v.matches.map((m) => typeof m === "string" ? m : m.term || JSON.stringify(m)).join("、")) : null,
-        el("p", { class: "masked" }, v.text));
+      out.replaceChildren(...verdictLines(v));
     } catch (err) { out.replaceChildren(el("span", { class: "error" }, errorText(err))); }
   } }, text, scope, el("button", { type: "submit" }, t("test_rules"))), out);
+}
+
+/** The verdict in words: 放行 alone for clean text; for a hit what happens to it, the rule with the word it matched
+ *  (引流（代购群）), the categories, every matched word, and the text as it would be sent when masked. */
+function verdictLines(v) {
+  const words = matchedWords(v.matches);
+  const lines = [el("strong", {}, t(`verdict.${v.action}`), v.held ? ` · ${t("held")}` : "")];
+  if (v.rule) lines.push(el("p", { class: "rule" }, t("rule_is", { r: ruleLabel(v.rule) })));
+  if (v.categories?.length) lines.push(el("p", {}, t("categories_are", { c: v.categories.map(ruleCategory).join(t("rule.sep")) })));
+  if (words.length) lines.push(el("p", { class: "matches" }, t("matches_are", { m: words.join(t("rule.sep")) })));
+  if (v.text) lines.push(el("p", { class: "masked" }, v.text));
+  return lines;
 }

@@ -1,10 +1,11 @@
 // Writing: the composer (drafts kept per conversation), replying, @mention suggestions, sharing a product,
-// and the line that says who else is typing.
-import { t } from "../i18n.js";
-import { state, el, api, loadUsers, nameOf, avatar, latestInto } from "../core.js";
+// pictures (chat/attach.js), the line that says who else is typing, and a mute or ban that stops me writing here.
+import { t, lang, duration } from "../i18n.js";
+import { state, el, api, loadUsers, nameOf, avatar, latestInto, messagePreview } from "../core.js";
 import { productLine } from "../cards/product.js";
 import { inService } from "./message.js";
 import { sendDraft, keepDraft } from "./outbox.js";
+import { attachButton, attachStrip, hasPictures, readyPictures, takePictures, putBack, release, pastePictures } from "./attach.js";
 
 // -- typing -----------------------------------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ function renderReplyBar() {
   const bar = document.getElementById("reply-bar");
   if (!bar) return;
   const m = state.replyTo;
-  bar.replaceChildren(...(m ? [el("span", {}, t("replying_to", { name: nameOf(m.author_id) }), "：", (m.text || "").slice(0, 40)),
+  bar.replaceChildren(...(m ? [el("span", {}, t("replying_to", { name: nameOf(m.author_id) }), "：", messagePreview(m).slice(0, 40)),
     el("button", { type: "button", "aria-label": t("cancel"), onclick: () => { state.replyTo = null; renderReplyBar(); } }, "×")] : []));
   bar.hidden = !m;
 }
@@ -56,18 +57,31 @@ export function composer() {
   input.value = state.drafts[conversationId] || "";
   const suggest = el("ul", { class: "suggest", id: "mention-suggest", hidden: true });
   let lastTyping = 0;
+  let waiting = false;  // for pictures still uploading: one send, however often Enter is pressed meanwhile
   const send = async (e) => {
     e.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    const draft = { text, ...(state.replyTo ? { reply_to: state.replyTo.id } : {}) };
+    if (waiting) return;
+    if (!input.value.trim() && !hasPictures(conversationId)) return;
+    waiting = true;
+    let pictures;
+    try { pictures = await readyPictures(conversationId); } finally { waiting = false; }
+    if (pictures === false) return;  // one was refused (it says why): removed first
+    const text = input.value.trim();  // read now: typing may have gone on while the pictures went up
+    if (!text && !pictures) return;
+    const draft = { text, ...(state.replyTo ? { reply_to: state.replyTo.id } : {}),
+                    ...(pictures ? { type: "image", images: pictures.map((p) => ({ upload_id: p.upload.id })) } : {}) };
     input.value = "";
     keepDraft(conversationId, "");
+    if (pictures) takePictures(conversationId);
     state.replyTo = null;
     renderReplyBar();
     lastTyping = 0;
-    if (!await sendDraft(draft, conversationId)) { input.value = text; keepDraft(conversationId, text); }
+    if (await sendDraft(draft, conversationId)) { if (pictures) release(pictures); return; }
+    input.value = text;  // refused: what was typed and chosen is back, to change and send again
+    keepDraft(conversationId, text);
+    if (pictures) putBack(conversationId, pictures);
   };
+  input.addEventListener("paste", (e) => pastePictures(conversationId, e));
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       const first = suggest.hidden ? null : suggest.querySelector("button");
@@ -85,13 +99,77 @@ export function composer() {
     suggestMentions(input, suggest);
   });
   const picker = el("div", { class: "product-picker", id: "product-picker", hidden: true });
-  return el("form", { class: "composer", onsubmit: send },
+  const form = el("form", { class: "composer", onsubmit: send },
+    el("p", { class: "silenced", id: "silenced", role: "status", hidden: true }),
     el("div", { class: "reply-bar", id: "reply-bar", hidden: true }), suggest, picker,
+    attachStrip(conversationId),
     inService() ? null : el("button", { type: "button", id: "share-product", title: t("share_product"), "aria-label": t("share_product"),
                                         onclick: () => toggleProductPicker(picker) }, "🛍"),
+    state.current.kind === "desk" ? null : attachButton(conversationId),  // the desk shows pictures, customers send them
     state.current.kind === "support" ? el("button", { type: "button", id: "share-order", title: t("send_order"),
                                                       "aria-label": t("send_order"), onclick: () => toggleOrderPicker(picker) }, "📦") : null,
     input, el("button", { type: "submit" }, t("send")), el("p", { class: "error", role: "alert", id: "send-error" }));
+  renderSilence(form);  // what is known already; opening the conversation asks the server again (loadSilences)
+  return form;
+}
+
+// -- muted or banned: said before writing, not after sending -----------------------------------------------------
+
+let silenceTimer = null;
+const silencing = (s) => s?.in_force && ["mute", "ban"].includes(s.kind);
+// until when, on this page's clock: the server's seconds_left, not its clock against this computer's
+const withEnd = (s) => ({ ...s, ends: s.seconds_left == null ? null : Date.now() + s.seconds_left * 1000 });
+
+/** My mutes and bans in force, as the server stores them (whichever process issued them): asked each time a
+ *  conversation opens; moderation:notice keeps them current meanwhile (silenceChanged). */
+export async function loadSilences() {
+  let sanctions;
+  try { sanctions = (await api("GET", "/api/me/sanctions")).sanctions; } catch { return; }
+  state.silences = sanctions.filter(silencing).map(withEnd);
+  renderSilence();
+}
+
+/** A decision about me arrived live: a new mute or ban, or one lifted (a lift, an appeal that overturned it). */
+export function silenceChanged(sanction) {
+  if (!sanction?.id) return;
+  state.silences = (state.silences || []).filter((s) => s.id !== sanction.id);
+  if (silencing(sanction)) state.silences.push(withEnd(sanction));
+  renderSilence();
+}
+
+/** The mute or ban that stops me posting in this conversation: the platform's anywhere, a group's in the group and
+ *  its topics; never in support (a muted customer can still ask for help). The one that lasts longest says until when. */
+function silenceHere(chat = state.current) {
+  if (!chat || chat.kind === "support" || chat.kind === "desk") return null;
+  const group = chat.kind === "group" ? chat.id : chat.kind === "thread" ? chat.group?.id : null;
+  const now = Date.now();
+  const here = (state.silences || []).filter((s) => (s.ends === null || s.ends > now) && (s.scope === "platform" || s.scope === group));
+  return here.sort((a, b) => (b.ends ?? Infinity) - (a.ends ?? Infinity))[0] || null;
+}
+
+/** 12月9日 14:00, Dec 9, 14:00: the day always, a mute's end is rarely today. */
+const untilLabel = (ms) => new Date(ms).toLocaleString(lang, { month: lang === "en" ? "short" : "long", day: "numeric",
+                                                              hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** The composer says 你已被禁言，至 12月9日 14:00（还剩 6天23小时） and doesn't send while that holds; it opens again
+ *  when the time is up or the mute is lifted. What was typed stays. */
+export function renderSilence(form = document.querySelector("form.composer")) {
+  clearTimeout(silenceTimer);
+  const box = form?.querySelector("#silenced");
+  if (!box) return;
+  const s = silenceHere();
+  if (Boolean(s) !== form.classList.contains("is-silenced")) {  // only a change: what else disabled a control stays
+    form.classList.toggle("is-silenced", Boolean(s));
+    for (const control of form.querySelectorAll("textarea, button")) control.disabled = Boolean(s);
+  }
+  box.hidden = !s;
+  if (!s) { box.textContent = ""; return; }
+  const what = t(s.kind === "ban" ? "error.banned" : "error.muted");
+  const left = s.ends === null ? null : s.ends - Date.now();
+  box.textContent = (left === null ? t("silenced_for_good", { what })
+    : t("silenced_until", { what, until: untilLabel(s.ends), left: duration(left / 1000) }))
+    + (s.reason ? ` · ${t("reason", { r: s.reason })}` : "");
+  if (left !== null) silenceTimer = setTimeout(() => renderSilence(), Math.min(left + 500, 60000));  // the time left counts down
 }
 
 /** Share one of the shop's products as a card: search the catalogue, pick one. */

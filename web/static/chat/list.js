@@ -5,7 +5,7 @@ import { state, hooks, el, api, loadUsers } from "../core.js";
 import { errorText } from "../i18n.js";
 import { messageItem } from "./message.js";
 import { renderPending, dropPending } from "./outbox.js";
-import { stopTyping } from "./composer.js";
+import { stopTyping, loadSilences } from "./composer.js";
 import { subscribePresence } from "./members.js";
 import { refreshChatHeader } from "./header.js";
 
@@ -34,6 +34,7 @@ export async function openChat(chat, { seq } = {}) {
   const mine = arriving = [];  // what comes live while the history loads is kept, not lost between the two
   // the new conversation's frame at once, loading: nothing typed or sent meanwhile can land in the one left
   hooks.render();
+  if (chat.kind !== "support" && chat.kind !== "desk") loadSilences();  // muted here? said before anything is typed
   let page;
   let failed = null;
   try {

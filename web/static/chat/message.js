@@ -2,7 +2,7 @@
 // (order cards, the rating request, quick replies), reactions, and what I may do with it (reply, react, edit,
 // delete, pin, report).
 import { t, errorText } from "../i18n.js";
-import { state, hooks, el, api, nameOf, avatar, richText, timeLabel, groupStaff, groupModerator } from "../core.js";
+import { state, hooks, el, api, nameOf, avatar, richText, timeLabel, groupStaff, groupModerator, messagePreview } from "../core.js";
 import { userCard, reportForm } from "../account.js";
 import { cardBody } from "../cards/index.js";
 import { list, mountMessages, upsert } from "./list.js";
@@ -61,7 +61,7 @@ export function messageItem(m) {
 function quote(id) {
   const original = state.messages.find((x) => x.id === id);
   const text = !original ? t("earlier_message") : original.deleted ? t("deleted")
-    : `${nameOf(original.author_id)}：${original.text || original.product?.title || ""}`;
+    : `${nameOf(original.author_id)}：${messagePreview(original)}`;
   return el("button", { type: "button", class: "quote", onclick: () => {
     const node = list()?.querySelector(`[data-id="${id}"]`);
     if (node) { node.scrollIntoView({ block: "center" }); node.classList.add("flash"); }

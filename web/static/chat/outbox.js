@@ -1,7 +1,7 @@
 // Sending: now, or kept in the outbox while offline and sent once when back online; the unsent shown under
 // the list; send errors; the outbox and the drafts kept in this browser per user.
 import { t, errorText } from "../i18n.js";
-import { state, el } from "../core.js";
+import { state, el, messagePreview } from "../core.js";
 import { scroller, upsert } from "./list.js";
 
 export function showSendError(error) {
@@ -81,7 +81,7 @@ export function renderPending() {
   if (!box) return;
   box.replaceChildren(...state.outbox.filter((x) => x.conversation_id === state.current?.conversation_id).map((x) =>
     el("li", { class: "message mine pending", "data-client": x.client_msg_id },
-       el("p", { class: "text" }, x.text), el("span", { class: "held" }, t("unsent")))));
+       el("p", { class: "text" }, messagePreview(x)), el("span", { class: "held" }, t("unsent")))));
   const s = scroller();
   if (s) s.scrollTop = s.scrollHeight;
 }
