@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -291,10 +292,15 @@ class Engine:
                 continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
             span = folded[f.start:f.end]
             if spellings and (language.is_common_word(span, _known_evasions())
-                              or language.reads_as_language(span, spellings)
-                              or language.inside_a_word(folded, index, f.start, f.end)):
-                continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛; 收件人 has no 贱人
-            if any(is_han(c) for c in span) and language.cuts_a_word(folded, index, f.start, f.end, spans):
+                              or language.reads_as_language(span, spellings)):
+                continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
+            if not any(is_han(c) for c in span):
+                out.append(f)
+                continue
+            words = language.words_around(folded, index, f.start, f.end)  # segmented once for both checks
+            if spellings and language.inside_a_word(words, f.start, f.end):
+                continue  # 收件人 has no 贱人
+            if language.cuts_a_word(folded, words, f.start, f.end, spans):
                 continue  # the term only appears across two words (去死 in 去死海)
             out.append(f)
         return out
@@ -319,6 +325,7 @@ def _letter_variants(folded: str, category: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _known_evasions() -> frozenset[str]:
     """The shipped lexicon's Chinese terms: spellings that are evasions even where jieba lists them as words."""
     return Lexicon.default().spellings

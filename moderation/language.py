@@ -97,15 +97,15 @@ def words_around(folded: str, index: list[int], start: int, end: int) -> list[tu
     return out
 
 
-def cuts_a_word(folded: str, index: list[int], start: int, end: int,
+def cuts_a_word(folded: str, words: list[tuple[int, int]], start: int, end: int,
                 others: list[tuple[int, int]] = ()) -> bool:
     """True when a word of the text crosses an edge of the match (去死 in 去/死海 or 留下/注意), or a shop word
     holds it (去死皮). A dictionary word that holds the whole match (去死吧) doesn't cut it: compounds that
     hold a term and are innocent (垃圾分类, 废物利用) are for the allow-list, since jieba's dictionary has the
     bad ones too (色情网站). `others`: the other terms found; a word that one of them cuts too is split
-    between them (刷单日赚千元: 单日 is cut by 刷单 and by 日赚千元)."""
+    between them (刷单日赚千元: 单日 is cut by 刷单 and by 日赚千元). `words`: words_around the match."""
     shop = _shop_words()
-    for a, b in words_around(folded, index, start, end):
+    for a, b in words:
         holds = a <= start and end <= b
         if a < end and start < b and not holds and not (start <= a and b <= end):  # in part inside, in part out
             word = folded[a:b]
@@ -129,9 +129,9 @@ def _common_part_cuts(folded: str, a: int, b: int, start: int, end: int) -> bool
     return False
 
 
-def inside_a_word(folded: str, index: list[int], start: int, end: int) -> bool:
-    """True when the match is part of a longer word of the text (件人 in 收件人)."""
-    return any(a <= start and end <= b and b - a > end - start for a, b in words_around(folded, index, start, end))
+def inside_a_word(words: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when the match is part of a longer word of the text (件人 in 收件人). `words`: words_around it."""
+    return any(a <= start and end <= b and b - a > end - start for a, b in words)
 
 
 def warm_up() -> None:
