@@ -9,7 +9,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from ..domain.media import MAX_IMAGES, Upload
+from ..domain.media import Upload
 from ..domain.users import User
 from ..errors import Forbidden, InvalidPayload, NotFound, RateLimited
 from ..media import images, signing
@@ -92,16 +92,10 @@ async def picture_bytes(svc: Services, upload_id: str, viewer_id: str, variant: 
     return upload, data, int(expires) - int(now)
 
 
-async def check_attachable(svc: Services, user: User, given: list) -> list[Upload]:
-    """The uploads a message of this user may carry: 1-9 of their own, each once."""
-    if not isinstance(given, list) or not 1 <= len(given) <= MAX_IMAGES:
-        raise InvalidPayload(f"a picture message holds 1-{MAX_IMAGES} pictures", field="images")
-    ids = []
-    for i, item in enumerate(given):
-        upload_id = item.get("upload_id") if isinstance(item, dict) else None
-        if not isinstance(upload_id, str) or not upload_id:
-            raise InvalidPayload(f"images[{i}].upload_id is required", field="images")
-        ids.append(upload_id)
+async def check_attachable(svc: Services, user: User, given: list[dict]) -> list[Upload]:
+    """The uploads a message of this user may carry: their own, each once. `given`: the image kind's parse
+    (1-9 {upload_id} with the ids checked)."""
+    ids = [item["upload_id"] for item in given]
     if len(set(ids)) != len(ids):
         raise InvalidPayload("the same picture twice in one message", field="images")
     found = []

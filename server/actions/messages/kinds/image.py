@@ -30,7 +30,7 @@ class ImageKind:
 
     async def card(self, svc, given: dict | None, *, author=None, conversation=None) -> dict:
         from ...uploads import card_images, check_attachable
-        uploads = await check_attachable(svc, author, (given or {}).get("images"))
+        uploads = await check_attachable(svc, author, given["images"])  # what parse() returned
         return {"kind": "image", "images": card_images(uploads)}
 
     async def stored(self, svc, card: dict, conversation) -> None:
