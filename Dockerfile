@@ -9,8 +9,9 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     CHAT_PORT=8080 CHAT_DATA_DIR=/data
 WORKDIR /app
-COPY requirements.runtime.lock ./
-RUN pip install --no-cache-dir -r requirements.runtime.lock
+COPY requirements.runtime.lock requirements.nodeps.lock ./
+RUN pip install --no-cache-dir -r requirements.runtime.lock \
+ && pip install --no-cache-dir --no-deps -r requirements.nodeps.lock
 COPY server ./server
 COPY moderation ./moderation
 COPY scripts ./scripts

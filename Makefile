@@ -8,10 +8,11 @@ BOT := $(BIN)/python bot/manage.py
 
 .PHONY: run test web bench install system-deps clean-data compose-check moderation-eval bot bot-env bot-model bot-validate bot-eval bot-test bot-e2e
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock requirements.nodeps.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.nodeps.lock
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -95,6 +96,7 @@ run: $(STAMP) $(WEB_VENDOR)
 test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 	SHOPCHAT_BOT_E2E=1 SHOPCHAT_BROWSER_E2E=1 SHOPCHAT_REDIS_E2E=1 PYTHONPATH=. $(BIN)/python -m pytest
 	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
+	PYTHONPATH=. $(BIN)/python -m moderation.evaluate_pictures
 	$(BOT) validate
 	$(BOT) test
 	$(BOT) eval
@@ -103,6 +105,7 @@ test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 # recall on violations and false positives on clean shop talk (tests/moderation/eval_set.tsv)
 moderation-eval: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m moderation.evaluate
+	PYTHONPATH=. $(BIN)/python -m moderation.evaluate_pictures
 
 bot: $(STAMP)
 	$(BOT) run

@@ -30,7 +30,7 @@ import time
 
 import aiohttp
 
-from . import bot_latency, moderation_bench, persist, web_client
+from . import bot_latency, moderation_bench, persist, picture_bench, web_client
 from .loadgen import Tally, blast, open_all, paced
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -473,6 +473,8 @@ async def main() -> None:
     if os.environ.get("BENCH_STORAGE", "on") != "off":
         verdicts = moderation_bench.run()
         print(f"-- moderation verdicts: {verdicts}", flush=True)
+        verdicts["pictures"] = picture_bench.run()
+        print(f"-- picture checks: {verdicts['pictures']}", flush=True)
         storage_only = await persist.run()
         print(f"-- SQLite backend alone: {storage_only}", flush=True)
     else:
@@ -577,6 +579,12 @@ def report(results: dict, storage_only: dict | None, bot: dict | None = None, ve
     if verdicts:
         table += (f"\n\nModeration verdict time, {verdicts['chars']}-character messages, {verdicts['terms']:,}-term "
                   f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs")
+        pics = verdicts.get("pictures")
+        if pics:
+            table += (f"\n\nPicture checks ({pics['pictures']} readings of {pics['size']} photos: QR, OCR, hash): "
+                      f"p50 {pics['checks_p50_ms']} ms, p99 {pics['checks_p99_ms']} ms; judging what was read "
+                      f"p50 {pics['judge_p50_ms']} ms; the upload's own re-encoding p50 {pics['upload_p50_ms']} ms "
+                      f"(checks = {pics['checks_per_upload_p50']}× an upload)")
     if web:
         load = web["first_load"]
         table += (f"\n\nWeb client first load: {load['gzip_kb']} KB gzipped ({load['files']} files; socket.io-client "

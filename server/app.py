@@ -15,7 +15,7 @@ from moderation.behaviour import Limits
 from .actions import notify, uploads
 from .actions.auth import why_session_ended
 from .actions.messages import publish
-from .actions.moderation import reports, sanctions, screen
+from .actions.moderation import pictures, reports, sanctions, screen
 from .actions.moderation.rules import load_rules, share_rules
 from .actions.support import assistant, cases, ensure_bot_user
 from .clock import Clock
@@ -116,6 +116,10 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
             report_limiter=rate_limiter(hub, "reports", clock, limit=config.reports_per_hour, window_seconds=3600),
             upload_limiter=rate_limiter(hub, "uploads", clock, limit=config.uploads_per_hour, window_seconds=3600),
             support_locks=keyed_locks(hub, "support"), case_locks=keyed_locks(hub, "case"))
+        if config.moderation and config.picture_checks:
+            from .media.checks import PictureChecker
+            svc.pictures = PictureChecker(storage, clock, workers=config.picture_workers,
+                                          budget_seconds=config.picture_check_seconds, ocr=config.picture_ocr)
         if hub is not None:
             svc.access_cache.share(hub)
             hub.on_resubscribed.append(lambda: svc.live.recheck(partial(why_session_ended, svc)))
@@ -131,17 +135,23 @@ def create_app(config: Config, *, clock: Clock | None = None, storage_factory=No
         sio_handlers.attach(sio, svc)
         svc.live.start_sweeping(clock.now, config.session_sweep_seconds)
         upload_sweeper = asyncio.create_task(_sweep_uploads_forever(svc), name="upload-sweep")
+        hold_sweeper = asyncio.create_task(pictures.sweep_holds_forever(svc), name="picture-holds") \
+            if svc.pictures is not None else None
         app[SERVICES] = svc
         for start in on_start:
             await start(svc)
         yield
-        upload_sweeper.cancel()
-        await asyncio.gather(upload_sweeper, return_exceptions=True)
+        for sweeper in (upload_sweeper, hold_sweeper):
+            if sweeper is not None:
+                sweeper.cancel()
+        await asyncio.gather(*(s for s in (upload_sweeper, hold_sweeper) if s is not None), return_exceptions=True)
         await svc.live.stop_sweeping()
         await svc.tasks.join()
         await svc.bot.close()
         await publisher.stop()
         await svc.tasks.close()
+        if svc.pictures is not None:
+            await svc.pictures.close()
         if hub is not None:
             await hub.close()
         await storage.aclose()
@@ -199,6 +209,7 @@ def subscribe_all(svc: Services) -> None:
     screen.subscribe(svc)
     reports.subscribe(svc)
     sanctions.subscribe(svc)
+    pictures.subscribe(svc)
     cases.subscribe(svc)
     notify.subscribe(svc)
     assistant.subscribe(svc)

@@ -88,6 +88,11 @@ class Config:
     new_account_hours: int = 24           # platform default for new-member limits; groups may set their own
     reports_per_hour: int = 10            # per reporter
     uploads_per_hour: int = 120           # pictures per user
+    picture_checks: bool = True           # CHAT_PICTURE_CHECKS=off: pictures aren't read (QR, OCR, removed ones)
+    picture_ocr: bool = True              # CHAT_PICTURE_OCR=off: codes and hashes only, no text read
+    picture_workers: int = 1              # threads reading pictures (OCR runs one at a time per process)
+    picture_wait_seconds: float = 3.0     # how long a send waits for its pictures' checks before holding it
+    picture_check_seconds: float = 30.0   # a picture not read in this time is held for a moderator
     invite_hours: int = 24 * 7            # an invite link's life unless its creator picks one (1 h to a year)
     invite_max_uses: int = 100            # how many may join by one link unless its creator picks a number
     socket_max_pending: int = 1024 * 1024  # bytes unsent to one connection before it is dropped (0: no cap)
@@ -144,6 +149,11 @@ class Config:
             new_account_hours=_int(env, "CHAT_NEW_ACCOUNT_HOURS", 24),
             reports_per_hour=_int(env, "CHAT_REPORTS_PER_HOUR", 10),
             uploads_per_hour=_int(env, "CHAT_UPLOADS_PER_HOUR", 120),
+            picture_checks=env.get("CHAT_PICTURE_CHECKS", "on").lower() not in ("0", "false", "no", "off"),
+            picture_ocr=env.get("CHAT_PICTURE_OCR", "on").lower() not in ("0", "false", "no", "off"),
+            picture_workers=_int(env, "CHAT_PICTURE_WORKERS", 1),
+            picture_wait_seconds=_float(env, "CHAT_PICTURE_WAIT_SECONDS", 3.0),
+            picture_check_seconds=_float(env, "CHAT_PICTURE_CHECK_SECONDS", 30.0),
             invite_hours=_int(env, "CHAT_INVITE_HOURS", 24 * 7),
             invite_max_uses=_int(env, "CHAT_INVITE_MAX_USES", 100),
             socket_max_pending=_int(env, "CHAT_SOCKET_MAX_PENDING", 1024 * 1024),

@@ -92,6 +92,7 @@ class Services:
     case_locks: KeyedLocks = field(default_factory=KeyedLocks)
     hub: "RedisHub | None" = None  # several processes (CHAT_REDIS_URL): what they tell each other
     screen_checks: list = field(default_factory=list)  # the moderate step's chain (actions.moderation.screen)
+    pictures: "PictureChecker | None" = None  # reads pictures for moderation (None: pictures aren't checked)
 
     def __post_init__(self):
         if self.bus is None:

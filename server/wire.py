@@ -7,7 +7,7 @@ from typing import Any
 from typing_extensions import NotRequired, TypedDict  # pydantic reads typing's TypedDict only on 3.12+
 
 from .domain.groups import Group, Invite, Membership, Pin
-from .domain.messages import Conversation, Message, Notification
+from .domain.messages import AUTHOR_SEES, Conversation, Message, Notification
 from .domain.moderation import Appeal, AuditEntry, GroupRules, ModCase, Sanction
 from .domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, AfterSale, Order, ShopProduct
 from .domain.support import TICKET_KINDS, SupportCase, Ticket
@@ -39,6 +39,7 @@ Time = str | None  # ISO 8601 UTC with milliseconds and a Z, or null
 class Avatar(TypedDict):
     initials: str
     color: str
+    url: NotRequired[str]  # their picture (GET /media/avatars/{id}?v=<upload id>); none: initials on the colour
 
 
 class UserWire(TypedDict):
@@ -120,6 +121,12 @@ class ThreadWire(TypedDict):
     last_seq: int
     created_at: Time
     last_activity_at: Time
+    tag: str | None          # "showcase" (晒单), "recommend" (种草) or null
+    product_id: str | None   # the SKU a tagged thread is about
+    # these two wherever the server works them out (the thread routes, thread:new/updated, the gallery;
+    # not search hits): the product as its card shows it (null once it left the catalogue), and 已购
+    product: NotRequired[dict[str, Any] | None]
+    purchased: NotRequired[bool]
 
 
 class ConversationWire(TypedDict):
@@ -193,6 +200,7 @@ class AfterSaleWire(TypedDict):
     refund_amount: str
     note: str
     conversation_id: str
+    photos: list[dict]
     created_at: Time
     updated_at: Time
 
@@ -245,6 +253,7 @@ class RulesWire(TypedDict):
     require_order: bool
     members_may_mention_all: bool
     hide_threshold: float
+    hold_pictures: bool
     updated_at: Time
     updated_by: str | None
 
@@ -317,9 +326,16 @@ class AuditWire(TypedDict):
     details: dict[str, Any]
 
 
+def avatar(u: User) -> Avatar:
+    body: Avatar = {"initials": initials(u.display_name), "color": u.avatar_color}
+    if u.avatar_upload:  # public, as a name is: anyone who sees the user sees it (the address changes with it)
+        body["url"] = f"/media/avatars/{u.id}?v={u.avatar_upload}"
+    return body
+
+
 def user(u: User) -> UserWire:
     return {"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "bio": u.bio,
-            "avatar": {"initials": initials(u.display_name), "color": u.avatar_color},
+            "avatar": avatar(u),
             "created_at": ts(u.created_at)}
 
 
@@ -353,7 +369,7 @@ def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> M
             "like_count": m.like_count, "created_at": ts(m.created_at), "edited_at": ts(m.edited_at),
             "edited": m.edited_at is not None, "deleted": m.deleted_at is not None, "hidden": m.hidden is not None}
     if m.hidden is not None:
-        if reveal or (m.hidden == "held" and viewer == m.author_id):
+        if reveal or (m.hidden in AUTHOR_SEES and viewer == m.author_id):
             body["hidden_reason"] = m.hidden
         else:
             body.update(text="", mentions=[], reactions={}, client_msg_id=None)
@@ -367,11 +383,18 @@ def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> M
     return body
 
 
-def thread(c: Conversation) -> ThreadWire:
-    return {"id": c.id, "conversation_id": c.id, "group_id": c.group_id, "title": c.title,
+def thread(c: Conversation, *, product: ShopProduct | None = None, purchased: bool | None = None) -> ThreadWire:
+    """`purchased`: 已购 as actions/threads.py worked it out (never from the client); None leaves both it and the
+    product out (a search hit)."""
+    body: ThreadWire = {"id": c.id, "conversation_id": c.id, "group_id": c.group_id, "title": c.title,
             "author_id": c.author_id, "pinned": c.pinned, "closed": c.closed, "like_count": c.like_count,
             "reply_count": max(0, c.last_seq - 1), "last_seq": c.last_seq, "created_at": ts(c.created_at),
-            "last_activity_at": ts(c.last_activity_at)}
+            "last_activity_at": ts(c.last_activity_at), "tag": c.tag, "product_id": c.product_id}
+    if purchased is not None:
+        body["purchased"] = purchased
+        body["product"] = ({"sku": product.sku, "title": product.title, "price": product.price,
+                            "image_url": product.image_url} if product is not None else None)
+    return body
 
 
 def conversation(c: Conversation) -> ConversationWire:
@@ -415,7 +438,8 @@ def aftersale(a: AfterSale) -> AfterSaleWire:
             "status": a.status, "status_label": AFTERSALE_STATUSES[a.status], "customer_id": a.customer_id,
             "order_id": a.order_id, "sku": a.sku, "title": a.title, "reason": a.reason, "description": a.description,
             "exchange_detail": a.exchange_detail, "refund_amount": a.refund_amount, "note": a.note,
-            "conversation_id": a.conversation_id, "created_at": ts(a.created_at), "updated_at": ts(a.updated_at)}
+            "conversation_id": a.conversation_id, "photos": [dict(p) for p in a.photos],
+            "created_at": ts(a.created_at), "updated_at": ts(a.updated_at)}
 
 
 def ticket(t: Ticket) -> TicketWire:
@@ -444,14 +468,15 @@ def support_case(c: SupportCase, *, position: int | None = None, waiting_seconds
 # -- moderation ---------------------------------------------------------------------------------
 
 RULE_FIELDS = ("words", "allow", "slow_mode_seconds", "new_account_hours", "require_order",
-               "members_may_mention_all", "hide_threshold")
+               "members_may_mention_all", "hide_threshold", "hold_pictures")
 
 
 def rules(r: GroupRules, *, effective_new_account_hours: int) -> RulesWire:
     return {"scope": r.scope, "words": r.words, "allow": r.allow, "slow_mode_seconds": r.slow_mode_seconds,
             "new_account_hours": r.new_account_hours, "effective_new_account_hours": effective_new_account_hours,
             "require_order": r.require_order, "members_may_mention_all": r.members_may_mention_all,
-            "hide_threshold": r.hide_threshold, "updated_at": ts(r.updated_at), "updated_by": r.updated_by}
+            "hide_threshold": r.hide_threshold, "hold_pictures": r.hold_pictures, "updated_at": ts(r.updated_at),
+            "updated_by": r.updated_by}
 
 
 def case(c: ModCase) -> CaseWire:

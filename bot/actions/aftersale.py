@@ -32,9 +32,17 @@ KIND_WORDS = (("exchange", re.compile(r"换货|换一个|换个|调换")), ("ret
               ("repair", re.compile(r"维修|保修|修一下|返修")), ("damaged", re.compile(r"破损|坏了|压坏")))
 KIND_SLOTS = {"return": ["order_id", "item_sku", "reason", "confirm"],
               "exchange": ["order_id", "item_sku", "exchange_detail", "reason", "confirm"],
-              "damaged": ["order_id", "item_sku", "photo_description", "confirm"],
+              "damaged": ["order_id", "item_sku", "photo_ids", "confirm"],
               "repair": ["order_id", "item_sku", "reason", "confirm"]}
-AFTERSALE_SLOTS = ("item_sku", "reason", "photo_description", "exchange_detail", "confirm")
+AFTERSALE_SLOTS = ("item_sku", "reason", "photo_description", "photo_ids", "exchange_detail", "confirm")
+# pictures: the platform sends each picture message as /send_photo{"photo_ids": [...], "photo_caption"?: "..."};
+# a damaged-item request asks for one (photo_ids: the upload ids, [] when the customer has none and says so, or
+# describes the damage in words instead); every other kind takes one sent at any step. The platform checks
+# that each id is a picture this customer posted in this conversation when the request is filed.
+PHOTO_INTENT = "send_photo"
+MAX_PHOTOS = 9
+NO_PHOTO_RE = re.compile(r"没(有)?(拍|照片|图|相片|相机)|(没|不)(办法|方便|能|会|想|用)拍|拍不了|无法拍|没法拍|"
+                         r"照片.{0,4}(没有|没了|删了|丢了)|(没|无)(有)?(照片|图片)|^(没有|没|无|没了)$")
 # 退换货 without saying which: the 退换货 buttons (greeting, fallback) send this as their aftersale_kind entity,
 # and words naming both kinds ("我要退换货") mean the same; the form then asks 退货还是换货 first
 EITHER = "return_or_exchange"
@@ -55,6 +63,34 @@ REASON_CUE_RE = re.compile(r"大了|小了|偏大|偏小|不合适|不合身|杂
 DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
 NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
 SHOW_ON_CONFIRM = (("exchange_detail", "换成"), ("reason", "原因"), ("photo_description", "情况"))
+
+
+def kind_fields(kind: Optional[str]) -> list[str]:
+    """The slots a kind of request files: its form's slots, and the words describing the damage of a damaged item."""
+    slots = list(KIND_SLOTS[kind or "return"])
+    return slots + ["photo_description"] if kind == "damaged" else slots
+
+
+def photos_sent(tracker: Tracker) -> Optional[list[str]]:
+    """The upload ids of the picture(s) in the latest message (the platform's send_photo payload), else None."""
+    if latest_intent(tracker) != PHOTO_INTENT:
+        return None
+    ids = [str(v) for e in (tracker.latest_message or {}).get("entities") or ()
+           if e.get("entity") == "photo_ids" and (v := e.get("value")) and isinstance(v, str)]
+    return list(dict.fromkeys(ids)) or None
+
+
+def with_photos(held, new: list[str]) -> list[str]:
+    """The pictures held so far and the new ones, each once, at most nine."""
+    return list(dict.fromkeys([*(held or []), *new]))[:MAX_PHOTOS]
+
+
+def photo_sent_before(tracker: Tracker) -> bool:
+    """Whether the customer's message before the latest one was a picture (kept for the request it starts)."""
+    users = [e for e in reversed(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    return ((users[1].get("parse_data") or {}).get("intent") or {}).get("name") == PHOTO_INTENT
 
 
 def kind_of(tracker: Tracker) -> str:
@@ -274,6 +310,8 @@ class Turn:
                 and not latest_entity(self.tracker, "item_sku"):
             self.changes["confirm"] = True
             return self.changes
+        if self.intent == PHOTO_INTENT:
+            return self.read_photos(requested)
         chosen = self.tracker.get_slot("aftersale_kind")
         if latest_entity(self.tracker, "aftersale_kind") == EITHER:  # the 退换货 button: which of the two, again
             self.changes["aftersale_kind"] = None
@@ -314,6 +352,8 @@ class Turn:
             await self.read_variant(asked=True)
         elif requested in ("reason", "photo_description"):
             self.read_free_text(requested)
+        elif requested == "photo_ids":
+            self.read_no_photo()
         elif requested == "confirm":
             self.read_confirm()
         elif requested == "aftersale_kind":
@@ -354,7 +394,9 @@ class Turn:
         """ "原因是…" / "情况是…" said at another step corrects that answer."""
         for slot, pattern in (("reason", REASON_RE), ("photo_description", DETAIL_RE)):
             match = pattern.search(self.text)
-            if match and slot != requested and slot in KIND_SLOTS[self.slot("aftersale_kind") or "return"]:
+            if slot == "photo_description" and requested == "photo_ids":
+                continue  # the answer to the photo question: read_no_photo takes it
+            if match and slot != requested and slot in kind_fields(self.slot("aftersale_kind")):
                 self.changes[slot] = match.group(3)[:MAX_FREE_TEXT]
 
     def read_free_text(self, requested: str) -> None:
@@ -366,6 +408,46 @@ class Turn:
             self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
         if text:
             self.changes[requested] = text[:MAX_FREE_TEXT]
+
+    def read_photos(self, requested: Optional[str]) -> Dict[str, Any]:
+        """A picture at any step: kept for the request (the damage photo it asks for, or one a return carries);
+        the words sent beside it answer an open question for words. Words about sending one, without a picture,
+        say how to send it."""
+        ids = photos_sent(self.tracker)
+        if ids is None:
+            self.say("请点输入框旁边的图片按钮，选择照片发给我就可以了；没有照片的话回复“没有照片”。"
+                     if requested == "photo_ids" else "好的，照片可以点输入框旁边的图片按钮发给我。")
+            if requested:
+                self.changes.setdefault(requested, self.slot(requested) if requested == "photo_ids" else None)
+            return self.changes
+        self.changes["photo_ids"] = with_photos(self.slot("photo_ids"), ids)
+        caption = u.normalize(latest_entity(self.tracker, "photo_caption") or "")[:MAX_FREE_TEXT]
+        kind = self.slot("aftersale_kind")
+        if caption and requested == "photo_ids" and kind == "damaged":
+            self.changes["photo_description"] = caption
+        elif caption and requested == "reason" and "reason" in KIND_SLOTS[kind or "return"]:
+            self.changes["reason"] = caption  # a return's photo with "袖口开线了": the reason too
+        if requested != "photo_ids":
+            self.say(f"收到照片（共 {len(self.changes['photo_ids'])} 张），会一起附在申请里。")
+        return self.changes
+
+    def read_no_photo(self) -> None:
+        """The answer to the photo question in words: no photo ("没有照片", "拍不了"), or the damage described
+        instead (the fallback); either way the request goes on without a picture."""
+        text = self.text
+        match = DETAIL_RE.search(text)
+        if match:
+            text = match.group(3)
+        if not text:
+            return
+        held = self.slot("photo_ids")
+        self.changes["photo_ids"] = list(held) if held else []
+        rest = NO_PHOTO_RE.sub("", text).strip(u.PUNCT + " ")
+        if NO_PHOTO_RE.search(text) and len(rest) < 4:
+            return  # only "no photo": nothing to describe
+        if len(text) > MAX_FREE_TEXT:
+            self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
+        self.changes["photo_description"] = text[:MAX_FREE_TEXT]
 
     def read_confirm(self) -> None:
         if u.is_yes(self.text):
@@ -507,7 +589,8 @@ class ActionStartAftersale(Action):
         elif kind in ("return", "exchange") and BOTH_KINDS_RE.search(text):
             kind = words_decide(text) or kind  # "退换货，换个 L 码": the words beside it decide
         events = [SlotSet("aftersale_kind", kind), SlotSet("order_id", None)]
-        events += [SlotSet(s, None) for s in AFTERSALE_SLOTS]
+        keep_photos = photo_sent_before(tracker) and tracker.get_slot("photo_ids")  # "申请售后" right after a picture
+        events += [SlotSet(s, None) for s in AFTERSALE_SLOTS if not (s == "photo_ids" and keep_photos)]
         order_id = said_order_id(tracker)
         if order_id:
             events += [SlotSet(k, v) for k, v in (await aftersale_order_slots(dispatcher, tracker, order_id)).items()]
@@ -587,8 +670,9 @@ class ActionAskItemSku(base.ShopAction):
 
 FREE_TEXT_QUESTIONS = {
     "reason": "请简单说一下原因（例如：尺码不合适、不喜欢、质量问题）。",
-    "photo_description": "很抱歉商品有损坏 😢 请描述一下破损的情况（哪里坏了、外包装是否完好），"
-                         "有照片的话也请描述照片里能看到什么。",
+    "photo_description": "请描述一下破损的情况（哪里坏了、外包装是否完好）。",
+    "photo_ids": "很抱歉商品有损坏 😢 请拍一张商品破损处的照片发给我（点输入框旁边的图片按钮）。"
+                 "不方便拍照的话，直接描述一下破损的情况也可以，或者回复“没有照片”。",
     "exchange_detail": "想换成什么尺码或颜色呢？",
 }
 
@@ -604,8 +688,29 @@ class ActionAskReason(Action):
         return []
 
 
-class ActionAskPhotoDescription(ActionAskReason):
-    slot = "photo_description"
+class ActionAskPhotoIds(ActionAskReason):
+    """The damaged-item question: a photo of the damage (words describing it, or "no photo", also answer)."""
+    slot = "photo_ids"
+
+
+class ActionPhotoReceived(Action):
+    """A picture outside a request: kept (a damaged-item or return request started next carries it), and the
+    customer is asked what it is about."""
+
+    def name(self) -> Text:
+        return "action_photo_received"
+
+    async def run(self, dispatcher, tracker, domain):
+        ids = photos_sent(tracker)
+        if ids is None:  # words about a picture, without one
+            dispatcher.utter_message(text="好的，照片可以点输入框旁边的图片按钮发给我。请问是商品有什么问题吗？")
+            return []
+        dispatcher.utter_message(text="收到您的照片了 📷 如果是商品有破损或质量问题，点下面的按钮申请售后，照片会一起附在"
+                                      "申请里；也可以转人工客服看一下。",
+                                 buttons=[{"title": "商品破损，申请售后", "payload": "/damaged_item"},
+                                          {"title": "申请退货", "payload": "/return_request"},
+                                          {"title": "转人工客服", "payload": "/human_handoff"}])
+        return [SlotSet("photo_ids", ids[:MAX_PHOTOS])]
 
 
 class ActionAskExchangeDetail(base.ShopAction):
@@ -638,9 +743,12 @@ class ActionAskConfirm(base.ShopAction):
         details = [f"类型：{fmt.KIND_LABELS[kind]}", f"订单：{tracker.get_slot('order_id')}",
                    f"商品：{fmt.item_label(item) if item else tracker.get_slot('item_sku')}"]
         for slot, label in SHOW_ON_CONFIRM:
-            if tracker.get_slot(slot) and slot in KIND_SLOTS[kind]:
+            if tracker.get_slot(slot) and slot in kind_fields(kind):
                 value = str(tracker.get_slot(slot))
                 details.append(f"{label}：{value.removeprefix(label).strip() or value}")  # not "换成：换成 黑色 L"
+        photos = tracker.get_slot("photo_ids") or []
+        if photos or kind == "damaged":
+            details.append(f"照片：{len(photos)} 张" if photos else "照片：没有")
         example = "“换成 L 码”" if kind == "exchange" else "“原因是…”“订单号是 SC…”"
         dispatcher.utter_message(text="请确认以下信息：\n" + "\n".join(details) +
                                       f"\n（要修改直接告诉我，例如{example}）",
@@ -666,12 +774,15 @@ class ActionSubmitAftersale(base.ShopAction):
             return reset  # the form ended without a confirmation (already explained): nothing is filed
         kind = kind_of(tracker)
         fields = {name: tracker.get_slot(name) or "" for name in ("reason", "photo_description", "exchange_detail")
-                  if name in KIND_SLOTS[kind]}
+                  if name in kind_fields(kind)}
+        photos = [str(p) for p in tracker.get_slot("photo_ids") or []][:MAX_PHOTOS]
+        # a damaged item always says which photos it has (none: []); another kind only when it has some
+        extra = {"photo_ids": photos} if photos or kind == "damaged" else {}
         try:
             request = await base.client.create_aftersale(
                 customer, kind=kind, order_id=tracker.get_slot("order_id"), sku=tracker.get_slot("item_sku"),
                 reason=fields.get("reason", ""), description=fields.get("photo_description", ""),
-                exchange_detail=fields.get("exchange_detail", ""))
+                exchange_detail=fields.get("exchange_detail", ""), **extra)
         except PlatformError as exc:
             if "out_of_stock" in str(exc):
                 dispatcher.utter_message(text="抱歉，刚刚这个规格被抢光了，换货申请没有提交 😢 可以重新申请换成其他有货的规格，"

@@ -9,7 +9,8 @@ from . import understand
 from .api.platform import Customer
 
 ORDER_ID_RE = understand.ORDER_RE
-FORM_SLOTS = ("aftersale_kind", "order_id", "item_sku", "exchange_detail", "reason", "photo_description", "confirm")
+FORM_SLOTS = ("aftersale_kind", "order_id", "item_sku", "exchange_detail", "reason", "photo_description", "photo_ids",
+              "confirm")
 TALK_SLOTS = ("order_id", "product", "size", "color", "height", "weight")  # what the conversation is about
 
 

@@ -8,6 +8,7 @@ import unicodedata
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from ..domain.media import MAX_IMAGES
 from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, AfterSale, Order, ShopProduct
 from ..domain.support import TICKET_KINDS, Ticket
 from ..domain.users import User
@@ -109,7 +110,7 @@ OPEN_AFTERSALE = ("pending", "approved", "refunding")  # still being handled: as
 
 async def check_create_aftersale(svc: Services, *, customer_id: str, conversation_id: str, kind, order_id,
                                  sku=None, reason=None, description=None,
-                                 exchange_detail=None) -> tuple[AfterSale, bool]:
+                                 exchange_detail=None, photo_ids=None) -> tuple[AfterSale, bool]:
     """The request, and whether it is new: asking again for what is still being handled (the same kind for the
     same order and item: a customer saying "退货" twice, the assistant's retry) returns the open request."""
     if kind not in AFTERSALE_KINDS:
@@ -132,6 +133,7 @@ async def check_create_aftersale(svc: Services, *, customer_id: str, conversatio
         raise InvalidPayload("after-sales needs a shipped order; cancel it instead", code="order_not_shipped")
     if kind == "exchange" and item:
         await check_exchange_in_stock(svc, item, exchange_detail)
+    photos = await check_aftersale_photos(svc, customer_id, conversation_id, photo_ids)
     wanted_sku = item["sku"] if item else ""
     # two asking at once (on any process) file one request
     async with svc.support_locks.hold(f"aftersale:{customer_id}:{order.id}"):
@@ -145,7 +147,7 @@ async def check_create_aftersale(svc: Services, *, customer_id: str, conversatio
                 raise InvalidPayload(f"a {open_.kind} request for this item is still being handled",
                                      code="aftersale_open", number=short_number(open_.id), kind=open_.kind)
         return await _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,
-                                    exchange_detail), True
+                                    exchange_detail, photos), True
 
 
 ANY_SIZE_RE = re.compile(r"(?<![A-Z0-9])(?:[2-5]?X{0,3}[SL]|M|XXS|均码|\d{2}(?:\.5)?码?)(?![A-Z0-9])")
@@ -188,8 +190,29 @@ async def check_exchange_in_stock(svc: Services, item: dict, detail) -> None:
                              field="exchange_detail", in_stock=in_stock)
 
 
+async def check_aftersale_photos(svc: Services, customer_id: str, conversation_id: str, photo_ids) -> list[dict]:
+    """The pictures a request carries: 0-9 uploads of this customer that were posted in this conversation (the
+    damage photo they sent the assistant). Anyone else's upload, one never posted here, or an unknown id is
+    `400 photo_not_found`, all alike."""
+    if photo_ids is None:
+        return []
+    if not isinstance(photo_ids, list) or len(photo_ids) > MAX_IMAGES or \
+            not all(isinstance(i, str) and 0 < len(i) <= 64 for i in photo_ids):
+        raise InvalidPayload(f"photo_ids must be a list of at most {MAX_IMAGES} upload ids", field="photo_ids")
+    found = []
+    for upload_id in dict.fromkeys(photo_ids):
+        upload = await svc.storage.uploads.get(upload_id=upload_id)
+        if upload is None or upload.owner_id != customer_id or not conversation_id \
+                or conversation_id not in upload.conversations:
+            raise InvalidPayload("no such picture in this conversation", code="photo_not_found", field="photo_ids",
+                                 upload_id=upload_id)
+        found.append(upload)
+    from .uploads import card_images
+    return card_images(found)
+
+
 async def _add_aftersale(svc, customer_id, conversation_id, kind, order, item, reason, description,
-                         exchange_detail) -> AfterSale:
+                         exchange_detail, photos=()) -> AfterSale:
     now = svc.clock.now()
     refund = order.total if kind == "cancel" else (
         _money(item.get("price"), item.get("qty", 1)) if kind == "return" and item else "")
@@ -198,7 +221,7 @@ async def _add_aftersale(svc, customer_id, conversation_id, kind, order, item, r
         updated_at=now, sku=item["sku"] if item else "", title=item["title"] if item else "全部商品",
         reason=_free_text(reason, "reason"), description=_free_text(description, "description"),
         exchange_detail=_free_text(exchange_detail, "exchange_detail"), refund_amount=refund,
-        conversation_id=conversation_id))
+        conversation_id=conversation_id, photos=list(photos)))
 
 
 def _money(price, qty) -> str:

@@ -17,6 +17,8 @@ from ..policy.access import access_conversation
 from ..services import Services
 from ..storage.base import new_id
 
+AVATAR = "avatar"  # moderation.pictures.AVATAR: an upload used as an avatar
+
 log = logging.getLogger(__name__)
 UNATTACHED_TTL = timedelta(days=1)
 SWEEP_BATCH = 200
@@ -35,6 +37,8 @@ async def upload_picture(svc: Services, user: User, data: bytes) -> dict:
     upload = await svc.storage.uploads.add(Upload(
         id=new_id(), owner_id=user.id, key=key, thumb_key=thumb_key, mime=picture.mime, width=picture.width,
         height=picture.height, bytes=len(picture.data), created_at=svc.clock.now()))
+    if svc.pictures is not None:  # read now for moderation: by the time its message is sent, it is done
+        svc.pictures.start(upload)
     return {"upload": upload_wire(svc, upload, user.id)}
 
 
@@ -47,9 +51,11 @@ def upload_wire(svc: Services, upload: Upload, viewer_id: str) -> dict:
 
 async def may_see(svc: Services, user: User, upload: Upload) -> bool:
     """Its uploader, and whoever may read a conversation it was posted in."""
-    if upload.owner_id == user.id:
+    if upload.owner_id == user.id or AVATAR in upload.conversations:  # an avatar is public, as a name is
         return True
     for conversation_id in upload.conversations:
+        if conversation_id == AVATAR:
+            continue
         try:
             await access_conversation(svc, user, conversation_id)
             return True
@@ -90,6 +96,16 @@ async def picture_bytes(svc: Services, upload_id: str, viewer_id: str, variant: 
     if data is None:
         raise NotFound("no such picture", code="not_found")
     return upload, data, int(expires) - int(now)
+
+
+async def avatar_bytes(svc: Services, user_id: str) -> tuple[Upload, bytes]:
+    """A user's avatar picture (its thumbnail), for anyone: NotFound when they have none."""
+    user = await svc.storage.users.get(user_id=user_id)
+    upload = await svc.storage.uploads.get(upload_id=user.avatar_upload) if user and user.avatar_upload else None
+    data = await svc.storage.blobs.get(key=upload.thumb_key) if upload is not None else None
+    if data is None:
+        raise NotFound("no such avatar", code="not_found")
+    return upload, data
 
 
 async def check_attachable(svc: Services, user: User, given: list[dict]) -> list[Upload]:

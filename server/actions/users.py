@@ -8,21 +8,29 @@ from ..errors import Forbidden, InvalidPayload, NotFound
 from ..realtime.sessions import ROLE_CHANGED
 from ..services import Services
 from .auth import check_name_allowed
+from .moderation.pictures import check_avatar
 from .moderation.screen import screen_texts
 from .support.desk import do_release_cases_of
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-async def check_update_profile(svc: Services, user: User, *, display_name=None, bio=None, avatar_color=None) -> User:
+async def check_update_profile(svc: Services, user: User, *, display_name=None, bio=None, avatar_color=None,
+                               avatar_upload_id=None) -> User:
+    """avatar_upload_id: one of the user's uploads as their avatar ("" removes it), checked as a posted
+    picture is (a QR code or a contact in an avatar is diversion) and refused rather than held: an avatar
+    shows everywhere at once."""
     if display_name is not None and not display_name:
         raise InvalidPayload("display_name can't be empty", field="display_name")
     check_name_allowed(svc, display_name, role=user.role)
     if avatar_color is not None and not COLOR_RE.match(avatar_color):
         raise InvalidPayload("avatar_color must look like #1a2b3c", field="avatar_color")
     said = await screen_texts(svc, user, display_name=display_name, bio=bio)  # the content rules, as messages
+    if avatar_upload_id:
+        await check_avatar(svc, user, avatar_upload_id)
     return await svc.storage.users.update_profile(user_id=user.id, display_name=said["display_name"],
-                                                  bio=said["bio"], avatar_color=avatar_color)
+                                                  bio=said["bio"], avatar_color=avatar_color,
+                                                  avatar_upload=avatar_upload_id)
 
 
 async def check_set_platform_role(svc: Services, user: User, *, user_id: str, role: str) -> User:

@@ -5,7 +5,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 CONVERSATION_KINDS = ("group", "thread", "private", "support")
-HIDDEN_REASONS = ("held", "reports", "removed")  # why a stored message is out of sight
+HIDDEN_REASONS = ("held", "reports", "removed", "checking", "refused")  # why a stored message is out of sight
+# held for review, or its pictures still being checked, or refused by those checks: its author sees it and why
+AUTHOR_SEES = ("held", "checking", "refused")
+THREAD_TAGS = ("showcase", "recommend")  # 晒单 (I bought it, here it is) and 种草 (worth buying), about one product
 
 
 @dataclass(slots=True)
@@ -25,6 +28,8 @@ class Conversation:
     pinned: bool = False
     closed: bool = False
     like_count: int = 0
+    tag: str | None = None         # THREAD_TAGS, or None for a plain topic
+    product_id: str | None = None  # the catalogue SKU a tagged thread is about
 
 
 @dataclass(slots=True)

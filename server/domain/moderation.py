@@ -107,5 +107,6 @@ class GroupRules:
     require_order: bool = False
     members_may_mention_all: bool = False
     hide_threshold: float = 3.0
+    hold_pictures: bool = False  # every member's picture waits for a moderator
     updated_at: datetime | None = None
     updated_by: str | None = None

@@ -59,3 +59,6 @@ class AfterSale:
     refund_amount: str = ""
     conversation_id: str = ""
     note: str = ""
+    # the customer's pictures of the problem (a damage photo), as a picture message's card has them:
+    # [{upload_id, width, height, mime}], each an upload of theirs posted in this request's conversation
+    photos: list = field(default_factory=list)

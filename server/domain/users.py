@@ -17,6 +17,7 @@ class User:
     role: str = "member"
     bio: str = ""
     avatar_color: str = "#888888"
+    avatar_upload: str = ""  # the upload shown as their avatar ("": initials on avatar_color)
     created_at: datetime | None = None
     password_hash: str = field(default="", repr=False)
 

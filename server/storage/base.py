@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # shop.py and moderation.py import this module
     from .desk import CaseNoteStore, CustomerProfileStore, SupportSessionStore
     from .shop import AfterSaleStore, OrderStore, ProductStore, SettingStore, SupportStore, TicketStore
     from .blobs import BlobStore
-    from .media import UploadStore
+    from .media import PictureStore, UploadStore
 
 
 class DuplicateError(Exception):
@@ -78,7 +78,9 @@ class UserStore(Protocol):
     async def get_by_username(self, *, username: str) -> User | None: ...
     async def get_many(self, *, user_ids: list[str]) -> dict[str, User]: ...
     async def update_profile(self, *, user_id: str, display_name: str | None = None,
-                             bio: str | None = None, avatar_color: str | None = None) -> User | None: ...
+                             bio: str | None = None, avatar_color: str | None = None,
+                             avatar_upload: str | None = None) -> User | None:
+        """None leaves a field as it is; avatar_upload "" removes the avatar picture."""
     async def set_role(self, *, user_id: str, role: str) -> None: ...
     async def set_password_hash(self, *, user_id: str, password_hash: str) -> None: ...
     async def list_by_roles(self, *, roles: tuple[str, ...], limit: int) -> list[User]:
@@ -129,11 +131,16 @@ class ConversationStore(Protocol):
     async def get_or_create_private(self, *, user_a: str, user_b: str, now: datetime) -> Conversation: ...
     async def list_private(self, *, user_id: str, limit: int) -> list[Conversation]: ...
     async def create_thread(self, *, group_id: str, title: str, author_id: str, now: datetime,
-                            tokens: tuple[str, ...] = ()) -> Conversation: ...
+                            tokens: tuple[str, ...] = (), tag: str | None = None,
+                            product_id: str | None = None) -> Conversation:
+        """A topic; `tag` (THREAD_TAGS) and `product_id` make it a 晒单 or 种草 about one product."""
     async def delete_empty_thread(self, *, conversation_id: str) -> None:
         """Undoes create_thread when its first post could not be stored."""
     async def list_threads(self, *, group_id: str, order: str, limit: int, offset: int) -> list[Conversation]:
         """order: 'latest' (pinned first, then by last activity) or 'liked'."""
+    async def list_tagged_threads(self, *, group_id: str, tag: str, limit: int,
+                                  offset: int) -> list[Conversation]:
+        """A group's threads with this tag, newest first (the 晒单 gallery)."""
     async def update_thread(self, *, conversation_id: str, pinned: bool | None = None,
                             closed: bool | None = None) -> Conversation | None: ...
     async def ids_readable_by(self, *, group_ids: list[str], user_id: str) -> list[str]:
@@ -232,6 +239,7 @@ class Storage:
     rules: "RulesStore" = None
     reporters: "ReporterStore" = None
     uploads: "UploadStore" = None
+    pictures: "PictureStore" = None  # what the picture checks read, removed pictures' hashes, held messages
     blobs: "BlobStore" = None  # the pictures' bytes: files on disk with SQLite, GridFS with MongoDB
     close: object = None  # async callable
     rekey: object = None  # async callable: the issue-12 id migration again (rekey.py); the backends run it at start
@@ -250,8 +258,10 @@ class Storage:
         self.cases, self.sanctions = CaseStore(table_for("modcase")), SanctionStore(table_for("sanction"))
         self.appeals, self.audit = AppealStore(table_for("appeal")), AuditStore(table_for("audit"))
         self.rules, self.reporters = RulesStore(table_for("rules")), ReporterStore(table_for("reporter"))
-        from .media import UploadStore
+        from .media import PictureStore, UploadStore
         self.uploads = UploadStore(table_for("upload"))
+        self.pictures = PictureStore(table_for("picture_reading"), table_for("removed_picture"),
+                                     table_for("picture_hold"))
         return self
 
     async def rekey_legacy_ids(self) -> int:

@@ -42,3 +42,46 @@ class UploadStore:
 
     async def delete(self, *, upload_id: str) -> None:
         await self.table.delete(id=upload_id)
+
+
+class PictureStore:
+    """What the picture checks found, kept where every process reads it:
+    - readings (kind picture_reading): what one stored content holds (codes, text read, perceptual hash), by its
+      content key: the same picture is read once, whoever posts it;
+    - removed (kind removed_picture): the hashes of pictures moderators removed, matched against new ones;
+    - holds (kind picture_hold): picture messages waiting for their checks (state pending until decided), so a
+      process that dies mid-check leaves them to another one's sweep rather than held forever."""
+
+    def __init__(self, readings: DocTable, removed: DocTable, holds: DocTable):
+        self.readings, self.removed, self.holds = readings, removed, holds
+
+    async def reading(self, *, key: str) -> dict | None:
+        return await self.readings.get(id=key)
+
+    async def put_reading(self, *, key: str, reading: dict, at_ms: int) -> None:
+        await self.readings.put(id=key, doc=reading, sort=at_ms)
+
+    async def remember_removed(self, *, id: str, doc: dict, at_ms: int) -> None:
+        """One removed picture: {"phash", "key", "scope", "message_id", "rule", "moderator_id"}; a picture removed
+        twice is remembered once (id: its content key)."""
+        await self.removed.put(id=id, doc=doc, state="removed", sort=at_ms, text=doc.get("phash", ""))
+
+    async def forget_removed(self, *, message_id: str) -> None:
+        """A removal undone (lifted, or overturned on appeal): its pictures are no longer refused."""
+        for doc in await self.removed_hashes():
+            if doc.get("message_id") == message_id:
+                await self.removed.swap(id=doc["key"], expect_state="removed", doc=doc, state="restored",
+                                        sort=0, text=doc.get("phash", ""))
+
+    async def removed_hashes(self, *, limit: int = 20000) -> list[dict]:
+        return await self.removed.find(states=("removed",), limit=limit)
+
+    async def hold(self, *, message_id: str, doc: dict, at_ms: int) -> None:
+        await self.holds.put(id=message_id, doc=doc, state="pending", sort=at_ms)
+
+    async def pending_holds(self, *, limit: int = 100) -> list[dict]:
+        return await self.holds.find(states=("pending",), limit=limit, ascending=True)
+
+    async def decide_hold(self, *, message_id: str, doc: dict, at_ms: int) -> bool:
+        """Once: the process whose swap from pending wins applies the decision."""
+        return await self.holds.swap(id=message_id, expect_state="pending", doc=doc, state="decided", sort=at_ms)

@@ -84,13 +84,15 @@ async def bot_aftersales(request, svc, user, body):
 
 
 @api("POST", "/internal/bot/aftersales",
-     "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description}", auth=False,
+     "Create an after-sales request for the asking customer: {kind, order_id, sku, reason, description, "
+     "exchange_detail, photo_ids}", auth=False,
      public=False, body=P.BotAfterSale, response=R.AfterSaleOut)
 async def bot_create_aftersale(request, svc, user, body):
     customer_id, conversation_id = await _customer(request, svc)
     request_, created = await shop.check_create_aftersale(
         svc, customer_id=customer_id, conversation_id=conversation_id, kind=body.kind, order_id=body.order_id,
-        sku=body.sku, reason=body.reason, description=body.description, exchange_detail=body.exchange_detail)
+        sku=body.sku, reason=body.reason, description=body.description, exchange_detail=body.exchange_detail,
+        photo_ids=body.photo_ids)
     return {"aftersale": wire.aftersale(request_), "duplicate": not created}
 
 

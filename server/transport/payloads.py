@@ -30,6 +30,7 @@ from ..actions.messages import Draft
 from ..actions.messages.kinds import MESSAGE_TYPES, kind_of
 from ..actions.support import MAX_RATING_COMMENT
 from ..domain.groups import GROUP_ROLES
+from ..domain.messages import THREAD_TAGS
 from ..domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES
 from ..domain.support import TICKET_KINDS, TICKET_STATUSES
 from ..domain.users import PLATFORM_ROLES
@@ -275,7 +276,8 @@ class Titled(Body):
 
 
 class CreateThread(DraftFields, Titled):  # fields are checked from the last base on: the title first
-    pass
+    tag: _choice(THREAD_TAGS) | None = Field(None, description="showcase (晒单) or recommend (种草)")
+    product_id: Text(64, 1) | None = Field(None, description="the SKU the thread is about; a showcase needs one")
 
 
 class EditMessage(Body):
@@ -362,6 +364,7 @@ class UpdateProfile(Body):
     display_name: Text(MAX_NAME) | None = None
     bio: Text(280, lines=True) | None = None
     avatar_color: Text(MAX_NAME) | None = None
+    avatar_upload_id: Text(64) | None = Field(None, description="one of your uploads as your avatar; \"\" removes it")
 
 
 class SetPlatformRole(Body):
@@ -464,7 +467,8 @@ _RULES = {"words": {"type": "array", "maxItems": 1000, "items": {
           "new_account_hours": {"type": ["integer", "null"], "minimum": 0, "maximum": 8760},
           "require_order": {"type": "boolean"},
           "members_may_mention_all": {"type": "boolean"},
-          "hide_threshold": {"type": "number", "minimum": 1, "maximum": 100}}
+          "hide_threshold": {"type": "number", "minimum": 1, "maximum": 100},
+          "hold_pictures": {"type": "boolean"}}
 
 
 class RulesPatch(BaseModel):
@@ -546,6 +550,7 @@ class BotAfterSale(Body):
     reason: UncheckedText({"type": "string"}, lines=True) = None
     description: UncheckedText({"type": "string"}, lines=True) = None
     exchange_detail: UncheckedText({"type": "string"}, lines=True) = None
+    photo_ids: list[Id] | None = Field(default=None, max_length=9)  # the customer's uploads posted here
 
 
 class BotTicket(Body):

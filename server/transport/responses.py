@@ -145,6 +145,25 @@ class ThreadOut(TypedDict):
     thread: ThreadWire
 
 
+class ShowcasePicture(TypedDict):
+    upload_id: str
+    width: int | None
+    height: int | None
+    url: str        # signed for the viewer, like POST /api/uploads/addresses
+    thumb_url: str
+
+
+class ShowcaseItem(TypedDict):
+    thread: ThreadWire
+    pictures: list[ShowcasePicture]  # up to 3, from the author's first picture message
+    picture_count: int               # how many that message has
+
+
+class ShowcaseOut(TypedDict):
+    showcase: list[ShowcaseItem]
+    next_offset: int | None
+
+
 class LikeCountOut(TypedDict):
     like_count: int
 
@@ -261,9 +280,18 @@ class CaseAuthor(TypedDict):
     cases: list[EarlierCase]
 
 
+class PictureReadingWire(TypedDict):
+    upload_id: str
+    codes: list[str]   # what the picture's QR codes lead to
+    text: str          # the words read from it (OCR)
+    error: str | None  # it could not be read (then it was held for a moderator)
+    read: bool         # False: not read yet
+
+
 class CaseDetail(CaseWire):
     message: NotRequired[MessageWire | None]
     context: NotRequired[list[MessageWire]]
+    pictures: NotRequired[list[PictureReadingWire]]  # a picture message: why each picture was caught
     author: CaseAuthor
 
 

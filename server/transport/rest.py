@@ -92,10 +92,11 @@ async def me(request, svc, user, body):
     return {"user": wire.user(user)}
 
 
-@api("PATCH", "/api/me", "Update display name, bio or avatar colour", body=P.UpdateProfile, response=R.UserOut)
+@api("PATCH", "/api/me", "Update display name, bio, avatar colour or avatar picture", body=P.UpdateProfile,
+     response=R.UserOut)
 async def update_me(request, svc, user, body):
     updated = await users.check_update_profile(svc, user, display_name=body.display_name, bio=body.bio,
-                                               avatar_color=body.avatar_color)
+                                               avatar_color=body.avatar_color, avatar_upload_id=body.avatar_upload_id)
     return {"user": wire.user(updated)}
 
 
@@ -274,22 +275,37 @@ async def list_threads(request, svc, user, body):
         limit=query_int(request.query, "limit", default=20, min_value=1, max_value=PAGE_MAX),
         offset=query_int(request.query, "offset", default=0, min_value=0))
     liked = await svc.storage.likes.liked(user_id=user.id, target_ids=[t.id for t in found])
-    return {"threads": [{**wire.thread(t), "liked": t.id in liked} for t in found]}
+    views = await threads.thread_views(svc, found)
+    return {"threads": [{**view, "liked": t.id in liked} for t, view in zip(found, views)]}
 
 
-@api("POST", "/api/groups/{group_id}/threads", "Start a thread with a title and a first post", body=P.CreateThread,
+@api("POST", "/api/groups/{group_id}/threads", "Start a thread with a title and a first post; tag showcase (晒单, "
+     "with product_id) or recommend (种草) makes it about one product", body=P.CreateThread,
      response=R.ThreadCreatedOut)
 async def create_thread(request, svc, user, body):
     thread, first = await threads.check_create_thread(svc, user, group_id=request.match_info["group_id"],
-                                                      title=body.title, draft=body.draft())
-    return {"thread": wire.thread(thread), "message": wire.message(first)}
+                                                      title=body.title, draft=body.draft(), tag=body.tag,
+                                                      product_id=body.product_id)
+    return {"thread": await threads.thread_view(svc, thread), "message": wire.message(first, viewer=user.id)}
+
+
+SHOWCASE_PAGE_MAX = 30  # three pictures a tile: one request signs them all (at most 100)
+
+
+@api("GET", "/api/groups/{group_id}/showcase", "The group's 晒单 gallery (members only): showcase threads newest "
+     "first with their product, 已购 and first pictures: ?limit=&offset=", response=R.ShowcaseOut)
+async def showcase(request, svc, user, body):
+    return await threads.access_showcase(
+        svc, user, group_id=request.match_info["group_id"],
+        limit=query_int(request.query, "limit", default=12, min_value=1, max_value=SHOWCASE_PAGE_MAX),
+        offset=query_int(request.query, "offset", default=0, min_value=0))
 
 
 @api("GET", "/api/threads/{thread_id}", "A thread with whether I like and follow it", response=R.ThreadDetailOut)
 async def get_thread(request, svc, user, body):
     acc = await access_thread(svc, user, request.match_info["thread_id"])
     t = acc.conversation
-    return {"thread": {**wire.thread(t),
+    return {"thread": {**await threads.thread_view(svc, t),
                        "liked": bool(await svc.storage.likes.liked(user_id=user.id, target_ids=[t.id])),
                        "following": await svc.storage.follows.is_following(conversation_id=t.id, user_id=user.id)}}
 
@@ -299,7 +315,7 @@ async def get_thread(request, svc, user, body):
 async def update_thread(request, svc, user, body):
     thread = await threads.check_update_thread(svc, user, thread_id=request.match_info["thread_id"],
                                                pinned=body.pinned, closed=body.closed)
-    return {"thread": wire.thread(thread)}
+    return {"thread": await threads.thread_view(svc, thread)}
 
 
 def _toggle(path: str, summary: str, action, key: str, flag: str, value: bool, result: str | None):

@@ -98,3 +98,24 @@ async def picture(request: web.Request) -> web.StreamResponse:
 @routes.get("/media/{upload_id}/thumb")
 async def thumbnail(request: web.Request) -> web.StreamResponse:
     return await _serve(request, "thumb")
+
+
+@routes.get("/media/avatars/{user_id}")
+async def avatar(request: web.Request) -> web.StreamResponse:
+    """A user's avatar picture, for anyone (no token: <img> sends none), as public as their name. Its address
+    carries ?v=<upload id>, so it is cached for good while it is the user's avatar, and changes with it."""
+    svc = request.app[SERVICES]
+    try:
+        user_id = request.match_info["user_id"]
+        check_id(user_id, "user_id")
+        upload, data = await uploads.avatar_bytes(svc, user_id)
+    except DomainError as exc:
+        return error_response(exc)
+    current = request.query.get("v") == upload.id
+    etag = f'"{upload.thumb_key}"'
+    headers = {"Cache-Control": "public, max-age=31536000, immutable" if current else "no-cache", "ETag": etag,
+               "X-Content-Type-Options": "nosniff", "Content-Disposition": "inline",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=headers)
+    return web.Response(body=data, content_type="image/jpeg", headers=headers)

@@ -113,9 +113,16 @@ def tracker(text: str = "", intent: str = "", *, entities: dict | None = None, s
     """The tracker an action sees for the latest message; `before` are the events of the turns before it."""
     metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
-              "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
+              "entities": entity_list(entities), "metadata": metadata}
     return Tracker("c1", dict(slots or {}), latest, list(before or []) + [{"event": "user", "text": text, "metadata": metadata}], False,
                    None, {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def entity_list(entities) -> list:
+    """{name: value}, or Rasa's own list of entities (several of one name: the ids of a picture message)."""
+    if isinstance(entities, list):
+        return entities
+    return [{"entity": k, "value": v} for k, v in (entities or {}).items()]
 
 
 def run(action, track: Tracker):
@@ -139,7 +146,7 @@ def form_tracker(text: str, intent: str = "", *, slots: dict, entities: dict | N
     since), inside the form or at its activation."""
     metadata = {"customer_id": customer, "conversation_id": "c1", "signature": "sig"} if customer else {}
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.99},
-              "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()], "metadata": metadata}
+              "entities": entity_list(entities), "metadata": metadata}
     events = [{"event": "user", "text": text, "metadata": metadata}, {"event": "user_featurization"},
               {"event": "action", "name": after}, {"event": "active_loop", "name": "aftersale_form"},
               {"event": "action", "name": "aftersale_form"}]  # Rasa adds the form's own step before validating
@@ -172,7 +179,7 @@ class FormTalk:
             return dispatcher.messages + submit_said
         ask = {"aftersale_kind": aftersale.ActionAskAftersaleKind,
                "order_id": aftersale.ActionAskOrderId, "item_sku": aftersale.ActionAskItemSku,
-               "reason": aftersale.ActionAskReason, "photo_description": aftersale.ActionAskPhotoDescription,
+               "reason": aftersale.ActionAskReason, "photo_ids": aftersale.ActionAskPhotoIds,
                "exchange_detail": aftersale.ActionAskExchangeDetail,
                "confirm": aftersale.ActionAskConfirm}[self.slots["requested_slot"]]()
         asked, _ = run(ask, tracker("", "", slots=self.slots, customer=self.customer))
@@ -189,7 +196,10 @@ class FormTalk:
         dispatcher.messages[:0] = said
         return self._after_validation(dispatcher, events)
 
-    def say(self, text: str, intent: str = "", entities: dict | None = None) -> list:
+    def say_entities(self, text: str, intent: str, entities: list) -> list:
+        return self.say(text, intent, entities)
+
+    def say(self, text: str, intent: str = "", entities: dict | list | None = None) -> list:
         assert self.active, "the form is not active"
         dispatcher = CollectingDispatcher()
         track = form_tracker(text, intent, slots=self.slots, entities=entities, customer=self.customer)

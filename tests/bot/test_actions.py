@@ -154,7 +154,7 @@ def test_asking_twice_for_the_same_request_says_it_is_already_filed(platform):
 
 def test_required_slots_depend_on_the_kind_of_request(platform):
     form = aftersale.ValidateAftersaleForm()
-    for kind, wanted in (("damaged", "photo_description"), ("exchange", "exchange_detail"), ("return", "reason")):
+    for kind, wanted in (("damaged", "photo_ids"), ("exchange", "exchange_detail"), ("return", "reason")):
         slots = asyncio.run(form.required_slots([], CollectingDispatcher(),
                                                 tracker(slots={"aftersale_kind": kind}), {}))
         assert wanted in slots and slots[0] == "order_id" and slots[-1] == "confirm"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.cluster.conftest import eventually
+from tests.cluster.conftest import eventually, own_cluster
 
 PASSWORD = "a-long-password-9"  # every account's, as Cluster.register makes them
 
@@ -292,3 +292,55 @@ async def test_sign_ups_per_address_count_both_processes_together(two_few_sign_u
                                                                            "password": "a-long-password-9"},
                                  status=429)
         assert refused["error"]["code"] == "rate_limited" and refused["error"]["details"]["retry_after"] > 0
+
+
+two_reading_pictures = own_cluster({"CHAT_PICTURE_WAIT_SECONDS": "0"}, first={"CHAT_PICTURE_WAIT_SECONDS": "120"})
+
+
+async def post_pictures(c, node, person, conv_id, *shots: bytes, status=200) -> dict:
+    import io
+
+    from aiohttp import FormData
+    ids = []
+    for shot in shots:
+        form = FormData()
+        form.add_field("file", io.BytesIO(shot), filename="photo.jpg", content_type="image/jpeg")
+        async with c.http.post(f"{node.url}/api/uploads", data=form,
+                               headers={"Authorization": f"Bearer {person['token']}"}) as r:
+            assert r.status == 200, await r.text()
+            ids.append((await r.json())["upload"]["id"])
+    return await c.call(node, "POST", f"/api/conversations/{conv_id}/messages", person["token"],
+                        {"type": "image", "images": [{"upload_id": i} for i in ids]}, status=status)
+
+
+async def test_pictures_are_checked_alike_on_both_processes(two_reading_pictures):
+    """The first process waits for its pictures' checks; the second (CHAT_PICTURE_WAIT_SECONDS=0) holds its
+    picture messages until they end. What one process learnt (a removed picture) holds on the other."""
+    from tests.fixtures.pictures import fixture, qr_photo, recompressed
+    c = two_reading_pictures
+    a, b = c.nodes
+    owner, xiaomei, aqiang = [await c.register(a, n) for n in ("owner", "xiaomei", "aqiang")]
+    group = await group_of(c, a, owner, xiaomei, aqiang)
+    conv = group["conversation_id"]
+    refused = await post_pictures(c, a, xiaomei, conv, qr_photo("https://u.wechat.com/EHx3kq9"), status=422)
+    assert refused["error"]["details"]["rule"] == "picture:qr_contact"
+
+    # held on B while read, released to a reader connected to A
+    watcher = await c.live(a, aqiang)
+    held = (await post_pictures(c, b, xiaomei, conv, fixture("clean_review.jpg")))["message"]
+    assert held["hidden_reason"] == "checking"
+    released = await watcher.wait_for("message:updated", lambda m: m["id"] == held["id"] and not m["hidden"],
+                                      timeout=60)
+    upload_id = released["card"]["images"][0]["upload_id"]
+    addresses = await c.call(a, "POST", "/api/uploads/addresses", aqiang["token"], {"upload_ids": [upload_id]})
+    async with c.http.get(b.url + addresses["uploads"][upload_id]["thumb_url"]) as r:  # signed on A, loaded on B
+        assert r.status == 200 and r.headers["Content-Type"] == "image/jpeg"
+
+    # removed by a moderator on A: the same picture, resized, is refused when sent through B
+    await c.call(a, "POST", f"/api/messages/{held['id']}/report", aqiang["token"], {"category": "spam"})
+    await c.call(a, "POST", f"/api/moderation/cases/{held['id']}/actions", owner["token"],
+                 {"action": "delete", "reason": "广告图"})
+    author = await c.live(b, xiaomei)
+    again = (await post_pictures(c, b, xiaomei, conv, recompressed(fixture("clean_review.jpg"))))["message"]
+    told = await author.wait_for("message:refused", lambda e: e["message_id"] == again["id"], timeout=60)
+    assert told["rule"] == "picture:removed_again"

@@ -70,6 +70,7 @@ T = {
     ("DELETE", "/api/groups/{group_id}/pins/{message_id}"): (DENY, None),
     ("GET", "/api/groups/{group_id}/threads"): (DENY, None),
     ("POST", "/api/groups/{group_id}/threads"): (DENY, {"title": "t", "text": "x"}),
+    ("GET", "/api/groups/{group_id}/showcase"): (DENY, None),
     ("GET", "/api/threads/{thread_id}"): (DENY, None),
     ("PATCH", "/api/threads/{thread_id}"): (DENY, {"pinned": True}),
     ("POST", "/api/threads/{thread_id}/like"): (DENY, None),

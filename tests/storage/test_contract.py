@@ -37,7 +37,11 @@ async def test_users_roundtrip_and_case_insensitive_uniqueness(storage):
     assert await storage.users.get(user_id="0" * 24) is None
     assert await storage.users.count() == 1
     updated = await storage.users.update_profile(user_id=a.id, bio="爱买东西")
-    assert updated.bio == "爱买东西" and updated.display_name == "Alice"
+    assert updated.bio == "爱买东西" and updated.display_name == "Alice" and updated.avatar_upload == ""
+    pictured = await storage.users.update_profile(user_id=a.id, avatar_upload="u" * 32)
+    assert pictured.avatar_upload == "u" * 32 and pictured.bio == "爱买东西"
+    assert (await storage.users.get_many(user_ids=[a.id]))[a.id].avatar_upload == "u" * 32
+    assert (await storage.users.update_profile(user_id=a.id, avatar_upload="")).avatar_upload == ""
     await storage.users.set_role(user_id=a.id, role="moderator")
     assert (await storage.users.get(user_id=a.id)).role == "moderator"
     assert (await storage.users.get(user_id=a.id)).created_at == T0

@@ -58,3 +58,31 @@ async def test_uploads_move_from_pending_to_attached_once_and_are_swept(storage)
     await storage.uploads.delete(upload_id=later.id)
     assert await storage.uploads.get(upload_id=later.id) is None
     assert await storage.uploads.using_key(key="c" * 64) == 0
+
+
+async def test_picture_readings_removed_hashes_and_holds(storage):
+    """What the picture checks keep: a reading per content key, the removed pictures' hashes (forgotten when a
+    removal is undone), and holds decided once."""
+    pictures = storage.pictures
+    key = "c" * 64
+    assert await pictures.reading(key=key) is None
+    reading = {"codes": ["https://u.wechat.com/x"], "text": "加我微信", "phash": "e996926996696996", "error": None,
+               "ms": 12.5}
+    await pictures.put_reading(key=key, reading=reading, at_ms=1)
+    await pictures.put_reading(key=key, reading=reading, at_ms=2)  # read twice (two processes): one record
+    assert await pictures.reading(key=key) == reading
+
+    doc = {"phash": "e996926996696996", "key": key, "scope": "g1", "message_id": "m1", "rule": "report:spam",
+           "categories": ["spam"], "moderator_id": "mod"}
+    await pictures.remember_removed(id=key, doc=doc, at_ms=3)
+    await pictures.remember_removed(id="d" * 64, doc={**doc, "key": "d" * 64, "message_id": "m2"}, at_ms=4)
+    assert {d["message_id"] for d in await pictures.removed_hashes()} == {"m1", "m2"}
+    await pictures.forget_removed(message_id="m1")
+    assert [d["message_id"] for d in await pictures.removed_hashes()] == ["m2"]
+
+    for i, message_id in enumerate(("h1", "h2")):
+        await pictures.hold(message_id=message_id, doc={"message_id": message_id, "at": i}, at_ms=i)
+    assert [h["message_id"] for h in await pictures.pending_holds()] == ["h1", "h2"]  # oldest first
+    assert await pictures.decide_hold(message_id="h1", doc={"message_id": "h1", "outcome": "released"}, at_ms=9)
+    assert not await pictures.decide_hold(message_id="h1", doc={"message_id": "h1", "outcome": "refused"}, at_ms=9)
+    assert [h["message_id"] for h in await pictures.pending_holds()] == ["h2"]

@@ -45,6 +45,14 @@ def do_publish_update(svc: Services, conv: Conversation, message: Message) -> No
         _tell_moderators(svc, events.MESSAGE_UPDATED, conv, message)
 
 
+def do_publish_unseen_update(svc: Services, conv: Conversation, message: Message) -> None:
+    """A change to a message its readers never got (its pictures were being checked): its author gets their
+    own view of it (with why it is out of sight) and the moderators the whole of it; the readers hear nothing."""
+    svc.publisher.to_users(events.MESSAGE_UPDATED, wire.message(message, viewer=message.author_id),
+                           [message.author_id])
+    _tell_moderators(svc, events.MESSAGE_UPDATED, conv, message)
+
+
 def _tell_moderators(svc: Services, name: str, conv: Conversation, message: Message) -> None:
     svc.publisher.publish(name, wire.message(message, reveal=True), events.mods_room(conv.group_id or PLATFORM_SCOPE),
                           events.mods_room(PLATFORM_SCOPE))

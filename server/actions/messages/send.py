@@ -16,6 +16,7 @@ from ...integrations.search_text import tokenize_for_index
 from ...policy.access import ConversationAccess, access_conversation
 from ...services import Services
 from ...storage.base import NewMessage
+from ..moderation.pictures import hold_until_checked
 from ..moderation.screen import check_not_stranger, may_mention_all, screen
 from .kinds import kind_of
 
@@ -106,7 +107,9 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         if quoted is None or quoted.conversation_id != conv.id:
             raise NotFound("the quoted message is not in this conversation")
     mentions, mention_all = await _resolve_mentions(svc, user, acc, draft.text)
-    screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))))
+    pictures = tuple(i["upload_id"] for i in (card or {}).get("images", ())) if draft.type == "image" else ()
+    screened = await screen(svc, user, acc, draft.text, mentions=len(set(MENTION_RE.findall(draft.text))),
+                            pictures=pictures)
     text = screened.text
     tokens = await tokens_for(kind.text_of(text, card))
     message, created = await svc.storage.messages.append(NewMessage(
@@ -119,5 +122,7 @@ async def send_in(svc: Services, user: User, acc: ConversationAccess, draft: Dra
         stored = getattr(kind, "stored", None)
         if stored is not None and card is not None:
             await stored(svc, card, conv)
+        if message.hidden == "checking":  # decided once its pictures are read: released, held or refused
+            await hold_until_checked(svc, conv, message, screened.verdict, list(pictures), exempt=screened.exempt)
         await svc.bus.emit(MessageSent(conv, message, user, screened.verdict, screened.posted))
     return message, created

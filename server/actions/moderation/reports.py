@@ -4,6 +4,7 @@ threshold a reported message is hidden until a moderator looks at it."""
 from __future__ import annotations
 
 from moderation import Verdict
+from moderation.pictures import PictureReading
 
 from ... import events, wire
 from ...domain.messages import Conversation, Message
@@ -198,6 +199,19 @@ async def access_queue(svc: Services, user: User, *, state: str, scope: str | No
             for c in cases]
 
 
+async def picture_readings(svc: Services, card: dict) -> list[dict]:
+    """Why a picture was caught, for the moderator: per picture, the codes' targets and the words read."""
+    out = []
+    for item in card.get("images", []):
+        upload = await svc.storage.uploads.get(upload_id=item.get("upload_id", ""))
+        stored = await svc.storage.pictures.reading(key=upload.key) if upload is not None else None
+        reading = PictureReading.from_doc(stored) if stored is not None else None
+        out.append({"upload_id": item.get("upload_id"), "codes": list(reading.codes) if reading else [],
+                    "text": reading.text if reading else "", "error": reading.error if reading else None,
+                    "read": reading is not None})
+    return out
+
+
 async def access_case(svc: Services, user: User, case_id: str) -> ModCase:
     return await access_moderated(svc, user, await svc.storage.cases.get(case_id=case_id), "case")
 
@@ -209,6 +223,8 @@ async def access_case_detail(svc: Services, user: User, case_id: str) -> dict:
     if case.message_id:
         message = await svc.storage.messages.get(message_id=case.message_id)
         body["message"] = wire.message(message, reveal=True) if message else None
+        if message is not None and message.card and message.card.get("kind") == "image":
+            body["pictures"] = await picture_readings(svc, message.card)
         if message is not None:
             store = svc.storage.messages
             around = (await store.history(conversation_id=message.conversation_id, before=message.seq, limit=CONTEXT)

@@ -160,6 +160,8 @@ async def check_update_rules(svc: Services, user: User, scope: str, patch: dict)
                                                     MAX_NEW_ACCOUNT_HOURS, nullable=scope != PLATFORM_SCOPE)
     if "require_order" in patch:
         changes["require_order"] = _flag(patch["require_order"], "require_order")
+    if "hold_pictures" in patch:
+        changes["hold_pictures"] = _flag(patch["hold_pictures"], "hold_pictures")
     if "members_may_mention_all" in patch:
         changes["members_may_mention_all"] = _flag(patch["members_may_mention_all"], "members_may_mention_all")
     if "hide_threshold" in patch:

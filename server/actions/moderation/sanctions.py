@@ -212,6 +212,7 @@ async def _lift(svc: Services, actor: User, sanction: Sanction, reason: str) -> 
     svc.access_cache.forget_sanctions(sanction.user_id)
     if sanction.kind == "delete" and sanction.message_id:
         await do_set_hidden(svc, sanction.message_id, None)
+        await svc.storage.pictures.forget_removed(message_id=sanction.message_id)  # its pictures may be posted again
     await do_audit(svc, actor_id=actor.id, action="lift", scope=sanction.scope, target_kind="user",
                    target_id=sanction.user_id, reason=reason, rule=sanction.rule,
                    details={"sanction_id": sanction.id, "kind": sanction.kind})

@@ -21,6 +21,7 @@ from ...policy.roles import TRUSTED_ROLES, is_platform_moderator
 from ...policy.trust import is_new_member
 from ...services import Services
 from .audit import ENGINE, do_audit
+from .pictures import check_pictures
 
 SILENCED = {"mute": "muted", "ban": "banned"}
 AUDITED_TEXT = 500  # how much of a refused or flagged message the audit log keeps
@@ -33,8 +34,9 @@ class Screened:
     text: str                 # what gets stored: masked where the verdict says
     posted: str = ""           # what the author wrote: what the repeat check compares
     verdict: Verdict = ALLOW
-    hidden: str | None = None  # "held": stored out of sight until a moderator approves it
+    hidden: str | None = None  # "held": stored out of sight until a moderator approves it; "checking": its pictures
     for_assistant: str | None = None  # contact details a customer gave support, masked for the assistant
+    exempt: bool = False       # a moderator's (or an agent's at the desk): not held to the behaviour checks
 
 
 async def sanctions_in_force(svc: Services, user_id: str) -> list[Sanction]:
@@ -105,6 +107,8 @@ class Screening:
     rules: GroupRules
     verdict: Verdict = ALLOW
     for_assistant: str | None = None
+    pictures: tuple[str, ...] = ()   # the upload ids of a picture message
+    pictures_pending: bool = False   # some of them are still being read: the message waits out of sight
 
     @property
     def conversation(self) -> Conversation:
@@ -169,30 +173,36 @@ async def check_new_member_links(s: Screening) -> None:
 
 
 # In order: the cheap refusals first, the engine once they pass, then what depends on its verdict.
-SCREEN_CHECKS: tuple[ScreenCheck, ...] = (check_sanctions, check_behaviour, check_content, check_new_member_links)
+SCREEN_CHECKS: tuple[ScreenCheck, ...] = (check_sanctions, check_behaviour, check_content, check_pictures,
+                                          check_new_member_links)
+NEW_MEMBER_LIMITS = {"new_member:link": "new members can't post links yet",
+                     "new_member:picture": "new members can't post pictures yet"}
 
 
 async def screen(svc: Services, user: User, acc: ConversationAccess, text: str, *, mentions: int = 0,
-                 new_post: bool = True) -> Screened:
+                 new_post: bool = True, pictures: tuple[str, ...] = ()) -> Screened:
     """The moderate step: runs the chain of checks (svc.screen_checks), audits a verdict that isn't
     'allow', refuses a block, and says what to store (masked text, held)."""
     if user.role == BOT_ROLE:
         return Screened(text, text)
     conv = acc.conversation
-    s = Screening(svc, user, acc, text, mentions, new_post, moderates(user, acc), svc.rules.for_conversation(conv))
+    s = Screening(svc, user, acc, text, mentions, new_post, moderates(user, acc), svc.rules.for_conversation(conv),
+                  pictures=pictures)
     for check in svc.screen_checks:  # SCREEN_CHECKS, and whatever features added (app.subscribe_all)
         await check(s)
     verdict = s.verdict
     if verdict.action != "allow":
-        await _audit_verdict(svc, user, conv, text, verdict)
+        await _audit_verdict(svc, user, conv, " ".join((text, *verdict.matches)) if pictures else text, verdict)
     if verdict.action == "block":
-        if verdict.rule == "new_member:link":
-            raise Rejected("new members can't post links yet", code="new_member_limit", rule=verdict.rule,
+        if verdict.rule in NEW_MEMBER_LIMITS:
+            raise Rejected(NEW_MEMBER_LIMITS[verdict.rule], code="new_member_limit", rule=verdict.rule,
                            hours=svc.rules.new_account_hours(s.rules))
-        raise Rejected("this message breaks the community rules", rule=verdict.rule,
-                       categories=list(verdict.categories))
-    return Screened(verdict.text if verdict.text is not None else text, text, verdict,
-                    "held" if verdict.hold else None, s.for_assistant)
+        more = {"matches": list(verdict.matches)} if verdict.rule and verdict.rule.startswith("picture:") else {}
+        raise Rejected("this picture breaks the community rules" if more else "this message breaks the community rules",
+                       rule=verdict.rule, categories=list(verdict.categories), **more)
+    hidden = "checking" if s.pictures_pending else "held" if verdict.hold else None
+    return Screened(verdict.text if verdict.text is not None else text, text, verdict, hidden, s.for_assistant,
+                    s.exempt)
 
 
 def subscribe(svc: Services) -> None:

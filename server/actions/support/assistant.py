@@ -2,6 +2,7 @@
 (text, buttons, order cards, a hand-off request) are posted back as the assistant."""
 from __future__ import annotations
 
+import json
 import logging
 
 from ...domain.messages import Conversation, Message
@@ -10,7 +11,7 @@ from ...domain.support import SupportCase
 from ...events.domain import MessageSent
 from ...integrations.rasa import IDENTITY_SECONDS, BotUnavailable, escape_text, sign_customer
 from ...services import Services
-from ..messages.kinds import assistant_request_of, assistant_text_of
+from ..messages.kinds import assistant_request_of, assistant_text_of, kind_of
 from .cases import announce, handoff, move_case, post_as_bot, reopen_for_customer
 from .hours import humans_at_hand
 from .sessions import new_session
@@ -78,7 +79,9 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
     if payload and await _offered(svc, conv, payload):
         text = payload  # a pressed quick-reply button
     elif request := assistant_request_of(message):
-        text = request  # an order or product card sent alone: its status, its facts
+        text = request  # an order or product card sent alone: its status, its facts; pictures: their ids
+    elif request := _photo_with_words(message):
+        text = request  # pictures with words beside them: the pictures, the words as their caption
     else:
         text = escape_text(assistant_text_of(message))  # typed (or a payload never offered): words, not an intent
     expires = int(svc.clock.now().timestamp()) + IDENTITY_SECONDS
@@ -121,6 +124,23 @@ async def _ask_assistant(svc: Services, conv: Conversation, case: SupportCase, m
         await move_case(svc, current, "bot", fallbacks=fallbacks)
 
 
+MAX_CAPTION = 500
+
+
+def _photo_with_words(message: Message) -> str | None:
+    """A picture message with words (a damage photo and "盒子压坏了"): the send_photo intent with the pictures and
+    the words (masked as the assistant reads them) as `photo_caption`, so neither is lost."""
+    if message.type != "image" or not message.card:
+        return None
+    request = kind_of("image").assistant_request(message.card)
+    words = assistant_text_of(message).strip()[:MAX_CAPTION]
+    if not request or not words:
+        return request
+    intent, _, slots = request.partition("{")
+    return intent + json.dumps({**json.loads("{" + slots), "photo_caption": words}, ensure_ascii=False,
+                               separators=(",", ":"))
+
+
 MAX_SLOTS = 30
 
 
@@ -142,6 +162,8 @@ def _said(slot, value) -> str:
     """A slot's value as the agent reads it: 是 / 否, not True / False; 退货, not return; a list as 、-joined words."""
     if slot == "aftersale_kind" and value in AFTERSALE_KINDS:
         return AFTERSALE_KINDS[value]
+    if slot == "photo_ids" and isinstance(value, list):  # upload ids: how many pictures, never the ids
+        return f"{len(value)} 张" if value else "无"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

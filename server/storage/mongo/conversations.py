@@ -16,7 +16,8 @@ def decode_conversation(d) -> Conversation:
                         last_activity_at=from_ms(d["last_activity_at"]), last_seq=d.get("last_seq", 0),
                         group_id=d.get("group_id"), participants=tuple(d.get("participants", ())),
                         title=d.get("title", ""), author_id=d.get("author_id"), pinned=d.get("pinned", False),
-                        closed=d.get("closed", False), like_count=d.get("like_count", 0))
+                        closed=d.get("closed", False), like_count=d.get("like_count", 0), tag=d.get("tag"),
+                        product_id=d.get("product_id"))
 
 
 class MongoConversations(Store):
@@ -44,11 +45,13 @@ class MongoConversations(Store):
             .sort("last_activity_at", DESCENDING).limit(limit).to_list(None)
         return [decode_conversation(d) for d in docs]
 
-    async def create_thread(self, *, group_id, title, author_id, now, tokens=()):
+    async def create_thread(self, *, group_id, title, author_id, now, tokens=(), tag=None, product_id=None):
         cid, ms = new_id(), to_ms(now)
         doc = {"_id": cid, "kind": "thread", "group_id": group_id, "title": title, "author_id": author_id,
                "pinned": False, "closed": False, "like_count": 0, "last_seq": 0, "created_at": ms,
                "last_activity_at": ms, "tokens": list(tokens)}
+        if tag is not None:  # untagged threads keep the documents they always had
+            doc.update(tag=tag, product_id=product_id)
         await self.db.conversations.insert_one(doc)
         return decode_conversation(doc)
 
@@ -60,6 +63,11 @@ class MongoConversations(Store):
                 else [("like_count", DESCENDING), ("last_activity_at", DESCENDING)])
         docs = await self.db.conversations.find({"group_id": group_id, "kind": "thread"}) \
             .sort(sort).skip(offset).limit(limit).to_list(None)
+        return [decode_conversation(d) for d in docs]
+
+    async def list_tagged_threads(self, *, group_id, tag, limit, offset):
+        docs = await self.db.conversations.find({"group_id": group_id, "kind": "thread", "tag": tag}) \
+            .sort([("created_at", DESCENDING), ("_id", DESCENDING)]).skip(offset).limit(limit).to_list(None)
         return [decode_conversation(d) for d in docs]
 
     async def update_thread(self, *, conversation_id, pinned=None, closed=None):

@@ -68,4 +68,5 @@ class MongoDocs:
 
 
 DOC_KINDS = ("product", "order", "aftersale", "ticket", "support", "setting", "supportsession", "casenote", "profile",
-             "modcase", "sanction", "appeal", "audit", "rules", "reporter", "upload")
+             "modcase", "sanction", "appeal", "audit", "rules", "reporter", "upload",
+             "picture_reading", "removed_picture", "picture_hold")

@@ -18,6 +18,8 @@ async def create_indexes(db) -> None:
                                          ("last_activity_at", DESCENDING)])
     await db.conversations.create_index([("participants", ASCENDING), ("last_activity_at", DESCENDING)])
     await db.conversations.create_index("tokens")
+    await db.conversations.create_index([("group_id", ASCENDING), ("tag", ASCENDING), ("created_at", DESCENDING)],
+                                        partialFilterExpression={"tag": {"$exists": True}})  # a group's 晒单 gallery
     await db.messages.create_index([("conversation_id", ASCENDING), ("seq", ASCENDING)], unique=True)
     await db.messages.create_index("dedupe", unique=True)
     await db.messages.create_index("tokens")

@@ -11,8 +11,8 @@ from .store import Store
 
 def _user(d) -> User:
     return User(id=d["_id"], username=d["username"], display_name=d["display_name"], role=d["role"],
-                bio=d.get("bio", ""), avatar_color=d["avatar_color"], created_at=from_ms(d["created_at"]),
-                password_hash=d["password_hash"])
+                bio=d.get("bio", ""), avatar_color=d["avatar_color"], avatar_upload=d.get("avatar_upload", ""),
+                created_at=from_ms(d["created_at"]), password_hash=d["password_hash"])
 
 
 class MongoUsers(Store):
@@ -40,8 +40,9 @@ class MongoUsers(Store):
         docs = await self.db.users.find({"_id": {"$in": list(set(user_ids))}}).to_list(None)
         return {d["_id"]: _user(d) for d in docs}
 
-    async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None):
-        changes = drop_none(display_name=display_name, bio=bio, avatar_color=avatar_color)
+    async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None, avatar_upload=None):
+        changes = drop_none(display_name=display_name, bio=bio, avatar_color=avatar_color,
+                            avatar_upload=avatar_upload)
         if changes:
             await self.db.users.update_one({"_id": user_id}, {"$set": changes})
         return await self.get(user_id=user_id)

@@ -13,7 +13,7 @@ def decode_conversation(r, participants: tuple[str, ...] = ()) -> Conversation:
                         last_activity_at=from_ms(r["last_activity_at"]), last_seq=r["last_seq"],
                         group_id=r["group_id"], participants=participants, title=r["title"],
                         author_id=r["author_id"], pinned=bool(r["pinned"]), closed=bool(r["closed"]),
-                        like_count=r["like_count"])
+                        like_count=r["like_count"], tag=r["tag"], product_id=r["product_id"])
 
 
 class SqliteConversations(Store):
@@ -53,14 +53,14 @@ class SqliteConversations(Store):
             return [self._load(c, i) for i in ids]
         return await self.db.read(work)
 
-    async def create_thread(self, *, group_id, title, author_id, now, tokens=()):
+    async def create_thread(self, *, group_id, title, author_id, now, tokens=(), tag=None, product_id=None):
         cid, ms = new_id(), to_ms(now)
         tokens = " ".join(tokens)
 
         def work(c):
             c.execute("INSERT INTO conversations (id, kind, group_id, title, author_id, created_at, "
-                      "last_activity_at) VALUES (?, 'thread', ?, ?, ?, ?, ?)",
-                      (cid, group_id, title, author_id, ms, ms))
+                      "last_activity_at, tag, product_id) VALUES (?, 'thread', ?, ?, ?, ?, ?, ?, ?)",
+                      (cid, group_id, title, author_id, ms, ms, tag, product_id))
             rowid = c.execute("SELECT rowid FROM conversations WHERE id=?", (cid,)).fetchone()[0]
             c.execute("INSERT INTO threads_fts (rowid, tokens) VALUES (?, ?)", (rowid, tokens))
             return self._load(c, cid)
@@ -81,6 +81,12 @@ class SqliteConversations(Store):
         rows = await self.db.read(lambda c: c.execute(
             f"SELECT * FROM conversations WHERE group_id=? AND kind='thread' ORDER BY {sort} LIMIT ? OFFSET ?",
             (group_id, limit, offset)).fetchall())
+        return [decode_conversation(r) for r in rows]
+
+    async def list_tagged_threads(self, *, group_id, tag, limit, offset):
+        rows = await self.db.read(lambda c: c.execute(
+            "SELECT * FROM conversations WHERE group_id=? AND kind='thread' AND tag=? "
+            "ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?", (group_id, tag, limit, offset)).fetchall())
         return [decode_conversation(r) for r in rows]
 
     async def update_thread(self, *, conversation_id, pinned=None, closed=None):

@@ -3,6 +3,23 @@ Append new migrations; never edit an applied one. A migration is SQL (statements
 function of the connection, run in the same one transaction."""
 from .rekey import rekey
 
+
+def thread_tags(conn) -> None:
+    """Migration 7: conversations.tag and .product_id, and the index the 晒单 gallery reads. Safe to run again,
+    as 5 and 6 are (a file whose user_version was set back runs them once more)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(conversations)")}
+    for column in ("tag", "product_id"):
+        if column not in have:
+            conn.execute(f"ALTER TABLE conversations ADD COLUMN {column} TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS conversations_tagged ON conversations(group_id, tag, created_at)")
+
+
+def avatar_pictures(conn) -> None:
+    """Migration 8: users.avatar_upload. Safe to run again, as 5-7 are."""
+    if "avatar_upload" not in {row[1] for row in conn.execute("PRAGMA table_info(users)")}:
+        conn.execute("ALTER TABLE users ADD COLUMN avatar_upload TEXT")
+
+
 MIGRATIONS = [
     # 1: the community core
     """
@@ -92,4 +109,8 @@ UPDATE messages SET card = json_extract(extra, '$.card'), extra = json_remove(ex
     """
 CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id)
 """,
+    # 7: issue 15 -- a thread can be a 晒单 or 种草 (tag) about one of the shop's products (its SKU)
+    thread_tags,
+    # 8: issue 15 -- an avatar can be a picture (an upload id; '' or NULL: initials on the colour)
+    avatar_pictures,
 ]

@@ -11,8 +11,8 @@ from .store import Store, placeholders, rows_by_id
 
 def _user(r) -> User:
     return User(id=r["id"], username=r["username"], display_name=r["display_name"], role=r["role"],
-                bio=r["bio"], avatar_color=r["avatar_color"], created_at=from_ms(r["created_at"]),
-                password_hash=r["password_hash"])
+                bio=r["bio"], avatar_color=r["avatar_color"], avatar_upload=r["avatar_upload"] or "",
+                created_at=from_ms(r["created_at"]), password_hash=r["password_hash"])
 
 
 class SqliteUsers(Store):
@@ -22,7 +22,8 @@ class SqliteUsers(Store):
 
         def work(c):
             try:
-                c.execute("INSERT INTO users VALUES (?,?,?,?,?,?,?,?,?)",
+                c.execute("INSERT INTO users (id, username, username_lower, display_name, role, bio, avatar_color, "
+                          "password_hash, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
                           (user.id, username, username.lower(), display_name, role, "", avatar_color,
                            password_hash, to_ms(created_at)))
             except sqlite3.IntegrityError as exc:
@@ -42,8 +43,9 @@ class SqliteUsers(Store):
     async def get_many(self, *, user_ids):
         return {r["id"]: _user(r) for r in await rows_by_id(self.db, "users", user_ids)}
 
-    async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None):
-        changes = drop_none(display_name=display_name, bio=bio, avatar_color=avatar_color)
+    async def update_profile(self, *, user_id, display_name=None, bio=None, avatar_color=None, avatar_upload=None):
+        changes = drop_none(display_name=display_name, bio=bio, avatar_color=avatar_color,
+                            avatar_upload=avatar_upload)
         if changes:
             sets = ",".join(f"{k}=?" for k in changes)
             await self.db.write(lambda c: c.execute(f"UPDATE users SET {sets} WHERE id=?",

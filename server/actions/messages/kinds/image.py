@@ -40,7 +40,15 @@ class ImageKind:
         await attach(svc, [u for u in uploads if u is not None], conversation.id)
 
     def assistant_request(self, card: dict | None) -> str | None:
-        return None
+        """A picture sent to the assistant (a damage photo): the send_photo intent with its upload ids, as a
+        pressed button's payload reaches Rasa (`/send_photo{"photo_ids":[...]}`). The ids were checked as the
+        sender's own when the card was built; a request filed with them checks them again."""
+        ids = [i.get("upload_id") for i in (card or {}).get("images") or () if isinstance(i, dict)]
+        ids = [i for i in ids if isinstance(i, str) and i]
+        if not ids:
+            return None
+        import json
+        return "/send_photo" + json.dumps({"photo_ids": ids}, separators=(",", ":"))
 
     def text_of(self, text: str, card: dict | None) -> str:
         return text
