@@ -225,6 +225,32 @@ export async function profilePane() {
   const bio = el("textarea", { name: "bio", maxlength: 280, rows: 3 }, me.bio || "");
   const color = el("input", { name: "avatar_color", type: "color", value: me.avatar?.color || "#ff5000" });
   const status = el("p", { class: "status", role: "status" });
+  const setPicture = async (uploadId) => {
+    state.me = (await api("PATCH", "/api/me", { avatar_upload_id: uploadId })).user;
+    state.users.set(state.me.id, state.me);
+    document.getElementById("profile-avatar")?.replaceChildren(avatar(state.me, "large"));
+    removeButton.hidden = !state.me.avatar?.url;
+    status.textContent = t("saved");
+  };
+  const picture = el("input", { type: "file", accept: "image/*", id: "avatar-file", class: "visually-hidden",
+                                onchange: async (e) => {
+    const file = e.currentTarget.files?.[0];
+    e.currentTarget.value = "";
+    if (!file) return;
+    status.textContent = t("avatar_checking");
+    try {
+      const form = new FormData();
+      form.append("file", file, file.name || "avatar");
+      const resp = await fetch("/api/uploads", { method: "POST", body: form,
+                                                 headers: state.token ? { Authorization: `Bearer ${state.token}` } : {} });
+      const data = await resp.json().catch(() => ({}));
+      if (!resp.ok) throw Object.assign(new Error(data.error?.message || "upload"), { code: data.error?.code, details: data.error?.details, status: resp.status });
+      await setPicture(data.upload.id);
+    } catch (err) { status.textContent = errorText(err); }
+  } });
+  const removeButton = el("button", { type: "button", id: "avatar-remove", hidden: !me.avatar?.url, onclick: async () => {
+    try { await setPicture(""); } catch (err) { status.textContent = errorText(err); }
+  } }, t("avatar_remove"));
   return [
     el("h2", { class: "chat-title" }, el("button", { type: "button", class: "back", onclick: hooks.back }, "‹"), t("profile")),
     el("div", { class: "pane" },
@@ -236,7 +262,9 @@ export async function profilePane() {
           status.textContent = t("saved");
           document.querySelector("header .me")?.replaceChildren(state.me.display_name);
         } catch (err) { status.textContent = errorText(err); }
-      } }, avatar(me, "large"), el("span", { class: "meta" }, `@${me.username}`),
+      } }, el("div", { class: "avatar-picture" }, el("span", { id: "profile-avatar" }, avatar(me, "large")),
+          el("label", { class: "button", for: "avatar-file" }, t("avatar_upload")), picture, removeButton),
+        el("span", { class: "meta" }, `@${me.username}`),
         el("label", {}, t("display_name"), name), el("label", {}, t("bio"), bio), el("label", { class: "inline" }, t("avatar_color"), color),
         el("button", { type: "submit" }, t("save")), status),
       desktopAlertsSetting(),

@@ -3,7 +3,7 @@
 // service.js (联系客服), desk.js (the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText, timeLeft } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator,
-         messagePreview } from "./core.js";
+         messagePreview, pictureRefusal } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -12,6 +12,7 @@ import { openSupport, supportTools, supportUpdated, ratingCard } from "./service
 import { deskTools, loadDesk, openDeskCase } from "./desk.js";
 import { showModeration, caseEvent } from "./moderation.js";
 import { loadSilences, silenceChanged } from "./chat/composer.js";
+import { showThreads, threadsPane, threadArrived, threadMessage, threadBadges, backToThreads } from "./threads.js";
 
 const app = document.getElementById("app");
 
@@ -100,7 +101,15 @@ function connect() {
   socket.on("connect_error", (err) => { if (err?.message === "unauthorized") logout(); });
   socket.on("session:ended", sessionEnded);
   socket.on("message:new", messageArrived);
-  socket.on("message:updated", (m) => { if (m.conversation_id === state.current?.conversation_id) upsert(m); });
+  socket.on("message:updated", (m) => {
+    // a hidden message I never had (a picture message held or refused by its checks) is nothing to show
+    const kept = state.messages.find((x) => x.id === m.id);
+    const unseen = m.hidden && !m.hidden_reason && !kept;
+    if (m.conversation_id === state.current?.conversation_id && !unseen) upsert(m);
+    // my picture message its checks held: the update every reader got hides it from me too, so my own view again (审核中)
+    if (m.hidden && !m.hidden_reason && kept?.hidden_reason === "checking") reloadMine(m);
+    threadMessage(m);
+  });
   socket.on("read:updated", ({ conversation_id, unread }) => {
     const chat = chatOf(conversation_id);
     if (chat) { chat.unread = unread; renderGroups(); }
@@ -121,9 +130,7 @@ function connect() {
     if (here === group_id) { state.current = null; toast(t("removed_from_group"), "alert"); }
     render();
   });
-  socket.on("thread:new", (th) => {
-    if (state.threadsOf?.group.id === th.group_id) refreshThreads(state.threadsOf.group);
-  });
+  socket.on("thread:new", threadArrived);
   socket.on("thread:updated", (th) => {
     if (state.current?.kind !== "thread" || state.current.id !== th.id) return;
     Object.assign(state.current, { like_count: th.like_count, pinned: th.pinned, closed: th.closed });
@@ -134,6 +141,24 @@ function connect() {
   socket.on("support:updated", supportUpdated);
   socket.on("moderation:case", caseEvent);
   socket.on("moderation:notice", noticeArrived);
+  socket.on("message:refused", pictureRefused);
+}
+
+/** A picture message of mine its checks refused after holding it (only I hear it): why, in words, and the message
+ *  as I see it, 未通过审核 (the update all its readers got shows it as a hidden one, without its words). */
+function pictureRefused(e) {
+  toast(t("picture_refused", { why: pictureRefusal(e.rule, e.matches) }), "alert");
+  const kept = state.messages.find((m) => m.id === e.message_id);
+  if (kept && e.conversation_id === state.current?.conversation_id) reloadMine(kept);
+}
+
+/** One message of the open conversation again, as I may see it (its author sees a held or refused one whole). */
+async function reloadMine({ id, seq, conversation_id }) {
+  try {
+    const found = await api("GET", `/api/conversations/${conversation_id}/messages?after=${seq - 1}&limit=1`);
+    const mine = found.messages.find((m) => m.id === id);
+    if (mine && conversation_id === state.current?.conversation_id) upsert(mine);
+  } catch { /* it stays as the update showed it */ }
 }
 
 /** A moderator's decision about me: said at once, and the composer follows a mute or ban (or its lift). A kick or
@@ -163,6 +188,7 @@ function countMembers(groupId, delta) {
 }
 
 function messageArrived(m) {
+  threadMessage(m);
   if (!m.group_id && m.author_id !== state.me.id) {  // private and support messages alert one by one, like a phone
     loadUsers([m.author_id]).then(() => {
       // at the desk, what the assistant tells the customer (who is serving them, say) is not news to the agent
@@ -275,7 +301,7 @@ function render() {
   if (state.view === "desk") return loadDesk();
   const chatting = state.view !== "chat" || state.current || state.threadsOf;
   const section = state.view !== "chat" ? state.pane
-    : state.threadsOf ? threadList(state.threadsOf)
+    : state.threadsOf ? threadsPane(state.threadsOf)
     : state.current ? chatPane(state.current) : el("p", { class: "empty" }, t("pick_group"));
   shell(el("main", { class: chatting ? "chatting" : "" },
     el("nav", { class: "groups", "aria-label": t("my_groups") },
@@ -311,7 +337,7 @@ function renderGroups() {
 }
 
 function back() {
-  if (state.current?.kind === "thread") return showThreads(state.current.group);
+  if (state.current?.kind === "thread") return backToThreads(state.current.group);
   if (state.view === "desk") { state.current = null; return loadDesk(); }
   backToChat();
 }
@@ -356,7 +382,8 @@ function chatTools(chat) {
         Object.assign(chat, { pinned: data.thread.pinned, closed: data.thread.closed });
         toast(t(`thread.${field}.${chat[field]}`));
       } }, t(`thread.${field}`))) : [];
-    return el("span", { class: "tools" }, chat.closed ? el("span", { class: "state" }, t("closed")) : null, like, follow, staffTools);
+    return el("span", { class: "tools" }, threadBadges(chat), chat.closed ? el("span", { class: "state" }, t("closed")) : null, like, follow,
+              staffTools);
   }
   if (chat.kind === "private") return null;
   return el("span", { class: "tools" },
@@ -374,53 +401,7 @@ function chatTools(chat) {
     } }, t("leave")) : null);
 }
 
-// -- topic threads (话题) ----------------------------------------------------------------------------------------------
-
-async function showThreads(group) {
-  const threads = (await api("GET", `/api/groups/${group.id}/threads`)).threads;
-  state.threadsOf = { group, threads };
-  state.current = group;
-  state.view = "chat";
-  render();
-}
-
-/** A new thread while the list is open: only the list is redrawn, not a topic being written below it. */
-async function refreshThreads(group) {
-  const threads = (await api("GET", `/api/groups/${group.id}/threads`)).threads;
-  if (state.threadsOf?.group !== group) return;
-  state.threadsOf.threads = threads;
-  document.getElementById("thread-list")?.replaceChildren(...threadItems(group, threads));
-}
-
-const threadItems = (group, threads) => threads.map((th) => el("li", {},
-  el("button", { type: "button", class: "thread", onclick: () => openThread(group, th) },
-     el("strong", {}, th.pinned ? "📌 " : "", th.title, th.closed ? ` · ${t("closed")}` : ""),
-     el("span", { class: "meta" }, `${t("replies")} ${th.reply_count} · 👍 ${th.like_count}`))));
-
-function threadList({ group, threads }) {
-  const title = el("input", { name: "title", maxlength: 120, placeholder: t("thread_title"), required: true });
-  const text = el("textarea", { name: "text", rows: 2, maxlength: 4000, placeholder: t("write"), required: true });
-  const error = el("p", { class: "error", role: "alert" });
-  const create = el("form", { class: "new-thread", onsubmit: async (e) => {
-    e.preventDefault();
-    try {
-      const data = await api("POST", `/api/groups/${group.id}/threads`, { title: title.value.trim(), text: text.value.trim() });
-      await openThread(group, data.thread);
-    } catch (err) { error.textContent = errorText(err); }
-  } }, title, text, el("button", { type: "submit" }, t("new_thread")), error);
-  return [
-    el("h2", { class: "chat-title" },
-       el("button", { type: "button", class: "back always", onclick: () => { state.threadsOf = null; openChat(group); } }, "‹"),
-       `${group.name} · ${t("threads")}`),
-    el("ul", { id: "thread-list", class: "threads" }, threadItems(group, threads)),
-    create,
-  ];
-}
-
-async function openThread(group, thread) {
-  const full = (await api("GET", `/api/threads/${thread.id}`)).thread;
-  await openChat({ ...full, name: full.title, kind: "thread", group });
-}
+// topic threads (话题), their 晒单 / 种草 and the 晒单墙: threads.js
 
 /** The server is closing this connection: say why; a role change reloads who I am and what I may open. */
 async function sessionEnded({ reason }) {

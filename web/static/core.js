@@ -1,7 +1,7 @@
 // What every screen shares: the state, building elements, the REST helper, users, and user text made
 // safe. User content only ever reaches the page as text nodes (textContent); links become anchors only
 // for http(s) addresses and always carry rel="noopener nofollow ugc".
-import { t } from "./i18n.js";
+import { t, setRefusalExplainer } from "./i18n.js";
 
 export const state = {
   token: localStorage.getItem("token"), me: null, socket: null,
@@ -66,6 +66,11 @@ export function avatar(user, size = "") {
   const node = el("span", { class: `avatar ${size}`, "aria-hidden": "true" }, a.initials);
   // through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes
   node.style.background = /^#[0-9a-f]{6}$/i.test(a.color) ? a.color : "#c9cdd4";
+  if (typeof a.url === "string" && a.url.startsWith("/media/avatars/")) {  // their picture, over the initials
+    const img = el("img", { src: a.url, alt: "", loading: "lazy", decoding: "async" });
+    img.addEventListener("error", () => img.remove());  // gone meanwhile: the initials show again
+    node.append(img);
+  }
   return node;
 }
 
@@ -137,9 +142,10 @@ export function messagePreview(m) {
 // -- rule ids as moderators read them -----------------------------------------------------------------------------
 
 const RULE_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link", "spam",
-                         "harassment", "other"];
+                         "harassment", "other", "picture"];
 const NAMED_RULES = ["spam:slow_mode", "spam:flood", "spam:repeat", "spam:mentions", "new_member:link",
-                     "new_member:private", "support:contact"];
+                     "new_member:private", "support:contact", "new_member:picture", "picture:qr_contact", "picture:qr_link",
+                     "picture:removed_again", "picture:unreadable", "picture:review"];
 
 /** A category (of a rule, a report, a verdict) in words: 引流, 假货, 自定义词 … */
 export const ruleCategory = (category) => t(RULE_CATEGORIES.includes(category) ? `rule.cat.${category}` : "rule.unknown");
@@ -156,6 +162,9 @@ export function ruleLabel(rule) {
   const [head, ...rest] = rule.split(":");
   let term = rest.join(":");
   let name;
+  if (head === "picture" && ["text", "qr_text"].includes(rest[0])) {  // the engine's rule on what a picture says
+    return t(`rule.picture:${rest[0]}`, { what: ruleLabel(rest.slice(1).join(":")) || ruleCategory("") });
+  }
   if (head === "report") {
     name = t("rule.report", { what: ruleCategory(term) });
     term = "";
@@ -168,12 +177,33 @@ export function ruleLabel(rule) {
   } else if (head === "spam") {
     name = t("rule.spam");
     term = "";
+  } else if (head === "picture") {  // a picture rule this client doesn't know by name
+    name = t("rule.picture");
+    term = "";
   } else {
     name = ruleCategory(head);
   }
   const words = matchedWords([term]);
   return words.length ? t("rule.words", { name, words: words.join(t("rule.sep")) }) : name;
 }
+
+/** What was found in a picture, from a verdict's matches: qr:<target> → 二维码指向 <target>, text:<words> → 图中文字「<words>」
+ *  (the words cut to 40 characters); the engine's own matches (contact:微信 …) are in the rule's label already. */
+export const pictureFindings = (matches) => [...new Set((matches || []).map(String).map((m) => {
+  const said = (s) => s.replace(/\s+/g, " ").trim();
+  const cut = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  if (m.startsWith("qr:")) return t("found.qr", { target: cut(said(m.slice(3))) });
+  if (m.startsWith("text:")) return t("found.text", { words: cut(said(m.slice(5))) });
+  return "";
+}).filter(Boolean))];
+
+/** Why a picture was refused, in words: the rule, then what was found (图片里的微信/QQ二维码 · 二维码指向 https://u.wechat.com/…).
+ *  errorText (i18n.js) says a refused picture's send error with it. */
+export function pictureRefusal(rule, matches) {
+  const found = pictureFindings(matches);
+  return [ruleLabel(rule) || t("rule.picture"), ...found].join(" · ");
+}
+setRefusalExplainer(pictureRefusal);
 
 export function toast(text, kind = "info") {
   const box = document.getElementById("toasts") || document.body.appendChild(el("div", { id: "toasts", role: "status" }));

@@ -248,7 +248,7 @@ function customerPanel(chat) {
     section(t("desk_tab.aftersales"), "customer-aftersales", el("ul", {}, (d.aftersales || []).length
       ? d.aftersales.map((a) => el("li", { "data-status": a.status },
           el("strong", {}, a.kind_label), " ", a.title, " ", el("span", { class: `status ${a.status}` }, a.status_label),
-          el("div", { class: "meta" }, `${t("order_no")} ${a.order_id}`, a.reason ? ` · ${a.reason}` : "")))
+          el("div", { class: "meta" }, `${t("order_no")} ${a.order_id}`, a.reason ? ` · ${a.reason}` : ""), photosOf(a)))
       : el("li", { class: "meta" }, t("none")))),
     section(t("desk_tab.tickets"), "customer-tickets", el("ul", {}, (d.tickets || []).length
       ? d.tickets.map((k) => el("li", { "data-status": k.status },
@@ -378,6 +378,15 @@ async function showAftersales() {
 const NEXT = { pending: ["approved", "rejected"], approved: ["refunding", "completed"], refunding: ["refunded"],
                refunded: ["completed"] };
 
+/** The customer's photos of a request (a damage photo): thumbnails that open the lightbox, signed for me like a
+ *  picture message's; a damaged-item request without one says so. */
+function photosOf(a) {
+  const photos = a.photos || [];
+  if (!photos.length) return a.kind === "damaged" ? el("div", { class: "meta no-photo" }, t("no_customer_photo")) : null;
+  return el("div", { class: "aftersale-photos", "data-count": photos.length },
+    el("div", { class: "meta" }, t("customer_photos")), pictureGrid({ card: { images: photos } }));
+}
+
 function aftersaleItem(a) {
   const reason = el("input", { name: "note", maxlength: 500, placeholder: t("decision_reason"), "aria-label": t("decision_reason") });
   const status = el("span", { class: "error", role: "alert" });
@@ -395,6 +404,8 @@ function aftersaleItem(a) {
     el("div", { class: "meta" }, nameOf(a.customer_id), " · ", `${t("order_no")} ${a.order_id}`, " · ",
        `${t("request_no")} ${a.number}`, " · ", timeLabel(a.created_at)),
     a.reason ? el("div", {}, t("customer_reason"), "：", a.reason) : null,
+    a.description ? el("div", {}, t("damage_description"), "：", a.description) : null,
+    photosOf(a),
     a.exchange_detail ? el("div", {}, t("exchange_to"), "：", a.exchange_detail.replace(/^换成\s*/, "")) : null,
     a.refund_amount ? el("div", {}, t("refund_amount"), "：¥", a.refund_amount) : null,
     a.note ? el("div", { class: "meta" }, t("desk_note"), "：", a.note) : null,

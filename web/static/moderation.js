@@ -5,6 +5,7 @@ import { state, hooks, el, api, loadUsers, nameOf, timeLabel, isPlatformModerato
          ruleCategory, matchedWords } from "./core.js";
 import { messageItem } from "./chat.js";
 import { sanctionLabel } from "./account.js";
+import { pictureGrid } from "./cards/image.js";
 
 const TABS = ["queue", "appeals", "audit", "rules", "tester"];
 const WORD_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link"];
@@ -110,6 +111,7 @@ function caseDetail(c) {
         if (m.id === c.message_id) item.classList.add("reported");
         return item;
       }))] : el("p", { class: "meta" }, t("user_report")),
+    c.pictures?.length ? pictureReadings(c) : null,
     el("h4", {}, t("reports")),
     el("ul", { class: "reports" }, c.reports.map((r) => el("li", {},
       `${nameOf(r.reporter_id)} · ${t(`cat.${r.category}`)} · ${t("weight")} ${r.weight}`, r.note ? el("q", {}, r.note) : null))),
@@ -124,6 +126,23 @@ function caseDetail(c) {
        button(`${t("act.ban")} ${t("dur.7d")}`, "ban", "7d"), button(t("act.ban_forever"), "ban", "permanent")),
     status,
   ];
+}
+
+/** A picture case: each picture of the message, with what its reading found next to it (二维码指向 …, 图中文字 …, 无法识别). */
+function pictureReadings(c) {
+  const images = c.message?.card?.images || [];
+  return [el("h4", {}, t("picture_readings")),
+    el("ul", { class: "picture-readings", id: "picture-readings" }, c.pictures.map((p) => {
+      const image = images.find((i) => i.upload_id === p.upload_id);
+      const lines = !p.read ? [el("p", { class: "meta" }, t("reading.pending"))]
+        : p.error ? [el("p", { class: "reading-error" }, t("reading.unreadable"))]
+        : [...p.codes.map((code) => el("p", { class: "reading-qr" }, el("strong", {}, t("reading.qr")), " ", el("span", { class: "found" }, code))),
+           p.text ? el("p", { class: "reading-text" }, el("strong", {}, t("reading.text")), " ", el("q", { class: "found" }, p.text)) : null]
+          .filter(Boolean);
+      return el("li", { class: "picture-reading", "data-upload": p.upload_id },
+        image ? pictureGrid({ card: { kind: "image", images: [image] } }) : null,
+        el("div", { class: "reading" }, lines.length ? lines : el("p", { class: "meta" }, t("reading.nothing"))));
+    }))];
 }
 
 function sanctionLine(s) {
@@ -247,6 +266,7 @@ function rulesPane() {
   const threshold = field("hide_threshold", { type: "number", min: 1, max: 100, step: "any", value: rules.hide_threshold });
   const order = field("require_order", { type: "checkbox", checked: rules.require_order });
   const mentionAll = field("members_may_mention_all", { type: "checkbox", checked: rules.members_may_mention_all });
+  const holdPictures = field("hold_pictures", { type: "checkbox", checked: rules.hold_pictures });
   const status = el("p", { class: "status", role: "status", id: "rules-status" });
   return el("section", { class: "pane" },
     el("label", {}, t("rules_for"), el("select", { name: "scope", onchange: async (e) => { await loadRules(e.currentTarget.value); renderModeration(); } },
@@ -257,6 +277,7 @@ function rulesPane() {
         words, allow: allow.value.split("\n").map((x) => x.trim()).filter(Boolean),
         slow_mode_seconds: Number(slow.value || 0), new_account_hours: hours.value === "" ? null : Number(hours.value),
         require_order: order.checked, members_may_mention_all: mentionAll.checked, hide_threshold: Number(threshold.value),
+        hold_pictures: holdPictures.checked,
       };
       try {
         const path = scope.id === "platform" ? "/api/moderation/rules" : `/api/groups/${scope.id}/rules`;
@@ -277,6 +298,7 @@ function rulesPane() {
       el("label", {}, t("slow_mode"), slow), el("label", {}, t("new_account_hours"), hours),
       el("label", {}, t("hide_threshold"), threshold),
       el("label", { class: "inline" }, order, t("require_order")), el("label", { class: "inline" }, mentionAll, t("members_may_mention_all")),
+      el("label", { class: "inline" }, holdPictures, t("hold_pictures")),
       scope.editable ? el("button", { type: "submit" }, t("save")) : el("p", { class: "meta" }, t("read_only_rules")),
       status));
 }

@@ -11,6 +11,7 @@ import { sendDraft, showSendError } from "./outbox.js";
 import { setPins } from "./header.js";
 
 const EMOJIS = ["👍", "❤️", "😂", "😮", "🎉", "🙏"];
+const PICTURE_WAIT = ["checking", "refused"];  // a picture message its checks are reading, or refused after
 
 export const inService = () => ["support", "desk"].includes(state.current?.kind);
 
@@ -54,7 +55,8 @@ export function messageItem(m) {
       title: ids.map(nameOf).join("、"), onclick: () => react(m, emoji, !ids.includes(state.me.id)) }, `${emoji} ${ids.length}`)))
       : null,
     m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null,
-    m.hidden_reason && m.hidden_reason !== "held" ? el("span", { class: "held" }, t(`hidden.${m.hidden_reason}`)) : null,
+    // hidden.reports, hidden.removed; to a picture's author hidden.checking (图片审核中) and hidden.refused (未通过审核)
+    m.hidden_reason && m.hidden_reason !== "held" ? el("span", { class: "held", "data-reason": m.hidden_reason }, t(`hidden.${m.hidden_reason}`)) : null,
     m.deleted || (m.hidden && !m.hidden_reason) ? null : messageActions(m, mine));
 }
 
@@ -74,6 +76,9 @@ function messageActions(m, mine) {
   if (!chat || inService()) return null;
   const group = chat.kind === "group" ? chat : chat.group;
   const acts = [];
+  if (PICTURE_WAIT.includes(m.hidden_reason)) {  // only its author sees it, and no one can answer it: it may only go
+    return mine ? el("div", { class: "acts" }, button(t("delete"), "delete", (e) => confirmDelete(m, e.currentTarget))) : null;
+  }
   acts.push(button(t("reply"), "reply", () => setReply(m)));
   acts.push(button("😊", "react", (e) => e.currentTarget.replaceWith(el("span", { class: "picker" },
     EMOJIS.map((emoji) => el("button", { type: "button", "data-emoji": emoji, onclick: () => react(m, emoji, true) }, emoji))))));
