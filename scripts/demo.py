@@ -83,14 +83,15 @@ async def _seed_if_empty(svc: Services) -> bool:
     await say(chuanda, "xiaomei", "我163穿S刚好，喜欢宽松可以M")
     await say(vip, "admin", "VIP 专享：本周五新品预售，会员 9 折")
 
-    for group, who, title, text in [
-        (haowu, "xiaomei", "晒单：618 买到的宝藏好物", "这次买的保温杯和耳机都很满意，大家还买了什么？"),
-        (haowu, "aqiang", "求推荐：500元以内的蓝牙音箱", "放在客厅用，音质好一点的，有推荐吗？"),
-        (chuanda, "lily", "秋冬外套怎么选尺码", "大家买外套一般看肩宽还是胸围？"),
+    for group, who, title, text, tag, sku in [
+        (haowu, "xiaomei", "晒单：618 买到的宝藏好物", "这次买的耳机很满意，降噪效果不错，大家还买了什么？",
+         "showcase", "SC-EARBUDS-02"),  # xiaomei's delivered order has it: 已购
+        (haowu, "aqiang", "求推荐：500元以内的蓝牙音箱", "放在客厅用，音质好一点的，有推荐吗？", None, None),
+        (chuanda, "lily", "秋冬外套怎么选尺码", "大家买外套一般看肩宽还是胸围？", None, None),
     ]:
         member = people[who]
         thread, _ = await threads.check_create_thread(svc, member, group_id=group.id, title=title,
-                                                      draft=Draft(text=text))
+                                                      draft=Draft(text=text), tag=tag, product_id=sku)
     log.info("seeded the demo community (password for every demo user: %s)", DEMO_PASSWORD)
     return True
 

@@ -428,7 +428,7 @@ export function errorText(error) {
   const picture = /^(picture:|new_member:picture$)/.test(d.rule || "") ? "picture" : null;
   const key = [`error.${code}.${d.weakness}`, `error.${code}.${picture}`, `error.${code}`].find((k) => TEXT[lang][k]);  // weak_password says why
   let text = key ? t(key) : (error.message || t("error.default"));
-  if (picture && code === "moderation_blocked") text += " · " + explainRefusal(d.rule, d.matches);
+  if (picture && code.startsWith("moderation_blocked")) text += " · " + explainRefusal(d.rule, d.matches);
   const wait = d.seconds_left || Math.ceil(d.retry_after || 0);
   if (wait) text += " · " + timeLeft(wait);
   if (d.reason) text += " · " + t("reason", { r: d.reason });
