@@ -245,8 +245,17 @@ class ReportOut(TypedDict):
     report: ReportMade
 
 
+class SanctionGroup(TypedDict):
+    id: str
+    name: str
+
+
+class MySanction(SanctionWire):
+    group: NotRequired[SanctionGroup]  # a group's sanction names the group (none once it is gone, or the platform's)
+
+
 class SanctionsOut(TypedDict):
-    sanctions: list[SanctionWire]
+    sanctions: list[MySanction]
 
 
 class SanctionOut(TypedDict):
