@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .. import events, wire
+from ..events import presence_room
 from ..domain.users import PLATFORM_ROLES, STAFF_ROLES, User
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..realtime.sessions import ROLE_CHANGED
@@ -28,9 +30,19 @@ async def check_update_profile(svc: Services, user: User, *, display_name=None, 
     said = await screen_texts(svc, user, display_name=display_name, bio=bio)  # the content rules, as messages
     if avatar_upload_id:
         await check_avatar(svc, user, avatar_upload_id)
-    return await svc.storage.users.update_profile(user_id=user.id, display_name=said["display_name"],
-                                                  bio=said["bio"], avatar_color=avatar_color,
-                                                  avatar_upload=avatar_upload_id)
+    updated = await svc.storage.users.update_profile(user_id=user.id, display_name=said["display_name"],
+                                                     bio=said["bio"], avatar_color=avatar_color,
+                                                     avatar_upload=avatar_upload_id)
+    await tell_profile_changed(svc, updated)
+    return updated
+
+
+async def tell_profile_changed(svc: Services, user: User) -> None:
+    """Open pages show the new name and picture at once: the user's groups, those watching their presence
+    (private chats) and their own other tabs hear of it, on every process."""
+    groups = await svc.storage.groups.list_for_user(user_id=user.id)
+    svc.publisher.publish(events.USER_UPDATED, wire.user(user), *(events.group_room(g.id) for g in groups),
+                          events.user_room(user.id), presence_room(user.id))
 
 
 async def check_set_platform_role(svc: Services, user: User, *, user_id: str, role: str) -> User:

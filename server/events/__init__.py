@@ -19,6 +19,7 @@ CLIENT_EVENTS = (MESSAGE_SEND, MESSAGE_EDIT, MESSAGE_DELETE, REACTION_ADD, REACT
 # server -> client
 MESSAGE_NEW = "message:new"
 MESSAGE_UPDATED = "message:updated"
+USER_UPDATED = "user:updated"  # a user's name, bio or avatar changed: to their groups, their chats and themselves
 MESSAGE_REFUSED = "message:refused"  # a picture message its checks refused after it was held: to its author
 READ_UPDATED = "read:updated"
 TYPING_UPDATED = "typing"

@@ -234,11 +234,14 @@ async def test_a_hold_left_by_a_process_that_died_is_decided_by_the_sweep(room, 
     assert await pictures.sweep_holds(svc) == 0
 
 
-async def test_an_avatar_picture_is_checked_and_public(room, client):
+async def test_an_avatar_picture_is_checked_and_public(room, client, live):
     xiaomei, aqiang = room["xiaomei"], room["aqiang"]
+    watching = await live(aqiang)  # a member of her group
     mine = (await upload(xiaomei, fixture("plain_photo.jpg")))["upload"]
     user = (await xiaomei.call("PATCH", "/api/me", {"avatar_upload_id": mine["id"]}))["user"]
     url = user["avatar"]["url"]
+    told = await watching.wait_for("user:updated", lambda u: u["id"] == xiaomei.id)
+    assert told["avatar"]["url"] == url  # open pages show it at once
     assert url == f"/media/avatars/{xiaomei.id}?v={mine['id']}" and user["avatar"]["initials"]
     seen = (await aqiang.get(f"/api/users/{xiaomei.id}"))
     assert "avatar" in str(seen) and url in str(seen)

@@ -32,6 +32,14 @@ async def test_an_avatar_picture_is_checked_and_shown_to_others(browser, site):
     await open_group(aqiang, "好物分享群")
     mine = aqiang.locator("#messages .message", has_text="换了新头像")
     await mine.locator(".avatar img[src^='/media/avatars/']").wait_for(timeout=10000)
+    # changed again while aqiang has the group open: his page shows the new one at once, without a reload
+    before = await mine.locator(".avatar img").get_attribute("src")
+    await xiaomei.click("#open-profile")
+    await xiaomei.set_input_files("#avatar-file", [as_file("me2.jpg", fixture("clean_review.jpg"))])
+    await xiaomei.wait_for_selector(f"#profile-avatar .avatar img:not([src='{before}'])", timeout=30000)
+    await aqiang.wait_for_function(
+        "(before) => [...document.querySelectorAll('#messages .message .avatar img')].some((i) => i.src && "
+        "!i.src.endsWith(before) && i.src.includes('/media/avatars/'))", arg=before, timeout=10000)
 
     await xiaomei.click("#open-profile")
     await xiaomei.click("#avatar-remove")

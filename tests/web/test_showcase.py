@@ -75,6 +75,7 @@ async def test_a_showcase_with_two_photos_reaches_another_shopper_live_on_the_wa
     header = xiaomei.locator("#chat-header")
     assert await header.locator(".tag-badge").inner_text() == "晒单"
     assert await header.locator(".bought").inner_text() == "已购"  # she has a shipped order of it
+    assert await header.locator(".header-product").inner_text() == "加绒连帽卫衣"  # what it is about
     await loaded(xiaomei)
     mine = xiaomei.locator("#messages .message", has_text="很暖和，尺码正")
     await mine.locator(".pictures .pic.loaded").nth(1).wait_for(timeout=15000)

@@ -3,7 +3,7 @@
 // service.js (联系客服), desk.js (the agents' desk) and moderation.js (the moderators' dashboard).
 import { t, lang, setLang, errorText, timeLeft } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator,
-         messagePreview, pictureRefusal } from "./core.js";
+         messagePreview, pictureRefusal, avatar } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
          toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
@@ -101,6 +101,7 @@ function connect() {
   socket.on("connect_error", (err) => { if (err?.message === "unauthorized") logout(); });
   socket.on("session:ended", sessionEnded);
   socket.on("message:new", messageArrived);
+  socket.on("user:updated", userUpdated);
   socket.on("message:updated", (m) => {
     // a hidden message I never had (a picture message held or refused by its checks) is nothing to show
     const kept = state.messages.find((x) => x.id === m.id);
@@ -153,6 +154,19 @@ function pictureRefused(e) {
 }
 
 /** One message of the open conversation again, as I may see it (its author sees a held or refused one whole). */
+/** Someone changed their name or avatar: what is on screen of them shows it at once (the list's own copies too). */
+function userUpdated(user) {
+  if (!user?.id || !state.users.has(user.id)) return;
+  state.users.set(user.id, user);
+  if (user.id === state.me?.id) state.me = { ...state.me, ...user };
+  for (const item of document.querySelectorAll(`.message[data-author="${CSS.escape(user.id)}"]`)) {
+    const old = item.querySelector(".byline .avatar");
+    if (old) old.replaceWith(avatar(user, [...old.classList].includes("small") ? "small" : ""));
+    const name = item.querySelector(".byline .author");
+    if (name) name.textContent = user.display_name;
+  }
+}
+
 async function reloadMine({ id, seq, conversation_id }) {
   try {
     const found = await api("GET", `/api/conversations/${conversation_id}/messages?after=${seq - 1}&limit=1`);
@@ -382,7 +396,7 @@ function chatTools(chat) {
         Object.assign(chat, { pinned: data.thread.pinned, closed: data.thread.closed });
         toast(t(`thread.${field}.${chat[field]}`));
       } }, t(`thread.${field}`))) : [];
-    return el("span", { class: "tools" }, threadBadges(chat), chat.closed ? el("span", { class: "state" }, t("closed")) : null, like, follow,
+    return el("span", { class: "tools" }, threadBadges(chat, { product: true }), chat.closed ? el("span", { class: "state" }, t("closed")) : null, like, follow,
               staffTools);
   }
   if (chat.kind === "private") return null;

@@ -15,11 +15,13 @@ const picturesKey = (group) => `new-thread:${group.id}`;  // what attach.js keep
 let cameFrom = "list";  // where ‹ in an open thread goes back to: the list or the 晒单墙
 
 /** The 晒单 / 种草 badge and 已购 of a thread, in the list, on a tile and in the open thread's title. */
-export function threadBadges(th) {
+export function threadBadges(th, { product = false } = {}) {
   if (!th?.tag || !TAGS[th.tag]) return null;
   return el("span", { class: "thread-badges" },
     el("span", { class: `tag-badge ${th.tag}` }, TAGS[th.tag]()),
-    th.purchased ? el("span", { class: "bought", title: t("bought_hint") }, t("bought")) : null);
+    th.purchased ? el("span", { class: "bought", title: t("bought_hint") }, t("bought")) : null,
+    // in the open thread's header: which product the 晒单 / 种草 is about
+    product && th.product ? el("span", { class: "thread-product header-product" }, th.product.title) : null);
 }
 
 // -- the list ---------------------------------------------------------------------------------------------------------
