@@ -287,7 +287,6 @@ async def test_a_customer_sends_a_damage_photo_and_the_agent_sees_it_at_the_desk
     await entry.click()
     photo = kefu.locator("#messages .message .pictures.single .pic.loaded")
     await photo.wait_for(timeout=5000)
-    assert await kefu.locator("#attach-picture").count() == 0  # the desk shows pictures; customers send them
     await photo.click()
     await kefu.wait_for_selector("#lightbox[data-index='0'] .lightbox-picture.loaded")
     assert await kefu.evaluate("document.querySelector('#lightbox .lightbox-picture').naturalWidth") == 1000
@@ -300,4 +299,10 @@ async def test_a_customer_sends_a_damage_photo_and_the_agent_sees_it_at_the_desk
     await customer.fill("#composer", "快递单也拍了")
     await customer.press("#composer", "Enter")
     await message(kefu, "快递单也拍了").locator(".pic.loaded").wait_for(timeout=5000)
+
+    # the agent answers with a picture of their own (the right part), which she sees
+    await choose(kefu, as_file("part.png", picture((30, 160, 90), (500, 500))))
+    await kefu.fill("#composer", "是这个配件吗")
+    await kefu.press("#composer", "Enter")
+    await message(customer, "是这个配件吗").locator(".pic.loaded").wait_for(timeout=10000)
     assert kefu.errors == [] and customer.errors == []

@@ -105,7 +105,7 @@ export function composer() {
     attachStrip(conversationId),
     inService() ? null : el("button", { type: "button", id: "share-product", title: t("share_product"), "aria-label": t("share_product"),
                                         onclick: () => toggleProductPicker(picker) }, "🛍"),
-    state.current.kind === "desk" ? null : attachButton(conversationId),  // the desk shows pictures, customers send them
+    attachButton(conversationId),  // at the desk too: an agent sends a size chart, a photo of the right part
     state.current.kind === "support" ? el("button", { type: "button", id: "share-order", title: t("send_order"),
                                                       "aria-label": t("send_order"), onclick: () => toggleOrderPicker(picker) }, "📦") : null,
     input, el("button", { type: "submit" }, t("send")), el("p", { class: "error", role: "alert", id: "send-error" }));
