@@ -89,9 +89,10 @@ def words_around(folded: str, index: list[int], start: int, end: int) -> list[tu
     original text had a separator (a comma, a space) the text is segmented on each side of it on its own:
     刷单，日赚 has no 单日 in it."""
     lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
+    positions = index[lo:hi]  # one read of the index map, not one per character
     out, piece = [], lo
     for i in range(lo + 1, hi + 1):
-        if i == hi or index[i] - index[i - 1] > 1:
+        if i == hi or positions[i - lo] - positions[i - lo - 1] > 1:
             out += [(piece + a, piece + b) for a, b in _segment(folded[piece:i])]
             piece = i
     return out

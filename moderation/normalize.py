@@ -67,17 +67,46 @@ class CharMap:
         n = len(self.table[o])
         return "\x00" if n == 0 else "\x01" if n == 1 else "\x02"
 
-    def apply(self, text: str) -> tuple[str, list[int]]:
+    def apply(self, text: str) -> tuple[str, "Index"]:
+        """The mapped text and its index map, which is only worked out when it is read (most messages are
+        never masked, and most views find nothing, so it is seldom needed)."""
         out = text.translate(self.table)
+        return out, Index(self, text)
+
+    def index(self, text: str) -> list[int] | range:
         shape = text.translate(self.shape)
         if "\x02" not in shape:
             if "\x00" not in shape:
-                return out, list(range(len(text)))
-            return out, list(compress(range(len(text)), shape.encode()))
+                return range(len(text))
+            return list(compress(range(len(text)), shape.encode()))
         index: list[int] = []
         for i, c in enumerate(text):  # some character became several: the slow way
             index.extend([i] * len(self.table[ord(c)]))
-        return out, index
+        return index
+
+
+class Index:
+    """Per character of a mapped text, the index of the character of the original it came from; worked out
+    on first use."""
+
+    __slots__ = ("_map", "_text", "_list")
+
+    def __init__(self, charmap: CharMap, text: str):
+        self._map, self._text, self._list = charmap, text, None
+
+    def _positions(self) -> list[int] | range:
+        if self._list is None:
+            self._list = self._map.index(self._text)
+        return self._list
+
+    def __getitem__(self, i):
+        return self._positions()[i]
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+    def __iter__(self):
+        return iter(self._positions())
 
 
 class _Lazy(dict):
@@ -97,7 +126,7 @@ class _Lazy(dict):
 _FOLD = CharMap(fold_char)
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, Index]:
     """The folded text and, per folded character, the index of its original character."""
     folded, index = _FOLD.apply(text)
     return simplified(folded), index
@@ -106,13 +135,36 @@ def fold(text: str) -> tuple[str, list[int]]:
 def simplified(text: str) -> str:
     """OpenCC's phrase-level t2s, kept to the same length so the index map still holds (a phrase that
     would change length is taken character by character instead)."""
-    if not TRADITIONAL.search(text):
+    spans = _traditional_spans(text)
+    if not spans:
         return text
-    with _T2S_LOCK:  # one converter per process; its C++ object isn't documented as thread-safe
-        out = _T2S.convert(text)
-    if len(out) == len(text):
-        return out
-    return text.translate(TO_SIMPLIFIED)
+    pieces, done = [], 0
+    for lo, hi in spans:
+        piece = text[lo:hi]
+        with _T2S_LOCK:  # one converter per process; its C++ object isn't documented as thread-safe
+            out = _T2S.convert(piece)
+        pieces += [text[done:lo], out if len(out) == len(piece) else piece.translate(TO_SIMPLIFIED)]
+        done = hi
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# OpenCC's phrases reach this far either side of a traditional character: only these stretches of a message are
+# converted (the cost grows with the length). Further away every character is simplified already (TRADITIONAL has
+# every one OpenCC changes alone); a phrase there that OpenCC would still rewrite (回覆 → 回复) stays as written,
+# as it does in a message with no traditional character at all
+PHRASE_REACH = 8
+
+
+def _traditional_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[list[int]] = []
+    for m in TRADITIONAL.finditer(text):
+        lo, hi = max(0, m.start() - PHRASE_REACH), min(len(text), m.end() + PHRASE_REACH)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return [(lo, hi) for lo, hi in spans]
 
 
 def fold_term(term: str) -> str:

@@ -62,6 +62,8 @@ def latin_windows(folded: str):
     windows: list[list[int]] = []
     n = len(folded)
     for m in LATIN_RUN.finditer(folded):
+        if split_latin(m.group()) is None:
+            continue  # not pinyin (iphone, quality): it breaks the syllables wherever a window holds it
         lo, hi = max(0, m.start() - NEAR), min(n, m.end() + NEAR)
         while lo > 0 and "a" <= folded[lo - 1] <= "z":
             lo -= 1

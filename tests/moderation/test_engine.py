@@ -285,3 +285,35 @@ def test_a_character_written_as_its_initial_or_censored_with_x(engine, text, ter
 @pytest.mark.parametrize("text", ["2x单都发了吗", "XL单价多少", "下单了", "S码还有吗", "要3x的"])
 def test_letters_beside_characters_in_shop_talk_are_no_variant(engine, text):
     assert engine.verdict(text).action == "allow"
+
+
+# the speed-ups must find exactly what the plain forms find (examples written for these tests, not the sets)
+CONTACT_SHAPES = ["我的微信是 shopgirl_88 私聊", "V❤️ abc12345", "💚信 lily2020", "➕V abc123456", "威❤信：meimei88",
+                  "q q 12345678", "🐧 12345678", "加 Q 1234567", "weixin: lily_2020", "wei xin lily2020", "企鹅 886612345",
+                  "扣扣群 5566778899", "球球 abcdef12", "找v lily2020", "私q 12345678", "联系v lily2020", "add v lily2020",
+                  "绿泡泡 lily2020", "v: lily2020", "wx 号 lily2020", "•信 lily2020", "订单号 SC20261101001",
+                  "我在门口，快到了", "vivo X100 的壳有吗", "qiqi 123456"]
+
+
+@pytest.mark.parametrize("text", CONTACT_SHAPES)
+def test_the_contact_search_skips_only_positions_no_keyword_starts_at(text):
+    import re
+
+    from moderation import detectors
+    plain = re.compile(detectors.CONTACT.pattern.split(")", 1)[1])  # the pattern without its leading lookahead
+    view = detectors.contact_view(text)[0]
+    assert [m.span() for m in detectors.CONTACT.finditer(view)] == [m.span() for m in plain.finditer(view)]
+
+
+@pytest.mark.parametrize("text", ["頭髮乾燥，" + "这件卫衣很暖和" * 3 + "請問什麼時候發貨", "乾隆年間的瓷器", "回覆好慢，等一小時"])
+def test_only_the_stretches_round_traditional_characters_are_converted(text):
+    from moderation.normalize import PHRASE_REACH, TO_SIMPLIFIED, _T2S, simplified
+    whole = _T2S.convert(text)
+    assert simplified(text) == (whole if len(whole) == len(text) else text.translate(TO_SIMPLIFIED))
+    assert PHRASE_REACH >= 4
+
+
+def test_the_index_map_is_worked_out_when_read_and_holds_for_expanded_and_dropped_characters():
+    folded, index = fold("㎏ 加-微")
+    assert folded == "kg加微"
+    assert list(index) == [0, 0, 2, 4] and index[2] == 2 and len(index) == 4
