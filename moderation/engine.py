@@ -291,6 +291,8 @@ class Engine:
             if _inside_latin_word(text, index[f.start], index[f.end - 1]):
                 continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
             span = folded[f.start:f.end]
+            if span[-1] == "约" and ABOUT.match(folded, f.end):
+                continue  # 约 before an amount is "about": 同城约两天能到 is no 同城约 (约一下 is)
             if spellings and (language.is_common_word(span, _known_evasions())
                               or language.reads_as_language(span, spellings)):
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
@@ -302,11 +304,16 @@ class Engine:
                 continue  # 收件人 has no 贱人
             if language.cuts_a_word(folded, words, f.start, f.end, spans):
                 continue  # the term only appears across two words (去死 in 去死海)
+            if language.nearly_cut(folded, index, f.start, f.end, spans):
+                continue  # or reads almost as well so (狗狗/东西, 滚/蛋液, 大/麻袋)
             out.append(f)
         return out
 
 
 NONE: frozenset[str] = frozenset()
+# an amount after 约 ("about"): a figure, or a Chinese number and a unit of time, distance, money or quantity
+ABOUT = re.compile(r"\d|[一二两三四五六七八九十百千半几]{1,3}个?(?:天|日|小时|钟|分钟|分|秒|周|星期|礼拜|月|年|公里|里|米"
+                   r"|元|块|斤|公斤|克|件|单|成|倍)")
 LETTER_VARIANTS = 4  # terms of up to this many characters also match with one of them written as a letter
 
 

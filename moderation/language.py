@@ -7,6 +7,7 @@ appears in, and 去死 would again be found in 去死海 (issue 14). The word fr
 with the dictionary say which spans are ordinary words in their own right."""
 from __future__ import annotations
 
+import math
 import os
 import threading
 from functools import lru_cache
@@ -128,6 +129,61 @@ def _common_part_cuts(folded: str, a: int, b: int, start: int, end: int) -> bool
             if crosses and frequency(folded[i:j]) >= CUTTING_WORD:
                 return True
     return False
+
+
+# how much less likely (natural log of jieba's word probabilities) the likeliest reading of a match's
+# surroundings in which a common word crosses its edge may be than the likeliest reading of all, and still
+# count as the text's reading: 狗狗/东西 beside 狗/狗东西, 滚/蛋液 beside 滚蛋/液, 大/麻袋 beside 大麻袋
+NEAR_READING = 2.0
+TERM_COUNT = 100
+LONGEST_WORD = 8
+
+
+def nearly_cut(folded: str, index, start: int, end: int, others: list[tuple[int, int]] = ()) -> bool:
+    """True when the text reads almost as well with a common word (or a shop word) across an edge of the match
+    as in jieba's own likeliest reading: the match is then only an accident of two neighbouring words. Looked at
+    within the separator-bounded stretch of words_around's window that holds the match."""
+    lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
+    positions = index[lo:hi]
+    a, b = start, end
+    while a > lo and positions[a - lo] - positions[a - lo - 1] <= 1:
+        a -= 1
+    while b < hi and positions[b - lo] - positions[b - lo - 1] <= 1:
+        b += 1
+    others = tuple((s - a, e - a) for s, e in others if (s, e) != (start, end) and a < e and s < b)
+    return _nearly_cut(folded[a:b], start - a, end - a, others)
+
+
+@lru_cache(maxsize=65536)
+def _nearly_cut(text: str, start: int, end: int, others: tuple[tuple[int, int], ...]) -> bool:
+    """`others`: the other terms found here; a word one of them crosses too is split between them (cuts_a_word)."""
+    tok, shop = tokenizer(), _shop_words()
+    freq, log_total = tok.FREQ, math.log(tok.total)
+    n, none = len(text), -math.inf
+    # best[i][crossed]: the likeliest reading of text[i:], with or without a common word across an edge
+    best = [[none, none] for _ in range(n + 1)]
+    best[n][0] = 0.0
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, min(n, i + LONGEST_WORD) + 1):
+            word = text[i:j]
+            count = freq.get(word) or 0
+            if i == start and j == end:
+                count = max(count, TERM_COUNT)  # the term is a word of its own, whatever jieba's counts (刷单: 0)
+            if j > i + 1 and not count:
+                continue
+            crosses = ((i < start < j or i < end < j) and not (i <= start and end <= j)
+                       and (count >= CUTTING_WORD or word in shop)
+                       and not any(i < s < j or i < e < j for s, e in others))
+            score = math.log(count or 1) - log_total
+            for crossed in (0, 1):
+                rest = best[j][crossed]
+                if rest == none:
+                    continue
+                to = 1 if crossed or crosses else 0
+                if score + rest > best[i][to]:
+                    best[i][to] = score + rest
+    crossing, keeping = best[0][1], best[0][0]
+    return crossing != none and crossing >= keeping - NEAR_READING
 
 
 def inside_a_word(words: list[tuple[int, int]], start: int, end: int) -> bool:

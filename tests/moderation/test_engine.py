@@ -317,3 +317,26 @@ def test_the_index_map_is_worked_out_when_read_and_holds_for_expanded_and_droppe
     folded, index = fold("㎏ 加-微")
     assert folded == "kg加微"
     assert list(index) == [0, 0, 2, 4] and index[2] == 2 and len(index) == 4
+
+
+@pytest.mark.parametrize("text,term,bad", [
+    ("把鸡块滚蛋液再裹面包糠", "滚蛋\tabuse", "你给我滚蛋"),          # 滚/蛋液 reads almost as well as 滚蛋/液
+    ("土豆是用大麻袋装的", "大麻\tdrugs", "群里有人卖大麻"),          # 大/麻袋
+    ("同城约3小时送到", "同城约\tadult", "同城约吗，今晚"),           # 约 before a number is "about"
+    ("同城约两个钟头就到了", "同城约\tadult", "同城约一下吧"),
+])
+def test_a_term_that_is_only_an_accident_of_neighbouring_words_is_no_hit(text, term, bad):
+    engine = _words(term)
+    assert engine.verdict(text).action == "allow", text
+    assert engine.verdict(bad).action != "allow", bad
+
+
+def test_a_term_jieba_lacks_is_still_a_word_when_the_readings_are_weighed():
+    engine = _words("刷单\tfraud")  # jieba has no 刷单: read 刷/单一/天 would otherwise win over 刷单/一天
+    assert engine.verdict("兼职刷单一天赚三百").action == "block"
+
+
+@pytest.mark.parametrize("text,term", [("这条裤子有大码吗", "大麻\tdrugs"), ("仓库还在拣货", "贱货\tinsult"),
+                                       ("可以见货付款吗", "贱货\tinsult")])
+def test_shop_words_are_no_sound_alikes(text, term):
+    assert _words(term).verdict(text).action == "allow", text
