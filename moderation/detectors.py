@@ -10,7 +10,7 @@ from .pinyin import SYLLABLE_OF
 
 # a mainland mobile number: 11 digits from 13x-19x (after +86 / 0086 or not), not part of a longer run of digits
 # or an id like SC2026... (the contact view has no separators left, so 138-1234-5678 and 1 3 8 … read the same)
-PHONE = re.compile(r"(?<![0-9a-z])(?:0086|86)?(1[3-9]\d{9})(?![0-9])")
+PHONE = re.compile(r"(?<![0-9])(?:0086|86)?(1[3-9]\d{9})(?![0-9])")
 WXID = re.compile(r"wxid[_-]?[a-z0-9]{6,}")
 TLDS = ("com", "cn", "net", "org", "top", "xyz", "cc", "vip", "io", "me", "shop", "info", "club", "site", "online",
         "co", "tk", "ml", "app", "link", "ly", "tv", "icu", "fun", "live", "store", "hk", "tw", "im", "la", "gl", "gd",
@@ -36,10 +36,11 @@ KOU, QI = _syllable_chars("kou"), _syllable_chars("qi")
 S = "•*"  # symbols and emoji between the characters of a keyword
 WECHAT = (rf"(?<![a-z])(?:wechat|weixin|wei{S}x|[wv]{S}x|[wv]{S}[{XIN}信])|[{WEI}]{S}(?:[{XIN}]|x(?![a-z]))"
           rf"|•[{XIN}]|[微薇威]•|(?<![a-z])[wv]•|绿泡泡|(?<![a-z])[wv]{S}:|[微薇威]{S}:")
-QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|[{KOU}]{S}[{KOU}]|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
+QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|(?<![a-z])q(?=号|群|\d{{7}})|[{KOU}]{S}[{KOU}]|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
 ONE = rf"(?:加|\+|找|搜|私|联系|add){S}[wvq微薇威扣]"  # the keyword cut to one character: 加v, +q
 FILLER = r"(?:[:+•是为的我在加搜找群]|号码?|帐号|账号|id|私我|私聊|联系){0,3}"
-ID = r"(?P<id>[a-z][a-z0-9]{5,19}(?![a-z0-9])|[1-9]\d{4,10}(?!\d))"
+# an id: a letter and 5-19 letters or digits, or a short one with a digit in it (xm886), or a 5-11-digit number
+ID = r"(?P<id>[a-z][a-z0-9]{5,19}(?![a-z0-9])|[a-z](?=[a-z]*\d)[a-z0-9]{4}(?![a-z0-9])|[1-9]\d{4,10}(?!\d))"
 # every character a keyword above can start with: the search tries the keyword's many branches only there (one
 # character class per position instead of every branch at every position, ~9x faster on a 60-character text)
 KEY_STARTS = "wvqa+•" + WEI + KOU + QI + "微薇威绿企球🐧加找搜私联"
@@ -87,15 +88,27 @@ def contact_view(text: str) -> tuple[str, list[int]]:
     return _CONTACT.apply(text)
 
 
-def contacts(view: str) -> list[Found]:
+def contacts(view: str, text: str = "", index=None) -> list[Found]:
     """Contact details in the contact view: a mobile number however it is written, an id-shaped run after a
-    WeChat or QQ keyword in any disguise (within a few filler characters: 微信是 shopgirl_88), wxid_…"""
-    found = [Found("diversion", "phone:" + m.group(1), m.start(), m.end(), "contact") for m in PHONE.finditer(view)]
+    WeChat or QQ keyword in any disguise (within a few filler characters: 微信是 shopgirl_88), wxid_…
+    text/index: the original and the view's index map into it: letters written onto a number make it a code
+    (JDVA13857292014, an order or parcel number), while a word and then a number is a phone (call 183 0571 6629)."""
+    found = [Found("diversion", "phone:" + m.group(1), m.start(), m.end(), "contact") for m in PHONE.finditer(view)
+             if not _written_onto_letters(view, text, index, m.start())]
     for m in CONTACT.finditer(view):
         if not NOT_AN_ID.fullmatch(m.group("id")):
             found.append(Found("diversion", f"contact:{m.group('key')}", m.start(), m.end(), "contact"))
     found += [Found("diversion", "contact:wxid", m.start(), m.end(), "contact") for m in WXID.finditer(view)]
     return found
+
+
+def _written_onto_letters(view: str, text: str, index, start: int) -> bool:
+    if start == 0 or not ("a" <= view[start - 1] <= "z"):
+        return False
+    if index is None:
+        return True
+    first = index[start]
+    return first > 0 and text[first - 1].isascii() and text[first - 1].isalpha()
 
 
 def _url_char(c: str) -> str:

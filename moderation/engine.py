@@ -256,7 +256,7 @@ class Engine:
         views = {"folded": index}
         if MAYBE_CONTACT.search(folded):
             seen, views["contact"] = contact_view(text)
-            found += contacts(seen)
+            found += contacts(seen, text, views["contact"])
         if MAYBE_LINK.search(text):
             view, views["url"] = url_view(text)
             found += links(view, self.allowed_domains)

@@ -340,3 +340,15 @@ def test_a_term_jieba_lacks_is_still_a_word_when_the_readings_are_weighed():
                                        ("可以见货付款吗", "贱货\tinsult")])
 def test_shop_words_are_no_sound_alikes(text, term):
     assert _words(term).verdict(text).action == "allow", text
+
+
+@pytest.mark.parametrize("text", ["有事 call 139 1234 5678", "Q 88776655 私", "q群 12345678", "找我 Q号 7788990",
+                                  "微信 ab123", "V信：mm520"])
+def test_more_contact_shapes(engine, text):
+    assert engine.verdict(text).categories == ("diversion",), text
+
+
+@pytest.mark.parametrize("text", ["京东 JDVC13912345678 到哪了", "单号SF13912345678902", "我的微信 hello 哈",
+                                  "Q1 新品什么时候上", "微信 abc 付款了"])
+def test_codes_and_words_are_no_contact(engine, text):
+    assert engine.verdict(text).action == "allow", text
