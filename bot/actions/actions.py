@@ -26,10 +26,12 @@ INTENT_POLICY = {"authenticity": "authenticity", "shipping_info": "shipping", "p
                  "invoice": "invoice"}
 INTENT_TOPIC = {"size_advice": "size", "price_discount": "price", "stock_check": "stock", "shipping_info": "shipping",
                 "payment_methods": "payment", "invoice": "invoice", "authenticity": "authenticity"}
-TOPIC_POLICY = {"shipping": "shipping", "payment": "payment", "invoice": "invoice", "authenticity": "authenticity"}
+TOPIC_POLICY = {"shipping": "shipping", "payment": "payment", "invoice": "invoice", "authenticity": "authenticity",
+                "warranty": "warranty"}
 CANCEL_SAID_RE = re.compile(r"取消|撤|不要|不想要|不买|关掉|退掉|拍错|下错")
 MAX_FREE_TEXT = 500
 MAX_SEARCHES = 12
+MAX_LISTED = 20  # the most products the internal API lists at once
 NOT_FOUND = "没有找到订单 {0}，请核对一下订单号（在“我的订单”里可以看到）。"
 NO_IDENTITY = "抱歉，暂时无法确认您的身份，我帮您转接人工客服。"
 SYSTEM_DOWN = "抱歉，系统暂时查询不到，我帮您转接人工客服处理 🙏"
@@ -147,6 +149,14 @@ async def search_product(text: str, wanted: Optional[str]) -> tuple[list[dict], 
         found = await client.products(phrase, limit=5)
         if found:
             return found, phrase, True
+    latin = [p for p in phrases if re.fullmatch(r"[A-Za-z0-9 ]{4,}", p)]
+    if latin:  # "airpro" for "Air Pro": a Latin name written without its spaces, against the catalogue's titles
+        catalogue = await client.products("", limit=MAX_LISTED)
+        for phrase in latin:
+            squeezed = phrase.replace(" ", "").lower()
+            found = [p for p in catalogue if squeezed in p["title"].replace(" ", "").lower()]
+            if found:
+                return found, phrase, True
     return [], (wanted or (phrases[0] if phrases else None)), bool(phrases)
 
 
@@ -168,7 +178,7 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
                                      buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                               for p in found])
         return None
-    if not named or (not wanted and u.has_body_measure(text)):
+    if not named or (not wanted and (u.has_body_measure(text) or about_product_before(text))):
         before = tracker.get_slot("product")
         product = await client.product(before) if before else None
         if product is not None:
@@ -189,6 +199,21 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
     return None
 
 
+# things a shopper may ask whether the shop sells ("袜子多少钱", "有充电宝吗"): a name not found that looks like one
+# of these is not a question about the product talked about before
+THING_RE = re.compile(r"杯|伞|包|袜|帽子|裤|外套|大衣|衬衫|毛衣|羽绒|夹克|手机|充电|电脑|平板|手表|眼镜|口红|面膜|洗面奶|乳液|面霜|"
+                      r"防晒|香水|书|玩具|拖鞋|凉鞋|靴|围巾|手套|项链|戒指|耳环|数据线|音箱|键盘|鼠标|[A-Za-z]{3,}")
+
+
+def about_product_before(text: str) -> bool:
+    """A question that names nothing the catalogue knows and no other thing to buy ("开封了能放多久", "会起球吗",
+    "现在买多少钱"): about the product talked about before. "你们有保温杯吗" is not."""
+    if u.asks_if_sold(text):
+        return False
+    rest = " ".join(u.product_phrases(text)[:1])
+    return not THING_RE.search(rest)
+
+
 def previous_answer(tracker: Tracker) -> Optional[str]:
     """The product action that answered the customer's previous message, if one did."""
     users = 0
@@ -205,10 +230,12 @@ def previous_answer(tracker: Tracker) -> Optional[str]:
 async def asked_again_for_another_product(tracker: Tracker, running: str) -> Optional["ShopAction"]:
     """"那T恤呢" right after size advice (or stock, price, product facts) for another product is the same
     question for that product, whatever intent the NLU gave the two words."""
-    what = u.follow_up_of(latest_text(tracker)) if running in FOLLOWED_UP else None
+    what = u.follow_up_of(latest_text(tracker)) if running in FOLLOWED_UP or running == "action_fallback" else None
     previous = previous_answer(tracker) if what else None
     if previous is None or previous == running:
         return None
+    if not u.product_phrases(what) and (u.sizes(what) or u.colors(what)) and tracker.get_slot("product"):
+        return PRODUCT_ACTIONS[previous]()  # "那白色40呢": the same question for another colour or size of it
     if not await client.products(what, limit=1):
         return None
     return PRODUCT_ACTIONS[previous]()
@@ -217,6 +244,12 @@ async def asked_again_for_another_product(tracker: Tracker, running: str) -> Opt
 def product_events(product: Optional[dict]) -> List[EventType]:
     """The product slot holds only a product that was found (its SKU); an unfound name never stays."""
     return [SlotSet("product", product["sku"] if product else None)]
+
+
+def wide_feet(tracker: Tracker, messages: int = 3) -> bool:
+    """Wide feet or a high instep said in this message or one of the customer's last few ("脚比较宽" then "脚长25")."""
+    said = [e.get("text") for e in reversed(tracker.events) if e.get("event") == "user"][:messages]
+    return any(u.has_wide_feet(t) for t in [latest_text(tracker), *said])
 
 
 def body_events(tracker: Tracker) -> tuple[Optional[float], Optional[float], Optional[float], List[EventType]]:
@@ -262,7 +295,7 @@ async def answer_more(dispatcher, tracker, product: Optional[dict], done: Option
             dispatcher.utter_message(text=fmt.stock_answer(product, *variant_wanted(tracker)))
         elif topic == "size":
             height, weight, foot, _ = body_events(tracker)
-            dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot))
+            dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker)))
 
 
 async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[EventType]:
@@ -396,14 +429,32 @@ class ActionRefundStatus(ShopAction):
 
     async def act(self, dispatcher, tracker, customer):
         requests = await client.aftersales(customer)
+        text = latest_text(tracker)
         if not requests:
             dispatcher.utter_message(text="您目前没有退款或售后申请。需要申请退货的话，发送“退货”就可以。")
+            if u.asks_refund_timing(text):  # "退款一般多久到账": how long it takes, for when there is one
+                dispatcher.utter_message(text=REFUND_TIMING)
             return []
+        if u.asks_if_filed(text):
+            dispatcher.utter_message(text=filed_already(requests))
         lines = "\n".join(fmt.aftersale_line(r) for r in requests[:5])
         when = ("显示“退款中”的，款项会在 1-3 个工作日内原路退回" if any(r.get("status") == "refunding" for r in requests[:5])
                 else "我们收到寄回的商品后 1-3 个工作日内退款，原路退回")
         dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n{when}（花呗、信用卡以银行入账时间为准）。")
         return []
+
+
+REFUND_TIMING = ("退款时间：退货审核通过、我们收到寄回的商品后 1-3 个工作日内原路退款；未发货订单取消后 1-3 个工作日内原路退回"
+                 "（花呗、信用卡以银行入账时间为准）。")
+
+
+def filed_already(requests: list[dict]) -> str:
+    """ "did it go through?": the newest request still being handled, said to be filed (nothing is filed again)."""
+    open_ = [r for r in requests if r.get("status") in ("pending", "approved", "refunding")]
+    newest = (open_ or requests)[0]
+    what = newest.get("kind_label") or "售后"
+    return (f"您的{what}申请已经提交成功了（售后单 #{newest['number']}，{newest.get('status_label') or '处理中'}），"
+            "不用重复提交，有进展会在这里通知您。")
 
 
 async def rescued(dispatcher, tracker, customer) -> Optional[List[EventType]]:
@@ -412,7 +463,7 @@ async def rescued(dispatcher, tracker, customer) -> Optional[List[EventType]]:
     text = latest_text(tracker)
     if customer is None:
         return None
-    if u.asks_refund_timing(text):
+    if u.asks_refund_timing(text) or u.asks_if_filed(text):
         return await ActionRefundStatus().act(dispatcher, tracker, customer) or []
     if u.asks_courier_phone(text) or u.says_logistics_stalled(text):
         return await ActionOrderStatus().act(dispatcher, tracker, customer) or []
@@ -443,6 +494,9 @@ class ActionStockCheck(ShopAction):
         return product_events(product)
 
 
+PROMO_RE = re.compile(r"新人|新客|首单|优惠券|优惠卷|券|coupon|discount|满减|红包|活动|会员|积分|打折|折扣|优惠", re.IGNORECASE)
+
+
 class ActionPrice(ShopAction):
     def name(self) -> Text:
         return "action_price"
@@ -452,6 +506,15 @@ class ActionPrice(ShopAction):
         promotions = policies.get("promotions", "")
         text = latest_text(tracker)
         named = latest_entity(tracker, "product") or latest_entity(tracker, "item_sku") or u.product_phrases(text)
+        if PROMO_RE.search(u.normalize(text)) and not (latest_entity(tracker, "product") or latest_entity(tracker, "item_sku")):
+            # "有新人优惠吗" / "有没有coupon": the shop's promotions, unless a product is named beside them
+            product = await find_product(dispatcher, tracker, "price_discount", quiet=True) \
+                if PROMO_RE.sub(" ", text).strip(u.PUNCT) else None
+            if product is None or not u.product_phrases(PROMO_RE.sub(" ", u.normalize(text))):
+                dispatcher.utter_message(text=promotions or "目前没有额外的优惠活动，页面价格就是到手价。")
+                await answer_more(dispatcher, tracker, None, "price")
+                return []
+            named = True
         if not named and not tracker.get_slot("product"):
             dispatcher.utter_message(text=promotions or "目前没有额外的优惠活动，页面价格就是到手价。")
             await answer_more(dispatcher, tracker, None, "price")
@@ -472,7 +535,7 @@ class ActionSizeAdvice(ShopAction):
         product = await find_product(dispatcher, tracker, "size_advice")
         if product is None:
             return events + product_events(None)
-        dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot))
+        dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker)))
         await answer_more(dispatcher, tracker, product, "size")
         return events + product_events(product)
 
@@ -489,6 +552,8 @@ class ActionPolicy(ShopAction):
             return rescue
         topic = INTENT_TOPIC.get(latest_intent(tracker))
         key = INTENT_POLICY.get(latest_intent(tracker), "")
+        if key == "shipping" and RETURN_POSTAGE_RE.search(u.normalize(latest_text(tracker))):
+            key = "returns"  # "寄回的运费谁出": the returns policy says who pays the postage back
         text = (await client.policies()).get(key)
         dispatcher.utter_message(text=text or "这个问题我帮您转给人工客服确认。",
                                  json_message=None if text else handoff_payload("no_policy", tracker, topic=key))
@@ -499,6 +564,10 @@ class ActionPolicy(ShopAction):
             await answer_more(dispatcher, tracker, product, topic)
             return product_events(product) if product else []
         return []
+
+
+RETURN_POSTAGE_RE = re.compile(r"(寄回|退回|退货|换货|退换|寄过去|寄给你们)[^，,。?？]{0,8}(运费|邮费|快递费)|"
+                               r"(运费|邮费|快递费)[^，,。?？]{0,6}(寄回|退回|退货|换货|退换)")
 
 
 class ActionComplaint(ShopAction):
@@ -540,27 +609,19 @@ class ActionHandoff(Action):
         return []
 
 
-WARRANTY_RE = re.compile(r"保修|质保|保固|包修")
-
-
 async def answer_topics(dispatcher, tracker) -> Optional[List[EventType]]:
     """A message the NLU could not place but whose questions are plain ("耳机是正品吗，保修多久"): each known
     question in it answered (the shop's policy texts; price, stock and size for the product it names or the one
     talked about); None when it holds none, and the assistant says it did not understand."""
     text = latest_text(tracker)
     topics = u.topics(text)
-    warranty = bool(WARRANTY_RE.search(text))
-    if not topics and not warranty:
+    if not topics:
         return None
     product = None
     if any(t in ("price", "stock", "size") for t in topics):
         product = await find_product(dispatcher, tracker, "product_inquiry", quiet=True)
         if product is None:
             return None  # a product question about nothing found: better to say so than to guess
-    if warranty:
-        policy = (await client.policies()).get("warranty")
-        if policy:
-            dispatcher.utter_message(text=policy)
     await answer_more(dispatcher, tracker, product, None)
     return product_events(product) if product else []
 
@@ -576,6 +637,9 @@ class ActionFallback(Action):
         customer = customer_of(tracker)
         try:
             rescue = await rescued(dispatcher, tracker, customer)
+            again = None if rescue is not None else await asked_again_for_another_product(tracker, self.name())
+            if again is not None:  # "白色呢" after a stock answer: the same question for that colour
+                rescue = await again.act(dispatcher, tracker, customer) or []
         except PlatformError:
             rescue = None
         if rescue is not None:

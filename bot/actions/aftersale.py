@@ -55,10 +55,14 @@ QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_c
                     "payment_methods", "invoice", "track_order", "refund_status", "modify_order", "bot_challenge"}
 QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么|哪|谁|能不能|可不可以|是否|有没有|呢$")
 AFTERSALE_QUESTION_RE = re.compile(r"退货|换货|退款|寄回|运费|邮费|地址|流程|保修|维修|多久|几天")
+WARRANTY_QUESTION_RE = re.compile(r"(保修|质保|保固)(期)?(多久|多长|几年|多少|范围|怎么算)|保(几|多久)年?|三包怎么算")
+CANCEL_ORDER_RE = re.compile(r"取消|撤单|撤销|不买了")
+ORDER_WORD_RE = re.compile(r"订单|那单|这单|一单|个单|单子|SC\s*\d", re.IGNORECASE)
 HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
 REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
 # a clause of the opening message that says why ("耳机有杂音 想退", "买大了，要退货"): taken as the reason
-REASON_CUE_RE = re.compile(r"大了|小了|偏大|偏小|不合适|不合身|杂音|没声|坏了|破了|裂了|质量|不喜欢|色差|不一样|过敏|买多了|"
+REASON_CUE_RE = re.compile(r"大了|小了|偏大|偏小|不合适|不合身|杂音|没声|坏了|破了|裂了|质量|不喜欢|色差|不一样|过敏|买多了|不舒服|"
+                           r"难受|疼|磨脚|挤脚|夹脚|"
                            r"买错|拍错|不想要|有问题|瑕疵|起球|掉色|缩水|漏|开线|断了|不好用|不能用|用不了|发错")
 DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
 NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
@@ -288,10 +292,15 @@ class Turn:
             return "reject"
         if self.intent == "complaint" and u.is_strong_complaint(self.text):
             return "reject"
+        if self.intent == "cancel_order" and CANCEL_ORDER_RE.search(self.text) and ORDER_WORD_RE.search(self.text):
+            return "reject"  # "把T恤那单取消了吧": cancelling an order, not a reason; the rule ends the form and cancels
         if not QUESTION_RE.search(self.text):
             return None
         if self.intent in QUESTION_INTENTS:
             return "reject"
+        if u.asks_refund_timing(self.text):  # "退款多久到账？" asked at any step: when the money comes back
+            self.say(base.REFUND_TIMING)
+            return "answered"
         policies = await base.client.policies()
         keys = [base.TOPIC_POLICY[t] for t in u.topics(self.text) if t in base.TOPIC_POLICY]
         if not keys or AFTERSALE_QUESTION_RE.search(self.text):
@@ -548,6 +557,26 @@ class ValidateAftersaleForm(FormValidationAction):
     async def activate(self, turn: Turn) -> Dict[str, Any]:
         """At the start: a customer with nothing to ask after-sales for is told so, and the form ends;
         "my latest order" or an item named in the opening message picks the order."""
+        if u.asks_if_filed(turn.text):  # "提交成功了吗？没成功的话再提交一次": said filed when it is, not filed twice
+            requests = await base.client.aftersales(turn.customer)
+            if requests:
+                turn.say(base.filed_already(requests), buttons=[{"title": "查看售后进度", "payload": "/refund_status"}])
+                return {"confirm": None, "requested_slot": None}
+        if u.asks_refund_timing(turn.text) and QUESTION_RE.search(turn.text):
+            # "退货的话退款要多久？": a question about the money, not a request yet
+            turn.say(base.REFUND_TIMING)
+            return {"confirm": None, "requested_slot": None}
+        if turn.slot("aftersale_kind") == "repair" and WARRANTY_QUESTION_RE.search(turn.text) \
+                and not REASON_CUE_RE.search(turn.text):
+            # "耳机是正品吗，保修多久": the warranty's terms (and the other questions), not a repair yet
+            policies = await base.client.policies()
+            turn.say(policies.get("warranty") or "电子产品 1 年保修。",
+                     buttons=[{"title": "申请维修", "payload": "/warranty_repair"}])
+            answers = [policies[base.TOPIC_POLICY[t]] for t in u.topics(turn.text)
+                       if t in base.TOPIC_POLICY and t != "warranty" and policies.get(base.TOPIC_POLICY[t])]
+            for answer in dict.fromkeys(answers):
+                turn.say(answer)
+            return {"confirm": None, "requested_slot": None}
         orders = await turn.orders()
         if not eligible(orders):
             if not orders:

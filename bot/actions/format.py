@@ -104,8 +104,10 @@ def variant_label(variant: dict) -> str:
 
 
 def size_advice(product: dict, height: Optional[float], weight: Optional[float],
-                foot: Optional[float] = None) -> str:
-    """A size from the product's own chart: by foot length (mm) for shoes, by height and weight otherwise."""
+                foot: Optional[float] = None, wide: bool = False) -> str:
+    """A size from the product's own chart: by foot length (mm) for shoes, by height and weight otherwise.
+    Wide feet or a high instep (`wide`) go up as the shop's fit note says: half a size where the chart has
+    half sizes, else the next size up."""
     chart = product.get("size_chart") or []
     if not chart:
         return f"{product['title']}是均码/标准规格，不需要选尺码。"
@@ -113,10 +115,20 @@ def size_advice(product: dict, height: Optional[float], weight: Optional[float],
     rows = "\n".join(chart_row(r) for r in chart)
     if by_foot:
         if foot is None:
-            return (f"{product['title']}按脚长选码，尺码表：\n{rows}\n告诉我您的脚长（例如：脚长 25cm 或 250mm），"
+            lead = "脚宽或脚背高的话，在按脚长选的尺码上再大半码到一码。" if wide else ""
+            return (f"{lead}{product['title']}按脚长选码，尺码表：\n{rows}\n告诉我您的脚长（例如：脚长 25cm 或 250mm），"
                     "我帮您推荐尺码。")
         row = _closest(chart, ((foot, "foot_mm"),))
+        bigger = _next_size(chart, row) if wide else None
+        if bigger is not None:
+            half = "." in str(bigger["size"])
+            return (f"按{product['title']}的尺码表，脚长 {foot:g}mm 对应 {row['size']} 码；您脚偏宽/脚背高，"
+                    f"{product.get('fit_note') or ''}" +
+                    (f"建议选大半码 {bigger['size']} 码。" if half else
+                     f"这款没有半码，建议选大一码 {bigger['size']} 码，穿着不挤脚。"))
         text = f"按{product['title']}的尺码表，脚长 {foot:g}mm 建议选 {row['size']} 码。"
+        if wide:  # already the largest size of the chart
+            text += "您脚偏宽，这已经是最大的尺码了。"
         return text + (product.get("fit_note") or "")
     if height is None and weight is None:
         lead = "这款按身高体重选码，不看脚长。" if foot is not None else ""
@@ -128,6 +140,12 @@ def size_advice(product: dict, height: Optional[float], weight: Optional[float],
     if product.get("fit_note"):
         text += product["fit_note"]
     return text
+
+
+def _next_size(chart: list[dict], row: dict) -> Optional[dict]:
+    """The chart row after this one (the chart is smallest first); a half size when the chart has one."""
+    index = chart.index(row)
+    return chart[index + 1] if index + 1 < len(chart) else None
 
 
 def _closest(chart: list[dict], measures) -> dict:

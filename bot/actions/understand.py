@@ -86,7 +86,12 @@ def _bare(text: Optional[str]) -> str:
 # nothing else is a yes; anything else in it ("好的吧我再想想", "是L码", "可以换吗", "不确认") is not
 YES_PIECES = sorted({*YES_WORDS, "确认", "确定", "提交", "没问题", "没错", "无误", "就这样", "是的", "对的", "好的",
                      "可以的", "好滴", "好哒", "是滴", "嗯", "恩", "对", "好", "行", "是", "可以", "ok", "okay", "yes",
-                     "吧", "啦", "啊", "呀", "哈", "哦", "喔", "了", "亲"}, key=len, reverse=True)
+                     "吧", "啦", "啊", "呀", "哈", "哦", "喔", "了", "亲",
+                     # the casual yes ("好嘞", "嗯呢", "确认的", "对头", "没毛病", "👍") and the courtesy beside one
+                     # ("好的 麻烦了", "确认，谢谢", "就是这个"): pieces too; a courtesy alone is no yes (see is_yes)
+                     "嘞", "呢", "呐", "哒", "滴", "的", "对头", "没毛病", "妥", "妥了", "👍", "👌", "要的", "就是这个", "是这个",
+                     "这个", "麻烦了", "麻烦", "麻烦你", "谢谢", "谢啦", "谢了", "辛苦了", "辛苦", "帮我", "一下",
+                     "好嘞", "嗯呢", "嗯呐", "okk", "ok的"}, key=len, reverse=True)
 YES_RE = re.compile(f"(?:{'|'.join(map(re.escape, YES_PIECES))})+")
 
 
@@ -99,7 +104,8 @@ def is_yes(text: Optional[str]) -> bool:
     if bare in YES_WORDS:
         return True
     # a particle alone or the words that end a yes are not one on their own ("吧", "了")
-    return bool(YES_RE.fullmatch(bare)) and bool(re.search(r"确认|确定|提交|没问题|没错|是|对|好|行|可以|嗯|恩|ok|yes", bare))
+    return bool(YES_RE.fullmatch(bare)) and bool(re.search(r"确认|确定|提交|没问题|没错|没毛病|是|对|好|行|可以|嗯|恩|ok|yes|"
+                                                           r"妥|要的|👍|👌", bare))
 
 
 STOP_WORDS_RE = re.compile(r"算了|不要了|不用了|不办了|不退了|不换了|不修了|不申请了|取消申请|取消|先不了|先不用了|不需要了|"
@@ -133,7 +139,7 @@ def button_intent(text: Optional[str]) -> Optional[str]:
 # ---- sizes and colours -------------------------------------------------------------------------
 
 SIZE_ORDER = ["XS", "S", "M", "L", "XL", "XXL", "XXXL"]
-SIZE_RE = re.compile(r"(?<![A-Za-z])(XXXL|XXL|2XL|3XL|XL|XS|S|M|L)(?![A-Za-z])|(?<!\d)(3[4-9]|4[0-6])(?:\.5)?\s*(?=码|号|的|$|\s|，|,|。)",
+SIZE_RE = re.compile(r"(?<![A-Za-z])(XXXL|XXL|2XL|3XL|XL|XS|S|M|L)(?![A-Za-z])|(?<!\d)(3[4-9]|4[0-6])(?:\.5)?\s*(?=码|号|的|$|\s|，|,|。|呢|吗|嘛|么|还|有|也|吧|[?？!！])",
                      re.IGNORECASE)
 SIZE_WORDS = {"加大": "XL", "大码": "XL", "中码": "M", "小码": "S", "均码": "均码"}
 COLOR_WORDS = {"黑": "黑色", "白": "白色", "灰": "灰色", "蓝": "蓝色", "粉": "粉色", "红": "红色", "绿": "绿色",
@@ -252,13 +258,15 @@ def foot_mm(text: Optional[str]) -> Optional[float]:
 # ---- what a message asks about ---------------------------------------------------------------
 
 TOPICS = {  # keywords of the pre-sales questions one message may hold several of
-    "price": re.compile(r"多少钱|价格|价钱|几块|多少米|优惠|便宜|折扣|活动价|券"),
+    "price": re.compile(r"多少钱|价格|价钱|几块|多少米|优惠|便宜|折扣|活动价|券|coupon|discount|满减|新人|首单", re.IGNORECASE),
     "stock": re.compile(r"有货|有没有货|还有吗|库存|缺货|有现货|还有没有|断货|有吗"),
     "size": re.compile(r"什么码|多大码|哪个码|几码|尺码|码数|穿多大|选多大|哪个尺码|尺寸"),
-    "shipping": re.compile(r"包邮|运费|邮费|发什么快递|什么快递|几天到|多久到|多久发货|什么时候发货|几天发货|发货时间"),
-    "payment": re.compile(r"花呗|分期|付款方式|怎么付款|信用卡|微信支付|支付宝"),
+    "shipping": re.compile(r"包邮|运费|邮费|发什么快递|什么快递|几天到|几天能到|多久到|多久能到|多久发货|什么时候发货|几天发货|"
+                           r"发货时间|当天发|当天能发|今天能发|今天发|几点(之前|以前|前)"),
+    "payment": re.compile(r"花呗|分期|付款方式|怎么付款|信用卡|微信支付|支付宝|货到付款|到付|支付方式|怎么支付|先用后付"),
     "invoice": re.compile(r"发票|开票"),
     "authenticity": re.compile(r"正品|假货|真的吗|是真的|保真|假的"),
+    "warranty": re.compile(r"保修|质保|保固|包修"),
 }
 
 
@@ -273,7 +281,8 @@ def topics(text: Optional[str]) -> list[str]:
 COURIER_PHONE_RE = re.compile(r"(快递员|快递小哥|派送员|配送员|快递|送货员|骑手|物流)[^，。,]{0,6}(电话|手机|号码|联系方式)|"
                               r"(电话|手机|联系方式)[^，。,]{0,6}(快递员|快递小哥|派送员|配送员|快递)")
 REFUND_TIMING_RE = re.compile(r"(钱|款|退款|退的钱).{0,6}(什么时候|啥时候|多久|几天|多长时间|何时|怎么还没|还没|没)?.{0,4}(到账|到|退回|回来|退给我|返还)|"
-                              r"(什么时候|啥时候|多久|几天).{0,4}(退钱|退款|到账)")
+                              r"(什么时候|啥时候|多久|几天).{0,4}(退钱|退款|到账)|"
+                              r"(退款|退钱|钱|款)[^，,。?？]{0,6}(多久|几天|多长时间|什么时候|啥时候|何时)")
 STALLED_RE = re.compile(r"(物流|快递|包裹|单号|件).{0,8}(没动|不动|没有动|没更新|不更新|没有更新|停了|卡住|卡在|没变化|没有变化|一直没|没进展|没有进展|停在|停留在|丢了|寄丢)|"
                         r"丢件|寄丢了|是不是丢了|^(帮我|麻烦|能不能|可以)?催(一下|下|催|一催)|帮我催|(好几天|几天了|三天|四天|五天|一周|一个星期).{0,8}(没动|不动|没更新|不更新|没变化|没消息|都没)")
 STRONG_COMPLAINT_RE = re.compile(r"投诉|差评|举报|12315|维权|骗|垃圾|态度|赔偿|曝光|报警|生气|太差|不负责")
@@ -318,6 +327,24 @@ def asks_refund_timing(text: Optional[str]) -> bool:
     if re.search(r"运费|邮费|包邮", text):
         return False
     return bool(REFUND_TIMING_RE.search(text))
+
+
+# "提交成功了吗？没成功的话再帮我提交一次": whether a request went through, not a new one
+FILED_RE = re.compile(r"(提交|申请|办|弄|登记)(成功|上|好|完)?了?(吗|没|没有|么|嘛)|(提交|申请)(成功|上)?(了)?没|"
+                      r"(成功|提交上|申请上|交上)了?(吗|没|没有|么)|有没有(提交|申请)(成功|上)|"
+                      r"(没|没有)(成功|提交上|交上)的话|再(帮我)?(提交|申请|交)一(次|遍|下)|重新(提交|申请)一(次|遍|下)")
+
+
+def asks_if_filed(text: Optional[str]) -> bool:
+    return bool(FILED_RE.search(normalize(text)))
+
+
+# wide feet or a high instep: the shop's fit note for shoes says half a size up
+WIDE_FOOT_RE = re.compile(r"脚[^，,。]{0,4}(宽|肥|胖|厚)|宽脚|(脚背|脚面)[^，,。]{0,3}(高|厚)|高脚背|高足弓|脚掌[^，,。]{0,3}(宽|大)")
+
+
+def has_wide_feet(text: Optional[str]) -> bool:
+    return bool(WIDE_FOOT_RE.search(normalize(text)))
 
 
 def says_logistics_stalled(text: Optional[str]) -> bool:

@@ -52,6 +52,7 @@ class FakePlatform:
     async def products(self, query, limit=5):
         """As the platform's search: every word in the SKU, title, category or description, or in an alias."""
         self._check()
+        assert 1 <= limit <= 20, "the internal API lists 1-20 products"
         self.searches.append(query)
         hay = lambda p: (p["sku"] + p["title"] + p["category"] + p.get("description", "") +  # noqa: E731
                          " ".join(self.aliases.get(p["sku"], ()))).lower()

@@ -423,3 +423,59 @@ def test_the_returns_and_exchanges_button_pressed_in_a_running_form_asks_which_a
 def test_the_fallbacks_returns_and_exchanges_button_is_the_undecided_one(platform):
     said, _ = run(actions.ActionFallback(), tracker("啊啊啊", "nlu_fallback"))
     assert ("退换货", EITHER) in buttons(said)
+
+
+def test_a_casual_yes_or_a_yes_with_thanks_confirms(platform):
+    for yes in ("好嘞", "好的 麻烦了", "嗯呢 没问题的"):
+        platform.created.clear()
+        talk = FormTalk()
+        talk.start("我要退货")
+        talk.say("SC20261101001")
+        talk.say("买大了")
+        said = talk.say("谢谢")  # thanks alone is no yes
+        assert filed(platform) == [] and talk.asking == "confirm", yes
+        said = talk.say(yes, "affirm")
+        assert "已为您提交退货申请" in texts(said) and len(filed(platform)) == 1, yes
+
+
+def test_how_long_the_refund_takes_asked_at_the_confirm_step_is_answered_and_nothing_filed(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("买大了")
+    said = talk.say("好的，那退款多久能到账呀", "return_request")
+    assert "1-3 个工作日" in texts(said) and "请确认以下信息" in texts(said)
+    assert talk.asking == "confirm" and filed(platform) == []
+    said = talk.say("/affirm", "affirm")
+    assert len(filed(platform)) == 1
+
+
+def test_a_question_about_the_refund_or_the_warranty_starts_no_request(platform):
+    talk = FormTalk()
+    said = talk.start("退货的话退款要多久？")
+    assert "1-3 个工作日" in texts(said) and not talk.active and filed(platform) == []
+    talk = FormTalk()
+    said = talk.start("耳机是正品吗，保修多久", "warranty_repair")
+    assert "1 年保修" in texts(said) and "正品保证" in texts(said) and not talk.active
+    talk = FormTalk()
+    said = talk.start("耳机坏了，保修期内能修吗", "warranty_repair")  # a repair asked for: the form goes on
+    assert talk.active and talk.slots["aftersale_kind"] == "repair" and "1 年保修" not in texts(said)
+
+
+def test_did_it_go_through_at_the_start_of_a_request_is_answered_not_filed_twice(platform):
+    talk = FormTalk("aqiang")
+    said = talk.start("刚才的申请提交成功了吗？没成功的话再提交一次")
+    assert "已经提交成功" in texts(said) and not talk.active and filed(platform) == []
+    talk = FormTalk()  # nothing filed yet: it is the request it says
+    talk.start("申请提交了吗？没有的话帮我退货")
+    assert talk.active and talk.asking == "order_id"
+
+
+def test_cancelling_an_order_in_the_middle_of_a_form_is_left_to_the_rule(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    talk.say("先不退了，把买T恤的那个订单取消掉", "cancel_order")
+    assert talk.rejected and filed(platform) == []
+    said = talk.say("不想要了", "cancel_order")  # a reason the NLU heard as a cancel: still the reason
+    assert not talk.rejected and talk.slots["reason"] == "不想要了" and talk.asking == "confirm"

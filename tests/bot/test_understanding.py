@@ -128,7 +128,12 @@ def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platfo
                                       ("不对", False), ("谢谢", False), ("是L码", False), ("可以换吗", False),
                                       ("嗯嗯 确认提交", True), ("好的，没问题，提交吧", True), ("对的 确认", True),
                                       ("不确认", False), ("确认吗", False), ("提交了吗", False), ("好的 等一下", False),
-                                      ("吧", False), ("了", False), ("确认，不过颜色要白色", False), ("对 是M码", False)])
+                                      ("吧", False), ("了", False), ("确认，不过颜色要白色", False), ("对 是M码", False),
+                                      # the casual yes and a courtesy beside one; a courtesy alone is none
+                                      ("好嘞", True), ("嗯呢 没问题的", True), ("确认的", True), ("好的 麻烦了", True),
+                                      ("确认，谢谢", True), ("对头", True), ("没毛病", True), ("ok的", True),
+                                      ("谢谢", False), ("麻烦了", False), ("好的，那运费谁出呀", False),
+                                      ("不要的", False), ("好嘞 我再看看", False)])
 def test_what_counts_as_a_yes(text, yes):
     assert understand.is_yes(text) is yes
 
@@ -225,3 +230,112 @@ def test_the_agent_is_told_the_forms_answers_only_while_it_runs(platform):
                                 active_loop="aftersale_form"))
     assert inside["slots"] == {"aftersale_kind": "return", "order_id": "SC20261115002"}
     assert (inside["form"], inside["requested_slot"]) == ("aftersale_form", "item_sku")
+
+
+@pytest.mark.parametrize("text,timing", [("退款要多久", True), ("退款大概多久能到账啊", True), ("退货的话退款要几天", True),
+                                         ("钱什么时候退", True), ("退款进度", False), ("运费多久退", False),
+                                         ("多久发货", False)])
+def test_how_long_a_refund_takes_is_read_every_way(text, timing):
+    assert understand.asks_refund_timing(text) is timing
+
+
+@pytest.mark.parametrize("text,asks", [("刚才那个提交成功了吗？没成功的话帮我再提交一次", True), ("申请上了没", True),
+                                       ("退货申请成功了吗", True), ("提交了吗", True), ("我要申请退货", False),
+                                       ("确认提交", False), ("提交吧", False)])
+def test_whether_a_request_went_through(text, asks):
+    assert understand.asks_if_filed(text) is asks
+
+
+def test_when_a_refund_comes_back_is_said_with_or_without_a_request(platform):
+    said, _ = run(actions.ActionRefundStatus(), tracker("退款一般多久到账", "refund_status", customer="lily"))
+    assert "没有退款" in texts(said) and "1-3 个工作日" in texts(said)
+    said, _ = run(actions.ActionRefundStatus(), tracker("退款进度", "refund_status", customer="lily"))
+    assert "工作日" not in texts(said)  # not asked how long: only that there is none
+
+
+def test_did_it_go_through_says_the_request_is_filed_and_files_nothing(platform):
+    said, _ = run(actions.ActionRefundStatus(), tracker("提交成功了吗？没成功再帮我提交一次", "refund_status",
+                                                        customer="aqiang"))
+    assert "已经提交成功" in texts(said) and "A1" in texts(said) and platform.created == []
+    said, _ = run(actions.ActionFallback(), tracker("申请上了没", "nlu_fallback", customer="aqiang"))  # not understood
+    assert "已经提交成功" in texts(said) and not custom(said) and platform.created == []
+
+
+@pytest.mark.parametrize("text", ["轻跑运动鞋脚长252mm，脚比较宽，穿几码", "轻跑运动鞋我脚背高，脚长25.2cm"])
+def test_wide_feet_or_a_high_instep_go_a_size_up(platform, text):
+    said, _ = run(actions.ActionSizeAdvice(), tracker(text, "size_advice"))
+    assert "建议选大一码 42 码" in texts(said) and "41 码" in texts(said)
+
+
+def test_wide_feet_said_before_the_foot_length_and_at_the_largest_size(platform):
+    before = [{"event": "user", "text": "运动鞋我脚比较宽"}, {"event": "action", "name": "action_size_advice"}]
+    said, _ = run(actions.ActionSizeAdvice(), tracker("脚长252mm", "size_advice", slots={"product": "SC-SNEAKER-03"},
+                                                      before=before))
+    assert "建议选大一码 42 码" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("运动鞋脚长264mm，脚宽", "size_advice"))
+    assert "建议选 43 码" in texts(said) and "最大" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("运动鞋脚长252mm穿几码", "size_advice"))  # not wide: the chart
+    assert "建议选 41 码" in texts(said) and "大一码" not in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("卫衣 170 60kg，我脚宽", "size_advice"))  # clothes: no foot
+    assert "建议选 M 码" in texts(said)
+
+
+def test_a_question_without_a_name_is_about_the_product_talked_about(platform):
+    serum = {"product": "SC-SERUM-04"}
+    said, _ = run(actions.ActionProductInfo(), tracker("开封了能放多久", "product_inquiry", slots=serum))
+    assert "6 个月" in texts(said) and "没有找到" not in texts(said)
+    said, _ = run(actions.ActionPrice(), tracker("现在买多少钱", "price_discount", slots=serum))
+    assert "129" in texts(said) and "没有找到" not in texts(said)
+    # a thing the shop does not sell, asked with a product talked about: not that product's answer
+    said, _ = run(actions.ActionPrice(), tracker("袜子多少钱", "price_discount", slots=serum))
+    assert "129" not in texts(said) and "没有找到“袜子”" in texts(said)
+    said, _ = run(actions.ActionProductInfo(), tracker("你们有保温杯吗", "product_inquiry", slots=serum))
+    assert "保温杯" in texts(said) and "6 个月" not in texts(said)
+    said, _ = run(actions.ActionProductInfo(), tracker("开封了能放多久", "product_inquiry"))  # nothing talked about
+    assert "6 个月" not in texts(said)
+
+
+def test_another_colour_and_size_of_the_product_talked_about(platform):
+    shoes = {"product": "SC-SNEAKER-03"}
+    track = asked("那白色40呢", "track_order", "action_stock_check", "黑色43还有吗", slots=shoes)
+    said, _ = run(actions.ActionOrderStatus(), track)
+    assert "有货" in texts(said) and "订单" not in texts(said)
+    track = asked("白色呢", "nlu_fallback", "action_stock_check", "运动鞋黑色42有吗", slots=shoes)
+    said, _ = run(actions.ActionFallback(), track)
+    assert "白色" in texts(said) and not custom(said)  # answered, not "没太明白"
+    said, _ = run(actions.ActionFallback(), tracker("白色呢", "nlu_fallback", slots=shoes))  # nothing asked before
+    assert custom(said) == [{"fallback": True}]
+
+
+def test_promotions_are_not_a_product_name(platform):
+    for text in ("有新人优惠吗", "有没有coupon", "新人券怎么用"):
+        said, _ = run(actions.ActionPrice(), tracker(text, "price_discount"))
+        assert "满 199 减 20" in texts(said) and "没有找到" not in texts(said), text
+    said, _ = run(actions.ActionPrice(), tracker("卫衣有新人优惠吗", "price_discount"))  # a product named beside it
+    assert "199" in texts(said) and "加绒连帽卫衣" in texts(said)
+
+
+def test_two_requests_in_one_message_are_both_answered(platform):
+    said, _ = run(actions.ActionPolicy(), tracker("你们家是正品吗？能货到付款吗", "authenticity"))
+    assert "正品保证" in texts(said) and "支持花呗" in texts(said)
+    said, _ = run(actions.ActionPolicy(), tracker("支持花呗吗，几天能到", "payment_methods"))
+    assert "支持花呗" in texts(said) and "满 99 包邮" in texts(said)
+    said, _ = run(actions.ActionPolicy(), tracker("耳机是正品吗，保修多久", "authenticity"))
+    assert "正品保证" in texts(said) and "1 年保修" in texts(said)
+
+
+def test_a_latin_name_written_without_its_spaces(platform):
+    said, _ = run(actions.ActionProductInfo(), tracker("airpro续航多久", "product_inquiry"))
+    assert "8 小时" in texts(said) and "没有找到" not in texts(said)
+
+
+def test_a_question_about_postage_back_is_the_returns_policy(platform):
+    said, _ = run(actions.ActionPolicy(), tracker("好的，那寄回的运费谁出呀", "shipping_info"))
+    assert "7 天无理由退货" in texts(said) and "满 99 包邮" not in texts(said)
+    said, _ = run(actions.ActionPolicy(), tracker("运费多少", "shipping_info"))
+    assert "满 99 包邮" in texts(said)
+
+
+def test_a_shoe_size_before_a_question_word_is_read(platform):
+    assert understand.sizes("那白色40呢") == ["40"] and understand.sizes("黑色43还有吗") == ["43"]
+    assert understand.sizes("SC20261101001呢") == []
