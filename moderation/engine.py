@@ -25,13 +25,14 @@ from .pinyin import SYLLABLE_OF, encode_term, han_codes, latin_windows
 
 log = logging.getLogger(__name__)
 DATA = os.path.join(os.path.dirname(__file__), "data")
-CATEGORIES = ("diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link")
+CATEGORIES = ("diversion", "scam", "gambling", "porn", "drugs", "abuse", "counterfeit", "custom", "link")
 # what other lexicons call our categories (an operator's list is theirs): anything else is custom, said on stderr
 CATEGORY_SYNONYMS = {
     **dict.fromkeys(("fraud", "scams", "phishing", "诈骗", "欺诈", "骗局"), "scam"),
     **dict.fromkeys(("ad", "ads", "advert", "advertising", "spam", "contact", "contacts", "traffic", "引流",
                      "广告", "导流", "站外"), "diversion"),
     **dict.fromkeys(("gamble", "betting", "bet", "casino", "赌博", "博彩"), "gambling"),
+    **dict.fromkeys(("drug", "narcotics", "narcotic", "毒品", "涉毒"), "drugs"),
     **dict.fromkeys(("sex", "sexual", "adult", "nsfw", "pornography", "色情", "涉黄", "低俗"), "porn"),
     **dict.fromkeys(("insult", "insults", "profanity", "harassment", "hate", "toxic", "辱骂", "脏话", "骂人",
                      "人身攻击"), "abuse"),
@@ -40,7 +41,8 @@ CATEGORY_SYNONYMS = {
     **dict.fromkeys(("other", "misc", "自定义", "其他"), "custom"),
 }
 # "hold" is a flag whose message is stored out of sight until a moderator approves it
-DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "abuse": "mask",
+DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "drugs": "block",
+                   "abuse": "mask",
                    "counterfeit": "hold", "custom": "flag", "link": "flag"}
 SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "hold": 3, "block": 4}
 MASK = "＊"
@@ -134,10 +136,13 @@ class Lexicon:
             folded = fold_term(entry.term)
             if not folded:
                 continue
-            self.chars.add_word(folded, (folded, entry.term, entry.category))
+            self.chars.add_word(folded, (folded, entry.term, entry.category, False))
             for variant in _letter_variants(folded, entry.category):
                 if variant not in self.chars:
-                    self.chars.add_word(variant, (variant, entry.term, entry.category))
+                    self.chars.add_word(variant, (variant, entry.term, entry.category, False))
+            for variant in _initials(folded, entry.category):
+                if variant not in self.chars:
+                    self.chars.add_word(variant, (variant, entry.term, entry.category, True))
             if len(folded) >= 2 and all(is_han(c) for c in folded):
                 codes = encode_term(folded)
                 if codes:
@@ -266,14 +271,17 @@ class Engine:
         # (what, for a sound-alike written in other characters: the term's spellings)
         candidates: list[tuple[Found, frozenset[str]]] = []
         if len(lexicon.chars):
-            for end, (term_folded, term, category) in lexicon.chars.iter(folded):
-                candidates.append((Found(category, term, end + 1 - len(term_folded), end + 1, "folded"), NONE))
+            for end, (term_folded, term, category, initials) in lexicon.chars.iter(folded):
+                start = end + 1 - len(term_folded)
+                if initials and _among_latin_words(text, index[start], index[end]):
+                    continue  # my in "my parcel" is English, not 迷药's initials
+                candidates.append((Found(category, term, start, end + 1, "folded"), NONE))
         if len(lexicon.sounds):
             for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(han_codes(folded)):
                 start = end + 1 - length
                 if homophones and folded[start:end + 1] not in spellings:  # spelt as a term: the chars found it
                     candidates.append((Found(category, term, start, end + 1, "folded"), spellings))
-            for offset, codes, spans in latin_windows(folded):
+            for offset, codes, spans in latin_windows(folded, index):
                 for end, (length, term, category, _, _) in lexicon.sounds.iter(codes):
                     start, stop = offset + spans[end + 1 - length][0], offset + spans[end][1]
                     if any("a" <= c <= "z" for c in folded[start:stop]):  # written (partly) in pinyin
@@ -290,6 +298,9 @@ class Engine:
                 continue
             if _inside_latin_word(text, index[f.start], index[f.end - 1]):
                 continue  # 加v in 加vip: a Latin edge must not continue a Latin word in the original text
+            if f.end - f.start <= 4 and folded[f.start:f.end].isascii() and _by_digits(text, index[f.start],
+                                                                                        index[f.end - 1]):
+                continue  # a few letters written onto a number are a code or a unit (170cm, ab12), no term
             span = folded[f.start:f.end]
             if span[-1] == "约" and ABOUT.match(folded, f.end):
                 continue  # 约 before an amount is "about": 同城约两天能到 is no 同城约 (约一下 is)
@@ -332,6 +343,27 @@ def _letter_variants(folded: str, category: str) -> list[str]:
     return out
 
 
+# two-character terms of these categories are also written as their initials (sb, nc, yp, bc); longer terms of any
+# (dbj for 大保健); never as one of the Latin words shop talk is full of (sizes, units, couriers, brands)
+INITIALS_OF_TWO = frozenset(("abuse", "porn", "gambling", "drugs"))
+SHOP_LATIN = frozenset("""sf yt zt yd jd st ems sto zto yto jt db xl xs xxl ok pk vip dm gg mm cm kg ml mg tv pc id qq
+    wx vx hk ps bb cc bt ip ad ai ar no hi yy nb sku spu app cod ceo diy dna led lcd usb sd tf gps nfc oem odm kol
+    ddl tb tm pdd wb dy ks xhs sku js mj gj cs ys sy ty""".split())
+
+
+def _initials(folded: str, category: str) -> list[str]:
+    """A whole Chinese term written as its pinyin initials, where people do so (sb for 傻逼)."""
+    if not 2 <= len(folded) <= 4 or not all(is_han(c) for c in folded):
+        return []
+    if len(folded) == 2 and category not in INITIALS_OF_TWO:
+        return []
+    syllables = [SYLLABLE_OF.get(c) for c in folded]
+    if not all(syllables):
+        return []
+    initials = "".join(s[0] for s in syllables)
+    return [] if initials in SHOP_LATIN else [initials]
+
+
 @lru_cache(maxsize=1)
 def _known_evasions() -> frozenset[str]:
     """The shipped lexicon's Chinese terms: spellings that are evasions even where jieba lists them as words."""
@@ -346,6 +378,17 @@ def _rule(found: Found) -> str:
 
 def _latin(c: str) -> bool:
     return bool(c) and c.isascii() and c.isalpha()
+
+
+def _among_latin_words(text: str, first: int, last: int) -> bool:
+    """The nearest characters either side that aren't spaces are Latin letters: English (or pinyin) around it."""
+    before = text[:first].rstrip()[-1:]
+    after = text[last + 1:].lstrip()[:1]
+    return _latin(before) or _latin(after)
+
+
+def _by_digits(text: str, first: int, last: int) -> bool:
+    return (first > 0 and text[first - 1].isdigit()) or (last + 1 < len(text) and text[last + 1].isdigit())
 
 
 def _inside_latin_word(text: str, first: int, last: int) -> bool:

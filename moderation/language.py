@@ -135,7 +135,7 @@ def _common_part_cuts(folded: str, a: int, b: int, start: int, end: int) -> bool
 # surroundings in which a common word crosses its edge may be than the likeliest reading of all, and still
 # count as the text's reading: 狗狗/东西 beside 狗/狗东西, 滚/蛋液 beside 滚蛋/液, 大/麻袋 beside 大麻袋
 NEAR_READING = 2.0
-TERM_COUNT = 100
+TERM_COUNT = 300
 LONGEST_WORD = 8
 
 
@@ -167,8 +167,8 @@ def _nearly_cut(text: str, start: int, end: int, others: tuple[tuple[int, int], 
         for j in range(i + 1, min(n, i + LONGEST_WORD) + 1):
             word = text[i:j]
             count = freq.get(word) or 0
-            if i == start and j == end:
-                count = max(count, TERM_COUNT)  # the term is a word of its own, whatever jieba's counts (刷单: 0)
+            if i == start and j == end and not count:
+                count = TERM_COUNT  # the term is a word of its own, even where jieba has none (刷单, 剑人)
             if j > i + 1 and not count:
                 continue
             crosses = ((i < start < j or i < end < j) and not (i <= start and end <= j)

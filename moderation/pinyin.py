@@ -56,30 +56,49 @@ def han_codes(folded: str) -> str:
     return folded.translate(HAN_TABLE)
 
 
-def latin_windows(folded: str):
+def latin_runs(folded: str, index=None) -> list[tuple[int, int]]:
+    """Runs of Latin letters; with the index map of the fold, also cut where the original had a separator
+    (约🔥pao vx: pao and vx, which the fold had joined into paovx)."""
+    runs = []
+    for m in LATIN_RUN.finditer(folded):
+        start = m.start()
+        if index is not None and m.end() - start > 1:
+            positions = index[start:m.end()]
+            for k in range(1, len(positions)):
+                if positions[k] - positions[k - 1] > 1:
+                    runs.append((start, m.start() + k))
+                    start = m.start() + k
+        runs.append((start, m.end()))
+    return runs
+
+
+def latin_windows(folded: str, index=None):
     """(offset, codes, spans) around runs of Latin letters (neighbouring runs together, never cut
     through a run): where pinyin can be written out, alone or mixed with characters."""
     windows: list[list[int]] = []
     n = len(folded)
-    for m in LATIN_RUN.finditer(folded):
-        if split_latin(m.group()) is None:
+    runs = latin_runs(folded, index)
+    edges = {b for _, b in runs}
+    for a, b in runs:
+        if split_latin(folded[a:b]) is None:
             continue  # not pinyin (iphone, quality): it breaks the syllables wherever a window holds it
-        lo, hi = max(0, m.start() - NEAR), min(n, m.end() + NEAR)
-        while lo > 0 and "a" <= folded[lo - 1] <= "z":
+        lo, hi = max(0, a - NEAR), min(n, b + NEAR)
+        while lo > 0 and "a" <= folded[lo - 1] <= "z" and lo not in edges:
             lo -= 1
-        while hi < n and "a" <= folded[hi] <= "z":
+        while hi < n and "a" <= folded[hi] <= "z" and hi not in edges:
             hi += 1
         if windows and lo <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], hi)
         else:
             windows.append([lo, hi])
     for lo, hi in windows:
-        codes, spans = encode(folded[lo:hi])
+        codes, spans = encode(folded[lo:hi], frozenset(e - lo for e in edges if lo < e < hi))
         yield lo, codes, spans
 
 
-def encode(folded: str) -> tuple[str, list[tuple[int, int]]]:
-    """The syllable string of a folded text and, per syllable, its (start, end) in `folded`."""
+def encode(folded: str, breaks: frozenset[int] = frozenset()) -> tuple[str, list[tuple[int, int]]]:
+    """The syllable string of a folded text and, per syllable, its (start, end) in `folded`. `breaks`: where a
+    run of Latin letters ends although a letter follows (a separator stood there)."""
     codes: list[str] = []
     spans: list[tuple[int, int]] = []
     i, n = 0, len(folded)
@@ -93,7 +112,7 @@ def encode(folded: str) -> tuple[str, list[tuple[int, int]]]:
             continue
         if "a" <= c <= "z":
             j = i
-            while j < n and "a" <= folded[j] <= "z":
+            while j < n and "a" <= folded[j] <= "z" and (j == i or j not in breaks):
                 j += 1
             parts = split_latin(folded[i:j])
             if parts:

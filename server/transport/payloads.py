@@ -460,8 +460,8 @@ class CheckText(GroupScope):
 _RULES = {"words": {"type": "array", "maxItems": 1000, "items": {
               "type": "object", "required": ["term"],
               "properties": {"term": {"type": "string", "maxLength": 64},
-                             "category": {"enum": ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit",
-                                                   "custom", "link"]}}}},
+                             "category": {"enum": ["diversion", "scam", "gambling", "porn", "drugs", "abuse",
+                                                   "counterfeit", "custom", "link"]}}}},
           "allow": {"type": "array", "items": {"type": "string", "maxLength": 64}},
           "slow_mode_seconds": {"type": "integer", "minimum": 0, "maximum": 3600},
           "new_account_hours": {"type": ["integer", "null"], "minimum": 0, "maximum": 8760},

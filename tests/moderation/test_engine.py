@@ -352,3 +352,43 @@ def test_more_contact_shapes(engine, text):
                                   "Q1 新品什么时候上", "微信 abc 付款了"])
 def test_codes_and_words_are_no_contact(engine, text):
     assert engine.verdict(text).action == "allow", text
+
+
+def test_drugs_are_a_category_of_their_own_and_blocked(engine):
+    verdict = engine.verdict("有冰毒要的私我")
+    assert verdict.action == "block" and verdict.categories == ("drugs",)
+    warnings: list[str] = []
+    entries = parse_words("白粉\t毒品\n", warnings=warnings)
+    assert entries[0].category == "drugs" and "read as drugs" in warnings[0]
+    assert engine.verdict("神仙水用完脸好亮").action == "allow"  # a skincare essence, not a drug
+
+
+@pytest.mark.parametrize("text,term,action", [
+    ("客服sb吧，半天不回", "傻逼\tinsult", "mask"), ("ｓｂ客服", "傻逼\tinsult", "mask"),
+    ("有nc吗这也能发错", "脑残\tinsult", "mask"), ("dbj上门服务", "大保健\tadult", "block"),
+    ("my order is late", "迷药\tdrugs", "allow"),          # English around it: my is a word
+    ("型号dbj2000还有吗", "大保健\tadult", "allow"),        # letters written onto a number are a model
+    ("rj一下这个月的账", "日结\tfraud", "allow"),           # two-character terms of other kinds keep their letters
+    ("快递sf到了吗", "上分\tgambling", "allow"),            # never a courier, a size or a unit
+])
+def test_a_term_written_as_its_initials(text, term, action):
+    assert _words(term).verdict(text).action == action, text
+
+
+@pytest.mark.parametrize("text", ["加个微 xinxin9527 拉你进群", "wei信：mumu-2026", "💚泡泡 yaoyao_520", "ｋｏｕ：４４５５６６７７８",
+                                  "加我v lily2020"])
+def test_wechat_and_qq_keywords_in_more_disguises(engine, text):
+    assert engine.verdict(text).categories == ("diversion",), text
+
+
+def test_pinyin_stops_where_the_original_had_a_separator():
+    engine = _words("约炮\tadult")
+    assert engine.verdict("约🔥pao vx看").action == "block"  # pao and vx, not one run paovx
+    assert engine.verdict("yue pao ma").action == "block"
+
+
+@pytest.mark.parametrize("text,term", [("这个算其他垃圾吗", "垃圾\tinsult"), ("做个淋巴引流按摩", "引流\tads"),
+                                       ("招商银行的卡能付吗", "招商\tads"), ("精华和水一比一混合", "一比一\tfake")])
+def test_shipped_allow_list_holds_for_any_lexicon(text, term):
+    from moderation.engine import default_allow
+    assert Engine(Lexicon(parse_words(term), default_allow())).verdict(text).action == "allow", text

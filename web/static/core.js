@@ -141,7 +141,7 @@ export function messagePreview(m) {
 
 // -- rule ids as moderators read them -----------------------------------------------------------------------------
 
-const RULE_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link", "spam",
+const RULE_CATEGORIES = ["diversion", "scam", "gambling", "porn", "drugs", "abuse", "counterfeit", "custom", "link", "spam",
                          "harassment", "other", "picture"];
 const NAMED_RULES = ["spam:slow_mode", "spam:flood", "spam:repeat", "spam:mentions", "new_member:link",
                      "new_member:private", "support:contact", "new_member:picture", "picture:qr_contact", "picture:qr_link",

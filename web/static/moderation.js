@@ -8,7 +8,7 @@ import { sanctionLabel } from "./account.js";
 import { pictureGrid } from "./cards/image.js";
 
 const TABS = ["queue", "appeals", "audit", "rules", "tester"];
-const WORD_CATEGORIES = ["diversion", "scam", "gambling", "porn", "abuse", "counterfeit", "custom", "link"];
+const WORD_CATEGORIES = ["diversion", "scam", "gambling", "porn", "drugs", "abuse", "counterfeit", "custom", "link"];
 const AUDIT_ACTIONS = ["report", "hide", "dismiss", "delete", "warn", "mute", "kick", "ban", "lift", "appeal",
                        "appeal:upheld", "appeal:overturned", "rules:update", "engine:block", "engine:mask", "engine:flag", "engine:hold"];
 const ENGINE = "engine";  // the actor of the rules engine's own verdicts
