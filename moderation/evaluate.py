@@ -1,14 +1,15 @@
-"""`make moderation-eval`: recall on violations and false positives on clean shop talk, over two
-labelled sets (label, class, message):
+"""`make moderation-eval`: recall on violations and false positives on clean shop talk, over labelled
+sets (label, class, message):
 
 - tests/moderation/eval_set.tsv, the development set, with the shipped lexicon: the engine was
   tuned on it, and its targets are enforced;
-- the held-out sets, each with its own lexicon, given the way an operator gives one (`--words`: its
-  own category names, the shipped allow-list, the shop's domains): heldout_set.tsv with
-  heldout_lexicon.tsv, heldout2_set.tsv with heldout2_lexicon.tsv. Each was written by someone who
-  had not seen the engine, after the engine was done, and is never used for tuning (docs/moderation.md
-  says what was seen when). Their targets (recall ≥ 97%, false positives ≤ 1%) are reported; the exit
-  status only guards against a fall below the floors."""
+- four held-out sets, each with its own lexicon, given the way an operator gives one (`--words`: its
+  own category names, the shipped allow-list, the shop's domains): heldout{,2,3,4}_set.tsv with
+  heldout{,2,3,4}_lexicon.tsv. Each was written by someone who had not seen the engine, after the
+  engine of its day was done, and run once blind; sets 1-3 were then read and the engine changed
+  from them, so only the newest set's figure is blind (docs/moderation.md says what was seen when).
+  Their targets (recall ≥ 97%, false positives ≤ 1%) are reported; the exit status only guards
+  against a fall below each set's floors."""
 from __future__ import annotations
 
 import os
@@ -20,11 +21,14 @@ from .engine import Engine, Lexicon, default_allow, read_words
 
 SETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "moderation")
 EVAL_SET = os.path.join(SETS, "eval_set.tsv")
-HELDOUT = [(f"held-out set {n}", os.path.join(SETS, f"heldout{s}_set.tsv"), os.path.join(SETS, f"heldout{s}_lexicon.tsv"))
-           for n, s in ((1, ""), (2, "2"), (3, "3"))]
+# per set: (title, messages, lexicon, (recall floor, false-positive floor)). The floors are what make test holds
+# each set to, a little below what it scores today, so that a fall is caught; they are not the targets
+HELDOUT = [(f"held-out set {n}", os.path.join(SETS, f"heldout{s}_set.tsv"), os.path.join(SETS, f"heldout{s}_lexicon.tsv"),
+            floors)
+           for n, s, floors in ((1, "", (0.95, 0.04)), (2, "2", (0.95, 0.06)), (3, "3", (0.95, 0.07)),
+                                (4, "4", (0.94, 0.16)))]
 RECALL_TARGET, FALSE_POSITIVE_TARGET = 0.95, 0.02
 HELDOUT_RECALL_TARGET, HELDOUT_FALSE_POSITIVE_TARGET = 0.97, 0.01
-HELDOUT_RECALL_FLOOR, HELDOUT_FALSE_POSITIVE_FLOOR = 0.95, 0.08  # what make test holds them to (a fall, not the targets)
 SHOP_DOMAINS = shop_domains()
 
 
@@ -85,16 +89,16 @@ def report(title: str, path: str, result: dict, recall_target: float, fp_target:
 def main() -> int:
     ok = report("development set (shipped lexicon; tuned on)", EVAL_SET, evaluate(), RECALL_TARGET,
                 FALSE_POSITIVE_TARGET)
-    for title, path, lexicon in HELDOUT:
+    for title, path, lexicon, (recall_floor, fp_floor) in HELDOUT:
         if not os.path.exists(path):
             continue
         print()
         held = evaluate(heldout_engine(lexicon), load(path))
-        met = report(f"{title} (its own lexicon; never tuned on)", path, held, HELDOUT_RECALL_TARGET,
+        met = report(f"{title} (its own lexicon)", path, held, HELDOUT_RECALL_TARGET,
                      HELDOUT_FALSE_POSITIVE_TARGET)
         print(f"{title}: targets {'met' if met else 'NOT met'}; floors for make test: recall ≥ "
-              f"{HELDOUT_RECALL_FLOOR:.0%}, false positives ≤ {HELDOUT_FALSE_POSITIVE_FLOOR:.0%}")
-        ok = ok and held["recall"] >= HELDOUT_RECALL_FLOOR and held["false_positive_rate"] <= HELDOUT_FALSE_POSITIVE_FLOOR
+              f"{recall_floor:.0%}, false positives ≤ {fp_floor:.0%}")
+        ok = ok and held["recall"] >= recall_floor and held["false_positive_rate"] <= fp_floor
     return 0 if ok else 1
 
 
