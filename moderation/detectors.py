@@ -17,7 +17,7 @@ TLDS = ("com", "cn", "net", "org", "top", "xyz", "cc", "vip", "io", "me", "shop"
         "to", "ai", "ink", "wang", "ren", "work", "pub", "pro", "biz", "mobi", "tech", "ltd", "cloud", "red", "kim",
         "us", "uk", "de", "jp", "kr", "ru", "c0m")
 DOT = r"(?:\.|dot)"  # abc dot com
-URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+|(?<![a-z0-9.@-])[a-z0-9][a-z0-9-]{0,62}"
+URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff，。！？]+|(?<![a-z0-9@-])(?<![a-z0-9-]\.)[a-z0-9][a-z0-9-]{0,62}"
                  r"(?:" + DOT + r"[a-z0-9-]{1,63})*" + DOT + r"(?:" + "|".join(TLDS) + r")(?![a-z0-9-])"
                  r"(?:/[^\s\u4e00-\u9fff，。！？]*)?")
 DOTS = str.maketrans({"点": ".", "。": ".", "丶": ".", "﹒": ".", "·": "."})

@@ -391,3 +391,10 @@ def test_pinyin_stops_where_the_original_had_a_separator():
 def test_shipped_allow_list_holds_for_any_lexicon(text, term):
     from moderation.engine import default_allow
     assert Engine(Lexicon(parse_words(term), default_allow())).verdict(text).action == "allow", text
+
+
+@pytest.mark.parametrize("text,host", [("领奖点 bad.top 快", "bad.top"),
+                                       ("售后点 shopchat.com.refund-help.top/a", "shopchat.com.refund-help.top")])
+def test_a_link_right_after_a_word_ending_in_dian(engine, text, host):
+    # 点 is read as a dot for www点abc点com, but a 点 ending a word (领奖点) must not hide the link after it
+    assert engine.verdict(text).rule == f"link:{host}"
