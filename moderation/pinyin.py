@@ -62,7 +62,8 @@ def latin_runs(folded: str, index=None) -> list[tuple[int, int]]:
     runs = []
     for m in LATIN_RUN.finditer(folded):
         start = m.start()
-        if index is not None and m.end() - start > 1:
+        # a run that is pinyin whole reads the same cut or not; a short one can't hold two words worth cutting
+        if index is not None and m.end() - start > 2 and split_latin(m.group()) is None:
             positions = index[start:m.end()]
             for k in range(1, len(positions)):
                 if positions[k] - positions[k - 1] > 1:
