@@ -10,16 +10,27 @@ from ..policy.access import access_conversation
 from ..services import Services
 
 
+def _may_notify(conv: Conversation, message: Message) -> bool:
+    return bool(conv.kind == "thread" and message.seq > 1 or message.reply_to or message.mentions
+                or message.mention_all)
+
+
 def subscribe(svc: Services) -> None:
     def on_sent(e: MessageSent):
         """Decides at once whether there is anyone to notify; the work runs after the ack."""
         conv, message = e.conversation, e.message
-        if message.hidden is not None:  # held for review: nobody is notified until it is approved
+        if message.hidden is not None:  # held: nobody is notified until it is shown (do_notify_shown)
             return None
-        if conv.kind == "thread" and message.seq > 1 or message.reply_to or message.mentions or message.mention_all:
-            return _notify(svc, conv, message)
-        return None
+        return _notify(svc, conv, message) if _may_notify(conv, message) else None
     svc.bus.subscribe(MessageSent, on_sent, deferred=True)
+
+
+async def do_notify_shown(svc: Services, conv: Conversation, message: Message) -> None:
+    """A message that was out of everyone's sight from its send (held while its pictures were read, or held for
+    a moderator) and is shown now: its mentions, replies and thread followers are told, as they would have been
+    at the send."""
+    if message.hidden is None and _may_notify(conv, message):
+        await _notify(svc, conv, message)
 
 
 async def _notify(svc: Services, conv: Conversation, message: Message) -> None:

@@ -217,6 +217,18 @@ async def test_held_messages_are_seen_only_by_their_author_until_approved(commun
     assert not [m for e, m in watcher.received if e == "message:new" and m["id"] == sent["id"]]
 
 
+async def test_a_held_message_tells_those_it_mentions_only_once_it_is_approved(community):
+    group, owner, xiaomei, aqiang = community
+    conv = group["conversation_id"]
+    sent = (await send(xiaomei, conv, "@aqiang 出高仿包，要的私聊"))["message"]
+    assert sent["hidden_reason"] == "held"
+    assert (await aqiang.get("/api/notifications"))["notifications"] == []  # nobody hears of a held message
+    case = (await owner.get("/api/moderation/cases"))["cases"][0]
+    await owner.post(f"/api/moderation/cases/{case['id']}/actions", {"action": "dismiss"})
+    notes = (await aqiang.get("/api/notifications"))["notifications"]
+    assert [(n["kind"], n["message_id"]) for n in notes] == [("mention", sent["id"])]
+
+
 async def test_flagged_messages_are_delivered_and_queued(community):
     group, owner, xiaomei, _ = community
     sent = (await send(xiaomei, group["conversation_id"], "看 www.bad-site.top"))["message"]

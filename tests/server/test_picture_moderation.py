@@ -198,6 +198,16 @@ async def test_a_message_whose_pictures_are_still_read_waits_then_is_released(ro
 
 
 @NO_WAIT
+async def test_a_released_picture_message_tells_those_it_mentions(room, svc, read_at_send):
+    xiaomei, aqiang = room["xiaomei"], room["aqiang"]
+    sent, _ = await send_pictures(xiaomei, room["conv"], fixture("clean_review.jpg"), text="@aqiang 你看这个")
+    await wait_decided(svc, sent["message"]["id"])
+    notes = (await aqiang.get("/api/notifications"))["notifications"]
+    assert [(n["kind"], n["message_id"]) for n in notes] == [("mention", sent["message"]["id"])]
+    assert notes[0]["message"]["text"] == "@aqiang 你看这个"
+
+
+@NO_WAIT
 async def test_a_held_message_whose_picture_is_a_contact_is_refused_and_its_author_told(room, svc, live,
                                                                                          read_at_send):
     xiaomei, aqiang = room["xiaomei"], room["aqiang"]

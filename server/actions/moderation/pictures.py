@@ -22,6 +22,7 @@ from ...errors import NotFound, Rejected
 from ...events.domain import SanctionIssued
 from ...policy.trust import is_new_member
 from ...services import Services
+from ..notify import do_notify_shown
 from .audit import ENGINE, do_audit
 
 log = logging.getLogger(__name__)
@@ -142,8 +143,9 @@ async def finish_hold(svc: Services, message_id: str, *, hold: dict | None = Non
     from ..messages.publish import do_publish_unseen_update, do_publish_update  # messages import this module
     shown = await svc.storage.messages.set_hidden(message_id=message_id, hidden=outcome)
     if shown is not None:
-        if outcome is None:  # released: its readers get it now
+        if outcome is None:  # released: its readers get it now, and those it mentions or answers are told
             do_publish_update(svc, conv, shown)
+            await do_notify_shown(svc, conv, shown)
         else:  # held or refused: still nobody's but its author's (and the moderators')
             do_publish_unseen_update(svc, conv, shown)
     if outcome == "refused":

@@ -14,6 +14,7 @@ from ...policy.roles import access_moderated, check_moderator, is_platform_moder
 from ...services import Services
 from ...storage.base import DuplicateError, new_id
 from ..messages import do_set_hidden
+from ..notify import do_notify_shown
 from .audit import do_audit
 from .reports import access_case, publish_case
 from .screen import check_not_silenced, screen_text
@@ -161,7 +162,11 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
         if case.message_id:
             message = await svc.storage.messages.get(message_id=case.message_id)
             if message is not None and message.hidden in ("held", "reports"):
-                await do_set_hidden(svc, message.id, None)
+                shown = await do_set_hidden(svc, message.id, None)
+                if shown is not None and message.hidden == "held":  # never seen: nobody was told of it yet
+                    conv = await svc.storage.conversations.get(conversation_id=shown.conversation_id)
+                    if conv is not None:
+                        await do_notify_shown(svc, conv, shown)
         await do_audit(svc, actor_id=moderator.id, action="dismiss", scope=case.scope, target_kind=case.target_kind,
                        target_id=case.target_id, reason=reason, rule=rule, details={"case_id": case.id})
     else:
