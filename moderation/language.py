@@ -166,7 +166,10 @@ def _nearly_cut(text: str, start: int, end: int, others: tuple[tuple[int, int], 
     for i in range(n - 1, -1, -1):
         for j in range(i + 1, min(n, i + LONGEST_WORD) + 1):
             word = text[i:j]
-            count = freq.get(word) or 0
+            count = freq.get(word)
+            if count is None and not (i == start and j <= end):
+                break  # jieba's table holds every prefix of its words (at 0): nothing longer starts so
+            count = count or 0
             if i == start and j == end and not count:
                 count = TERM_COUNT  # the term is a word of its own, even where jieba has none (刷单, 剑人)
             if j > i + 1 and not count:
