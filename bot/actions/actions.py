@@ -421,6 +421,44 @@ class ActionCancelOrder(ShopAction):
         return [SlotSet("order_id", order["id"])]
 
 
+def offered_confirmation(tracker: Tracker) -> Optional[dict]:
+    """The one 确认… button the assistant offered in its replies to the customer's previous message (the cancel
+    question's 确认取消), else None."""
+    users = 0
+    confirms: list[dict] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot":
+            confirms += [b for b in (event.get("data") or {}).get("buttons") or ()
+                         if str(b.get("title", "")).startswith("确认")]
+    return confirms[0] if len(confirms) == 1 else None
+
+
+class ActionAffirm(ShopAction):
+    """A yes outside the after-sales form: a typed yes ("是的", "确认", "嗯嗯") to the cancel question is its
+    确认取消 button; any other yes is only acknowledged (nothing is filed that no button offered)."""
+
+    def name(self) -> Text:
+        return "action_affirm"
+
+    async def act(self, dispatcher, tracker, customer):
+        button = offered_confirmation(tracker)
+        payload = str((button or {}).get("payload") or "")
+        order_id = u.order_id(payload)
+        if customer is not None and u.button_intent(payload) == "cancel_order" and order_id \
+                and u.is_yes(latest_text(tracker)):
+            latest = {**(tracker.latest_message or {}), "text": payload, "intent": {"name": "cancel_order"},
+                      "entities": [{"entity": "order_id", "value": order_id}]}
+            pressed = Tracker(tracker.sender_id, tracker.slots, latest, tracker.events, tracker.is_paused(),
+                              tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
+            return await ActionCancelOrder().act(dispatcher, pressed, customer)
+        dispatcher.utter_message(response="utter_anything_else")
+        return []
+
+
 class ActionRefundStatus(ShopAction):
     needs_customer = True
 
@@ -646,6 +684,8 @@ class ActionFallback(Action):
             return rescue
         try:
             answered = await answer_topics(dispatcher, tracker) if customer is not None else None
+            if answered is None and u.asks_if_sold(latest_text(tracker)):  # "你们有保温杯吗": whether it is sold
+                answered = await ActionProductInfo().act(dispatcher, tracker, customer) or []
         except PlatformError:
             answered = None
         if answered is not None:

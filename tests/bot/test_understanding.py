@@ -339,3 +339,38 @@ def test_a_question_about_postage_back_is_the_returns_policy(platform):
 def test_a_shoe_size_before_a_question_word_is_read(platform):
     assert understand.sizes("那白色40呢") == ["40"] and understand.sizes("黑色43还有吗") == ["43"]
     assert understand.sizes("SC20261101001呢") == []
+
+
+def test_whether_the_shop_sells_a_thing_is_answered_when_the_nlu_is_not_sure(platform):
+    said, _ = run(actions.ActionFallback(), tracker("你们有保温杯吗", "nlu_fallback"))
+    assert "本店暂时没有“保温杯”" in texts(said) and not custom(said)
+
+
+def after_cancel_question(text: str, order_id: str = "SC20261120003"):
+    """The tracker for `text` typed right after the cancel question (确认取消 / 不取消了 buttons)."""
+    buttons = [{"title": "确认取消", "payload": f'/cancel_order{{"order_id":"{order_id}"}}'},
+               {"title": "不取消了", "payload": "/deny"}]
+    earlier = [{"event": "user", "text": "我想取消订单"}, {"event": "action", "name": "action_cancel_order"},
+               {"event": "bot", "text": "要取消这个订单吗？", "data": {"buttons": buttons}},
+               {"event": "action", "name": "action_listen"}]
+    return tracker(text, "affirm", before=earlier)
+
+
+def test_a_typed_yes_to_the_cancel_question_is_its_button(platform):
+    said, _ = run(actions.ActionAffirm(), after_cancel_question("是的"))
+    assert "已为您提交订单 SC20261120003 的取消申请" in texts(said)
+    assert [made["order_id"] for kind, made in platform.created] == ["SC20261120003"]
+
+
+@pytest.mark.parametrize("text", ["好的我再想想", "谢谢", "嗯……等下"])
+def test_anything_but_a_plain_yes_to_the_cancel_question_cancels_nothing(platform, text):
+    said, _ = run(actions.ActionAffirm(), after_cancel_question(text))
+    assert platform.created == [] and said[0].get("response") == "utter_anything_else"
+
+
+def test_a_yes_with_no_question_before_it_files_nothing(platform):
+    said, _ = run(actions.ActionAffirm(), tracker("好的", "affirm"))
+    assert platform.created == [] and said[0].get("response") == "utter_anything_else"
+    # someone else's order in a button payload is refused as a made-up one
+    said, _ = run(actions.ActionAffirm(), after_cancel_question("确认", "SC20261110004"))
+    assert platform.created == [] and "没有找到订单" in texts(said)
