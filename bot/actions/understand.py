@@ -91,7 +91,8 @@ YES_PIECES = sorted({*YES_WORDS, "确认", "确定", "提交", "没问题", "没
                      # ("好的 麻烦了", "确认，谢谢", "就是这个"): pieces too; a courtesy alone is no yes (see is_yes)
                      "嘞", "呢", "呐", "哒", "滴", "的", "对头", "没毛病", "妥", "妥了", "👍", "👌", "要的", "就是这个", "是这个",
                      "这个", "麻烦了", "麻烦", "麻烦你", "谢谢", "谢啦", "谢了", "辛苦了", "辛苦", "帮我", "一下",
-                     "好嘞", "嗯呢", "嗯呐", "okk", "ok的"}, key=len, reverse=True)
+                     "好嘞", "嗯呢", "嗯呐", "okk", "ok的", "就按这个", "按这个", "来吧", "那就", "就", "申请",
+                     "尽快处理", "尽快", "快点处理", "快点", "处理", "来"}, key=len, reverse=True)
 YES_RE = re.compile(f"(?:{'|'.join(map(re.escape, YES_PIECES))})+")
 
 
@@ -105,7 +106,7 @@ def is_yes(text: Optional[str]) -> bool:
         return True
     # a particle alone or the words that end a yes are not one on their own ("吧", "了")
     return bool(YES_RE.fullmatch(bare)) and bool(re.search(r"确认|确定|提交|没问题|没错|没毛病|是|对|好|行|可以|嗯|恩|ok|yes|"
-                                                           r"妥|要的|👍|👌", bare))
+                                                           r"妥|要的|👍|👌|就这样|按这个", bare))
 
 
 STOP_WORDS_RE = re.compile(r"算了|不要了|不用了|不办了|不退了|不换了|不修了|不申请了|取消申请|取消|先不了|先不用了|不需要了|"

@@ -133,7 +133,9 @@ def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platfo
                                       ("好嘞", True), ("嗯呢 没问题的", True), ("确认的", True), ("好的 麻烦了", True),
                                       ("确认，谢谢", True), ("对头", True), ("没毛病", True), ("ok的", True),
                                       ("谢谢", False), ("麻烦了", False), ("好的，那运费谁出呀", False),
-                                      ("不要的", False), ("好嘞 我再看看", False)])
+                                      ("不要的", False), ("好嘞 我再看看", False), ("你好", False),
+                                      ("那就提交吧", True), ("行，就按这个来", True), ("确认，麻烦尽快处理", True),
+                                      ("就这样吧 谢谢", True), ("那就不提交了", False), ("就这样算了", False)])
 def test_what_counts_as_a_yes(text, yes):
     assert understand.is_yes(text) is yes
 
