@@ -42,8 +42,7 @@ CATEGORY_SYNONYMS = {
 }
 # "hold" is a flag whose message is stored out of sight until a moderator approves it
 DEFAULT_ACTIONS = {"diversion": "block", "scam": "block", "gambling": "block", "porn": "block", "drugs": "block",
-                   "abuse": "mask",
-                   "counterfeit": "hold", "custom": "flag", "link": "flag"}
+                   "abuse": "mask", "counterfeit": "hold", "custom": "flag", "link": "flag"}
 SEVERITY = {"allow": 0, "mask": 1, "flag": 2, "hold": 3, "block": 4}
 MASK = "＊"
 # links need a dot of some kind (or a scheme); messages without one skip the link view
@@ -316,7 +315,7 @@ class Engine:
             if language.cuts_a_word(folded, words, f.start, f.end, spans):
                 continue  # the term only appears across two words (去死 in 去死海)
             if language.nearly_cut(folded, index, f.start, f.end, spans):
-                continue  # or reads almost as well so (狗狗/东西, 滚/蛋液, 大/麻袋)
+                continue  # or reads almost as well so (滚/蛋液, 大/麻袋)
             out.append(f)
         return out
 
@@ -348,7 +347,7 @@ def _letter_variants(folded: str, category: str) -> list[str]:
 INITIALS_OF_TWO = frozenset(("abuse", "porn", "gambling", "drugs"))
 SHOP_LATIN = frozenset("""sf yt zt yd jd st ems sto zto yto jt db xl xs xxl ok pk vip dm gg mm cm kg ml mg tv pc id qq
     wx vx hk ps bb cc bt ip ad ai ar no hi yy nb sku spu app cod ceo diy dna led lcd usb sd tf gps nfc oem odm kol
-    ddl tb tm pdd wb dy ks xhs sku js mj gj cs ys sy ty""".split())
+    ddl tb tm pdd wb dy ks xhs js mj gj cs ys sy ty""".split())
 
 
 def _initials(folded: str, category: str) -> list[str]:

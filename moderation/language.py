@@ -133,7 +133,7 @@ def _common_part_cuts(folded: str, a: int, b: int, start: int, end: int) -> bool
 
 # how much less likely (natural log of jieba's word probabilities) the likeliest reading of a match's
 # surroundings in which a common word crosses its edge may be than the likeliest reading of all, and still
-# count as the text's reading: 狗狗/东西 beside 狗/狗东西, 滚/蛋液 beside 滚蛋/液, 大/麻袋 beside 大麻袋
+# count as the text's reading: 滚/蛋液 beside 滚蛋/液, 大/麻袋 beside 大麻袋
 NEAR_READING = 2.0
 TERM_COUNT = 300
 LONGEST_WORD = 8
