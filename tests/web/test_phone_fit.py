@@ -83,3 +83,68 @@ async def test_the_report_form_fits_a_phone_and_its_buttons_are_reachable(browse
     await reported.locator(".report-form .status", has_text=done).wait_for(timeout=5000)
     assert inside(await box(reported.locator(".report-form .status")), PHONE["width"])
     assert page.errors == []
+
+
+# every avatar's initials inside its circle: the corners of the text's box no farther from the centre than the radius
+INITIALS_OUTSIDE = """() => [...document.querySelectorAll('.avatar')].filter((a) => !a.querySelector('img')).map((a) => {
+  const range = document.createRange();
+  range.selectNodeContents(a);
+  const t = range.getBoundingClientRect(), b = a.getBoundingClientRect();
+  const r = b.width / 2, cx = b.left + r, cy = b.top + b.height / 2;
+  const far = Math.max(...[[t.left, t.top], [t.right, t.top], [t.left, t.bottom], [t.right, t.bottom]]
+    .map(([x, y]) => Math.hypot(x - cx, y - cy)));
+  return far > r + 0.5 ? `${a.textContent} ${t.width.toFixed(1)}×${t.height.toFixed(1)} in ${b.width}px` : null;
+}).filter(Boolean)"""
+# each member's row inside the list, each badge inside its row, the list never scrolling sideways
+MEMBERS_OUTSIDE = """() => {
+  const list = document.getElementById('members');
+  const lb = list.getBoundingClientRect();
+  const out = list.scrollWidth > list.clientWidth + 1 ? [`list ${list.scrollWidth} > ${list.clientWidth}`] : [];
+  for (const li of list.querySelectorAll('li')) {
+    const b = li.getBoundingClientRect();
+    if (b.left < lb.left - 0.5 || b.right > lb.right + 0.5) out.push(`row ${li.textContent} ${b.left}-${b.right}`);
+    for (const part of li.querySelectorAll('.role, .author, select')) {
+      const p = part.getBoundingClientRect();
+      if (p.left < b.left - 0.5 || p.right > b.right + 0.5) out.push(`${part.className} ${part.textContent} ${p.left}-${p.right}`);
+    }
+  }
+  return out;
+}"""
+LONG_NAME = "Administrator Wang of the Whole Community Team 管理员"
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1200, "height": 800}], ids=["phone", "desktop"])
+async def test_role_badges_and_initials_fit_their_boxes(browser, site, web, size):
+    resp = await web.post("/api/auth/login", json={"username": "banzhu", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {(await resp.json())['token']}"}
+    resp = await web.patch("/api/me", headers=headers, json={"display_name": LONG_NAME})
+    assert resp.status == 200, await resp.text()
+
+    admin = await log_in(browser, site, "admin", **size)  # the owner: every row has its role picker too
+    xiaomei = await log_in(browser, site, "xiaomei", **size)
+    await open_group(admin, GROUP)
+    await open_group(xiaomei, GROUP)
+    await say(admin, "大家好，我是管理员")
+    await say(xiaomei, "收到")  # her own message: no avatar; the admin's has 理员 in a small circle
+    await xiaomei.locator("#messages .message", has_text="我是管理员").locator(".avatar").wait_for(timeout=5000)
+    await say(admin, "@banzhu 辛苦了")
+    await xiaomei.locator("#messages .message", has_text="辛苦了").wait_for(timeout=5000)
+    for page, lang in ((admin, "中文"), (xiaomei, "中文")):
+        await page.click("#open-members")
+        await page.wait_for_selector("#members li .role")
+        for _ in range(2):  # zh-CN, then English (管理员 → Admin, 版主 → Moderator)
+            assert await page.evaluate(INITIALS_OUTSIDE) == []
+            assert await page.evaluate(MEMBERS_OUTSIDE) == []
+            assert await page.evaluate(NO_SIDEWAYS)
+            roles = await page.locator("#members .role").all_inner_texts()
+            assert roles and all(r.strip() for r in roles), roles
+            if await page.locator("button.lang").inner_text() == "English":
+                await switch_language(page, lang)
+                await page.wait_for_selector("#members li .role")
+    long_row = xiaomei.locator("#members li", has_text="Administrator Wang")
+    name = await box(long_row.locator(".author"))
+    assert name["width"] < size["width"] - 40, name  # ends in …, the row stays within the screen
+    assert await long_row.locator(".author").evaluate("b => getComputedStyle(b).textOverflow") == "ellipsis"
+    byline = await box(xiaomei.locator("#messages .message", has_text="辛苦了").locator(".byline"))
+    assert inside(byline, size["width"]), byline
+    assert admin.errors == [] and xiaomei.errors == []
