@@ -148,3 +148,42 @@ async def test_role_badges_and_initials_fit_their_boxes(browser, site, web, size
     byline = await box(xiaomei.locator("#messages .message", has_text="辛苦了").locator(".byline"))
     assert inside(byline, size["width"]), byline
     assert admin.errors == [] and xiaomei.errors == []
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_the_avatar_colour_picker_is_usable_on_a_phone(browser, site, web, lang):
+    page = await log_in(browser, site, "xiaomei", **PHONE)
+    if lang == "en":
+        await switch_language(page, "中文")
+    await page.click("header .me")
+    picker = page.locator("input[name=avatar_color]")
+    await picker.wait_for()
+    assert await page.evaluate(NO_SIDEWAYS)
+    b = await box(picker)
+    assert inside(b, PHONE["width"]) and b["width"] >= 32 and b["height"] >= 32, b  # a swatch to tap, not a line
+    inner = await picker.evaluate("""i => { const s = getComputedStyle(i);
+      return [i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight),
+              i.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)]; }""")
+    assert inner[0] >= 24 and inner[1] >= 24, inner  # the colour itself shows
+    label = await box(page.locator(".color-field label"))
+    assert label["height"] <= 26, label  # 头像颜色 on one line, not 头像颜 / 色
+    swatches = page.locator(".swatches .swatch")
+    assert await swatches.count() >= 6
+    for i in range(await swatches.count()):
+        s = await box(swatches.nth(i))
+        assert inside(s, PHONE["width"]) and s["width"] >= 32 and s["height"] >= 32, (i, s)
+
+    # a ready-made colour in one tap: chosen, shown on the avatar above at once, saved
+    blue = page.locator(".swatch[data-color='#3370ff']")
+    await blue.click()
+    assert await picker.input_value() == "#3370ff"
+    assert await blue.get_attribute("aria-pressed") == "true"
+    assert await page.locator(".swatch[aria-pressed=true]").count() == 1
+    assert await page.locator("#profile-avatar .avatar").evaluate("a => getComputedStyle(a).backgroundColor") \
+        == "rgb(51, 112, 255)"
+    await page.click("form.profile-form button[type=submit]")
+    await page.wait_for_selector("form.profile-form .status:text-matches('已保存|Saved')")
+    resp = await web.post("/api/auth/login", json={"username": "xiaomei", "password": PASSWORD})
+    me = (await (await web.get("/api/me", headers={"Authorization": f"Bearer {(await resp.json())['token']}"})).json())
+    assert me["user"]["avatar"]["color"].lower() == "#3370ff"
+    assert page.errors == []

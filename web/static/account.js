@@ -218,12 +218,29 @@ export function notificationsPane() {
 
 // -- my profile, my sanctions and appeals ----------------------------------------------------------------------
 
+const AVATAR_COLORS = ["#ff5000", "#f54a45", "#eb2f96", "#7b61ff", "#3370ff", "#14a9c2", "#34a853", "#ffb400", "#646a73"];
+
 export async function profilePane() {
   const me = state.me;
   const sanctions = (await api("GET", "/api/me/sanctions")).sanctions;
   const name = el("input", { name: "display_name", maxlength: 64, value: me.display_name, required: true });
   const bio = el("textarea", { name: "bio", maxlength: 280, rows: 3 }, me.bio || "");
-  const color = el("input", { name: "avatar_color", type: "color", value: me.avatar?.color || "#ff5000" });
+  const color = el("input", { name: "avatar_color", id: "avatar-color", type: "color", value: me.avatar?.color || "#ff5000",
+                              oninput: () => showColor() });
+  // ready-made colours beside the system picker: one tap on a phone, where the picker is a whole dialog
+  const swatches = el("div", { class: "swatches", role: "group", "aria-label": t("avatar_color_presets") },
+    AVATAR_COLORS.map((c) => {
+      const swatch = el("button", { type: "button", class: "swatch", "data-color": c, "aria-label": c, title: c,
+                                    onclick: () => { color.value = c; showColor(); } });
+      swatch.style.background = c;  // through the CSSOM (style-src 'self')
+      return swatch;
+    }));
+  const showColor = () => {  // the chosen swatch pressed, and the avatar above shows the colour before saving
+    for (const s of swatches.children) s.setAttribute("aria-pressed", String(s.dataset.color === color.value.toLowerCase()));
+    const preview = document.querySelector("#profile-avatar .avatar");
+    if (preview) preview.style.background = color.value;
+  };
+  showColor();
   const status = el("p", { class: "status", role: "status" });
   const setPicture = async (uploadId) => {
     state.me = (await api("PATCH", "/api/me", { avatar_upload_id: uploadId })).user;
@@ -265,7 +282,7 @@ export async function profilePane() {
       } }, el("div", { class: "avatar-picture" }, el("span", { id: "profile-avatar" }, avatar(me, "large")),
           el("label", { class: "button", for: "avatar-file" }, t("avatar_upload")), picture, removeButton),
         el("span", { class: "meta" }, `@${me.username}`),
-        el("label", {}, t("display_name"), name), el("label", {}, t("bio"), bio), el("label", { class: "inline" }, t("avatar_color"), color),
+        el("label", {}, t("display_name"), name), el("label", {}, t("bio"), bio), el("div", { class: "color-field" }, el("label", { class: "inline", for: "avatar-color" }, t("avatar_color")), color, swatches),
         el("button", { type: "submit" }, t("save")), status),
       desktopAlertsSetting(),
       accountSecurity(),
