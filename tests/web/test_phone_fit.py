@@ -187,3 +187,30 @@ async def test_the_avatar_colour_picker_is_usable_on_a_phone(browser, site, web,
     me = (await (await web.get("/api/me", headers={"Authorization": f"Bearer {(await resp.json())['token']}"})).json())
     assert me["user"]["avatar"]["color"].lower() == "#3370ff"
     assert page.errors == []
+
+
+TOAST = """(text) => import("/static/core.js").then((core) => core.toast(text, "alert"))"""
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1200, "height": 800}], ids=["phone", "desktop"])
+async def test_a_toast_never_covers_the_line_saying_why_a_message_was_refused(browser, site, size):
+    page = await log_in(browser, site, "aqiang", **size)
+    await open_group(page, GROUP)
+    await say(page, "加我薇信 abc12345 领优惠")
+    error = page.locator("#send-error")
+    await error.locator("text=违规").wait_for(timeout=5000)
+    # two toasts at once (a long one wraps), as when a refusal after the checks and a notice come together
+    await page.evaluate(TOAST, "你的图片未通过审核：图片里的微信/QQ二维码 · 二维码指向 https://u.wechat.com/EHx3kq9")
+    await page.evaluate(TOAST, "你在好物分享群的身份现在是版主")
+    await page.locator(".toast").nth(1).wait_for()
+    said = await box(error)
+    assert said["height"] > 0
+    for part in ("#send-error", "#composer", ".composer button[type=submit]"):
+        under = await box(page.locator(part))
+        for i in range(await page.locator(".toast").count()):
+            toast = await box(page.locator(".toast").nth(i))
+            assert inside(toast, size["width"]), toast
+            assert not overlap(toast, under), (part, toast, under)
+    # and what is under a toast can still be tapped
+    assert await page.locator("#toasts").evaluate("t => getComputedStyle(t).pointerEvents") == "none"
+    assert page.errors == []
