@@ -220,16 +220,35 @@ function drawGrid(open, grid = document.getElementById("showcase-grid"), more = 
   if (more) more.hidden = open.next === null || open.next === undefined;
 }
 
+/** The wall pages by itself: when the end of the grid comes near (IntersectionObserver on 加载更多, within 300 px of
+ *  the pane's bottom) the next page is fetched; the button stays for keyboards and where there is no observer. */
 function showcasePane(open) {
-  const more = el("button", { type: "button", id: "showcase-more", class: "more", onclick: async () => {
-    const data = await api("GET", `/api/groups/${open.group.id}/showcase?limit=${GALLERY_PAGE}&offset=${open.next}`);
-    keepAddresses(data.showcase);
-    const seen = new Set(open.items.map((i) => i.thread.id));
-    open.items.push(...data.showcase.filter((i) => !seen.has(i.thread.id)));
-    open.next = data.next_offset;
-    drawGrid(open);
-  } }, t("load_more"));
+  let loading = false;
+  const loadMore = async () => {
+    if (loading || open.next === null || open.next === undefined) return;
+    loading = true;
+    more.disabled = true;
+    try {
+      const data = await api("GET", `/api/groups/${open.group.id}/showcase?limit=${GALLERY_PAGE}&offset=${open.next}`);
+      keepAddresses(data.showcase);
+      const seen = new Set(open.items.map((i) => i.thread.id));
+      open.items.push(...data.showcase.filter((i) => !seen.has(i.thread.id)));
+      open.next = data.next_offset;
+      if (state.threadsOf === open) drawGrid(open);
+    } catch { /* the button is still there to try again */ } finally {
+      loading = false;
+      more.disabled = false;
+    }
+    if (observer && !more.hidden) { observer.unobserve(more); observer.observe(more); }  // still in sight: the next one too
+  };
+  const more = el("button", { type: "button", id: "showcase-more", class: "more", onclick: loadMore }, t("load_more"));
   const grid = el("ul", { id: "showcase-grid", class: "showcase-grid", "aria-label": t("showcase_wall") });
+  const pane = el("div", { class: "showcase-pane" }, grid, more);
+  const observer = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+    if (!more.isConnected) return observer.disconnect();  // the wall was left
+    if (entries.some((e) => e.isIntersecting) && !more.hidden) loadMore();
+  }, { root: pane, rootMargin: "0px 0px 300px 0px" }) : null;
+  observer?.observe(more);
   drawGrid(open, grid, more);
-  return [title(open.group, "showcase"), el("div", { class: "showcase-pane" }, grid, more)];
+  return [title(open.group, "showcase"), pane];
 }
