@@ -14,6 +14,7 @@ FAMILIES = {
     "note": ["mention", "reply", "thread_reply", "mention_all"],
     "verdict": ["allow", "mask", "flag", "block"],
     "hidden": ["reports", "removed"],
+    "gone": ["reports", "removed"],  # a hidden message's placeholder, by hidden_reason
     "role": ["owner", "admin", "moderator"],
     "mod": ["queue", "appeals", "audit", "rules", "tester"],
     "target": ["message", "user", "rules", "sanction", "thread", ""],

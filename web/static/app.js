@@ -5,7 +5,7 @@ import { t, lang, setLang, errorText, timeLeft } from "./i18n.js";
 import { state, hooks, el, api, toast, groupStaff, presenceDot, setGroups, desktopAlert, loadUsers, nameOf, isAgent, isPlatformModerator, groupModerator,
          messagePreview, pictureRefusal, avatar } from "./core.js";
 import { openChat, chatPane, mountMessages, upsert, typingEvent, loadingHistory, refreshPresence, setPins, groupUpdated,
-         toggleMembers, flushOutbox, loadKept, memberUpdated } from "./chat.js";
+         toggleMembers, flushOutbox, loadKept, memberUpdated, withheld } from "./chat.js";
 import { loadPrivates, discoverPane, searchPane, notificationsPane, profilePane, loadNotifications, notificationArrived,
          moderationNotice, acceptInvite, createInvite } from "./account.js";
 import { openSupport, supportTools, supportUpdated, ratingCard } from "./service.js";
@@ -105,10 +105,10 @@ function connect() {
   socket.on("message:updated", (m) => {
     // a hidden message I never had (a picture message held or refused by its checks) is nothing to show
     const kept = state.messages.find((x) => x.id === m.id);
-    const unseen = m.hidden && !m.hidden_reason && !kept;
+    const unseen = withheld(m) && !kept;
     if (m.conversation_id === state.current?.conversation_id && !unseen) upsert(m);
     // my picture message its checks held: the update every reader got hides it from me too, so my own view again (审核中)
-    if (m.hidden && !m.hidden_reason && kept?.hidden_reason === "checking") reloadMine(m);
+    if (withheld(m) && kept?.hidden_reason === "checking") reloadMine(m);
     threadMessage(m);
   });
   socket.on("read:updated", ({ conversation_id, unread }) => {

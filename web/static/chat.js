@@ -16,7 +16,7 @@ import { chatHeader } from "./chat/header.js";
 import { composer } from "./chat/composer.js";
 
 export { WINDOW, openChat, mountMessages, loadingHistory, jumpToLatest, upsert, markRead } from "./chat/list.js";
-export { messageItem } from "./chat/message.js";
+export { messageItem, withheld } from "./chat/message.js";
 export { composer, typingEvent } from "./chat/composer.js";
 export { sendDraft, flushOutbox, loadKept, keepDraft } from "./chat/outbox.js";
 export { subscribePresence, refreshPresence, toggleMembers, memberUpdated, groupUpdated } from "./chat/members.js";

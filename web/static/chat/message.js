@@ -15,12 +15,21 @@ const PICTURE_WAIT = ["checking", "refused"];  // a picture message its checks a
 
 export const inService = () => ["support", "desk"].includes(state.current?.kind);
 
+/** A hidden message whose content this reader doesn't get (members get it with empty text and no card; moderators,
+ *  and the author of a held one, get it whole with its hidden_reason). */
+export const withheld = (m) => Boolean(m.hidden) && (!m.hidden_reason || (!m.text && !m.card));
+// the placeholder says why, where the reason is known: a moderator removed it, or reports hid it; one held for
+// review (or any other reason) keeps 该消息已被隐藏
+const PLACEHOLDER = { removed: "gone.removed", reports: "gone.reports" };
+
 export function messageItem(m) {
   const author = state.users.get(m.author_id);
   const mine = m.author_id === state.me.id;
   let body;
   if (m.deleted) body = el("em", { class: "gone" }, t("deleted"));
-  else if (m.hidden && !m.hidden_reason) body = el("em", { class: "gone" }, t("hidden"));
+  else if (withheld(m)) {
+    body = el("em", { class: "gone", "data-reason": m.hidden_reason || null }, t(PLACEHOLDER[m.hidden_reason] || "hidden"));
+  }
   else {
     const names = m.mentions.map((id) => state.users.get(id)?.username).filter(Boolean);
     const text = m.text ? el("p", { class: "text" }, richText(m.text, { mentionNames: names, mentionAll: m.mention_all })) : null;
@@ -54,10 +63,11 @@ export function messageItem(m) {
       type: "button", class: ids.includes(state.me.id) ? "reaction on" : "reaction", "data-emoji": emoji,
       title: ids.map(nameOf).join("、"), onclick: () => react(m, emoji, !ids.includes(state.me.id)) }, `${emoji} ${ids.length}`)))
       : null,
-    m.hidden_reason === "held" ? el("span", { class: "held" }, t("held")) : null,
+    m.hidden_reason === "held" && !withheld(m) ? el("span", { class: "held" }, t("held")) : null,
     // hidden.reports, hidden.removed; to a picture's author hidden.checking (图片审核中) and hidden.refused (未通过审核)
-    m.hidden_reason && m.hidden_reason !== "held" ? el("span", { class: "held", "data-reason": m.hidden_reason }, t(`hidden.${m.hidden_reason}`)) : null,
-    m.deleted || (m.hidden && !m.hidden_reason) ? null : messageActions(m, mine));
+    m.hidden_reason && m.hidden_reason !== "held" && !withheld(m)
+      ? el("span", { class: "held", "data-reason": m.hidden_reason }, t(`hidden.${m.hidden_reason}`)) : null,
+    m.deleted || withheld(m) ? null : messageActions(m, mine));
 }
 
 function quote(id) {
