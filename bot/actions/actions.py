@@ -295,7 +295,8 @@ async def answer_more(dispatcher, tracker, product: Optional[dict], done: Option
             dispatcher.utter_message(text=fmt.stock_answer(product, *variant_wanted(tracker)))
         elif topic == "size":
             height, weight, foot, _ = body_events(tracker)
-            dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker)))
+            dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker),
+                                                          u.usual_shoe_size(latest_text(tracker))))
 
 
 async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[EventType]:
@@ -573,7 +574,8 @@ class ActionSizeAdvice(ShopAction):
         product = await find_product(dispatcher, tracker, "size_advice")
         if product is None:
             return events + product_events(None)
-        dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker)))
+        dispatcher.utter_message(text=fmt.size_advice(product, height, weight, foot, wide_feet(tracker),
+                                                      u.usual_shoe_size(latest_text(tracker))))
         await answer_more(dispatcher, tracker, product, "size")
         return events + product_events(product)
 

@@ -104,7 +104,7 @@ def variant_label(variant: dict) -> str:
 
 
 def size_advice(product: dict, height: Optional[float], weight: Optional[float],
-                foot: Optional[float] = None, wide: bool = False) -> str:
+                foot: Optional[float] = None, wide: bool = False, usual: Optional[str] = None) -> str:
     """A size from the product's own chart: by foot length (mm) for shoes, by height and weight otherwise.
     Wide feet or a high instep (`wide`) go up as the shop's fit note says: half a size where the chart has
     half sizes, else the next size up."""
@@ -114,6 +114,13 @@ def size_advice(product: dict, height: Optional[float], weight: Optional[float],
     by_foot = any("foot_mm" in row for row in chart)
     rows = "\n".join(chart_row(r) for r in chart)
     if by_foot:
+        worn = next((r for r in chart if str(r["size"]) == str(usual)), None) if foot is None and usual else None
+        if worn is not None:  # "平时穿42": the size they wear elsewhere, and one up for wide feet
+            bigger = _next_size(chart, worn) if wide else None
+            text = f"{product['title']}：{product.get('fit_note') or ''}您平时穿 {worn['size']} 码，"
+            if bigger is not None:
+                return text + f"您脚偏宽/脚背高，这款没有半码，建议选大一码 {bigger['size']} 码。"
+            return text + f"建议选 {worn['size']} 码。" + ("（已经是最大的尺码了）" if wide else "")
         if foot is None:
             lead = "脚宽或脚背高的话，在按脚长选的尺码上再大半码到一码。" if wide else ""
             return (f"{lead}{product['title']}按脚长选码，尺码表：\n{rows}\n告诉我您的脚长（例如：脚长 25cm 或 250mm），"

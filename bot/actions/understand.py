@@ -344,6 +344,16 @@ def asks_if_filed(text: Optional[str]) -> bool:
 WIDE_FOOT_RE = re.compile(r"脚[^，,。]{0,4}(宽|肥|胖|厚)|宽脚|(脚背|脚面)[^，,。]{0,3}(高|厚)|高脚背|高足弓|脚掌[^，,。]{0,3}(宽|大)")
 
 
+USUAL_SIZE_RE = re.compile(r"(平时|一般|平常|通常|之前|以前|别的鞋|其他鞋|别家|其他的鞋|运动鞋都|鞋子都|我穿|我是)[^，,。\d]{0,5}"
+                           r"(?:穿|买|是|都是)?\s*(3[4-9]|4[0-6])(?![\d.])")
+
+
+def usual_shoe_size(text: Optional[str]) -> Optional[str]:
+    """The shoe size the customer usually wears ("平时穿42码", "一般42的"), else None."""
+    match = USUAL_SIZE_RE.search(normalize(text))
+    return match.group(2) if match else None
+
+
 def has_wide_feet(text: Optional[str]) -> bool:
     return bool(WIDE_FOOT_RE.search(normalize(text)))
 

@@ -376,3 +376,19 @@ def test_a_yes_with_no_question_before_it_files_nothing(platform):
     # someone else's order in a button payload is refused as a made-up one
     said, _ = run(actions.ActionAffirm(), after_cancel_question("确认", "SC20261110004"))
     assert platform.created == [] and "没有找到订单" in texts(said)
+
+
+@pytest.mark.parametrize("text,size", [("平时穿42，脚宽", "42"), ("我一般穿41码", "41"), ("我穿42码的", "42"),
+                                       ("平时穿140斤", None), ("脚长252", None)])
+def test_the_shoe_size_usually_worn(text, size):
+    assert understand.usual_shoe_size(text) == size
+
+
+def test_wide_feet_with_the_size_usually_worn(platform):
+    shoes = {"product": "SC-SNEAKER-03"}
+    said, _ = run(actions.ActionSizeAdvice(), tracker("平时穿42码，脚比较宽", "size_advice", slots=shoes))
+    assert "建议选大一码 43 码" in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("我平时穿41", "size_advice", slots=shoes))
+    assert "建议选 41 码" in texts(said) and "大一码" not in texts(said)
+    said, _ = run(actions.ActionSizeAdvice(), tracker("脚宽穿几码", "size_advice", slots=shoes))  # no length, no size
+    assert "大半码到一码" in texts(said) and "脚长" in texts(said)
