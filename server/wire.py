@@ -7,7 +7,7 @@ from typing import Any
 from typing_extensions import NotRequired, TypedDict  # pydantic reads typing's TypedDict only on 3.12+
 
 from .domain.groups import Group, Invite, Membership, Pin
-from .domain.messages import AUTHOR_SEES, Conversation, Message, Notification
+from .domain.messages import AUTHOR_SEES, MEMBERS_SEE_WHY, Conversation, Message, Notification
 from .domain.moderation import Appeal, AuditEntry, GroupRules, ModCase, Sanction
 from .domain.shop import AFTERSALE_KINDS, AFTERSALE_STATUSES, ORDER_STATUSES, AfterSale, Order, ShopProduct
 from .domain.support import TICKET_KINDS, SupportCase, Ticket
@@ -373,6 +373,8 @@ def message(m: Message, *, viewer: str | None = None, reveal: bool = False) -> M
             body["hidden_reason"] = m.hidden
         else:
             body.update(text="", mentions=[], reactions={}, client_msg_id=None)
+            if m.hidden in MEMBERS_SEE_WHY:  # 该消息已被管理员删除: why, never what
+                body["hidden_reason"] = m.hidden
             return body
     if m.card is not None:
         body["card"] = m.card

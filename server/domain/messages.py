@@ -8,6 +8,7 @@ CONVERSATION_KINDS = ("group", "thread", "private", "support")
 HIDDEN_REASONS = ("held", "reports", "removed", "checking", "refused")  # why a stored message is out of sight
 # held for review, or its pictures still being checked, or refused by those checks: its author sees it and why
 AUTHOR_SEES = ("held", "checking", "refused")
+MEMBERS_SEE_WHY = ("reports", "removed")  # the placeholder members get says why (removed by a moderator), not what
 THREAD_TAGS = ("showcase", "recommend")  # 晒单 (I bought it, here it is) and 种草 (worth buying), about one product
 
 

@@ -206,7 +206,7 @@ async def test_held_messages_are_seen_only_by_their_author_until_approved(commun
     mine = (await xiaomei.get(f"/api/conversations/{conv}/messages"))["messages"]
     assert mine[-1]["text"] == "出高仿包，要的私聊"
     theirs = (await aqiang.get(f"/api/conversations/{conv}/messages"))["messages"]
-    assert theirs[-1]["hidden"] and theirs[-1]["text"] == ""
+    assert theirs[-1]["hidden"] and theirs[-1]["text"] == "" and "hidden_reason" not in theirs[-1]
     moderator_view = (await owner.get(f"/api/conversations/{conv}/messages"))["messages"]
     assert moderator_view[-1]["text"] == "出高仿包，要的私聊" and moderator_view[-1]["hidden_reason"] == "held"
     case = (await owner.get("/api/moderation/cases"))["cases"][0]

@@ -57,7 +57,8 @@ async def test_reports_merge_and_hide_past_the_threshold_live(board, live):
     updates = [m for e, m in moderator_socket.received if e == "message:updated" and m["id"] == bad["id"]]
     assert updates[-1]["text"] == "这家店都是骗人的垃圾" and updates[-1]["hidden_reason"] == "reports"
     history = (await r1.get(f"/api/conversations/{conv}/messages"))["messages"]
-    assert history[-1]["hidden"] and history[-1]["text"] == ""
+    assert history[-1]["hidden"] and history[-1]["text"] == "" and history[-1]["hidden_reason"] == "reports"
+    assert gone["hidden_reason"] == "reports"  # why it is gone, for the placeholder; never what it said
     seen_by_mod = (await mod.get(f"/api/conversations/{conv}/messages"))["messages"]
     assert seen_by_mod[-1]["text"] == "这家店都是骗人的垃圾" and seen_by_mod[-1]["hidden_reason"] == "reports"
     cases = (await mod.get("/api/moderation/cases"))["cases"]
@@ -357,7 +358,8 @@ async def test_moderator_delete_hides_for_members_and_an_overturned_appeal_resto
     m = await post(a, group["conversation_id"], "其实没问题的话")
     await b.post(f"/api/messages/{m['id']}/report", {"category": "spam"})
     await mod.post(f"/api/moderation/cases/{m['id']}/actions", {"action": "delete", "reason": "疑似广告"})
-    assert (await b.get(f"/api/conversations/{group['conversation_id']}/messages"))["messages"][-1]["text"] == ""
+    seen = (await b.get(f"/api/conversations/{group['conversation_id']}/messages"))["messages"][-1]
+    assert seen["text"] == "" and seen["hidden_reason"] == "removed"  # 该消息已被管理员删除
     removed = (await a.get("/api/me/sanctions"))["sanctions"][0]
     assert removed["kind"] == "delete" and removed["message_id"] == m["id"]
     await a.post(f"/api/me/sanctions/{removed['id']}/appeal", {"text": "这不是广告"})
