@@ -135,7 +135,8 @@ def test_cancel_offers_only_cancellable_orders_and_files_only_a_named_one(platfo
                                       ("谢谢", False), ("麻烦了", False), ("好的，那运费谁出呀", False),
                                       ("不要的", False), ("好嘞 我再看看", False), ("你好", False),
                                       ("那就提交吧", True), ("行，就按这个来", True), ("确认，麻烦尽快处理", True),
-                                      ("就这样吧 谢谢", True), ("那就不提交了", False), ("就这样算了", False)])
+                                      ("就这样吧 谢谢", True), ("那就不提交了", False), ("就这样算了", False),
+                                      ("确认下", True), ("好的下次", False)])
 def test_what_counts_as_a_yes(text, yes):
     assert understand.is_yes(text) is yes
 
