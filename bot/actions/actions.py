@@ -208,7 +208,8 @@ THING_RE = re.compile(r"杯|伞|包|袜|帽子|裤|外套|大衣|衬衫|毛衣|�
 def about_product_before(text: str) -> bool:
     """A question that names nothing the catalogue knows and no other thing to buy ("开封了能放多久", "会起球吗",
     "现在买多少钱"): about the product talked about before. "你们有保温杯吗" is not."""
-    if u.asks_if_sold(text):
+    sold = u.asks_if_sold(text)
+    if sold and not PROMO_RE.search(sold):  # "有新人优惠吗" asks for no thing to buy
         return False
     rest = " ".join(u.product_phrases(text)[:1])
     return not THING_RE.search(rest)
@@ -546,10 +547,10 @@ class ActionPrice(ShopAction):
         text = latest_text(tracker)
         named = latest_entity(tracker, "product") or latest_entity(tracker, "item_sku") or u.product_phrases(text)
         if PROMO_RE.search(u.normalize(text)) and not (latest_entity(tracker, "product") or latest_entity(tracker, "item_sku")):
-            # "有新人优惠吗" / "有没有coupon": the shop's promotions, unless a product is named beside them
-            product = await find_product(dispatcher, tracker, "price_discount", quiet=True) \
-                if PROMO_RE.sub(" ", text).strip(u.PUNCT) else None
-            if product is None or not u.product_phrases(PROMO_RE.sub(" ", u.normalize(text))):
+            # "有新人优惠吗" / "有没有coupon": the shop's promotions (with the price of a product named beside them
+            # or talked about before); the words of a promotion are never looked up as a product's name
+            product = await find_product(dispatcher, tracker, "price_discount", quiet=True)
+            if product is None:
                 dispatcher.utter_message(text=promotions or "目前没有额外的优惠活动，页面价格就是到手价。")
                 await answer_more(dispatcher, tracker, None, "price")
                 return []

@@ -316,6 +316,8 @@ def test_promotions_are_not_a_product_name(platform):
         assert "满 199 减 20" in texts(said) and "没有找到" not in texts(said), text
     said, _ = run(actions.ActionPrice(), tracker("卫衣有新人优惠吗", "price_discount"))  # a product named beside it
     assert "199" in texts(said) and "加绒连帽卫衣" in texts(said)
+    said, _ = run(actions.ActionPrice(), tracker("有新人优惠吗", "price_discount", slots={"product": "SC-SERUM-04"}))
+    assert "129" in texts(said) and "满 199 减 20" in texts(said)  # the product talked about, with the promotions
 
 
 def test_two_requests_in_one_message_are_both_answered(platform):
