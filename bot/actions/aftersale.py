@@ -56,6 +56,7 @@ QUESTION_INTENTS = {"product_inquiry", "size_advice", "price_discount", "stock_c
 QUESTION_RE = re.compile(r"吗|么|？|\?|多少|怎么|如何|几天|多久|什么|哪|谁|能不能|可不可以|是否|有没有|呢$")
 AFTERSALE_QUESTION_RE = re.compile(r"退货|换货|退款|寄回|运费|邮费|地址|流程|保修|维修|多久|几天")
 WARRANTY_QUESTION_RE = re.compile(r"(保修|质保|保固)(期)?(多久|多长|几年|多少|范围|怎么算)|保(几|多久)年?|三包怎么算")
+WANTS_REQUEST_RE = re.compile(r"(我|帮我|麻烦)?(要|想|申请|办理?|帮我)(退货|退掉|退了|换货|换一|退)|(退货|换货)吧")
 CANCEL_ORDER_RE = re.compile(r"取消|撤单|撤销|不买了")
 ORDER_WORD_RE = re.compile(r"订单|那单|这单|一单|个单|单子|SC\s*\d", re.IGNORECASE)
 HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
@@ -563,9 +564,11 @@ class ValidateAftersaleForm(FormValidationAction):
                 turn.say(base.filed_already(requests), buttons=[{"title": "查看售后进度", "payload": "/refund_status"}])
                 return {"confirm": None, "requested_slot": None}
         if u.asks_refund_timing(turn.text) and QUESTION_RE.search(turn.text):
-            # "退货的话退款要多久？": a question about the money, not a request yet
+            # "退货的话退款要多久？": a question about the money, not a request yet; with the request asked for
+            # beside it ("我要退货，退款多久到账？") the answer comes first and the form goes on
             turn.say(base.REFUND_TIMING)
-            return {"confirm": None, "requested_slot": None}
+            if not WANTS_REQUEST_RE.search(turn.text):
+                return {"confirm": None, "requested_slot": None}
         if turn.slot("aftersale_kind") == "repair" and WARRANTY_QUESTION_RE.search(turn.text) \
                 and not REASON_CUE_RE.search(turn.text):
             # "耳机是正品吗，保修多久": the warranty's terms (and the other questions), not a repair yet

@@ -455,6 +455,9 @@ def test_a_question_about_the_refund_or_the_warranty_starts_no_request(platform)
     said = talk.start("退货的话退款要多久？")
     assert "1-3 个工作日" in texts(said) and not talk.active and filed(platform) == []
     talk = FormTalk()
+    said = talk.start("我要退货，退款多久到账？")  # the request asked for beside the question: both
+    assert "1-3 个工作日" in texts(said) and talk.active and talk.asking == "order_id"
+    talk = FormTalk()
     said = talk.start("耳机是正品吗，保修多久", "warranty_repair")
     assert "1 年保修" in texts(said) and "正品保证" in texts(said) and not talk.active
     talk = FormTalk()
