@@ -107,7 +107,7 @@ async def test_a_reported_picture_is_read_to_the_moderator_removed_and_gone_live
     await banzhu.click(".case-detail button[data-action=delete]")
     await banzhu.wait_for_selector("#case-list .case:has-text('晒单：收到的杯子')", state="detached", timeout=LIVE)
     gone = aqiang.locator(f"#messages .message[data-id='{message_id}']")
-    await gone.locator("em.gone:text-is('该消息已被隐藏')").wait_for(timeout=LIVE)  # live, without a reload
+    await gone.locator("em.gone:text-is('该消息已被管理员删除')").wait_for(timeout=LIVE)  # live, without a reload; why, not what
     assert await gone.locator(".pictures").count() == 0
     assert aqiang.errors == [] and banzhu.errors == []
 
