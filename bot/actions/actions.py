@@ -179,8 +179,7 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
                                               for p in found])
         return None
     if not named or (not wanted and (u.has_body_measure(text) or about_product_before(text))):
-        before = tracker.get_slot("product")
-        product = await client.product(before) if before else None
+        product = await product_talked_about(tracker)
         if product is not None:
             return product
     if quiet:
@@ -197,6 +196,32 @@ async def find_product(dispatcher, tracker, intent: str, *, quiet: bool = False)
                              buttons=[{"title": p["title"], "payload": f'/{intent}{{"item_sku":"{p["sku"]}"}}'}
                                       for p in catalogue])
     return None
+
+
+def earlier_product_name(tracker: Tracker, messages: int = 4) -> Optional[str]:
+    """A product the customer named in one of their last few messages before this one, even one nothing
+    answered about ("你好 想看看跑鞋" greeted only), newest first."""
+    users = [e for e in reversed(tracker.events) if e.get("event") == "user"][1:messages + 1]
+    for event in users:
+        for entity in (event.get("parse_data") or {}).get("entities") or ():
+            if entity.get("entity") in ("item_sku", "product") and entity.get("value"):
+                return str(entity["value"])
+    return None
+
+
+async def product_talked_about(tracker: Tracker) -> Optional[dict]:
+    """The product the conversation is about: the one answered about (the product slot), else one the customer
+    named just before that the catalogue knows as exactly one product."""
+    before = tracker.get_slot("product")
+    if before:
+        return await client.product(before)
+    name = earlier_product_name(tracker)
+    if not name:
+        return None
+    if name.upper().startswith("SC-"):
+        return await client.product(name.upper())
+    found = await client.products(name, limit=2)
+    return found[0] if len(found) == 1 else None
 
 
 # things a shopper may ask whether the shop sells ("袜子多少钱", "有充电宝吗"): a name not found that looks like one
@@ -555,7 +580,7 @@ class ActionPrice(ShopAction):
                 await answer_more(dispatcher, tracker, None, "price")
                 return []
             named = True
-        if not named and not tracker.get_slot("product"):
+        if not named and not tracker.get_slot("product") and not earlier_product_name(tracker):
             dispatcher.utter_message(text=promotions or "目前没有额外的优惠活动，页面价格就是到手价。")
             await answer_more(dispatcher, tracker, None, "price")
             return []

@@ -244,7 +244,8 @@ def test_how_long_a_refund_takes_is_read_every_way(text, timing):
 
 @pytest.mark.parametrize("text,asks", [("刚才那个提交成功了吗？没成功的话帮我再提交一次", True), ("申请上了没", True),
                                        ("退货申请成功了吗", True), ("提交了吗", True), ("我要申请退货", False),
-                                       ("确认提交", False), ("提交吧", False)])
+                                       ("确认提交", False), ("提交吧", False), ("提交上了吧？没有的话再帮我提交", True),
+                                       ("好的提交吧", False)])
 def test_whether_a_request_went_through(text, asks):
     assert understand.asks_if_filed(text) is asks
 
@@ -395,3 +396,21 @@ def test_wide_feet_with_the_size_usually_worn(platform):
     assert "建议选 41 码" in texts(said) and "大一码" not in texts(said)
     said, _ = run(actions.ActionSizeAdvice(), tracker("脚宽穿几码", "size_advice", slots=shoes))  # no length, no size
     assert "大半码到一码" in texts(said) and "脚长" in texts(said)
+
+
+def greeted_naming(product: str):
+    """The events of a message that named a product and was only greeted ("你好 想看看跑鞋")."""
+    return [{"event": "user", "text": f"你好 想看看{product}",
+             "parse_data": {"intent": {"name": "greet"}, "entities": [{"entity": "product", "value": product}]}},
+            {"event": "action", "name": "utter_greet"}, {"event": "action", "name": "action_listen"}]
+
+
+def test_a_product_named_in_a_message_nothing_answered_is_the_one_talked_about(platform):
+    said, _ = run(actions.ActionPrice(), tracker("多少钱", "price_discount", before=greeted_naming("运动鞋")))
+    assert "359" in texts(said)
+    said, events = run(actions.ActionStockCheck(), tracker("黑色43还有吗", "stock_check", before=greeted_naming("运动鞋")))
+    assert "有货" in texts(said) and {"event": "slot", "timestamp": None, "name": "product",
+                                      "value": "SC-SNEAKER-03"} in events
+    # a name the catalogue does not know as one product is not taken for one
+    said, _ = run(actions.ActionPrice(), tracker("多少钱", "price_discount", before=greeted_naming("保温杯")))
+    assert "¥" not in texts(said)
