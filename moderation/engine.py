@@ -306,6 +306,8 @@ class Engine:
             if spellings and (language.is_common_word(span, _known_evasions())
                               or language.reads_as_language(span, spellings)):
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
+            if spellings and span[-1] in PARTICLES and not any(span[-1] in spelling for spelling in spellings):
+                continue  # a question or a sigh ends there: 偏大吗 asks about a size, no 大麻
             if not any(is_han(c) for c in span):
                 out.append(f)
                 continue
@@ -321,6 +323,7 @@ class Engine:
 
 
 NONE: frozenset[str] = frozenset()
+PARTICLES = frozenset("吗嘛么呢吧啊呀哇啦嘞咯哦喔")  # the modal particles that end a clause
 # an amount after 约 ("about"): a figure, or a Chinese number and a unit of time, distance, money or quantity
 ABOUT = re.compile(r"\d|[一二两三四五六七八九十百千半几]{1,3}个?(?:天|日|小时|钟|分钟|分|秒|周|星期|礼拜|月|年|公里|里|米"
                    r"|元|块|斤|公斤|克|件|单|成|倍)")

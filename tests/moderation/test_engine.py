@@ -398,3 +398,11 @@ def test_shipped_allow_list_holds_for_any_lexicon(text, term):
 def test_a_link_right_after_a_word_ending_in_dian(engine, text, host):
     # 点 is read as a dot for www点abc点com, but a 点 ending a word (领奖点) must not hide the link after it
     assert engine.verdict(text).rule == f"link:{host}"
+
+
+def test_a_sound_alike_ending_in_a_particle_is_a_question_not_an_evasion(engine):
+    assert engine.verdict("衣服尺码偏大吗").action == "allow"  # 大吗, not 大麻
+    assert engine.verdict("有大麻吗").categories == ("drugs",)
+    operator = _words("尼玛\tinsult", "大麻\tdrugs")
+    assert operator.verdict("这双鞋偏大吗").action == "allow"
+    assert operator.verdict("泥马的客服").action == "mask"
