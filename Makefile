@@ -101,6 +101,7 @@ test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 	$(BOT) test
 	$(BOT) eval
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations2.yml --floor $(BOT_CONVERSATIONS2_FLOOR)
 
 # recall on violations and false positives on clean shop talk (tests/moderation/eval_set.tsv)
 moderation-eval: $(STAMP)
@@ -123,9 +124,12 @@ bot-validate: $(STAMP)
 # conversations with the real assistant, scored per turn (goal 95% of turns; fails below the floor: a
 # held-out miss is a finding to report, not a number to tune to). Both sets were written blind.
 BOT_CONVERSATIONS_FLOOR ?= 0.5
+# held-out set 2 (written blind 2026-12-04; first run 83/99): a floor against a fall, not the goal (95%)
+BOT_CONVERSATIONS2_FLOOR ?= 0.75
 bot-eval: $(STAMP) bot-model
 	$(BOT) eval
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations2.yml --floor $(BOT_CONVERSATIONS2_FLOOR)
 
 bot-test: $(STAMP)
 	$(BOT) test
