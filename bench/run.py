@@ -578,7 +578,8 @@ def report(results: dict, storage_only: dict | None, bot: dict | None = None, ve
                   + bot_latency.table(bot))
     if verdicts:
         table += (f"\n\nModeration verdict time, {verdicts['chars']}-character messages, {verdicts['terms']:,}-term "
-                  f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs")
+                  f"lexicon, {verdicts['messages']:,} messages: p50 {verdicts['p50_us']} µs, p99 {verdicts['p99_us']} µs "
+                  f"(the thread's CPU time: p50 {verdicts['cpu_p50_us']} µs, p99 {verdicts['cpu_p99_us']} µs)")
         pics = verdicts.get("pictures")
         if pics:
             table += (f"\n\nPicture checks ({pics['pictures']} readings of {pics['size']} photos: QR, OCR, hash): "
