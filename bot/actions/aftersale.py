@@ -206,9 +206,13 @@ class Turn:
             if order is None:
                 return False
             return await self.take_order(order)
-        if not asked:
+        correcting = not asked and u.is_correction(self.text)
+        if not asked and not correcting:
             return False
         with_item = await orders_with_item(self.words, usable, latest_entity(self.tracker, "product"))
+        if correcting:  # 不对 是精华那单, at any step: another order, named by its item, replaces the one taken
+            if len(with_item) != 1 or with_item[0]["id"] == self.tracker.get_slot("order_id"):
+                return False
         if len(with_item) == 1:
             await self.take_order(with_item[0])
             items = await items_named(self.words, with_item[0]["items"], latest_entity(self.tracker, "product"))

@@ -81,6 +81,18 @@ def test_a_new_order_number_at_a_later_step_replaces_the_order_and_its_item(plat
     assert [(m["order_id"], m["sku"]) for m in filed(platform)] == [("SC20261115002", "SC-EARBUDS-02")]
 
 
+def test_another_order_named_by_its_item_at_a_later_step_replaces_the_order(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("卫衣那个订单")
+    assert talk.slots["order_id"] == "SC20261101001" and talk.asking == "reason"
+    talk.say("不是这单，是耳机那单")
+    assert talk.slots["order_id"] == "SC20261115002" and talk.slots["item_sku"] == "SC-EARBUDS-02"
+    assert talk.asking == "reason" and filed(platform) == []
+    talk.say("不对")  # a correction naming nothing keeps the order
+    assert talk.slots["order_id"] == "SC20261115002"
+
+
 def test_order_numbers_written_every_way_are_read(platform):
     for written in ("ＳＣ２０２６１１０１００１", "sc20261101001", "SC 2026 1101 001", "SC-20261101-001"):
         talk = FormTalk()
