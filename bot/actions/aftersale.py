@@ -418,6 +418,10 @@ class Turn:
         match = (REASON_RE if requested == "reason" else DETAIL_RE).search(text)
         if match:
             text = match.group(3)
+        elif u.is_yes(text):  # 确认 / 可以的 提交吧 is no reason: the confirmation comes after this answer
+            self.say("还差一项：" + ("请简单说一下原因" if requested == "reason" else "请描述一下破损的情况")
+                     + "，说完我再给您确认。")
+            return
         if len(text) > MAX_FREE_TEXT:
             self.say(f"内容有点长，已保留前 {MAX_FREE_TEXT} 个字。")
         if text:

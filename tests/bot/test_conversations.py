@@ -93,6 +93,17 @@ def test_another_order_named_by_its_item_at_a_later_step_replaces_the_order(plat
     assert talk.slots["order_id"] == "SC20261115002"
 
 
+def test_a_yes_where_a_reason_is_asked_is_no_reason(platform):
+    talk = FormTalk()
+    talk.start("我要退货")
+    talk.say("SC20261101001")
+    assert talk.asking == "reason"
+    said = talk.say("确认提交")
+    assert talk.slots.get("reason") is None and talk.asking == "reason" and "请简单说一下原因" in texts(said)
+    talk.say("洗了一次就起球")
+    assert talk.slots["reason"] == "洗了一次就起球" and talk.asking == "confirm" and filed(platform) == []
+
+
 def test_order_numbers_written_every_way_are_read(platform):
     for written in ("ＳＣ２０２６１１０１００１", "sc20261101001", "SC 2026 1101 001", "SC-20261101-001"):
         talk = FormTalk()
