@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import jieba
 
+from .normalize import separated
+
 DATA = os.path.join(os.path.dirname(__file__), "data")
 # a word in jieba's dictionary is an ordinary word: a sound-alike of a term that is such a word (网袋 for 网贷,
 # 出生 for 畜生, 纸张 for 智障, 压住 for 押注) is that word, not an evasion. The counts can't say more: 3 is what
@@ -90,12 +92,10 @@ def words_around(folded: str, index: list[int], start: int, end: int) -> list[tu
     original text had a separator (a comma, a space) the text is segmented on each side of it on its own:
     刷单，日赚 has no 单日 in it."""
     lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
-    positions = index[lo:hi]  # one read of the index map, not one per character
     out, piece = [], lo
-    for i in range(lo + 1, hi + 1):
-        if i == hi or positions[i - lo] - positions[i - lo - 1] > 1:
-            out += [(piece + a, piece + b) for a, b in _segment(folded[piece:i])]
-            piece = i
+    for i in separated(index, lo, hi) + [hi]:
+        out += [(piece + a, piece + b) for a, b in _segment(folded[piece:i])]
+        piece = i
     return out
 
 
@@ -144,12 +144,9 @@ def nearly_cut(folded: str, index, start: int, end: int, others: list[tuple[int,
     as in jieba's own likeliest reading: the match is then only an accident of two neighbouring words. Looked at
     within the separator-bounded stretch of words_around's window that holds the match."""
     lo, hi = max(0, start - WINDOW), min(len(folded), end + WINDOW)
-    positions = index[lo:hi]
-    a, b = start, end
-    while a > lo and positions[a - lo] - positions[a - lo - 1] <= 1:
-        a -= 1
-    while b < hi and positions[b - lo] - positions[b - lo - 1] <= 1:
-        b += 1
+    cuts = separated(index, lo, hi)
+    a = max([k for k in cuts if k <= start], default=lo)
+    b = min([k for k in cuts if k >= end], default=hi)
     others = tuple((s - a, e - a) for s, e in others if (s, e) != (start, end) and a < e and s < b)
     return _nearly_cut(folded[a:b], start - a, end - a, others)
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from pypinyin.pinyin_dict import pinyin_dict
 
+from .normalize import separated
+
 BREAK = "|"
 
 
@@ -64,11 +66,9 @@ def latin_runs(folded: str, index=None) -> list[tuple[int, int]]:
         start = m.start()
         # a run that is pinyin whole reads the same cut or not; a short one can't hold two words worth cutting
         if index is not None and m.end() - start > 2 and split_latin(m.group()) is None:
-            positions = index[start:m.end()]
-            for k in range(1, len(positions)):
-                if positions[k] - positions[k - 1] > 1:
-                    runs.append((start, m.start() + k))
-                    start = m.start() + k
+            for k in separated(index, m.start(), m.end()):
+                runs.append((start, k))
+                start = k
         runs.append((start, m.end()))
     return runs
 
