@@ -162,11 +162,10 @@ async def check_act_on_case(svc: Services, moderator: User, case_id: str, *, act
         if case.message_id:
             message = await svc.storage.messages.get(message_id=case.message_id)
             if message is not None and message.hidden in ("held", "reports"):
-                shown = await do_set_hidden(svc, message.id, None)
-                if shown is not None and message.hidden == "held":  # never seen: nobody was told of it yet
-                    conv = await svc.storage.conversations.get(conversation_id=shown.conversation_id)
-                    if conv is not None:
-                        await do_notify_shown(svc, conv, shown)
+                conv = await svc.storage.conversations.get(conversation_id=message.conversation_id)
+                shown = await do_set_hidden(svc, message.id, None, conv=conv)
+                if shown is not None and conv is not None and message.hidden == "held":  # nobody was told of it yet
+                    await do_notify_shown(svc, conv, shown)
         await do_audit(svc, actor_id=moderator.id, action="dismiss", scope=case.scope, target_kind=case.target_kind,
                        target_id=case.target_id, reason=reason, rule=rule, details={"case_id": case.id})
     else:
