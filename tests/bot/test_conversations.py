@@ -10,11 +10,19 @@ def filed(platform) -> list[dict]:
     return [made for kind, made in platform.created if kind == "aftersale"]
 
 
-def test_only_the_button_or_a_plain_yes_confirms(platform):
+def hoodie_return(*answers: str) -> FormTalk:
+    """A return of xiaomei's hoodie order (SC20261101001) under way: the form started, the order given, then
+    each of `answers` said."""
     talk = FormTalk()
     talk.start("我要退货")
     talk.say("SC20261101001")
-    talk.say("尺码太大了")
+    for answer in answers:
+        talk.say(answer)
+    return talk
+
+
+def test_only_the_button_or_a_plain_yes_confirms(platform):
+    talk = hoodie_return("尺码太大了")
     assert talk.asking == "confirm"
     for not_a_yes in ("谢谢", "嗯……我再想想", "L码", "你们几点下班", "是不是要寄回去"):
         said = talk.say(not_a_yes)
@@ -26,10 +34,7 @@ def test_only_the_button_or_a_plain_yes_confirms(platform):
 
 
 def test_small_talk_at_the_confirm_step_asks_again_and_files_nothing(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
-    talk.say("不喜欢")
+    talk = hoodie_return("不喜欢")
     said = talk.say("哈哈好吧我看看", "greet")
     assert "还没有提交" in texts(said) and "请确认以下信息" in texts(said) and filed(platform) == []
     said = talk.say("确认")
@@ -37,10 +42,7 @@ def test_small_talk_at_the_confirm_step_asks_again_and_files_nothing(platform):
 
 
 def test_a_typed_slash_affirm_is_not_the_button(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
-    talk.say("不喜欢")
+    talk = hoodie_return("不喜欢")
     talk.say("\u200b/affirm")  # how the platform sends typed "/" text: words, not the payload
     assert filed(platform) == [] and talk.asking == "confirm"
 
@@ -65,9 +67,7 @@ def test_a_correction_at_the_confirm_step_changes_that_slot_and_shows_the_confir
 
 
 def test_a_new_order_number_at_a_later_step_replaces_the_order_and_its_item(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     assert talk.slots["item_sku"] == "SC-HOODIE-01" and talk.asking == "reason"
     said = talk.say("不对，订单号是 sc2026 1115 002")
     assert talk.slots["order_id"] == "SC20261115002" and talk.slots["item_sku"] is None
@@ -94,9 +94,7 @@ def test_another_order_named_by_its_item_at_a_later_step_replaces_the_order(plat
 
 
 def test_a_yes_where_a_reason_is_asked_is_no_reason(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     assert talk.asking == "reason"
     said = talk.say("确认提交")
     assert talk.slots.get("reason") is None and talk.asking == "reason" and "请简单说一下原因" in texts(said)
@@ -179,9 +177,7 @@ def test_a_customer_without_shipped_orders_is_told_so_and_not_kept_in_the_form(p
 
 
 def test_a_question_in_the_middle_of_the_form_is_left_to_the_rules(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     talk.say("卫衣退货运费谁出？", "shipping_info")
     assert talk.rejected and talk.asking == "reason"
     talk.say("转人工", "human_handoff")
@@ -197,9 +193,7 @@ def test_a_question_in_the_middle_of_the_form_is_left_to_the_rules(platform):
 
 
 def test_switching_from_return_to_exchange_keeps_the_order(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     said = talk.say("还是换货吧", "exchange_request")
     assert "改为申请换货" in texts(said) and talk.slots["aftersale_kind"] == "exchange"
     assert talk.slots["order_id"] == "SC20261101001" and talk.asking == "exchange_detail"
@@ -207,10 +201,7 @@ def test_switching_from_return_to_exchange_keeps_the_order(platform):
 
 def test_asking_twice_through_the_form_files_once(platform):
     for _ in range(2):
-        talk = FormTalk()
-        talk.start("我要退货")
-        talk.say("SC20261101001")
-        talk.say("不喜欢")
+        talk = hoodie_return("不喜欢")
         said = talk.say("确认")
     assert "已经提交过了" in texts(said) and len(filed(platform)) == 1
 
@@ -273,10 +264,7 @@ def test_a_question_naming_a_kind_does_not_switch_and_a_wanted_size_turns_a_retu
     said = talk.say("退货运费谁出？", "return_request")
     assert talk.slots["aftersale_kind"] == "exchange" and "签收后 7 天无理由退货" in texts(said)
     assert talk.asking == "exchange_detail"
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
-    talk.say("大了")
+    talk = hoodie_return("大了")
     assert talk.asking == "confirm"
     said = talk.say("不对，还是换白色L吧", "exchange_request")
     assert talk.slots["aftersale_kind"] == "exchange" and talk.slots["exchange_detail"] == "换成 白色 L"
@@ -431,9 +419,7 @@ def test_an_order_named_with_the_returns_and_exchanges_request_is_kept(platform)
 
 
 def test_the_returns_and_exchanges_button_pressed_in_a_running_form_asks_which_again(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     assert talk.asking == "reason"
     said = talk.say(EITHER, "return_request", {"aftersale_kind": "return_or_exchange"})
     assert talk.asking == "aftersale_kind" and talk.slots["order_id"] == "SC20261101001"
@@ -451,10 +437,7 @@ def test_the_fallbacks_returns_and_exchanges_button_is_the_undecided_one(platfor
 def test_a_casual_yes_or_a_yes_with_thanks_confirms(platform):
     for yes in ("好嘞", "好的 麻烦了", "嗯呢 没问题的"):
         platform.created.clear()
-        talk = FormTalk()
-        talk.start("我要退货")
-        talk.say("SC20261101001")
-        talk.say("买大了")
+        talk = hoodie_return("买大了")
         said = talk.say("谢谢")  # thanks alone is no yes
         assert filed(platform) == [] and talk.asking == "confirm", yes
         said = talk.say(yes, "affirm")
@@ -462,10 +445,7 @@ def test_a_casual_yes_or_a_yes_with_thanks_confirms(platform):
 
 
 def test_how_long_the_refund_takes_asked_at_the_confirm_step_is_answered_and_nothing_filed(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
-    talk.say("买大了")
+    talk = hoodie_return("买大了")
     said = talk.say("好的，那退款多久能到账呀", "return_request")
     assert "1-3 个工作日" in texts(said) and "请确认以下信息" in texts(said)
     assert talk.asking == "confirm" and filed(platform) == []
@@ -498,9 +478,7 @@ def test_did_it_go_through_at_the_start_of_a_request_is_answered_not_filed_twice
 
 
 def test_cancelling_an_order_in_the_middle_of_a_form_is_left_to_the_rule(platform):
-    talk = FormTalk()
-    talk.start("我要退货")
-    talk.say("SC20261101001")
+    talk = hoodie_return()
     talk.say("先不退了，把买T恤的那个订单取消掉", "cancel_order")
     assert talk.rejected and filed(platform) == []
     said = talk.say("不想要了", "cancel_order")  # a reason the NLU heard as a cancel: still the reason
