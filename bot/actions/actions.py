@@ -509,13 +509,14 @@ class ActionRefundStatus(ShopAction):
         return []
 
 
+OPEN_STATUSES = ("pending", "approved", "refunding")  # as the platform's OPEN_AFTERSALE: still being handled
 REFUND_TIMING = ("退款时间：退货审核通过、我们收到寄回的商品后 1-3 个工作日内原路退款；未发货订单取消后 1-3 个工作日内原路退回"
                  "（花呗、信用卡以银行入账时间为准）。")
 
 
 def filed_already(requests: list[dict]) -> str:
     """ "did it go through?": the newest request still being handled, said to be filed (nothing is filed again)."""
-    open_ = [r for r in requests if r.get("status") in ("pending", "approved", "refunding")]
+    open_ = [r for r in requests if r.get("status") in OPEN_STATUSES]
     newest = (open_ or requests)[0]
     what = newest.get("kind_label") or "售后"
     return (f"您的{what}申请已经提交成功了（售后单 #{newest['number']}，{newest.get('status_label') or '处理中'}），"

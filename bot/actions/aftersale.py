@@ -480,9 +480,6 @@ class Turn:
         return {"confirm": False, "requested_slot": None}
 
 
-OPEN_STATUSES = ("pending", "approved", "refunding")  # as the platform's OPEN_AFTERSALE: still being handled
-
-
 def in_stock_list(variants: list[dict]) -> str:
     available = [fmt.variant_label(v) for v in variants if v.get("stock", 0) > 0]
     return "、".join(available) if available else "暂时都缺货"
@@ -556,7 +553,7 @@ class ValidateAftersaleForm(FormValidationAction):
             return None
         for open_ in await base.client.aftersales(turn.customer):
             if (open_.get("order_id"), open_.get("sku")) == (order_id, sku) and open_.get("kind") != "cancel" \
-                    and open_.get("status") in OPEN_STATUSES:
+                    and open_.get("status") in base.OPEN_STATUSES:
                 turn.say(f"这件商品已经有一个{open_['kind_label']}申请在处理中（售后单 #{open_['number']}，"
                          f"{open_['status_label']}），不用重复提交。",
                          buttons=[{"title": "查看售后进度", "payload": "/refund_status"}])
