@@ -31,14 +31,15 @@ def _syllable_chars(*syllables: str) -> str:
 
 # Contact keywords by shape: WeChat and QQ written as characters, their sound-alikes and look-alikes, pinyin and
 # its initials, one character of them, a symbol or emoji standing in for one (•), with separators gone.
-WEI, XIN = _syllable_chars("wei") + "徽嶶徾溦", _syllable_chars("xin")
+WEI, XIN, XING = _syllable_chars("wei") + "徽嶶徾溦", _syllable_chars("xin"), _syllable_chars("xing")
 KOU, QI = _syllable_chars("kou"), _syllable_chars("qi")
 S = "•*"  # symbols and emoji between the characters of a keyword
 WECHAT = (rf"(?<![a-z])(?:wechat|weixin|wei{S}x|wei{S}[{XIN}]|[wv]{S}x|[wv]{S}[{XIN}信])|[{WEI}]{S}(?:[{XIN}]|x(?![a-z]))"
+          rf"|[{WEI}]{S}[{XING}]"  # 卫星 (a satellite, 🛰): WeChat's slang name
           rf"|•[{XIN}]|[微薇威]•|(?<![a-z])[wv]•|绿泡泡|[绿•]{S}泡{S}泡|(?<![a-z])[wv]{S}:|[微薇威]{S}:")
 QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|(?<![a-z])q(?=号|群|\d{{7}})|[{KOU}]{S}[{KOU}]|(?<![a-z])kou{S}(?:kou|:)|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
 ONE = rf"(?:加|\+|找|搜|私|联系|add)(?:个|我|下|一下)?{S}[wvq微薇威扣]"  # the keyword cut to one character: 加v, 加个微
-FILLER = r"(?:[:+•是为的我在加搜找群]|号码?|帐号|账号|id|私我|私聊|联系){0,3}"
+FILLER = r"(?:[:+•是为的我在加搜找群]|号码?|同号|帐号|账号|id|私我|私聊|联系){0,3}"
 # an id: a letter and 5-19 letters or digits, or a short one with a digit in it (xm886), or a 5-11-digit number
 ID = r"(?P<id>[a-z][a-z0-9]{5,19}(?![a-z0-9])|[a-z](?=[a-z]*\d)[a-z0-9]{4}(?![a-z0-9])|[1-9]\d{4,10}(?!\d))"
 # every character a keyword above can start with: the search tries the keyword's many branches only there (one
@@ -47,7 +48,7 @@ KEY_STARTS = "wvqak+•" + WEI + KOU + QI + "微薇威绿企球🐧加找搜私�
 CONTACT = re.compile(rf"(?=[{re.escape(KEY_STARTS)}])(?P<key>{WECHAT}|{QQ}|{ONE}){FILLER}{ID}")
 # ids that are an order or a parcel, never a contact (SC20261101001, SF1402236617845, YT…, JD…)
 NOT_AN_ID = re.compile(r"(?:sc|sf|yt|jd|jdv|jt|zto|sto|yd|ems|dpk|db|ane|zt|yto|ht|best)\d{6,}")
-EMOJI_WORDS = {"🐧": "🐧", "📞": "电话", "☎": "电话", "📱": "手机"}
+EMOJI_WORDS = {"🐧": "🐧", "🛰": "卫星", "📞": "电话", "☎": "电话", "📱": "手机"}
 KEPT = {"+": "+", ":": ":"}  # after NFKC: ＋ and ： are + and :
 # a contact has five letters or digits in a row somewhere (an id, a QQ or phone number) once separators are gone
 MAYBE_CONTACT = re.compile("[a-z0-9" + "".join(DIGIT_CHARS) + "]{5}")

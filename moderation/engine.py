@@ -308,6 +308,10 @@ class Engine:
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
             if spellings and span[-1] in PARTICLES and not any(span[-1] in spelling for spelling in spellings):
                 continue  # a question or a sigh ends there: 偏大吗 asks about a size, no 大麻
+            if spellings and _counted(folded, f.start, span, spellings):
+                continue  # a number and what it counts: 六盒菜 is six boxes, no 六合彩; 上份订单 is no 上分
+            if category_warned(folded, f.start, f.category):
+                continue  # a warning against the thing or a denial of it: 谨防假冒, 不是注水肉, 远离赌博
             if not any(is_han(c) for c in span):
                 out.append(f)
                 continue
@@ -323,6 +327,34 @@ class Engine:
 
 
 NONE: frozenset[str] = frozenset()
+# measure words, and what may count them right before: a sound-alike whose character is a measure word after a
+# number (六盒, 两份) or 上/下/这/每 (上份 "the last portion") is a quantity, whatever term it sounds like
+MEASURE_WORDS = frozenset("个件份盒箱斤袋包瓶罐只条双套张块片颗粒桶杯碗支根把台部本次组串听提筐篮兜")
+COUNTING = frozenset("0123456789一二两三四五六七八九十百千万几半每这那哪上下前后头首多整")
+# right before a term of a category other than abuse: warning against it or denying it (谨防假冒, 不是注水肉,
+# 远离赌博, 拒绝黄赌毒); 是不是 asks, so it doesn't count
+WARNED = re.compile(r"(?:谨防|警惕|小心|提防|远离|拒绝|严禁|禁止|举报|防止|当心|杜绝|打击|(?<!是)不是|绝不|从不|不做|不搞|不卖|"
+                    r"别信|不要信|谨慎)$")
+UNWARNED_CATEGORIES = frozenset({"abuse"})  # 不是傻逼 still calls someone one
+
+
+def _counted(folded: str, start: int, span: str, spellings: frozenset[str]) -> bool:
+    """What the measure word counts must not be the term's own ending: 六盒菜 counts boxes of food, 六盒彩 keeps
+    the 彩 of 六合彩 and is the term."""
+    same = [len(s) == len(span) for s in spellings]
+    for k, c in enumerate(span):
+        if (k == 0 and start == 0) or c not in MEASURE_WORDS or folded[start + k - 1] not in COUNTING:
+            continue
+        if any(ok and s[k] == c for ok, s in zip(same, spellings)):
+            continue
+        rest = span[k + 1:]
+        if not rest or not any(ok and s[k + 1:] == rest for ok, s in zip(same, spellings)):
+            return True
+    return False
+
+
+def category_warned(folded: str, start: int, category: str) -> bool:
+    return category not in UNWARNED_CATEGORIES and WARNED.search(folded, max(0, start - 3), start) is not None
 PARTICLES = frozenset("吗嘛么呢吧啊呀哇啦嘞咯哦喔")  # the modal particles that end a clause
 # an amount after 约 ("about"): a figure, or a Chinese number and a unit of time, distance, money or quantity
 ABOUT = re.compile(r"\d|[一二两三四五六七八九十百千半几]{1,3}个?(?:天|日|小时|钟|分钟|分|秒|周|星期|礼拜|月|年|公里|里|米"

@@ -406,3 +406,39 @@ def test_a_sound_alike_ending_in_a_particle_is_a_question_not_an_evasion(engine)
     operator = _words("尼玛\tinsult", "大麻\tdrugs")
     assert operator.verdict("这双鞋偏大吗").action == "allow"
     assert operator.verdict("泥马的客服").action == "mask"
+
+
+@pytest.mark.parametrize("text", ["卫星 xiaotao_66 私我", "加🛰️ mm8899a 看朋友圈", "vx同号 ab13579 批发价"])
+def test_wechat_by_its_slang_name_and_same_number_fillers(engine, text):
+    assert engine.verdict(text).categories == ("diversion",), text
+
+
+@pytest.mark.parametrize("text", ["卫星发射成功了 2026年", "看卫星地图 abc123 那个定位"])
+def test_a_satellite_without_an_id_right_after_is_no_contact(engine, text):
+    assert engine.verdict(text).action == "allow", text
+
+
+@pytest.mark.parametrize("text,term,bad", [
+    ("我订了六盒菜一盒肉", "六合彩\tgambling", "六盒彩今晚开奖，跟我买"),  # 六盒菜: six boxes; 六盒彩 keeps the term's 彩
+    ("上份的橙子还没吃完", "上分\tgambling", "上分下分找我"),            # 上份: the last portion
+    ("每份都单独包装", "没粉\tabuse", "你真没粉"),                       # 每份
+])
+def test_a_number_and_what_it_counts_is_no_sound_alike(text, term, bad):
+    engine = _words(term)
+    assert engine.verdict(text).action == "allow", text
+    assert engine.verdict(bad).action != "allow", bad
+
+
+@pytest.mark.parametrize("text,term,bad", [
+    ("认准官方店，谨防假冒", "假冒\tfake", "全新假冒大牌，便宜出"),
+    ("我们的虾不是注水虾，放心买", "注水虾\tfake", "便宜注水虾批发"),
+    ("远离赌博，珍爱家庭", "赌博\tgambling", "线上赌博平台注册送"),
+    ("你是不是傻逼", "傻逼\tinsult", "你是不是傻逼"),  # a warning never excuses abuse, and 是不是 asks
+])
+def test_a_warning_against_a_thing_or_a_denial_of_it_is_no_hit(text, term, bad):
+    engine = _words(term)
+    if term.endswith("insult"):
+        assert engine.verdict(text).action != "allow", text
+    else:
+        assert engine.verdict(text).action == "allow", text
+    assert engine.verdict(bad).action != "allow", bad
