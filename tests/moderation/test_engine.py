@@ -442,3 +442,21 @@ def test_a_warning_against_a_thing_or_a_denial_of_it_is_no_hit(text, term, bad):
     else:
         assert engine.verdict(text).action == "allow", text
     assert engine.verdict(bad).action != "allow", bad
+
+
+@pytest.mark.parametrize("text,term,bad", [
+    ("团长出差，接龙由小李代理一下", "代理\tads", "高价招代理，一件代发"),
+    ("我家厨房在翻新，晚点送", "翻新\tfake", "专业翻新，二手当全新卖"),
+    ("运费我先垫付了，到了再转我", "垫付\tfraud", "垫付任务，佣金日结"),
+    ("运费你先垫付，签收后补给你", "垫付\tfraud", "先垫付 做任务返 30%"),
+])
+def test_an_everyday_word_alone_is_its_ordinary_sense_but_not_with_an_offer(text, term, bad):
+    engine = _words(term)
+    assert engine.verdict(text).action == "allow", text
+    assert engine.verdict(bad).action != "allow", bad
+
+
+def test_an_everyday_word_beside_another_finding_counts_and_insults_are_never_excused():
+    engine = _words("代理\tads", "废物\tinsult")
+    assert engine.verdict("代理 加v abc12345").categories == ("diversion",)
+    assert engine.verdict("你个废物").action != "allow"
