@@ -21,7 +21,7 @@ import ahocorasick
 from . import ALLOW, MessageContext, Verdict, language
 from .detectors import MAYBE_CONTACT, Found, contact_view, contacts, links, url_view
 from .normalize import fold, fold_term, is_han
-from .pinyin import SYLLABLE_OF, encode_term, han_codes, latin_windows
+from .pinyin import CODE, SYLLABLE_OF, encode_term, han_codes, latin_windows
 
 log = logging.getLogger(__name__)
 DATA = os.path.join(os.path.dirname(__file__), "data")
@@ -282,6 +282,13 @@ class Engine:
                 start = end + 1 - length
                 if homophones and folded[start:end + 1] not in spellings:  # spelt as a term: the chars found it
                     candidates.append((Found(category, term, start, end + 1, "folded"), spellings))
+            codes = digit_codes(folded) if LONE_DIGIT.search(folded) else None
+            if codes is not None:
+                for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(codes):
+                    start = end + 1 - length
+                    span = folded[start:end + 1]
+                    if homophones and any(c.isdigit() for c in span) and any(is_han(c) for c in span):
+                        candidates.append((Found(category, term, start, end + 1, "folded"), spellings))
             for offset, codes, spans in latin_windows(folded, index):
                 for end, (length, term, category, _, _) in lexicon.sounds.iter(codes):
                     start, stop = offset + spans[end + 1 - length][0], offset + spans[end][1]
@@ -310,6 +317,8 @@ class Engine:
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
             if spellings and span[-1] in PARTICLES and not any(span[-1] in spelling for spelling in spellings):
                 continue  # a question or a sigh ends there: 偏大吗 asks about a size, no 大麻
+            if spellings and _rewritten_as_a_word(span, spellings):
+                continue  # 罐装奶粉 is canned formula, no 灌装奶粉: what differs from the term is a word of its own
             if spellings and _counted(folded, f.start, span, spellings):
                 continue  # a number and what it counts: 六盒菜 is six boxes, no 六合彩; 上份订单 is no 上分
             if category_warned(folded, f.start, f.category):
@@ -356,6 +365,61 @@ def _everyday(folded: str, f: Found) -> bool:
     span = folded[f.start:f.end] if f.view == "folded" else ""
     return (f.category in CORROBORATED and len(span) >= 2 and all(is_han(c) for c in span)
             and language.frequency(span) >= EVERYDAY)
+
+
+# A lone digit beside Chinese characters read as its sound (数字谐音: 6合彩, 同城1夜情, 去4吧); a digit that counts
+# something (4楼, 2盒, 1kg, 5点) or is part of a longer number is a number
+DIGIT_SYLLABLES = {"0": "ling", "1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu", "7": "qi",
+                   "8": "ba", "9": "jiu"}
+NUMERALS = frozenset("一二三四五六七八九十百千万两零")
+LONE_DIGIT = re.compile(r"(?<![0-9.])[0-9](?![0-9.])")
+COUNTED_AFTER = MEASURE_WORDS | frozenset("楼号点年月日天岁元块斤克米分秒层室期折倍周星代段度寸码位人")
+
+
+def digit_codes(folded: str) -> str | None:
+    """han_codes with each lone digit beside a Chinese character as its syllable's code; None when there is none."""
+    chars = list(han_codes(folded))
+    n, changed = len(folded), False
+    for m in LONE_DIGIT.finditer(folded):
+        i = m.start()
+        after = folded[i + 1] if i + 1 < n else ""
+        before = folded[i - 1] if i else ""
+        if after in COUNTED_AFTER or "a" <= after <= "z" or "a" <= before <= "z":
+            continue
+        if not (is_han(before) or is_han(after)):
+            continue
+        chars[i] = CODE[DIGIT_SYLLABLES[folded[i]]]
+        changed = True
+    return "".join(chars) if changed else None
+
+
+def _rewritten_as_a_word(span: str, spellings: frozenset[str]) -> bool:
+    """A sound-alike of a longer term where the characters that differ from the term make, within the span, a
+    common word of their own (罐装 in 罐装奶粉 for 灌装奶粉): that is the word written, not the term disguised. Rare
+    words don't count (时菜, 3, in 时时菜 for 时时彩; 百佳, 9)."""
+    if len(span) < 3:
+        return False
+    same = [s for s in spellings if len(s) == len(span)]
+    if not same:
+        return False
+    closest = min(same, key=lambda s: sum(a != b for a, b in zip(s, span)))
+    differ = [k for k, (a, b) in enumerate(zip(closest, span)) if a != b]
+    if not differ:
+        return False
+    lo, hi = differ[0], differ[-1] + 1
+    for i in range(0, lo + 1):
+        for j in range(max(hi, i + 2), len(span) + 1):
+            word = span[i:j]
+            if ((i, j) != (0, len(span)) and language.frequency(word) >= language.CUTTING_WORD
+                    and word not in _evasion_parts() and not all(c in NUMERALS for c in word)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _evasion_parts() -> frozenset[str]:
+    """Every part of the shipped lexicon's spellings: 威信 (prestige) is a word, and in 加威信 the evasion of 加微信."""
+    return frozenset(e[i:j] for e in _known_evasions() for i in range(len(e)) for j in range(i + 2, len(e) + 1))
 
 
 def _counted(folded: str, start: int, span: str, spellings: frozenset[str]) -> bool:

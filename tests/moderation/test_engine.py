@@ -151,11 +151,11 @@ def test_the_evaluation_set_meets_its_targets():
 
 def test_the_held_out_sets_stay_above_their_floors():
     """Written blind after the engine was done, each with its own lexicon read the way --words reads it."""
-    from moderation.evaluate import HELDOUT, heldout_engine, load
+    from moderation.evaluate import HELDOUT, heldout_engine, load, shop_domains_of
     sets = [(path, lexicon, floors) for _, path, lexicon, floors in HELDOUT if __import__("os").path.exists(path)]
-    assert len(sets) == 4
+    assert len(sets) == 5
     for path, lexicon, (recall_floor, fp_floor) in sets:
-        result = evaluate(heldout_engine(lexicon), load(path))
+        result = evaluate(heldout_engine(lexicon, shop_domains_of(path)), load(path))
         assert result["violations"] >= 150 and result["clean"] >= 150, path
         assert result["recall"] >= recall_floor, (path, result["missed"])
         assert result["false_positive_rate"] <= fp_floor, (path, result["false_hits"])
@@ -460,3 +460,35 @@ def test_an_everyday_word_beside_another_finding_counts_and_insults_are_never_ex
     engine = _words("代理\tads", "废物\tinsult")
     assert engine.verdict("代理 加v abc12345").categories == ("diversion",)
     assert engine.verdict("你个废物").action != "allow"
+
+
+@pytest.mark.parametrize("text,term", [("同城1夜情 今晚", "一夜情\tadult"), ("6合彩特码内部资料", "六合彩\tgambling"),
+                                       ("你早点去4吧", "去死\tinsult")])
+def test_a_lone_digit_is_read_as_its_sound(text, term):
+    assert _words(term).verdict(text).action != "allow", text
+
+
+@pytest.mark.parametrize("text,term", [("我去4楼拿快递", "去死\tinsult"), ("买了6盒彩笔", "六合彩\tgambling"),
+                                       ("1夜就到了，情况不错", "一夜情\tadult"), ("去4s店修车", "去死\tinsult"),
+                                       ("订单 2026 年发的", "二零\tinsult")])
+def test_a_digit_that_counts_something_or_is_part_of_a_number_is_a_number(text, term):
+    assert _words(term).verdict(text).action == "allow", text
+
+
+@pytest.mark.parametrize("text,term", [("有瑟琴视频资源", "色情\tadult"), ("四四彩计划群稳赚", "时时彩\tgambling"),
+                                       ("店主去屎吧", "去死\tinsult")])
+def test_fuzzy_pinyin_hears_sounds_much_of_china_does_not_tell_apart(text, term):
+    # zh/ch/sh as z/c/s and -ng as -n, as Chinese input methods' 模糊音 do
+    assert _words(term).verdict(text).action != "allow", text
+
+
+def test_what_differs_from_the_term_being_a_word_of_its_own_is_that_word():
+    engine = _words("灌装奶粉\tfake", "加微信\tads")
+    assert engine.verdict("罐装奶粉和盒装奶粉有啥区别").action == "allow"  # 罐装: canned
+    assert engine.verdict("新人加威信领试用装").action != "allow"  # 威信 is a word, and the shipped evasion of 微信
+
+
+@pytest.mark.parametrize("text,term", [("退款退到微信零钱了", "薇信\tads"), ("群主什么时候加货", "假货\tfake"),
+                                       ("连体衣按扣扣起来方便", "扣扣\tads")])
+def test_words_of_todays_chat_are_no_sound_alikes(text, term):
+    assert _words(term).verdict(text).action == "allow", text
