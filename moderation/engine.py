@@ -278,11 +278,12 @@ class Engine:
                     continue  # my in "my parcel" is English, not 迷药's initials
                 candidates.append((Found(category, term, start, end + 1, "folded"), NONE))
         if len(lexicon.sounds):
-            for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(han_codes(folded)):
+            sounds = han_codes(folded)
+            for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(sounds):
                 start = end + 1 - length
                 if homophones and folded[start:end + 1] not in spellings:  # spelt as a term: the chars found it
                     candidates.append((Found(category, term, start, end + 1, "folded"), spellings))
-            codes = digit_codes(folded) if LONE_DIGIT.search(folded) else None
+            codes = digit_codes(folded, sounds) if LONE_DIGIT.search(folded) else None
             if codes is not None:
                 for end, (length, term, category, homophones, spellings) in lexicon.sounds.iter(codes):
                     start = end + 1 - length
@@ -372,22 +373,19 @@ def _everyday(folded: str, f: Found) -> bool:
 DIGIT_SYLLABLES = {"0": "ling", "1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu", "7": "qi",
                    "8": "ba", "9": "jiu"}
 NUMERALS = frozenset("一二三四五六七八九十百千万两零")
-LONE_DIGIT = re.compile(r"(?<![0-9.])[0-9](?![0-9.])")
+LONE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])[0-9](?![0-9.a-z])|(?<![0-9.a-z])[0-9](?=[\u4e00-\u9fff])")
 COUNTED_AFTER = MEASURE_WORDS | frozenset("楼号点年月日天岁元块斤克米分秒层室期折倍周星代段度寸码位人")
 
 
-def digit_codes(folded: str) -> str | None:
-    """han_codes with each lone digit beside a Chinese character as its syllable's code; None when there is none."""
-    chars = list(han_codes(folded))
-    n, changed = len(folded), False
+def digit_codes(folded: str, sounds: str) -> str | None:
+    """`sounds` (han_codes of `folded`) with each lone digit beside a Chinese character as its syllable's code;
+    None when there is none."""
+    chars, changed = None, False
     for m in LONE_DIGIT.finditer(folded):
         i = m.start()
-        after = folded[i + 1] if i + 1 < n else ""
-        before = folded[i - 1] if i else ""
-        if after in COUNTED_AFTER or "a" <= after <= "z" or "a" <= before <= "z":
+        if folded[i + 1:i + 2] in COUNTED_AFTER or (i and folded[i - 1] in "0123456789."):
             continue
-        if not (is_han(before) or is_han(after)):
-            continue
+        chars = chars or list(sounds)
         chars[i] = CODE[DIGIT_SYLLABLES[folded[i]]]
         changed = True
     return "".join(chars) if changed else None
