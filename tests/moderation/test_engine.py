@@ -492,3 +492,17 @@ def test_what_differs_from_the_term_being_a_word_of_its_own_is_that_word():
                                        ("连体衣按扣扣起来方便", "扣扣\tads")])
 def test_words_of_todays_chat_are_no_sound_alikes(text, term):
     assert _words(term).verdict(text).action == "allow", text
+
+
+@pytest.mark.parametrize("text,category", [("The owner is a fucking moron", "abuse"), ("Hot singles near you", "porn"),
+                                           ("pay a 99 yuan unfreeze fee to release it", "scam"),
+                                           ("join our betting group, guaranteed win", "gambling"),
+                                           ("cocaine and mdma, discreet delivery", "drugs")])
+def test_the_shipped_lexicon_speaks_english_too(engine, text, category):
+    assert category in engine.verdict(text).categories, text
+
+
+@pytest.mark.parametrize("text", ["What method do you use to ship?", "my parcel arrived, thanks", "Is this the Molly dress?",
+                                  "the weeds in my garden", "Hot chocolate near you is cheaper"])
+def test_english_terms_match_whole_words_only(engine, text):
+    assert engine.verdict(text).action == "allow", text
