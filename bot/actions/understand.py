@@ -415,3 +415,55 @@ def product_phrases(text: Optional[str]) -> list[str]:
                 for start in range(len(piece) - width, -1, -1):  # the end of a phrase is usually the category
                     add(piece[start:start + width])
     return [p for p in phrases if len(p) >= 2 or re.match(r"[A-Za-z0-9]", p) is None and len(p) == 1 and p in "鞋裙"]
+
+
+# ---- who signed, a slow refund, returning before delivery, the warranty's terms ---------------------
+
+SIGNED_BY_RE = re.compile(r"(谁|哪个|什么人|哪位)[^，,。?？]{0,4}(签收|签的|签了|收的|代收|代签|帮我签|帮我收)|"
+                          r"签收人|签收的?(人|是谁|写的|显示|信息|记录)|(签|收)[^，,。?？]{0,2}(的)?(人)?是谁|"
+                          r"被(谁|人)(签收|签|收|拿)|谁(给|帮)我(签|收)")
+
+
+def asks_who_signed(text: Optional[str]) -> bool:
+    """ "谁签收的" / "签收人是谁" / "签收写的啥" / "谁帮我签的": who (or where) the parcel was signed for."""
+    return bool(SIGNED_BY_RE.search(normalize(text)))
+
+
+REFUND_WORD_RE = re.compile(r"退款|退钱|钱|款")
+SLOW_RE = re.compile(r"太慢|好慢|这么慢|真慢|慢死|还没(到|退|收到|回|到账|给)|还不(退|到|给|回)|怎么还|一直没|迟迟|拖|"
+                     r"(一个?(礼拜|星期|周)|好几天|几天了|多少天|[一二三四五六七八九十两\d]+天)(了|都|还)|都.{0,3}(礼拜|星期|周|天)|催")
+
+
+def says_refund_slow(text: Optional[str]) -> bool:
+    """ "退款怎么还没到 都一个礼拜了" / "钱还不退 太慢了": a refund the customer says is late, not how long one takes."""
+    text = normalize(text)
+    if re.search(r"运费|邮费|包邮", text) or not REFUND_WORD_RE.search(text):
+        return False
+    refund = re.search(r"退款|退钱|钱[^，,。]{0,5}(退|到|回|给)|款[^，,。]{0,5}(退|到|回)|(退|到|回)[^，,。]{0,3}(钱|款)", text)
+    return bool(refund) and bool(SLOW_RE.search(text))
+
+
+BEFORE_DELIVERY_RE = re.compile(
+    r"(没收到|没到|还没到|没到货|未收到|未签收|没签收|没拿到|收到之前|到货之前|签收之前|签收前|到货前|收货前|没发货|"
+    r"在路上|还在运输)[^。]{0,8}(退|取消)|"
+    r"(要|得|需要|必须)?等[^，,。]{0,3}(收到|到货|签收|到了)[^，,。]{0,4}(再|才)[^，,。]{0,3}退|"
+    r"(收到|到货|签收)(了)?(以后|之后|后)?(再|才)(能|可以)?退")
+
+
+def asks_return_before_delivery(text: Optional[str]) -> bool:
+    """ "是不是要等收到了再退" / "还没收到能退吗": whether a return can start before the parcel arrives (a question)."""
+    text = normalize(text)
+    return bool(BEFORE_DELIVERY_RE.search(text)) and bool(re.search(r"吗|么|嘛|能不能|可不可以|是不是|可以|能|要不要|怎么|[?？]", text))
+
+
+WARRANTY_TERMS_RE = re.compile(r"(保修|质保|保固|包修)(期)?(是|有)?(多久|多长|几年|多少|范围|怎么算|哪些|包括|期限)|"
+                               r"保(几|多久)年?|三包怎么算|"
+                               r"(摔|人为|进水|泡水|掉水|自己弄|不小心|压|磕)[^，,。]{0,4}(坏|碎|裂|的)[^，,。]{0,6}"
+                               r"(管不管|管吗|保修吗|保不保|能保|可以保|能修吗|算不算|在保修|包不包|负责吗|保吗|修吗|给修)")
+REPAIR_WANTED_RE = re.compile(r"(我|帮我|麻烦)?(要|想|申请|办理?)(保修|维修|返修|修)|帮我修|寄修|送修|怎么(申请|办理?)")
+
+
+def asks_warranty_terms(text: Optional[str]) -> bool:
+    """ "保修多久 摔坏了管不管": the warranty's terms asked, no repair asked for (and no order named)."""
+    text = normalize(text)
+    return bool(WARRANTY_TERMS_RE.search(text)) and not REPAIR_WANTED_RE.search(text) and not order_ids(text)
