@@ -28,7 +28,6 @@ INTENT_TOPIC = {"size_advice": "size", "price_discount": "price", "stock_check":
                 "payment_methods": "payment", "invoice": "invoice", "authenticity": "authenticity"}
 TOPIC_POLICY = {"shipping": "shipping", "payment": "payment", "invoice": "invoice", "authenticity": "authenticity",
                 "warranty": "warranty"}
-CANCEL_SAID_RE = re.compile(r"取消|撤|不要|不想要|不买|关掉|退掉|拍错|下错")
 MAX_FREE_TEXT = 500
 MAX_SEARCHES = 12
 MAX_LISTED = 20  # the most products the internal API lists at once
@@ -54,6 +53,9 @@ class ShopAction(Action, ABC):
             dispatcher.utter_message(text=NO_IDENTITY, json_message=handoff_payload("no_identity", tracker))
             return []
         try:
+            if self.name() in PRODUCT_ACTIONS and customer is not None and u.asks_who_signed(latest_text(tracker)):
+                # "裙子是谁签收的": about the order of that product, whatever intent the NLU gave it
+                return await ActionOrderStatus().act(dispatcher, tracker, customer) or []
             again = await asked_again_for_another_product(tracker, self.name())
             if again is not None:
                 return await again.act(dispatcher, tracker, customer) or []
@@ -329,9 +331,12 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
     """The order's status and logistics; with the courier's phone and the carrier's hotline when asked,
     and a 催件 follow-up ticket when the customer says the parcel has stopped moving."""
     text = latest_text(tracker)
-    # asked for the courier's phone: the answer first, with the order's card; not the whole status again
-    dispatcher.utter_message(text=f"订单 {order['id']}：\n{courier_contact(order)}" if u.asks_courier_phone(text)
-                             else fmt.order_status(order))
+    # asked for the courier's phone or who signed: the answer first, with the order's card; not the whole status again
+    if u.asks_who_signed(text):
+        dispatcher.utter_message(text=signed_for(order))
+    else:
+        dispatcher.utter_message(text=f"订单 {order['id']}：\n{courier_contact(order)}" if u.asks_courier_phone(text)
+                                 else fmt.order_status(order))
     dispatcher.utter_message(json_message=fmt.order_card(order))
     if u.says_logistics_stalled(text) and order["status"] == "shipped":
         summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
@@ -345,6 +350,26 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
             dispatcher.utter_message(text=f"已为您登记催件（工单 #{ticket['number']}），客服会联系{carrier}"
                                           "核实包裹位置，一般 24 小时内给您回复。")
     return [SlotSet("order_id", order["id"])]
+
+
+LEFT_AT_RE = re.compile(r"门卫|驿站|快递柜|丰巢|代收|前台|物业|传达室|放在|放到")
+
+
+def signed_for(order: dict) -> str:
+    """Who (or where) the parcel was signed for, from the order's own logistics ("已签收，签收人：本人",
+    "已签收，放在门卫"); an order not delivered yet is said to be unsigned, with where it is now."""
+    events = order.get("logistics") or []
+    signed = next((e for e in reversed(events) if "签收" in e["text"]), None)
+    if order["status"] != "delivered" or signed is None:
+        where = f"最新物流：{events[-1]['at'][5:16].replace('T', ' ')} {events[-1]['text']}" if events else \
+            "仓库正在备货，还没有发货。"
+        return f"订单 {order['id']} 还没有签收（{order['status_label']}）。{where}"
+    text = f"订单 {order['id']} 在 {signed['at'][5:16].replace('T', ' ')} 签收：{signed['text']}。"
+    if LEFT_AT_RE.search(signed["text"]):
+        text += "包裹是代收的，可以去那里取一下；如果没找到，告诉我，我帮您联系快递公司核实。"
+    elif "本人" not in signed["text"]:
+        text += "如果不是您本人签收、也没收到包裹，告诉我，我帮您联系快递公司核实。"
+    return text
 
 
 def courier_contact(order: dict) -> str:
@@ -368,11 +393,20 @@ class ActionOrderStatus(ShopAction):
 
     async def act(self, dispatcher, tracker, customer):
         text = latest_text(tracker)
-        if u.asks_refund_timing(text) and not said_order_id(tracker):
+        if (u.asks_refund_timing(text) or u.says_refund_slow(text)) and not said_order_id(tracker) \
+                and not u.asks_who_signed(text):
             return await ActionRefundStatus().act(dispatcher, tracker, customer)
+        if u.asks_return_before_delivery(text):
+            return explain_return_before_delivery(dispatcher)
         statuses = ("shipped",) if u.says_logistics_stalled(text) or u.asks_courier_phone(text) else None
+        if u.asks_who_signed(text):  # the order of the item named, else the delivered ones: those were signed for
+            shipped = [o for o in await client.orders(customer) if o["status"] in fmt.SHIPPED]
+            named = [o for o in shipped if u.product_phrases(text)
+                     and await items_named(text, o["items"], latest_entity(tracker, "product"))]
+            statuses = ("delivered",) if not named and any(o["status"] == "delivered" for o in shipped) else fmt.SHIPPED
         order, _ = await pick_order(dispatcher, tracker, customer, "track_order", "您想查哪个订单？", statuses=statuses,
-                                    none_text="您没有正在运输中的订单。")
+                                    none_text="您没有已发货的订单，还没有签收记录。" if u.asks_who_signed(text)
+                                    else "您没有正在运输中的订单。")
         if order is None:
             return []
         return await say_order_status(dispatcher, tracker, customer, order)
@@ -411,6 +445,17 @@ class ActionCancelOrder(ShopAction):
 
     async def act(self, dispatcher, tracker, customer):
         text = latest_text(tracker)
+        offered = offered_confirmation(tracker)
+        if offered is not None and u.button_intent(offered.get("payload")) == "cancel_order" \
+                and not u.button_intent(text) and said_yes_to_cancel(text):
+            # "确认取消" / "对，取消吧" typed to 要取消这个订单吗: the 确认取消 button
+            return await ActionCancelOrder().act(dispatcher, pressed(tracker, offered["payload"]), customer)
+        if offered is not None and u.button_intent(offered.get("payload")) == "cancel_order" \
+                and re.search(r"不(要)?(取消|撤)|先不|算了|再想想|不用了", u.normalize(text)):
+            dispatcher.utter_message(text="好的，订单不取消，会照常为您发货。还有其他问题随时问我～")
+            return []
+        if u.asks_return_before_delivery(text):
+            return explain_return_before_delivery(dispatcher)
         if u.looks_like_return(text) and not u.button_intent(text):
             dispatcher.utter_message(text="您是想退货吗？已发货的订单可以申请退货，未发货的订单可以直接取消。",
                                      buttons=[{"title": "申请退货", "payload": "/return_request"},
@@ -422,13 +467,19 @@ class ActionCancelOrder(ShopAction):
                                                 "已发货的订单可以签收后申请退货。")
         if order is None:
             return []
-        asked_to_cancel = bool(CANCEL_SAID_RE.search(u.normalize(text))) or u.button_intent(text) == "cancel_order"
-        if order["status"] in fmt.OPEN_FOR_CHANGES and not (how == "named" or (how in ("latest", "item")
-                                                                               and asked_to_cancel)):
-            dispatcher.utter_message(text=f"要取消这个订单吗？\n{fmt.order_line(order)}",
+        # filed only on a yes: an order's button pressed (确认取消, or the order chosen from the list), or a yes
+        # typed to the question; however the order was named, what will be cancelled is shown first
+        confirmed = u.button_intent(text) == "cancel_order" and how == "named"
+        if order["status"] in fmt.OPEN_FOR_CHANGES and not confirmed:
+            filed = await open_cancel(customer, order["id"])
+            if filed is not None:
+                dispatcher.utter_message(text=f"订单 {order['id']} 的取消申请已经提交过了（售后单 #{filed['number']}），"
+                                              "正在处理中，不用重复提交。")
+                return [SlotSet("order_id", order["id"])]
+            dispatcher.utter_message(text=f"要取消这个订单吗？\n{fmt.order_line(order)}\n确认后我再提交取消申请。",
                                      buttons=[{"title": "确认取消", "payload": f'/cancel_order{{"order_id":"{order["id"]}"}}'},
                                               {"title": "不取消了", "payload": "/deny"}])
-            return []
+            return [SlotSet("order_id", order["id"])]
         if order["status"] in fmt.OPEN_FOR_CHANGES:
             request = await client.create_aftersale(customer, kind="cancel", order_id=order["id"],
                                                     reason=u.normalize(text)[:MAX_FREE_TEXT])
@@ -446,6 +497,27 @@ class ActionCancelOrder(ShopAction):
         else:
             dispatcher.utter_message(text=f"订单 {order['id']} {order['status_label']}，不需要再取消。")
         return [SlotSet("order_id", order["id"])]
+
+
+async def open_cancel(customer, order_id: str) -> Optional[dict]:
+    """The cancel request of this order still being handled, if one was filed."""
+    return next((r for r in await client.aftersales(customer) if r.get("kind") == "cancel"
+                 and u.normalize_order_id(r.get("order_id")) == order_id and r.get("status") in OPEN_STATUSES), None)
+
+
+def said_yes_to_cancel(text: str) -> bool:
+    """ "确认取消" / "对 取消吧" / "是的，取消": a yes to 要取消这个订单吗 (the words of cancelling beside it)."""
+    bare = re.sub(r"取消(掉|了)?|撤销|这个|这单|订单|吧|了", "", u.normalize(text))
+    return u.is_yes(bare) or (not bare.strip(u.PUNCT) and bool(re.search(r"取消", text)) and len(text) <= 6)
+
+
+def pressed(tracker: Tracker, payload: str) -> Tracker:
+    """The tracker as if the button with this payload had been pressed."""
+    order_id = u.order_id(payload)
+    latest = {**(tracker.latest_message or {}), "text": payload, "intent": {"name": u.button_intent(payload)},
+              "entities": [{"entity": "order_id", "value": order_id}] if order_id else []}
+    return Tracker(tracker.sender_id, tracker.slots, latest, tracker.events, tracker.is_paused(),
+                   tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
 
 
 def offered_confirmation(tracker: Tracker) -> Optional[dict]:
@@ -476,12 +548,8 @@ class ActionAffirm(ShopAction):
         payload = str((button or {}).get("payload") or "")
         order_id = u.order_id(payload)
         if customer is not None and u.button_intent(payload) == "cancel_order" and order_id \
-                and u.is_yes(latest_text(tracker)):
-            latest = {**(tracker.latest_message or {}), "text": payload, "intent": {"name": "cancel_order"},
-                      "entities": [{"entity": "order_id", "value": order_id}]}
-            pressed = Tracker(tracker.sender_id, tracker.slots, latest, tracker.events, tracker.is_paused(),
-                              tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
-            return await ActionCancelOrder().act(dispatcher, pressed, customer)
+                and (u.is_yes(latest_text(tracker)) or said_yes_to_cancel(latest_text(tracker))):
+            return await ActionCancelOrder().act(dispatcher, pressed(tracker, payload), customer)
         dispatcher.utter_message(response="utter_anything_else")
         return []
 
@@ -493,8 +561,12 @@ class ActionRefundStatus(ShopAction):
         return "action_refund_status"
 
     async def act(self, dispatcher, tracker, customer):
-        requests = await client.aftersales(customer)
         text = latest_text(tracker)
+        if u.asks_who_signed(text):
+            return await ActionOrderStatus().act(dispatcher, tracker, customer)
+        if u.asks_return_before_delivery(text) and not u.asks_refund_timing(text):
+            return explain_return_before_delivery(dispatcher)
+        requests = await client.aftersales(customer)
         if not requests:
             dispatcher.utter_message(text="您目前没有退款或售后申请。需要申请退货的话，发送“退货”就可以。")
             if u.asks_refund_timing(text):  # "退款一般多久到账": how long it takes, for when there is one
@@ -506,7 +578,55 @@ class ActionRefundStatus(ShopAction):
         when = ("显示“退款中”的，款项会在 1-3 个工作日内原路退回" if any(r.get("status") == "refunding" for r in requests[:5])
                 else "我们收到寄回的商品后 1-3 个工作日内退款，原路退回")
         dispatcher.utter_message(text=f"您的售后进度：\n{lines}\n{when}（花呗、信用卡以银行入账时间为准）。")
+        if u.says_refund_slow(text):
+            await chase_refund(dispatcher, customer, requests, text)
         return []
+
+
+async def chase_refund(dispatcher, customer, requests: list[dict], text: str) -> None:
+    """A refund the customer says is late ("都一个礼拜了还没到"): a follow-up ticket for the newest request still
+    being handled (the platform keeps one open follow-up per order: asked twice, the first one stands)."""
+    open_ = [r for r in requests if r.get("status") in OPEN_STATUSES and r.get("kind") != "cancel"] or \
+        [r for r in requests if r.get("status") in OPEN_STATUSES]
+    if not open_:
+        return
+    request = open_[0]
+    summary = (f"催退款：售后单 #{request['number']}（{request.get('kind_label') or '售后'}，"
+               f"{request.get('status_label') or ''}，订单 {request.get('order_id') or ''}）客户说退款太慢。"
+               f"客户原话：{text}")[:MAX_FREE_TEXT]
+    ticket = await client.create_ticket(customer, kind="follow_up", summary=summary, order_id=request.get("order_id"))
+    if ticket.get("duplicate"):
+        dispatcher.utter_message(text=f"您的退款已经登记催办了（工单 #{ticket['number']}），客服正在跟进，"
+                                      "有结果会第一时间告诉您，不用重复登记。")
+    else:
+        dispatcher.utter_message(text=f"让您久等了 🙏 已为您登记催办（工单 #{ticket['number']}），客服会核实退款进度，"
+                                      "一般 24 小时内给您回复。")
+
+
+RETURN_BEFORE_DELIVERY = ("不用等收到再办：还没发货的订单可以直接申请取消，款项 1-3 个工作日内原路退回；已经发货的订单，"
+                          "可以在快递派送时直接拒收，包裹退回仓库后为您退款，也可以签收后 7 天内申请退货。")
+
+
+def explain_return_before_delivery(dispatcher) -> List[EventType]:
+    """ "是不是要等收到了再退" / "还没收到能退吗": what can be done before the parcel arrives; nothing is started."""
+    dispatcher.utter_message(text=RETURN_BEFORE_DELIVERY,
+                             buttons=[{"title": "取消订单", "payload": "/cancel_order"},
+                                      {"title": "查订单物流", "payload": "/track_order"}])
+    return []
+
+
+async def answer_warranty(dispatcher, tracker) -> List[EventType]:
+    """ "保修多久 摔坏了管不管": the shop's warranty terms (and the other policy questions beside them); no order
+    is asked for, a repair can be asked for with the button."""
+    text = latest_text(tracker)
+    policies = await client.policies()
+    dispatcher.utter_message(text=policies.get("warranty") or "电子产品 1 年保修，人为损坏不在保修范围内。",
+                             buttons=[{"title": "申请维修", "payload": "/warranty_repair"}])
+    answers = [policies[TOPIC_POLICY[t]] for t in u.topics(text)
+               if t in TOPIC_POLICY and t != "warranty" and policies.get(TOPIC_POLICY[t])]
+    for answer in dict.fromkeys(answers):
+        dispatcher.utter_message(text=answer)
+    return []
 
 
 OPEN_STATUSES = ("pending", "approved", "refunding")  # as the platform's OPEN_AFTERSALE: still being handled
@@ -529,10 +649,16 @@ async def rescued(dispatcher, tracker, customer) -> Optional[List[EventType]]:
     text = latest_text(tracker)
     if customer is None:
         return None
-    if u.asks_refund_timing(text) or u.asks_if_filed(text):
+    if u.asks_who_signed(text):
+        return await ActionOrderStatus().act(dispatcher, tracker, customer) or []
+    if u.asks_refund_timing(text) or u.asks_if_filed(text) or u.says_refund_slow(text):
         return await ActionRefundStatus().act(dispatcher, tracker, customer) or []
     if u.asks_courier_phone(text) or u.says_logistics_stalled(text):
         return await ActionOrderStatus().act(dispatcher, tracker, customer) or []
+    if u.asks_return_before_delivery(text):
+        return explain_return_before_delivery(dispatcher)
+    if u.asks_warranty_terms(text):
+        return await answer_warranty(dispatcher, tracker)
     return None
 
 

@@ -43,6 +43,8 @@ PHOTO_INTENT = "send_photo"
 MAX_PHOTOS = 9
 NO_PHOTO_RE = re.compile(r"没(有)?(拍|照片|图|相片|相机)|(没|不)(办法|方便|能|会|想|用)拍|拍不了|无法拍|没法拍|"
                          r"照片.{0,4}(没有|没了|删了|丢了)|(没|无)(有)?(照片|图片)|^(没有|没|无|没了)$")
+# words about sending a picture ("照片发你了", "看图"), unlike words that only name one ("颜色和图片不一样")
+SENDING_PHOTO_RE = re.compile(r"发|拍|传|看(一)?下|看看|看图|截图|图呢|照片呢")
 # 退换货 without saying which: the 退换货 buttons (greeting, fallback) send this as their aftersale_kind entity,
 # and words naming both kinds ("我要退换货") mean the same; the form then asks 退货还是换货 first
 EITHER = "return_or_exchange"
@@ -63,7 +65,7 @@ HANDOFF_RE = re.compile(r"转人工|人工客服|找人工|真人")
 REASON_RE = re.compile(r"^.*(原因|理由)[^，,：:]{0,4}?(是|为|改成|改为|换成|：|:)\s*(.+)$")
 # a clause of the opening message that says why ("耳机有杂音 想退", "买大了，要退货"): taken as the reason
 REASON_CUE_RE = re.compile(r"大了|小了|偏大|偏小|不合适|不合身|杂音|没声|坏了|破了|裂了|质量|不喜欢|色差|不一样|过敏|买多了|不舒服|"
-                           r"难受|疼|磨脚|挤脚|夹脚|"
+                           r"难受|疼|磨脚|挤脚|夹脚|紧|太松|松垮|太肥|太瘦|太长|太短|不好看|显胖|"
                            r"买错|拍错|不想要|有问题|瑕疵|起球|掉色|缩水|漏|开线|断了|不好用|不能用|用不了|发错")
 DETAIL_RE = re.compile(r"^.*(情况|描述|破损)[^，,：:]{0,4}?(是|为|改成|改为|：|:)\s*(.+)$")
 NOT_THIS_RE = re.compile(r"(不是|不要|不对)[^，,。;；]*?(?=[，,。;；]|是|$)")
@@ -260,6 +262,13 @@ class Turn:
             size = u.relative_size(self.text, item.get("size"), [v["size"] for v in variants if v.get("size")])
         has_sizes = any(v.get("size") for v in variants)
         has_colors = any(v.get("color") for v in variants)
+        if color and size is None and has_sizes and QUESTION_RE.search(self.text):
+            # "黑色还有吗": a question about every size of that colour, not the item's size in it chosen; at the
+            # size question it is answered here and asked again, at another step the stock rule answers it
+            if self.tracker.get_slot("requested_slot") == "exchange_detail":
+                self.say(fmt.stock_answer(product, None, color))
+                self.changes["exchange_detail"] = None
+            return False
         if (size is None or not has_sizes) and (color is None or not has_colors):
             if asked:
                 if len(variants) > 1:
@@ -324,8 +333,8 @@ class Turn:
                 and not latest_entity(self.tracker, "item_sku"):
             self.changes["confirm"] = True
             return self.changes
-        if self.intent == PHOTO_INTENT:
-            return self.read_photos(requested)
+        if self.intent == PHOTO_INTENT and (photos_sent(self.tracker) is not None or SENDING_PHOTO_RE.search(self.text)):
+            return self.read_photos(requested)  # "颜色和图片不一样" names a picture but sends none: read as words
         chosen = self.tracker.get_slot("aftersale_kind")
         if latest_entity(self.tracker, "aftersale_kind") == EITHER:  # the 退换货 button: which of the two, again
             self.changes["aftersale_kind"] = None
@@ -349,6 +358,10 @@ class Turn:
                 and "exchange_detail" not in self.changes and "item_sku" not in self.changes:
             await self.read_variant(asked=False)
         self.read_named_free_text(requested)
+        if "reason" in KIND_SLOTS[kind] and requested not in ("reason", "confirm") and not self.slot("reason"):
+            why = reason_said(self.words)  # "买大了，换个S码" at the size question: the reason too
+            if why:
+                self.changes["reason"] = why
         if self.changes:
             return self.changes  # the form asks what is still missing, or shows the confirmation again
         # 2. nothing named: an answer to the open question, or something else
@@ -460,6 +473,8 @@ class Turn:
             return
         held = self.slot("photo_ids")
         self.changes["photo_ids"] = list(held) if held else []
+        if not match and u.is_yes(text):
+            return  # 确认 / 提交吧 / 好的: no photo, go on to the confirmation; a yes describes nothing
         rest = NO_PHOTO_RE.sub("", text).strip(u.PUNCT + " ")
         if NO_PHOTO_RE.search(text) and len(rest) < 4:
             return  # only "no photo": nothing to describe
@@ -478,6 +493,34 @@ class Turn:
 
     def stop(self) -> Dict[str, Any]:
         return {"confirm": False, "requested_slot": None}
+
+
+RELATIVE_SIZE_RE = re.compile(r"[大小](一|1|半)?(号|码|个码)")
+
+
+def reason_said(words: str) -> Optional[str]:
+    """The clauses of a message that say why ("耳机有杂音 想退" → 耳机有杂音), else None; a question is no reason."""
+    said_why = [c for c in re.split(r"[，,。.!！;；\s]+", words or "") if REASON_CUE_RE.search(c) and not QUESTION_RE.search(c)]
+    return "，".join(said_why)[:MAX_FREE_TEXT] if said_why else None
+
+
+def said_before(tracker: Tracker, messages: int = 3) -> list[str]:
+    """The customer's few messages before the latest one, newest first, back to the last request started or filed
+    (what was said about an earlier request is not this one's); a pressed button says nothing."""
+    said, seen_latest = [], False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                text = u.normalize(event.get("text"))
+                if text and not u.button_intent(text):
+                    said.append(text)
+                if len(said) >= messages:
+                    break
+            seen_latest = True
+        elif seen_latest and event.get("event") == "action" and event.get("name") in ("action_start_aftersale",
+                                                                                      "action_submit_aftersale"):
+            break
+    return said
 
 
 def in_stock_list(variants: list[dict]) -> str:
@@ -574,8 +617,15 @@ class ValidateAftersaleForm(FormValidationAction):
             turn.say(base.REFUND_TIMING)
             if not WANTS_REQUEST_RE.search(turn.text):
                 return {"confirm": None, "requested_slot": None}
-        if turn.slot("aftersale_kind") == "repair" and WARRANTY_QUESTION_RE.search(turn.text) \
-                and not REASON_CUE_RE.search(turn.text):
+        if u.says_refund_slow(turn.text) and not WANTS_REQUEST_RE.search(turn.text):
+            # "钱怎么还不退 太慢了": the refund's status and a follow-up, not a new request
+            await base.ActionRefundStatus().act(turn.dispatcher, turn.tracker, turn.customer)
+            return {"confirm": None, "requested_slot": None}
+        if u.asks_return_before_delivery(turn.text):  # "是不是要等收到了再退": explained, nothing started
+            base.explain_return_before_delivery(turn.dispatcher)
+            return {"confirm": None, "requested_slot": None}
+        if (turn.slot("aftersale_kind") == "repair" and WARRANTY_QUESTION_RE.search(turn.text)
+                and not REASON_CUE_RE.search(turn.text)) or u.asks_warranty_terms(turn.text):
             # "耳机是正品吗，保修多久": the warranty's terms (and the other questions), not a repair yet
             policies = await base.client.policies()
             turn.say(policies.get("warranty") or "电子产品 1 年保修。",
@@ -601,10 +651,14 @@ class ValidateAftersaleForm(FormValidationAction):
             await turn.read_item(asked=False)  # "SC20261115002 的耳机我要退货": the item named beside the number
         kind = kind_of(turn.tracker)
         if "reason" in KIND_SLOTS[kind] and not turn.slot("reason"):
-            said_why = [c for c in re.split(r"[，,。.!！;；\s]+", turn.words) if REASON_CUE_RE.search(c) and not QUESTION_RE.search(c)]
-            if said_why:
-                turn.changes["reason"] = "，".join(said_why)[:MAX_FREE_TEXT]
-        if turn.slot("item_sku") and kind == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)):
+            # why, said in this message or in the customer's messages just before it ("卫衣小了" then "我要换货")
+            for words in [turn.words, *said_before(turn.tracker)]:
+                why = reason_said(words)
+                if why:
+                    turn.changes["reason"] = why
+                    break
+        if turn.slot("item_sku") and kind == "exchange" and (u.sizes(turn.text) or u.colors(turn.text)
+                                                            or RELATIVE_SIZE_RE.search(turn.text)):
             await turn.read_variant(asked=False)
             if turn.changes.get("exchange_detail") is None:
                 turn.changes.pop("exchange_detail", None)
