@@ -63,10 +63,15 @@ class FakePlatform:
         return next((p for p in self.catalogue if p["sku"] == sku), None)
 
     async def aftersales(self, customer):
+        """The customer's requests, newest first: the demo's refund of aqiang's shoes, and the cancels filed here."""
         self._check()
-        return [{"number": "A1", "kind": "return", "kind_label": "退货", "status": "refunding", "status_label": "退款中",
-                 "order_id": "SC20261110004", "sku": "SC-SNEAKER-03", "title": "轻跑运动鞋",
-                 "refund_amount": "359.00"}] if customer.customer_id == "aqiang" else []
+        cancels = [{"number": "AS000001", "kind": "cancel", "kind_label": "取消订单", "status": "pending",
+                    "status_label": "待审核", "order_id": made["order_id"], "sku": "", "title": "取消订单"}
+                   for kind, made in reversed(self.created)
+                   if kind == "aftersale" and made["kind"] == "cancel" and made["customer"] == customer.customer_id]
+        return cancels + ([{"number": "A1", "kind": "return", "kind_label": "退货", "status": "refunding",
+                            "status_label": "退款中", "order_id": "SC20261110004", "sku": "SC-SNEAKER-03",
+                            "title": "轻跑运动鞋", "refund_amount": "359.00"}] if customer.customer_id == "aqiang" else [])
 
     async def create_aftersale(self, customer, **fields):
         """As the platform: the same kind for the same order and item, still open, is the request already filed."""

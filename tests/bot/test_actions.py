@@ -96,8 +96,15 @@ def test_complaint_opens_a_ticket_and_hands_off(platform):
     assert custom(said)[0]["handoff"]["reason"] == "complaint" and "TK000001" in texts(said)
 
 
+CONFIRM_CANCEL = '/cancel_order{"order_id":"SC20261120003"}'  # the 确认取消 button's payload
+
+
 def test_cancel_only_before_shipping(platform):
     said, _ = run(actions.ActionCancelOrder(), tracker("取消SC20261120003", "cancel_order",
+                                                       entities={"order_id": "SC20261120003"}))
+    assert "要取消这个订单吗" in texts(said) and "纯棉短袖T恤" in texts(said) and platform.created == []
+    assert said[0]["buttons"][0] == {"title": "确认取消", "payload": CONFIRM_CANCEL}
+    said, _ = run(actions.ActionCancelOrder(), tracker(CONFIRM_CANCEL, "cancel_order",
                                                        entities={"order_id": "SC20261120003"}))
     assert "取消申请" in texts(said) and platform.created[0][1]["kind"] == "cancel"
     said, _ = run(actions.ActionCancelOrder(), tracker("取消SC20261101001", "cancel_order",
@@ -146,10 +153,13 @@ def test_asking_twice_for_the_same_request_says_it_is_already_filed(platform):
     assert "已为您提交退货申请" in texts(said)
     said, _ = run(aftersale.ActionSubmitAftersale(), tracker("是的", "affirm", slots=slots))
     assert "已经提交过了" in texts(said) and "已为您提交" not in texts(said) and len(platform.created) == 1
-    for _ in range(2):
-        said, _ = run(actions.ActionCancelOrder(), tracker("取消SC20261120003", "cancel_order",
+    for _ in range(2):  # the 确认取消 button pressed twice
+        said, _ = run(actions.ActionCancelOrder(), tracker(CONFIRM_CANCEL, "cancel_order",
                                                            entities={"order_id": "SC20261120003"}))
     assert "已经提交过了" in texts(said) and len(platform.created) == 2
+    said, _ = run(actions.ActionCancelOrder(), tracker("再帮我取消一下SC20261120003", "cancel_order",
+                                                       entities={"order_id": "SC20261120003"}))
+    assert "已经提交过了" in texts(said) and "要取消这个订单吗" not in texts(said) and len(platform.created) == 2
 
 
 def test_required_slots_depend_on_the_kind_of_request(platform):
