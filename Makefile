@@ -102,6 +102,7 @@ test: system-deps $(STAMP) bot-model $(WEB_VENDOR)
 	$(BOT) eval
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations2.yml --floor $(BOT_CONVERSATIONS2_FLOOR)
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations3.yml --floor $(BOT_CONVERSATIONS3_FLOOR)
 
 # recall on violations and false positives on clean shop talk (tests/moderation/eval_set.tsv)
 moderation-eval: $(STAMP)
@@ -126,10 +127,13 @@ bot-validate: $(STAMP)
 BOT_CONVERSATIONS_FLOOR ?= 0.5
 # held-out set 2 (written blind 2026-12-04; first run 83/99): a floor against a fall, not the goal (95%)
 BOT_CONVERSATIONS2_FLOOR ?= 0.75
+# held-out set 3 (written blind 2026-12-04 late, after the day's bot work; first run 75/100): a floor against a fall
+BOT_CONVERSATIONS3_FLOOR ?= 0.70
 bot-eval: $(STAMP) bot-model
 	$(BOT) eval
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations.yml --floor $(BOT_CONVERSATIONS_FLOOR)
 	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations2.yml --floor $(BOT_CONVERSATIONS2_FLOOR)
+	PYTHONPATH=. $(BIN)/python -m scripts.bot_conversations bot/eval/conversations3.yml --floor $(BOT_CONVERSATIONS3_FLOOR)
 
 bot-test: $(STAMP)
 	$(BOT) test
