@@ -31,11 +31,11 @@ def _syllable_chars(*syllables: str) -> str:
 
 # Contact keywords by shape: WeChat and QQ written as characters, their sound-alikes and look-alikes, pinyin and
 # its initials, one character of them, a symbol or emoji standing in for one (•), with separators gone.
-WEI, XIN, XING = _syllable_chars("wei") + "徽嶶徾溦", _syllable_chars("xin"), _syllable_chars("xing")
+WEI, XIN = _syllable_chars("wei") + "徽嶶徾溦", _syllable_chars("xin")
 KOU, QI = _syllable_chars("kou"), _syllable_chars("qi")
 S = "•*"  # symbols and emoji between the characters of a keyword
 WECHAT = (rf"(?<![a-z])(?:wechat|weixin|wei{S}x|wei{S}[{XIN}]|[wv]{S}x|[wv]{S}[{XIN}信])|[{WEI}]{S}(?:[{XIN}]|x(?![a-z]))"
-          rf"|[{WEI}]{S}[{XING}]"  # 卫星 (a satellite, 🛰): WeChat's slang name
+          rf"|卫{S}星"  # 卫星 (a satellite, 🛰): WeChat's slang name; not every wei-xing (微星 and 伟星 are brands)
           rf"|•[{XIN}]|[微薇威]•|(?<![a-z])[wv]•|绿泡泡|[绿•]{S}泡{S}泡|(?<![a-z])[wv]{S}:|[微薇威]{S}:")
 QQ = rf"(?<![a-z])q{S}q|(?<![a-z])q{S}:|(?<![a-z])q(?=号|群|\d{{7}})|[{KOU}]{S}[{KOU}]|(?<![a-z])kou{S}(?:kou|:)|企鹅|[{QI}]{S}[鹅e]|球球|🐧"
 ONE = rf"(?:加|\+|找|搜|私|联系|add)(?:个|我|下|一下)?{S}[wvq微薇威扣]"  # the keyword cut to one character: 加v, 加个微

@@ -318,12 +318,10 @@ class Engine:
                 continue  # 网袋 is a bag, not 网贷; 是你吗 is no 尼玛
             if spellings and span[-1] in PARTICLES and not any(span[-1] in spelling for spelling in spellings):
                 continue  # a question or a sigh ends there: 偏大吗 asks about a size, no 大麻
-            if spellings and _rewritten_as_a_word(span, spellings):
-                continue  # 罐装奶粉 is canned formula, no 灌装奶粉: what differs from the term is a word of its own
             if spellings and _counted(folded, f.start, span, spellings):
                 continue  # a number and what it counts: 六盒菜 is six boxes, no 六合彩; 上份订单 is no 上分
-            if category_warned(folded, f.start, f.category):
-                continue  # a warning against the thing or a denial of it: 谨防假冒, 不是注水肉, 远离赌博
+            if category_warned(folded, index, f.start, f.category):
+                continue  # a warning against the thing: 谨防假冒, 远离赌博
             if not any(is_han(c) for c in span):
                 out.append(f)
                 continue
@@ -340,13 +338,12 @@ class Engine:
 
 NONE: frozenset[str] = frozenset()
 # measure words, and what may count them right before: a sound-alike whose character is a measure word after a
-# number (六盒, 两份) or 上/下/这/每 (上份 "the last portion") is a quantity, whatever term it sounds like
+# number (六盒, 两份) or 这/每 (每份) is a quantity, whatever term it sounds like
 MEASURE_WORDS = frozenset("个件份盒箱斤袋包瓶罐只条双套张块片颗粒桶杯碗支根把台部本次组串听提筐篮兜")
-COUNTING = frozenset("0123456789一二两三四五六七八九十百千万几半每这那哪上下前后头首多整")
-# right before a term of a category other than abuse: warning against it or denying it (谨防假冒, 不是注水肉,
-# 远离赌博, 拒绝黄赌毒); 是不是 asks, so it doesn't count
-WARNED = re.compile(r"(?:谨防|警惕|小心|提防|远离|拒绝|严禁|禁止|举报|防止|当心|杜绝|打击|(?<!是)不是|绝不|从不|不做|不搞|不卖|"
-                    r"别信|不要信|谨慎)$")
+COUNTING = frozenset("0123456789一二两三四五六七八九十百千万几半每这那哪")  # not 上/下: 上份 is how 上分 is evaded too
+# right before a term of a category other than abuse, with no separator between: a warning against it (谨防假冒,
+# 远离赌博, 拒绝黄赌毒). Denials are not: 不是刷单，是正规平台做任务 is how scammers reassure
+WARNED = re.compile(r"(?:谨防|警惕|小心|提防|远离|拒绝|严禁|禁止|举报|防止|当心|杜绝|打击|别信|不要信)$")
 UNWARNED_CATEGORIES = frozenset({"abuse"})  # 不是傻逼 still calls someone one
 
 
@@ -357,9 +354,11 @@ UNWARNED_CATEGORIES = frozenset({"abuse"})  # 不是傻逼 still calls someone o
 # to jieba) are never excused so.
 EVERYDAY = 50
 CORROBORATED = frozenset({"scam", "counterfeit", "diversion", "custom"})
-OFFERING = re.compile("招(?!呼)|收购|回收|卖(?!家)|出售|找我|私我|私聊|私信|加我|联系|需要|要的|懂的|一手|货源|批发|代发|现货|有货|价格|价钱|便宜|低价|高价|"
-                      "赚|佣金|返|日结|提现|充值|注册|首充|包赔|稳赚|收益|零成本|门槛|名额|兼职|宝妈|一模一样|原单|同款|专柜|"
-                      "大牌|以假乱真|精准|加粉|引流|代理商|下线|团队|项目|渠道|内部|\\d{3,}")
+OFFERING = re.compile("招(?!呼)|收购|回收|出售|卖(?![得家完光])|找我|私我|私聊|私信|加我|联系我|有需要|要的(?:私|来|找|加)|懂的|"
+                      "一手|货源|批发|代发|现货|有货|价格|价钱|便宜|低价|高价|赚|佣金|返利|返佣|日结|提现|充值|注册|首充|"
+                      "包赔|稳赚|收益|零成本|零投资|门槛|名额|兼职|宝妈|一模一样|跟新的一样|原单|同款|专柜|大牌|以假乱真|精准|"
+                      "加粉|引流|代理商|下线|团队|项目|渠道|内部|诚邀|欢迎咨询|扣1|月入|日入|到账|任务|模式|结算|拉人|奖励|"
+                      "翻倍|汇率|轻松|不看征信|\\d{3,}")
 
 
 def _everyday(folded: str, f: Found) -> bool:
@@ -372,9 +371,8 @@ def _everyday(folded: str, f: Found) -> bool:
 # something (4楼, 2盒, 1kg, 5点) or is part of a longer number is a number
 DIGIT_SYLLABLES = {"0": "ling", "1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu", "7": "qi",
                    "8": "ba", "9": "jiu"}
-NUMERALS = frozenset("一二三四五六七八九十百千万两零")
 LONE_DIGIT = re.compile(r"(?<=[\u4e00-\u9fff])[0-9](?![0-9.a-z])|(?<![0-9.a-z])[0-9](?=[\u4e00-\u9fff])")
-COUNTED_AFTER = MEASURE_WORDS | frozenset("楼号点年月日天岁元块斤克米分秒层室期折倍周星代段度寸码位人")
+COUNTED_AFTER = MEASURE_WORDS | frozenset("楼号点年月日天岁元块斤克米分秒层室期折倍周星代段度寸码位人时中院季届级班路栋区线场轮遍科站")
 
 
 def digit_codes(folded: str, sounds: str) -> str | None:
@@ -383,41 +381,12 @@ def digit_codes(folded: str, sounds: str) -> str | None:
     chars, changed = None, False
     for m in LONE_DIGIT.finditer(folded):
         i = m.start()
-        if folded[i + 1:i + 2] in COUNTED_AFTER or (i and folded[i - 1] in "0123456789."):
+        if folded[i + 1:i + 2] in COUNTED_AFTER:
             continue
         chars = chars or list(sounds)
         chars[i] = CODE[DIGIT_SYLLABLES[folded[i]]]
         changed = True
     return "".join(chars) if changed else None
-
-
-def _rewritten_as_a_word(span: str, spellings: frozenset[str]) -> bool:
-    """A sound-alike of a longer term where the characters that differ from the term make, within the span, a
-    common word of their own (罐装 in 罐装奶粉 for 灌装奶粉): that is the word written, not the term disguised. Rare
-    words don't count (时菜, 3, in 时时菜 for 时时彩; 百佳, 9)."""
-    if len(span) < 3:
-        return False
-    same = [s for s in spellings if len(s) == len(span)]
-    if not same:
-        return False
-    closest = min(same, key=lambda s: sum(a != b for a, b in zip(s, span)))
-    differ = [k for k, (a, b) in enumerate(zip(closest, span)) if a != b]
-    if not differ:
-        return False
-    lo, hi = differ[0], differ[-1] + 1
-    for i in range(0, lo + 1):
-        for j in range(max(hi, i + 2), len(span) + 1):
-            word = span[i:j]
-            if ((i, j) != (0, len(span)) and language.frequency(word) >= language.CUTTING_WORD
-                    and word not in _evasion_parts() and not all(c in NUMERALS for c in word)):
-                return True
-    return False
-
-
-@lru_cache(maxsize=1)
-def _evasion_parts() -> frozenset[str]:
-    """Every part of the shipped lexicon's spellings: 威信 (prestige) is a word, and in 加威信 the evasion of 加微信."""
-    return frozenset(e[i:j] for e in _known_evasions() for i in range(len(e)) for j in range(i + 2, len(e) + 1))
 
 
 def _counted(folded: str, start: int, span: str, spellings: frozenset[str]) -> bool:
@@ -435,8 +404,10 @@ def _counted(folded: str, start: int, span: str, spellings: frozenset[str]) -> b
     return False
 
 
-def category_warned(folded: str, start: int, category: str) -> bool:
-    return category not in UNWARNED_CATEGORIES and WARNED.search(folded, max(0, start - 3), start) is not None
+def category_warned(folded: str, index, start: int, category: str) -> bool:
+    if category in UNWARNED_CATEGORIES or not start or WARNED.search(folded, max(0, start - 3), start) is None:
+        return False
+    return index[start] == index[start - 1] + 1  # 小心！冰毒这里有货: the warning ended its own sentence
 PARTICLES = frozenset("吗嘛么呢吧啊呀哇啦嘞咯哦喔")  # the modal particles that end a clause
 # an amount after 约 ("about"): a figure, or a Chinese number and a unit of time, distance, money or quantity
 ABOUT = re.compile(r"\d|[一二两三四五六七八九十百千半几]{1,3}个?(?:天|日|小时|钟|分钟|分|秒|周|星期|礼拜|月|年|公里|里|米"

@@ -26,21 +26,7 @@ SYLLABLE_OF: dict[str, str] = {}
 for _code, _readings in pinyin_dict.items():
     SYLLABLE_OF[chr(_code)] = _toneless(_readings.split(",")[0])
 SYLLABLES = sorted(set(SYLLABLE_OF.values()))
-
-
-def fuzzy(syllable: str) -> str:
-    """The syllable as fuzzy pinyin (模糊音, as Chinese input methods offer it) hears it: zh/ch/sh as z/c/s, and
-    -ang/-eng/-ing as -an/-en/-in, the distinctions much of China doesn't make in speech (瑟琴 for 色情, 四四彩 for
-    时时彩, 去屎 for 去死)."""
-    if syllable[:2] in ("zh", "ch", "sh"):
-        syllable = syllable[0] + syllable[2:]
-    if syllable.endswith(("ang", "eng", "ing")) and len(syllable) > 3 or syllable in ("ang", "eng"):
-        syllable = syllable[:-1]
-    return syllable
-
-
-FUZZY = sorted({fuzzy(s) for s in SYLLABLES})
-CODE = {s: chr(0xF0000 + FUZZY.index(fuzzy(s))) for s in SYLLABLES}
+CODE = {s: chr(0xF0000 + i) for i, s in enumerate(SYLLABLES)}
 LONGEST = max(map(len, SYLLABLES))
 
 

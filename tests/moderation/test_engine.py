@@ -413,14 +413,15 @@ def test_wechat_by_its_slang_name_and_same_number_fillers(engine, text):
     assert engine.verdict(text).categories == ("diversion",), text
 
 
-@pytest.mark.parametrize("text", ["卫星发射成功了 2026年", "看卫星地图 abc123 那个定位"])
+@pytest.mark.parametrize("text", ["卫星发射成功了 2026年", "看卫星地图 abc123 那个定位", "微星rtx4060显卡有货吗",
+                                  "伟星ppr20热水管多少钱", "这个是微型号xm2023的配件"])
 def test_a_satellite_without_an_id_right_after_is_no_contact(engine, text):
     assert engine.verdict(text).action == "allow", text
 
 
 @pytest.mark.parametrize("text,term,bad", [
     ("我订了六盒菜一盒肉", "六合彩\tgambling", "六盒彩今晚开奖，跟我买"),  # 六盒菜: six boxes; 六盒彩 keeps the term's 彩
-    ("上份的橙子还没吃完", "上分\tgambling", "上分下分找我"),            # 上份: the last portion
+    ("两份橙子还没吃完", "上分\tgambling", "上份下份找我"),              # 两份; 上份 is not excused: it is how 上分 is evaded
     ("每份都单独包装", "没粉\tabuse", "你真没粉"),                       # 每份
 ])
 def test_a_number_and_what_it_counts_is_no_sound_alike(text, term, bad):
@@ -431,13 +432,14 @@ def test_a_number_and_what_it_counts_is_no_sound_alike(text, term, bad):
 
 @pytest.mark.parametrize("text,term,bad", [
     ("认准官方店，谨防假冒", "假冒\tfake", "全新假冒大牌，便宜出"),
-    ("我们的虾不是注水虾，放心买", "注水虾\tfake", "便宜注水虾批发"),
+    ("我们不是刷单，是正规平台做任务", "刷单\tfraud", "我们不是刷单，是正规平台做任务"),  # a denial is how scammers reassure
+    ("小心！冰毒这里有货", "冰毒\tdrugs", "小心！冰毒这里有货"),                  # the warning ended its sentence
     ("远离赌博，珍爱家庭", "赌博\tgambling", "线上赌博平台注册送"),
     ("你是不是傻逼", "傻逼\tinsult", "你是不是傻逼"),  # a warning never excuses abuse, and 是不是 asks
 ])
-def test_a_warning_against_a_thing_or_a_denial_of_it_is_no_hit(text, term, bad):
+def test_a_warning_against_a_thing_is_no_hit_but_a_denial_or_a_warning_ending_its_sentence_is(text, term, bad):
     engine = _words(term)
-    if term.endswith("insult"):
+    if text == bad:
         assert engine.verdict(text).action != "allow", text
     else:
         assert engine.verdict(text).action == "allow", text
@@ -449,6 +451,8 @@ def test_a_warning_against_a_thing_or_a_denial_of_it_is_no_hit(text, term, bad):
     ("我家厨房在翻新，晚点送", "翻新\tfake", "专业翻新，二手当全新卖"),
     ("运费我先垫付了，到了再转我", "垫付\tfraud", "垫付任务，佣金日结"),
     ("运费你先垫付，签收后补给你", "垫付\tfraud", "先垫付 做任务返 30%"),
+    ("我需要把房子翻新一下", "翻新\tfake", "专业翻新，跟新的一样，九成新"),
+    ("小李帮我代理一下群主，我需要出门", "代理\tads", "想做代理的扣1，月入过万"),
 ])
 def test_an_everyday_word_alone_is_its_ordinary_sense_but_not_with_an_offer(text, term, bad):
     engine = _words(term)
@@ -468,24 +472,12 @@ def test_a_lone_digit_is_read_as_its_sound(text, term):
     assert _words(term).verdict(text).action != "allow", text
 
 
-@pytest.mark.parametrize("text,term", [("我去4楼拿快递", "去死\tinsult"), ("买了6盒彩笔", "六合彩\tgambling"),
+@pytest.mark.parametrize("text,term", [("我去4楼拿快递", "去死\tinsult"), ("明天去4院复查", "去死\tinsult"),
+                                       ("快递下午4时才到", "时时彩\tgambling"), ("放学去4中门口接娃", "去死\tinsult"), ("买了6盒彩笔", "六合彩\tgambling"),
                                        ("1夜就到了，情况不错", "一夜情\tadult"), ("去4s店修车", "去死\tinsult"),
                                        ("订单 2026 年发的", "二零\tinsult")])
 def test_a_digit_that_counts_something_or_is_part_of_a_number_is_a_number(text, term):
     assert _words(term).verdict(text).action == "allow", text
-
-
-@pytest.mark.parametrize("text,term", [("有瑟琴视频资源", "色情\tadult"), ("四四彩计划群稳赚", "时时彩\tgambling"),
-                                       ("店主去屎吧", "去死\tinsult")])
-def test_fuzzy_pinyin_hears_sounds_much_of_china_does_not_tell_apart(text, term):
-    # zh/ch/sh as z/c/s and -ng as -n, as Chinese input methods' 模糊音 do
-    assert _words(term).verdict(text).action != "allow", text
-
-
-def test_what_differs_from_the_term_being_a_word_of_its_own_is_that_word():
-    engine = _words("灌装奶粉\tfake", "加微信\tads")
-    assert engine.verdict("罐装奶粉和盒装奶粉有啥区别").action == "allow"  # 罐装: canned
-    assert engine.verdict("新人加威信领试用装").action != "allow"  # 威信 is a word, and the shipped evasion of 微信
 
 
 @pytest.mark.parametrize("text,term", [("退款退到微信零钱了", "薇信\tads"), ("群主什么时候加货", "假货\tfake"),
@@ -497,12 +489,14 @@ def test_words_of_todays_chat_are_no_sound_alikes(text, term):
 @pytest.mark.parametrize("text,category", [("The owner is a fucking moron", "abuse"), ("Hot singles near you", "porn"),
                                            ("pay a 99 yuan unfreeze fee to release it", "scam"),
                                            ("join our betting group, guaranteed win", "gambling"),
-                                           ("cocaine and mdma, discreet delivery", "drugs")])
+                                           ("cocaine and mdma, discreet delivery", "drugs"),
+                                           ("casinos online, bitches", "gambling")])
 def test_the_shipped_lexicon_speaks_english_too(engine, text, category):
     assert category in engine.verdict(text).categories, text
 
 
 @pytest.mark.parametrize("text", ["What method do you use to ship?", "my parcel arrived, thanks", "Is this the Molly dress?",
+                                  "you are the hero in this group", "you won a free tote bag in our raffle",
                                   "the weeds in my garden", "Hot chocolate near you is cheaper"])
 def test_english_terms_match_whole_words_only(engine, text):
     assert engine.verdict(text).action == "allow", text
