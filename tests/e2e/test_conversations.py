@@ -200,6 +200,9 @@ conversations:
     customer: xiaomei
     turns:
       - user: 帮我取消订单SC20261120003
+        note: a cancel is shown and asked first, and filed only on a yes
+        expect: {filed: none, reply: "确认取消"}
+      - press: 确认取消
         expect: {filed: {kind: cancel, order_id: SC20261120003}, reply: "取消申请"}
   - name: complaint goes to a human
     customer: aqiang
@@ -215,14 +218,15 @@ async def test_the_runner_plays_conversations_against_the_real_assistant(tmp_pat
     conversations = bc.parse(yaml.safe_load(SMOKE))
     report = await bc.run(conversations, log_dir=str(tmp_path / "logs"), echo=False)
     assert report.errors == {}
-    assert report.turns_total == 5
+    assert report.turns_total == 6
     wrong = [(name, r.turn.index) for name, r in report.wrong_turns()]
     assert wrong == [("greet and track", 3)], [(n, r.turn.said, r.wrong, r.observed.text) for n, r in
                                                 report.wrong_turns()]
     [planted] = [r for _, r in report.wrong_turns()]
     assert planted.observed.replies  # the assistant did answer; only the planted expectation failed
-    assert report.right == 4 and bc.exit_code(report, 0.8) == 0 and bc.exit_code(report, 0.9) == 1
-    [cancel] = report.results["cancel the unshipped order"]
+    assert report.right == 5 and bc.exit_code(report, 0.8) == 0 and bc.exit_code(report, 0.9) == 1
+    asked, cancel = report.results["cancel the unshipped order"]
+    assert asked.observed.filed == []
     assert [(a["kind"], a["order_id"]) for a in cancel.observed.filed] == [("cancel", "SC20261120003")]
     [complaint] = report.results["complaint goes to a human"]
     assert complaint.observed.state == "queued" and [t["kind"] for t in complaint.observed.tickets] == ["complaint"]
