@@ -124,9 +124,9 @@ bot-validate: $(STAMP)
 # The held-out sentences (intent accuracy per set; goal 97%, fails below 90%) and the held-out whole
 # conversations with the real assistant, scored per turn (goal 95% of turns; fails below the floor: a
 # held-out miss is a finding to report, not a number to tune to). Both sets were written blind.
-BOT_CONVERSATIONS_FLOOR ?= 0.5
-# held-out set 2 (written blind 2026-12-04; first run 83/99): a floor against a fall, not the goal (95%)
-BOT_CONVERSATIONS2_FLOOR ?= 0.75
+BOT_CONVERSATIONS_FLOOR ?= 0.8
+# held-out set 2 (written blind 2026-12-04; first run 83/99, read since; 95/99 late that day): a floor against a fall, not the goal (95%)
+BOT_CONVERSATIONS2_FLOOR ?= 0.85
 # held-out set 3 (written blind 2026-12-04 late, after the day's bot work; first run 75/100): a floor against a fall
 BOT_CONVERSATIONS3_FLOOR ?= 0.70
 bot-eval: $(STAMP) bot-model
