@@ -319,7 +319,7 @@ class Engine:
             if spellings and span[-1] in PARTICLES and not any(span[-1] in spelling for spelling in spellings):
                 continue  # a question or a sigh ends there: 偏大吗 asks about a size, no 大麻
             if spellings and _counted(folded, f.start, span, spellings):
-                continue  # a number and what it counts: 六盒菜 is six boxes, no 六合彩; 上份订单 is no 上分
+                continue  # a number and what it counts: 六盒菜 is six boxes, no 六合彩
             if category_warned(folded, index, f.start, f.category):
                 continue  # a warning against the thing: 谨防假冒, 远离赌博
             if not any(is_han(c) for c in span):
@@ -344,7 +344,7 @@ COUNTING = frozenset("0123456789一二两三四五六七八九十百千万几半
 # right before a term of a category other than abuse, with no separator between: a warning against it (谨防假冒,
 # 远离赌博, 拒绝黄赌毒). Denials are not: 不是刷单，是正规平台做任务 is how scammers reassure
 WARNED = re.compile(r"(?:谨防|警惕|小心|提防|远离|拒绝|严禁|禁止|举报|防止|当心|杜绝|打击|别信|不要信)$")
-UNWARNED_CATEGORIES = frozenset({"abuse"})  # 不是傻逼 still calls someone one
+UNWARNED_CATEGORIES = frozenset({"abuse"})  # 小心你个傻逼 still calls someone one
 
 
 # An operator's term that is an everyday word of the language (jieba's count ≥ EVERYDAY: 代理 1,946, 染色 343, 翻新
