@@ -325,6 +325,10 @@ def test_the_index_map_is_worked_out_when_read_and_holds_for_expanded_and_droppe
     ("同城约两个钟头就到了", "同城约\tadult", "同城约一下吧"),
 ])
 def test_a_term_that_is_only_an_accident_of_neighbouring_words_is_no_hit(text, term, bad):
+    _innocent_but_not_the_bad(term, text, bad)
+
+
+def _innocent_but_not_the_bad(term: str, text: str, bad: str) -> None:
     engine = _words(term)
     assert engine.verdict(text).action == "allow", text
     assert engine.verdict(bad).action != "allow", bad
@@ -425,25 +429,24 @@ def test_a_satellite_without_an_id_right_after_is_no_contact(engine, text):
     ("每份都单独包装", "没粉\tabuse", "你真没粉"),                       # 每份
 ])
 def test_a_number_and_what_it_counts_is_no_sound_alike(text, term, bad):
-    engine = _words(term)
-    assert engine.verdict(text).action == "allow", text
-    assert engine.verdict(bad).action != "allow", bad
+    _innocent_but_not_the_bad(term, text, bad)
 
 
 @pytest.mark.parametrize("text,term,bad", [
     ("认准官方店，谨防假冒", "假冒\tfake", "全新假冒大牌，便宜出"),
-    ("我们不是刷单，是正规平台做任务", "刷单\tfraud", "我们不是刷单，是正规平台做任务"),  # a denial is how scammers reassure
-    ("小心！冰毒这里有货", "冰毒\tdrugs", "小心！冰毒这里有货"),                  # the warning ended its sentence
     ("远离赌博，珍爱家庭", "赌博\tgambling", "线上赌博平台注册送"),
-    ("你是不是傻逼", "傻逼\tinsult", "你是不是傻逼"),  # a warning never excuses abuse, and 是不是 asks
 ])
-def test_a_warning_against_a_thing_is_no_hit_but_a_denial_or_a_warning_ending_its_sentence_is(text, term, bad):
-    engine = _words(term)
-    if text == bad:
-        assert engine.verdict(text).action != "allow", text
-    else:
-        assert engine.verdict(text).action == "allow", text
-    assert engine.verdict(bad).action != "allow", bad
+def test_a_warning_against_a_thing_is_no_hit(text, term, bad):
+    _innocent_but_not_the_bad(term, text, bad)
+
+
+@pytest.mark.parametrize("text,term", [
+    ("我们不是刷单，是正规平台做任务", "刷单\tfraud"),  # a denial is how scammers reassure
+    ("小心！冰毒这里有货", "冰毒\tdrugs"),              # the warning ended its sentence
+    ("你是不是傻逼", "傻逼\tinsult"),                  # a warning never excuses abuse, and 是不是 asks
+])
+def test_a_denial_a_warning_ending_its_sentence_or_abuse_is_still_a_hit(text, term):
+    assert _words(term).verdict(text).action != "allow", text
 
 
 @pytest.mark.parametrize("text,term,bad", [
@@ -455,9 +458,7 @@ def test_a_warning_against_a_thing_is_no_hit_but_a_denial_or_a_warning_ending_it
     ("小李帮我代理一下群主，我需要出门", "代理\tads", "想做代理的扣1，月入过万"),
 ])
 def test_an_everyday_word_alone_is_its_ordinary_sense_but_not_with_an_offer(text, term, bad):
-    engine = _words(term)
-    assert engine.verdict(text).action == "allow", text
-    assert engine.verdict(bad).action != "allow", bad
+    _innocent_but_not_the_bad(term, text, bad)
 
 
 def test_an_everyday_word_beside_another_finding_counts_and_insults_are_never_excused():
