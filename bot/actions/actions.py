@@ -339,16 +339,13 @@ async def say_order_status(dispatcher, tracker, customer, order: dict) -> List[E
                                  else fmt.order_status(order))
     dispatcher.utter_message(json_message=fmt.order_card(order))
     if u.says_logistics_stalled(text) and order["status"] == "shipped":
-        summary = (f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
-                   f"物流长时间没有更新。客户原话：{text}")[:MAX_FREE_TEXT]
-        ticket = await client.create_ticket(customer, kind="follow_up", summary=summary, order_id=order["id"])
         carrier = order.get("carrier") or "快递公司"
-        if ticket.get("duplicate"):
-            dispatcher.utter_message(text=f"这个包裹已经登记催件了（工单 #{ticket['number']}），客服正在联系{carrier}核实，"
-                                          "一有结果就告诉您，不用重复登记。")
-        else:
-            dispatcher.utter_message(text=f"已为您登记催件（工单 #{ticket['number']}），客服会联系{carrier}"
-                                          "核实包裹位置，一般 24 小时内给您回复。")
+        await open_follow_up(
+            dispatcher, customer, order["id"],
+            f"催件：订单 {order['id']}（{order.get('carrier') or '快递'} {order.get('tracking_no') or ''}）"
+            f"物流长时间没有更新。客户原话：{text}",
+            already=f"这个包裹已经登记催件了（工单 #{{number}}），客服正在联系{carrier}核实，一有结果就告诉您，不用重复登记。",
+            filed=f"已为您登记催件（工单 #{{number}}），客服会联系{carrier}核实包裹位置，一般 24 小时内给您回复。")
     return [SlotSet("order_id", order["id"])]
 
 
@@ -591,16 +588,21 @@ async def chase_refund(dispatcher, customer, requests: list[dict], text: str) ->
     if not open_:
         return
     request = open_[0]
-    summary = (f"催退款：售后单 #{request['number']}（{request.get('kind_label') or '售后'}，"
-               f"{request.get('status_label') or ''}，订单 {request.get('order_id') or ''}）客户说退款太慢。"
-               f"客户原话：{text}")[:MAX_FREE_TEXT]
-    ticket = await client.create_ticket(customer, kind="follow_up", summary=summary, order_id=request.get("order_id"))
-    if ticket.get("duplicate"):
-        dispatcher.utter_message(text=f"您的退款已经登记催办了（工单 #{ticket['number']}），客服正在跟进，"
-                                      "有结果会第一时间告诉您，不用重复登记。")
-    else:
-        dispatcher.utter_message(text=f"让您久等了 🙏 已为您登记催办（工单 #{ticket['number']}），客服会核实退款进度，"
-                                      "一般 24 小时内给您回复。")
+    await open_follow_up(
+        dispatcher, customer, request.get("order_id"),
+        f"催退款：售后单 #{request['number']}（{request.get('kind_label') or '售后'}，"
+        f"{request.get('status_label') or ''}，订单 {request.get('order_id') or ''}）客户说退款太慢。客户原话：{text}",
+        already="您的退款已经登记催办了（工单 #{number}），客服正在跟进，有结果会第一时间告诉您，不用重复登记。",
+        filed="让您久等了 🙏 已为您登记催办（工单 #{number}），客服会核实退款进度，一般 24 小时内给您回复。")
+
+
+async def open_follow_up(dispatcher, customer: Customer, order_id: Optional[str], summary: str, *,
+                         already: str, filed: str) -> None:
+    """One follow-up ticket on an order (the platform answers `duplicate` for one already open), and what the
+    customer is told either way: `already` / `filed`, with {number} the ticket's number."""
+    ticket = await client.create_ticket(customer, kind="follow_up", summary=summary[:MAX_FREE_TEXT], order_id=order_id)
+    said = already if ticket.get("duplicate") else filed
+    dispatcher.utter_message(text=said.format(number=ticket["number"]))
 
 
 RETURN_BEFORE_DELIVERY = ("不用等收到再办：还没发货的订单可以直接申请取消，款项 1-3 个工作日内原路退回；已经发货的订单，"
